@@ -1,0 +1,289 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using Berth.Core.Content;
+using Berth.Core.Errors;
+using Berth.Core.Naming;
+
+namespace Berth.Core.Blobs;
+
+/// <summary>
+/// Blob uploads: begin, append, complete, cancel, mount. Every byte is hashed as it streams into the store; the
+/// running hash of each open upload is kept in memory between requests, and rebuilt from the staged bytes when this
+/// process did not see them all (after a restart, or on another node), as distribution's validateBlob does.
+/// Requests on one upload are serialized; different uploads proceed in parallel.
+/// </summary>
+public sealed class BlobUploadService(IBlobStore blobs, IUploadSessionStore sessions, IBlobLinkStore links, TimeProvider time)
+{
+    private readonly ConcurrentDictionary<string, UploadState> _states = new(StringComparer.Ordinal);
+
+    public long MinimumChunkBytes => blobs.MinimumChunkBytes;
+
+    public async ValueTask<UploadSession> BeginAsync(RepositoryName repository, CancellationToken cancellationToken)
+    {
+        var id = Guid.NewGuid().ToString("D");
+        var staged = await blobs.BeginUploadAsync(id, cancellationToken).ConfigureAwait(false);
+        var now = time.GetUtcNow();
+        var session = new UploadSession(id, repository, staged, now, now);
+        await sessions.CreateAsync(session, cancellationToken).ConfigureAwait(false);
+        return session;
+    }
+
+    /// <summary>The session of an open upload in this repository; throws BLOB_UPLOAD_UNKNOWN otherwise.</summary>
+    public async ValueTask<UploadSession> GetAsync(RepositoryName repository, string id, CancellationToken cancellationToken)
+    {
+        var session = await sessions.FindAsync(id, cancellationToken).ConfigureAwait(false);
+        if (session is null || session.Repository != repository)
+        {
+            throw new RegistryException(RegistryErrorCode.BlobUploadUnknown, $"blob upload unknown: {id}");
+        }
+
+        return session;
+    }
+
+    /// <summary>
+    /// Appends a chunk. With a <paramref name="range"/>, it must start where the upload ends (else 416 with nothing
+    /// written) and the body must be exactly that long; <paramref name="contentLength"/>, when given, must agree.
+    /// </summary>
+    public async ValueTask<UploadSession> AppendAsync(
+        RepositoryName repository, string id, Stream body, ChunkRange? range, long? contentLength, CancellationToken cancellationToken)
+    {
+        var state = _states.GetOrAdd(id, static _ => new UploadState());
+        await state.Lock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var session = await GetAsync(repository, id, cancellationToken).ConfigureAwait(false);
+            return await AppendLockedAsync(session, state, body, range, contentLength, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            state.Lock.Release();
+        }
+    }
+
+    /// <summary>
+    /// Appends an optional last chunk, verifies the whole upload against <paramref name="expected"/>, stores the blob
+    /// at its address and links it to the repository. On a mismatch nothing is stored, the upload is discarded and
+    /// DIGEST_INVALID is thrown.
+    /// </summary>
+    public async ValueTask<long> CompleteAsync(
+        RepositoryName repository, string id, Digest expected, Stream? body, ChunkRange? range, long? contentLength, CancellationToken cancellationToken)
+    {
+        var state = _states.GetOrAdd(id, static _ => new UploadState());
+        await state.Lock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var session = await GetAsync(repository, id, cancellationToken).ConfigureAwait(false);
+            if (body is not null)
+            {
+                session = await AppendLockedAsync(session, state, body, range, contentLength, cancellationToken).ConfigureAwait(false);
+            }
+
+            var actual = await ComputeDigestAsync(session.Staged, state, expected.Algorithm, cancellationToken).ConfigureAwait(false);
+            if (actual != expected)
+            {
+                await DiscardAsync(session).ConfigureAwait(false);
+                throw new RegistryException(RegistryErrorCode.DigestInvalid, $"digest {expected} does not match the uploaded content ({actual})", new { Digest = expected.ToString() });
+            }
+
+            await blobs.CommitAsync(session.Staged, expected, cancellationToken).ConfigureAwait(false);
+            await links.LinkAsync(repository, expected, session.Staged.Size, cancellationToken).ConfigureAwait(false);
+            await sessions.DeleteAsync(id, cancellationToken).ConfigureAwait(false);
+            Forget(id, state);
+            return session.Staged.Size;
+        }
+        finally
+        {
+            state.Lock.Release();
+        }
+    }
+
+    /// <summary>Cancels an upload and discards its bytes; throws BLOB_UPLOAD_UNKNOWN when there is none.</summary>
+    public async ValueTask CancelAsync(RepositoryName repository, string id, CancellationToken cancellationToken)
+    {
+        var state = _states.GetOrAdd(id, static _ => new UploadState());
+        await state.Lock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var session = await GetAsync(repository, id, cancellationToken).ConfigureAwait(false);
+            await DiscardAsync(session).ConfigureAwait(false);
+        }
+        finally
+        {
+            state.Lock.Release();
+        }
+    }
+
+    /// <summary>
+    /// Links a blob of <paramref name="from"/> into <paramref name="repository"/> (cross-repository mount).
+    /// Returns the size, or null when the source does not link it (the caller then starts a normal upload).
+    /// </summary>
+    public async ValueTask<long?> MountAsync(RepositoryName repository, Digest digest, RepositoryName from, CancellationToken cancellationToken)
+    {
+        var size = await links.FindAsync(from, digest, cancellationToken).ConfigureAwait(false);
+        if (size is null || await blobs.FindSizeAsync(digest, cancellationToken).ConfigureAwait(false) is null)
+        {
+            return null;
+        }
+
+        await links.LinkAsync(repository, digest, size.Value, cancellationToken).ConfigureAwait(false);
+        return size;
+    }
+
+    /// <summary>
+    /// Links a blob the store already holds, whichever repository pushed it (automatic cross-mount, off by default).
+    /// </summary>
+    public async ValueTask<long?> MountExistingAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken)
+    {
+        var size = await blobs.FindSizeAsync(digest, cancellationToken).ConfigureAwait(false);
+        if (size is null)
+        {
+            return null;
+        }
+
+        await links.LinkAsync(repository, digest, size.Value, cancellationToken).ConfigureAwait(false);
+        return size;
+    }
+
+    /// <summary>Removes uploads idle since before <paramref name="cutoff"/>; returns how many.</summary>
+    public async ValueTask<int> PurgeStaleAsync(DateTimeOffset cutoff, CancellationToken cancellationToken)
+    {
+        var stale = await sessions.ListStaleAsync(cutoff, 1000, cancellationToken).ConfigureAwait(false);
+        foreach (var session in stale)
+        {
+            var state = _states.GetOrAdd(session.Id, static _ => new UploadState());
+            await state.Lock.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await DiscardAsync(session).ConfigureAwait(false);
+            }
+            finally
+            {
+                state.Lock.Release();
+            }
+        }
+
+        return stale.Count;
+    }
+
+    private async ValueTask<UploadSession> AppendLockedAsync(
+        UploadSession session, UploadState state, Stream body, ChunkRange? range, long? contentLength, CancellationToken cancellationToken)
+    {
+        var size = session.Staged.Size;
+        if (range is { } r)
+        {
+            if (r.Start != size)
+            {
+                throw new RegistryException(RegistryErrorCode.RangeInvalid, $"chunk starts at {r.Start} but the upload holds {size} bytes", new RangeDetail(size));
+            }
+
+            if (contentLength is { } length && length != r.Length)
+            {
+                throw new RegistryException(RegistryErrorCode.SizeInvalid, $"Content-Length {length} does not match Content-Range {r.Start}-{r.End}");
+            }
+        }
+
+        await EnsureHashAsync(session.Staged, state, cancellationToken).ConfigureAwait(false);
+        var hashing = new HashingStream(body, state.Hash!);
+        StagedUpload staged;
+        try
+        {
+            staged = await blobs.AppendAsync(session.Staged, hashing, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            // The hash has seen bytes the session will not record; rebuild it from the store next time.
+            state.Reset();
+            throw;
+        }
+
+        var written = hashing.BytesRead;
+        var expected = range?.Length ?? contentLength;
+        if (expected is { } e && written != e)
+        {
+            state.Reset();
+            throw new RegistryException(RegistryErrorCode.SizeInvalid, $"received {written} bytes but {e} were announced");
+        }
+
+        state.Offset = staged.Size;
+        var updated = session with { Staged = staged, UpdatedAt = time.GetUtcNow() };
+        await sessions.UpdateAsync(updated, cancellationToken).ConfigureAwait(false);
+        return updated;
+    }
+
+    private async ValueTask EnsureHashAsync(StagedUpload staged, UploadState state, CancellationToken cancellationToken)
+    {
+        if (state.Hash is not null && state.Offset == staged.Size)
+        {
+            return;
+        }
+
+        state.Reset();
+        state.Hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        if (staged.Size > 0)
+        {
+            await HashStagedAsync(staged, state.Hash, cancellationToken).ConfigureAwait(false);
+        }
+
+        state.Offset = staged.Size;
+    }
+
+    private async ValueTask<Digest> ComputeDigestAsync(StagedUpload staged, UploadState state, string algorithm, CancellationToken cancellationToken)
+    {
+        if (algorithm == "sha256")
+        {
+            await EnsureHashAsync(staged, state, cancellationToken).ConfigureAwait(false);
+            return Digest.FromHash("sha256", state.Hash!.GetCurrentHash());
+        }
+
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA512);
+        await HashStagedAsync(staged, hash, cancellationToken).ConfigureAwait(false);
+        return Digest.FromHash(algorithm, hash.GetCurrentHash());
+    }
+
+    private async ValueTask HashStagedAsync(StagedUpload staged, IncrementalHash hash, CancellationToken cancellationToken)
+    {
+        var stream = await blobs.OpenStagedAsync(staged, cancellationToken).ConfigureAwait(false);
+        await using (stream.ConfigureAwait(false))
+        {
+            var hashing = new HashingStream(stream, hash);
+            await hashing.CopyToAsync(Stream.Null, 128 * 1024, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async ValueTask DiscardAsync(UploadSession session)
+    {
+        // Cleanup runs even when the request was cancelled, with its own bound.
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await blobs.AbortAsync(session.Staged, timeout.Token).ConfigureAwait(false);
+        await sessions.DeleteAsync(session.Id, timeout.Token).ConfigureAwait(false);
+        if (_states.TryGetValue(session.Id, out var state))
+        {
+            Forget(session.Id, state);
+        }
+    }
+
+    private void Forget(string id, UploadState state)
+    {
+        state.Reset();
+        _states.TryRemove(new KeyValuePair<string, UploadState>(id, state));
+    }
+
+    /// <summary>Detail of a 416: how many bytes the upload holds, so the edge can answer with its Range.</summary>
+    public sealed record RangeDetail(long Size);
+
+    private sealed class UploadState
+    {
+        public SemaphoreSlim Lock { get; } = new(1, 1);
+
+        public IncrementalHash? Hash { get; set; }
+
+        public long Offset { get; set; }
+
+        public void Reset()
+        {
+            Hash?.Dispose();
+            Hash = null;
+            Offset = 0;
+        }
+    }
+}

@@ -1,0 +1,20 @@
+using Berth.Core.Content;
+using Berth.Core.Naming;
+
+namespace Berth.Core.Blobs;
+
+/// <summary>
+/// Which blobs each repository may read. A repository reads only the blobs it links, so a digest guessed from
+/// another repository is unknown to it.
+/// </summary>
+public interface IBlobLinkStore
+{
+    /// <summary>Links a blob to a repository, creating the repository on its first push. Idempotent.</summary>
+    ValueTask LinkAsync(RepositoryName repository, Digest digest, long size, CancellationToken cancellationToken);
+
+    /// <summary>The size of a blob linked to the repository, or null when it is not linked.</summary>
+    ValueTask<long?> FindAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken);
+
+    /// <summary>Removes a link; returns false when there was none. The bytes stay until garbage collection.</summary>
+    ValueTask<bool> UnlinkAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken);
+}

@@ -1,0 +1,11 @@
+using Berth.Core.Naming;
+
+namespace Berth.Core.Blobs;
+
+/// <summary>A blob upload started by POST /v2/&lt;name&gt;/blobs/uploads/ and not yet completed or cancelled.</summary>
+public sealed record UploadSession(
+    string Id,
+    RepositoryName Repository,
+    StagedUpload Staged,
+    DateTimeOffset StartedAt,
+    DateTimeOffset UpdatedAt);

@@ -1,0 +1,104 @@
+using Berth.Core.Content;
+using Berth.Core.Errors;
+using Berth.Core.Manifests;
+using Berth.Core.Naming;
+using Berth.Core.Paging;
+
+namespace Berth.Core.Images;
+
+/// <summary>The use cases on manifests and tags, shared by the OCI and ECR faces.</summary>
+public sealed class ImageService(IImageStore images, IRepositoryStore repositories)
+{
+    /// <summary>The largest manifest accepted, as distribution and ECR (4 MiB).</summary>
+    public const int MaxManifestBytes = 4 * 1024 * 1024;
+
+    /// <summary>Throws MANIFEST_UNKNOWN / NAME_UNKNOWN when the reference names nothing.</summary>
+    public async ValueTask<StoredManifest> GetManifestAsync(RepositoryName repository, Reference reference, CancellationToken cancellationToken)
+    {
+        var manifest = await images.FindManifestAsync(repository, reference, cancellationToken).ConfigureAwait(false);
+        if (manifest is not null)
+        {
+            return manifest;
+        }
+
+        await RequireRepositoryAsync(repository, cancellationToken).ConfigureAwait(false);
+        throw new RegistryException(RegistryErrorCode.ManifestUnknown, $"manifest unknown: {reference}", new { Tag = reference.ToString() });
+    }
+
+    /// <summary>
+    /// Validates and stores a manifest under a tag or digest reference. A digest reference must equal the digest of
+    /// the bytes. Returns the stored manifest's description.
+    /// </summary>
+    public async ValueTask<ParsedManifest> PutManifestAsync(
+        RepositoryName repository, Reference reference, ReadOnlyMemory<byte> content, string? contentType, CancellationToken cancellationToken)
+    {
+        if (content.Length > MaxManifestBytes)
+        {
+            throw new RegistryException(RegistryErrorCode.ManifestTooLarge, $"manifest exceeds the {MaxManifestBytes} byte limit");
+        }
+
+        var manifest = ManifestParser.Parse(content, contentType);
+        if (reference.IsDigest)
+        {
+            var claimed = reference.Digest.Value;
+            var actual = claimed.Algorithm == "sha256" ? manifest.Digest : DigestOf(claimed.Algorithm, content.Span);
+            if (actual != claimed)
+            {
+                throw new RegistryException(RegistryErrorCode.DigestInvalid, $"manifest digest {actual} does not match {claimed}");
+            }
+        }
+
+        var outcome = await images.PutManifestAsync(repository, manifest, reference.Tag, cancellationToken).ConfigureAwait(false);
+        if (outcome.MissingBlobs.Count > 0)
+        {
+            throw new RegistryException(RegistryErrorCode.ManifestBlobUnknown, $"blob unknown to registry: {outcome.MissingBlobs[0]}", new { Digest = outcome.MissingBlobs[0].ToString() });
+        }
+
+        if (outcome.MissingManifests.Count > 0)
+        {
+            throw new RegistryException(RegistryErrorCode.ManifestUnknown, $"manifest unknown to registry: {outcome.MissingManifests[0]}", new { Digest = outcome.MissingManifests[0].ToString() });
+        }
+
+        return manifest;
+    }
+
+    /// <summary>Deletes a manifest (by digest) or a tag (by tag name). Throws MANIFEST_UNKNOWN / NAME_UNKNOWN.</summary>
+    public async ValueTask DeleteAsync(RepositoryName repository, Reference reference, CancellationToken cancellationToken)
+    {
+        var deleted = reference.IsDigest
+            ? await images.DeleteManifestAsync(repository, reference.Digest.Value, cancellationToken).ConfigureAwait(false)
+            : await images.DeleteTagAsync(repository, reference.Tag, cancellationToken).ConfigureAwait(false);
+        if (!deleted)
+        {
+            await RequireRepositoryAsync(repository, cancellationToken).ConfigureAwait(false);
+            throw new RegistryException(RegistryErrorCode.ManifestUnknown, $"manifest unknown: {reference}");
+        }
+    }
+
+    public async ValueTask<Page<string>> ListTagsAsync(RepositoryName repository, PageRequest page, CancellationToken cancellationToken)
+    {
+        await RequireRepositoryAsync(repository, cancellationToken).ConfigureAwait(false);
+        return await images.ListTagsAsync(repository, page, cancellationToken).ConfigureAwait(false);
+    }
+
+    public ValueTask<Page<string>> ListRepositoriesAsync(PageRequest page, CancellationToken cancellationToken) =>
+        repositories.ListAsync(page, cancellationToken);
+
+    /// <summary>Referrers of a subject; an unknown repository or subject has none (distribution-spec: never 404).</summary>
+    public ValueTask<IReadOnlyList<Descriptor>> ListReferrersAsync(RepositoryName repository, Digest subject, string? artifactType, CancellationToken cancellationToken) =>
+        images.ListReferrersAsync(repository, subject, artifactType, cancellationToken);
+
+    private async ValueTask RequireRepositoryAsync(RepositoryName repository, CancellationToken cancellationToken)
+    {
+        if (!await repositories.ExistsAsync(repository, cancellationToken).ConfigureAwait(false))
+        {
+            throw new RegistryException(RegistryErrorCode.NameUnknown, $"repository name not known to registry: {repository}", new { Name = repository.Value });
+        }
+    }
+
+    private static Digest DigestOf(string algorithm, ReadOnlySpan<byte> content) => algorithm switch
+    {
+        "sha512" => Digest.FromHash("sha512", System.Security.Cryptography.SHA512.HashData(content)),
+        _ => Digest.Sha256Of(content),
+    };
+}

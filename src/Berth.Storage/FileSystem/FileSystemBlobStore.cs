@@ -1,0 +1,195 @@
+using System.Buffers;
+using Berth.Core.Blobs;
+using Berth.Core.Content;
+using Berth.Core.Errors;
+
+namespace Berth.Storage.FileSystem;
+
+/// <summary>
+/// Blobs on a local filesystem. Layout under the root:
+/// <code>
+/// &lt;root&gt;/
+///   sha256/ab/abcdef0123…      one file per blob, named by its digest, fanned out by its first two hex digits
+///   sha512/…                   the same for sha512 digests
+///   _uploads/&lt;upload id&gt;      staged bytes of an upload in progress
+/// </code>
+/// Uploads and blobs share one filesystem so that a commit is a rename: the staged file is fsynced, renamed to its
+/// address, and the directory fsynced, so after a crash at any point a blob path holds the whole verified blob or
+/// nothing.
+/// </summary>
+internal sealed class FileSystemBlobStore : IBlobStore
+{
+    private const int CopyBufferBytes = 256 * 1024;
+    private readonly string _root;
+    private readonly string _uploads;
+
+    public FileSystemBlobStore(string root)
+    {
+        _root = Path.GetFullPath(root);
+        _uploads = Path.Combine(_root, "_uploads");
+        Directory.CreateDirectory(_uploads);
+    }
+
+    public long MinimumChunkBytes => 1;
+
+    public ValueTask<long?> FindSizeAsync(Digest digest, CancellationToken cancellationToken)
+    {
+        var info = new FileInfo(BlobPath(digest));
+        return ValueTask.FromResult<long?>(info.Exists ? info.Length : null);
+    }
+
+    public ValueTask<Stream> OpenReadAsync(Digest digest, long offset, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var stream = new FileStream(BlobPath(digest), new FileStreamOptions
+            {
+                Mode = FileMode.Open,
+                Access = FileAccess.Read,
+                Share = FileShare.Read | FileShare.Delete,
+                BufferSize = 0,
+                Options = FileOptions.Asynchronous | FileOptions.SequentialScan,
+            });
+            stream.Seek(offset, SeekOrigin.Begin);
+            return ValueTask.FromResult<Stream>(stream);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new RegistryException(RegistryErrorCode.BlobUnknown, $"blob unknown to registry: {digest}");
+        }
+    }
+
+    public ValueTask<StagedUpload> BeginUploadAsync(string id, CancellationToken cancellationToken)
+    {
+        using (new FileStream(StagedPath(id), FileMode.CreateNew, FileAccess.Write, FileShare.None))
+        {
+        }
+
+        return ValueTask.FromResult(new StagedUpload(id, 0));
+    }
+
+    public async ValueTask<StagedUpload> AppendAsync(StagedUpload upload, Stream source, CancellationToken cancellationToken)
+    {
+        var path = StagedPath(upload.Id);
+        var file = new FileStream(path, new FileStreamOptions
+        {
+            Mode = FileMode.OpenOrCreate,
+            Access = FileAccess.Write,
+            Share = FileShare.None,
+            BufferSize = 0,
+            Options = FileOptions.Asynchronous,
+        });
+        await using (file.ConfigureAwait(false))
+        {
+            // Bytes past the recorded size come from an append that failed or was killed: drop them.
+            if (file.Length != upload.Size)
+            {
+                file.SetLength(upload.Size);
+            }
+
+            file.Seek(upload.Size, SeekOrigin.Begin);
+            var buffer = ArrayPool<byte>.Shared.Rent(CopyBufferBytes);
+            long written = 0;
+            try
+            {
+                int read;
+                while ((read = await source.ReadAsync(buffer.AsMemory(0, CopyBufferBytes), cancellationToken).ConfigureAwait(false)) > 0)
+                {
+                    await file.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
+                    written += read;
+                }
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+
+            // Durable before the session records the new size.
+            file.Flush(flushToDisk: true);
+            return upload with { Size = upload.Size + written };
+        }
+    }
+
+    public ValueTask<Stream> OpenStagedAsync(StagedUpload upload, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var file = new FileStream(StagedPath(upload.Id), new FileStreamOptions
+            {
+                Mode = FileMode.Open,
+                Access = FileAccess.Read,
+                Share = FileShare.ReadWrite,
+                BufferSize = 0,
+                Options = FileOptions.Asynchronous | FileOptions.SequentialScan,
+            });
+            return ValueTask.FromResult<Stream>(new BoundedReadStream(file, upload.Size));
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new RegistryException(RegistryErrorCode.BlobUploadUnknown, $"staged upload {upload.Id} is missing");
+        }
+    }
+
+    public ValueTask CommitAsync(StagedUpload upload, Digest verified, CancellationToken cancellationToken)
+    {
+        var staged = StagedPath(upload.Id);
+        var target = BlobPath(verified);
+        if (File.Exists(target))
+        {
+            File.Delete(staged);
+            return ValueTask.CompletedTask;
+        }
+
+        var directory = Path.GetDirectoryName(target)!;
+        Directory.CreateDirectory(directory);
+        using (var file = new FileStream(staged, FileMode.Open, FileAccess.ReadWrite, FileShare.None))
+        {
+            // Trailing bytes of a killed append must not become part of the blob.
+            if (file.Length != upload.Size)
+            {
+                file.SetLength(upload.Size);
+            }
+
+            file.Flush(flushToDisk: true);
+        }
+
+        try
+        {
+            File.Move(staged, target, overwrite: false);
+        }
+        catch (IOException) when (File.Exists(target))
+        {
+            // A concurrent upload of the same content won the race; its bytes are identical.
+            File.Delete(staged);
+        }
+
+        DirectorySync.Flush(directory);
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask AbortAsync(StagedUpload upload, CancellationToken cancellationToken)
+    {
+        File.Delete(StagedPath(upload.Id));
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask DeleteAsync(Digest digest, CancellationToken cancellationToken)
+    {
+        File.Delete(BlobPath(digest));
+        return ValueTask.CompletedTask;
+    }
+
+    private string BlobPath(Digest digest) =>
+        Path.Combine(_root, digest.Algorithm, digest.Hex[..2], digest.Hex);
+
+    private string StagedPath(string id)
+    {
+        // Ids are GUIDs made by the upload service; refuse anything else so a path can never leave the root.
+        if (!Guid.TryParseExact(id, "D", out _))
+        {
+            throw new RegistryException(RegistryErrorCode.BlobUploadUnknown, $"blob upload unknown: {id}");
+        }
+
+        return Path.Combine(_uploads, id);
+    }
+}

@@ -1,0 +1,81 @@
+using System.Data.Common;
+using System.Globalization;
+using System.Reflection;
+
+namespace Berth.Storage.Migrations;
+
+/// <summary>
+/// Applies the embedded <c>Migrations/&lt;dialect&gt;/NNNN_name.sql</c> scripts in order, each in its own transaction,
+/// recording them in <c>schema_migrations</c>. Forward-only: a database newer than this build is refused.
+/// </summary>
+internal static class MigrationRunner
+{
+    public static async Task ApplyAsync(DbConnection connection, string dialect, CancellationToken cancellationToken)
+    {
+        await ExecuteAsync(connection, null,
+            "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)",
+            cancellationToken).ConfigureAwait(false);
+
+        var applied = new HashSet<int>();
+        await using (var command = connection.CreateCommand())
+        {
+            command.CommandText = "SELECT version FROM schema_migrations";
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                applied.Add(reader.GetInt32(0));
+            }
+        }
+
+        var scripts = Scripts(dialect);
+        var latest = scripts.Count == 0 ? 0 : scripts[^1].Version;
+        if (applied.Count > 0 && applied.Max() > latest)
+        {
+            throw new InvalidOperationException($"The database schema is at version {applied.Max()}, newer than this build of Berth knows ({latest}).");
+        }
+
+        foreach (var (version, name, resource) in scripts)
+        {
+            if (applied.Contains(version))
+            {
+                continue;
+            }
+
+            string sql;
+            using (var reader = new StreamReader(typeof(MigrationRunner).Assembly.GetManifestResourceStream(resource)!))
+            {
+                sql = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            await ExecuteAsync(connection, transaction, sql, cancellationToken).ConfigureAwait(false);
+            await ExecuteAsync(connection, transaction,
+                string.Create(CultureInfo.InvariantCulture, $"INSERT INTO schema_migrations (version, name, applied_at) VALUES ({version}, '{name}', {DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()})"),
+                cancellationToken).ConfigureAwait(false);
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static List<(int Version, string Name, string Resource)> Scripts(string dialect)
+    {
+        var prefix = $"{typeof(MigrationRunner).Namespace}.{dialect}.";
+        return Assembly.GetExecutingAssembly().GetManifestResourceNames()
+            .Where(r => r.StartsWith(prefix, StringComparison.Ordinal) && r.EndsWith(".sql", StringComparison.Ordinal))
+            .Select(r =>
+            {
+                var file = r[prefix.Length..^4];
+                var underscore = file.IndexOf('_', StringComparison.Ordinal);
+                return (int.Parse(file[..underscore], NumberStyles.None, CultureInfo.InvariantCulture), file[(underscore + 1)..], r);
+            })
+            .OrderBy(s => s.Item1)
+            .ToList();
+    }
+
+    private static async Task ExecuteAsync(DbConnection connection, DbTransaction? transaction, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+}

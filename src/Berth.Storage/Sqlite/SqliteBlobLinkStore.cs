@@ -1,0 +1,37 @@
+using Berth.Core.Blobs;
+using Berth.Core.Content;
+using Berth.Core.Naming;
+
+namespace Berth.Storage.Sqlite;
+
+internal sealed class SqliteBlobLinkStore(SqliteDatabase database, TimeProvider time) : IBlobLinkStore
+{
+    public async ValueTask LinkAsync(RepositoryName repository, Digest digest, long size, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = connection.BeginTransaction();
+        var id = await connection.EnsureRepositoryAsync(repository.Value, now, cancellationToken).ConfigureAwait(false);
+        await connection.ExecuteAsync(
+            "INSERT INTO blob_links (repository_id, digest, size, linked_at) VALUES ($id, $digest, $size, $now) ON CONFLICT DO NOTHING",
+            cancellationToken, ("$id", id), ("$digest", digest.ToString()), ("$size", size), ("$now", now)).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public async ValueTask<long?> FindAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        return (long?)await connection.ScalarAsync(
+            "SELECT l.size FROM blob_links l JOIN repositories r ON r.id = l.repository_id WHERE r.name = $name AND l.digest = $digest",
+            cancellationToken, ("$name", repository.Value), ("$digest", digest.ToString())).ConfigureAwait(false);
+    }
+
+    public async ValueTask<bool> UnlinkAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var rows = await connection.ExecuteAsync(
+            "DELETE FROM blob_links WHERE repository_id = (SELECT id FROM repositories WHERE name = $name) AND digest = $digest",
+            cancellationToken, ("$name", repository.Value), ("$digest", digest.ToString())).ConfigureAwait(false);
+        return rows > 0;
+    }
+}

@@ -1,0 +1,45 @@
+using Microsoft.Data.Sqlite;
+
+namespace Berth.Storage.Sqlite;
+
+/// <summary>Small conveniences over ADO.NET commands, so each store reads as its SQL.</summary>
+internal static class SqliteCommands
+{
+    public static SqliteCommand Command(this SqliteConnection connection, string sql, params (string Name, object? Value)[] parameters)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        }
+
+        return command;
+    }
+
+    public static async Task<int> ExecuteAsync(this SqliteConnection connection, string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
+    {
+        await using var command = connection.Command(sql, parameters);
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public static async Task<object?> ScalarAsync(this SqliteConnection connection, string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
+    {
+        await using var command = connection.Command(sql, parameters);
+        var result = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+        return result is DBNull ? null : result;
+    }
+
+    /// <summary>The id of a repository, creating the row on first use (the caller holds a write transaction).</summary>
+    public static async Task<long> EnsureRepositoryAsync(this SqliteConnection connection, string name, long now, CancellationToken cancellationToken)
+    {
+        await connection.ExecuteAsync(
+            "INSERT INTO repositories (name, created_at) VALUES ($name, $now) ON CONFLICT (name) DO NOTHING",
+            cancellationToken, ("$name", name), ("$now", now)).ConfigureAwait(false);
+        return (long)(await connection.ScalarAsync("SELECT id FROM repositories WHERE name = $name", cancellationToken, ("$name", name)).ConfigureAwait(false))!;
+    }
+
+    /// <summary>The id of an existing repository, or null.</summary>
+    public static async Task<long?> FindRepositoryIdAsync(this SqliteConnection connection, string name, CancellationToken cancellationToken) =>
+        (long?)await connection.ScalarAsync("SELECT id FROM repositories WHERE name = $name", cancellationToken, ("$name", name)).ConfigureAwait(false);
+}

@@ -1,0 +1,39 @@
+namespace Berth.Storage;
+
+/// <summary>The <c>Berth:Storage</c> section: which backends hold blobs and metadata, and where.</summary>
+public sealed class StorageOptions
+{
+    public const string Section = "Berth:Storage";
+
+    public BlobStorageOptions Blobs { get; set; } = new();
+
+    public MetadataStorageOptions Metadata { get; set; } = new();
+}
+
+public sealed class BlobStorageOptions
+{
+    /// <summary>FileSystem (the default).</summary>
+    public string Type { get; set; } = "FileSystem";
+
+    public FileSystemBlobOptions FileSystem { get; set; } = new();
+}
+
+public sealed class FileSystemBlobOptions
+{
+    /// <summary>The blob root; empty means &lt;data directory&gt;/blobs.</summary>
+    public string? Root { get; set; }
+}
+
+public sealed class MetadataStorageOptions
+{
+    /// <summary>Sqlite (the default).</summary>
+    public string Type { get; set; } = "Sqlite";
+
+    public SqliteMetadataOptions Sqlite { get; set; } = new();
+}
+
+public sealed class SqliteMetadataOptions
+{
+    /// <summary>The database file; empty means &lt;data directory&gt;/berth.db.</summary>
+    public string? Path { get; set; }
+}
