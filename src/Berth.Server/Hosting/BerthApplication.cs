@@ -1,0 +1,60 @@
+using Berth.Core.Blobs;
+using Berth.Core.Images;
+using Berth.Server.BackgroundJobs;
+using Berth.Server.OciDistribution;
+using Berth.Storage;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Options;
+
+namespace Berth.Server.Hosting;
+
+/// <summary>Composes the registry: configuration, storage, Core services, the HTTP faces and background jobs.</summary>
+internal static class BerthApplication
+{
+    /// <summary>
+    /// Builds the application. <paramref name="configure"/> adds the last (strongest) configuration source: the
+    /// command line, or a test's settings. Invalid configuration throws, naming the key.
+    /// </summary>
+    public static WebApplication Create(Action<IConfigurationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = [],
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        configure?.Invoke(builder.Configuration);
+
+        var options = builder.Configuration.GetSection(BerthOptions.Section).Get<BerthOptions>() ?? new BerthOptions();
+        var validation = new BerthOptionsValidator().Validate(null, options);
+        if (validation.Failed)
+        {
+            throw new OptionsValidationException(BerthOptions.Section, typeof(BerthOptions), validation.Failures);
+        }
+
+        var dataDirectory = Path.GetFullPath(options.DataDirectory);
+        var storage = builder.Configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
+
+        builder.WebHost.UseUrls(options.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
+        builder.Services.AddSingleton(Options.Create(options));
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddRegistryStorage(storage, dataDirectory);
+        builder.Services.AddSingleton<BlobUploadService>();
+        builder.Services.AddSingleton<ImageService>();
+        builder.Services.AddHostedService<UploadJanitor>();
+
+        var app = builder.Build();
+        app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = UnexpectedErrorHandler.HandleAsync, SuppressDiagnosticsCallback = _ => true });
+        app.MapGet("/healthz", () => Results.Text("ok\n"));
+        app.MapOciDistribution();
+
+        var banner = $"data in {dataDirectory} ({StorageRegistration.Describe(storage, dataDirectory)})";
+        app.Lifetime.ApplicationStarted.Register(() =>
+        {
+            var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+            Console.WriteLine($"Berth listening on {string.Join(", ", addresses)}; {banner}");
+        });
+        return app;
+    }
+}

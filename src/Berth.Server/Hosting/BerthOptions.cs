@@ -1,0 +1,30 @@
+namespace Berth.Server.Hosting;
+
+/// <summary>The <c>Berth</c> configuration section (appsettings.json, <c>Berth__…</c> variables, command line).</summary>
+internal sealed class BerthOptions
+{
+    public const string Section = "Berth";
+
+    /// <summary>Semicolon-separated listen URLs.</summary>
+    public string Urls { get; set; } = "http://127.0.0.1:5000";
+
+    /// <summary>Where the embedded stores keep blobs and the database.</summary>
+    public string DataDirectory { get; set; } = "./berth-data";
+
+    /// <summary>
+    /// Whether a mount request without <c>from</c> links any blob the registry already holds
+    /// (distribution-spec "automatic content discovery"). Off by default: a repository only reads what it was given.
+    /// </summary>
+    public bool AutomaticCrossMount { get; set; }
+
+    public UploadOptions Uploads { get; set; } = new();
+}
+
+internal sealed class UploadOptions
+{
+    /// <summary>An upload idle for longer than this is removed.</summary>
+    public TimeSpan MaxAge { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>How often abandoned uploads are looked for.</summary>
+    public TimeSpan PurgeInterval { get; set; } = TimeSpan.FromMinutes(10);
+}

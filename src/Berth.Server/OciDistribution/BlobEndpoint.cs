@@ -1,0 +1,169 @@
+using System.Buffers;
+using System.Globalization;
+using Berth.Core.Blobs;
+using Berth.Core.Content;
+using Berth.Core.Errors;
+using Berth.Core.Naming;
+
+namespace Berth.Server.OciDistribution;
+
+/// <summary>
+/// GET, HEAD and DELETE of /v2/&lt;name&gt;/blobs/&lt;digest&gt; (distribution-spec end-2, end-10). Bodies stream from the
+/// store through one pooled buffer; a single <c>Range: bytes=</c> is honoured with 206, an unsatisfiable one gets 416.
+/// </summary>
+internal static class BlobEndpoint
+{
+    private const int CopyBufferBytes = 256 * 1024;
+
+    public static async Task GetAsync(HttpContext context, RepositoryName name, string digestText, IServiceProvider services)
+    {
+        var digest = References.Digest(digestText);
+        var links = services.GetRequiredService<IBlobLinkStore>();
+        var blobs = services.GetRequiredService<IBlobStore>();
+        var size = await links.FindAsync(name, digest, context.RequestAborted).ConfigureAwait(false)
+            ?? throw new RegistryException(RegistryErrorCode.BlobUnknown, $"blob unknown to registry: {digest}", new { Digest = digest.ToString() });
+
+        var response = context.Response;
+        OciHeaders.Content(response, digest, "application/octet-stream", size);
+        response.Headers.AcceptRanges = "bytes";
+        response.Headers.CacheControl = "max-age=31536000";
+        if (context.Request.Headers.IfNoneMatch.Contains(response.Headers.ETag.ToString()))
+        {
+            response.StatusCode = StatusCodes.Status304NotModified;
+            response.ContentLength = null;
+            return;
+        }
+
+        long offset = 0;
+        var length = size;
+        response.StatusCode = StatusCodes.Status200OK;
+        if (TryParseRange(context.Request.Headers.Range.ToString(), size, out var range))
+        {
+            if (range is null)
+            {
+                response.StatusCode = StatusCodes.Status416RangeNotSatisfiable;
+                response.Headers.ContentRange = $"bytes */{size}";
+                response.ContentLength = 0;
+                response.Headers.Remove(OciHeaders.ContentDigest);
+                return;
+            }
+
+            (offset, length) = range.Value;
+            response.StatusCode = StatusCodes.Status206PartialContent;
+            response.Headers.ContentRange = string.Create(CultureInfo.InvariantCulture, $"bytes {offset}-{offset + length - 1}/{size}");
+            response.ContentLength = length;
+        }
+
+        if (HttpMethods.IsHead(context.Request.Method))
+        {
+            return;
+        }
+
+        var stream = await blobs.OpenReadAsync(digest, offset, context.RequestAborted).ConfigureAwait(false);
+        await using (stream.ConfigureAwait(false))
+        {
+            await CopyAsync(stream, response.Body, length, context.RequestAborted).ConfigureAwait(false);
+        }
+    }
+
+    public static async Task DeleteAsync(HttpContext context, RepositoryName name, string digestText, IServiceProvider services)
+    {
+        var digest = References.Digest(digestText);
+        var links = services.GetRequiredService<IBlobLinkStore>();
+        if (!await links.UnlinkAsync(name, digest, context.RequestAborted).ConfigureAwait(false))
+        {
+            throw new RegistryException(RegistryErrorCode.BlobUnknown, $"blob unknown to registry: {digest}", new { Digest = digest.ToString() });
+        }
+
+        context.Response.StatusCode = StatusCodes.Status202Accepted;
+        context.Response.ContentLength = 0;
+    }
+
+    /// <summary>
+    /// Reads one RFC 9110 byte range. Returns false when there is no usable Range header (serve it all); true with
+    /// null when the range cannot be satisfied; true with (offset, length) otherwise.
+    /// </summary>
+    internal static bool TryParseRange(string header, long size, out (long Offset, long Length)? range)
+    {
+        range = null;
+        if (!header.StartsWith("bytes=", StringComparison.OrdinalIgnoreCase) || header.Contains(',', StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        var spec = header.AsSpan(6).Trim();
+        var dash = spec.IndexOf('-');
+        if (dash < 0)
+        {
+            return false;
+        }
+
+        var first = spec[..dash].Trim();
+        var last = spec[(dash + 1)..].Trim();
+        if (first.IsEmpty)
+        {
+            // Suffix range: the last N bytes.
+            if (!long.TryParse(last, NumberStyles.None, CultureInfo.InvariantCulture, out var suffix))
+            {
+                return false;
+            }
+
+            if (suffix == 0 || size == 0)
+            {
+                return true;
+            }
+
+            var take = Math.Min(suffix, size);
+            range = (size - take, take);
+            return true;
+        }
+
+        if (!long.TryParse(first, NumberStyles.None, CultureInfo.InvariantCulture, out var start))
+        {
+            return false;
+        }
+
+        long end = size - 1;
+        if (!last.IsEmpty)
+        {
+            if (!long.TryParse(last, NumberStyles.None, CultureInfo.InvariantCulture, out end) || end < start)
+            {
+                return false;
+            }
+
+            end = Math.Min(end, size - 1);
+        }
+
+        if (start >= size)
+        {
+            return true;
+        }
+
+        range = (start, end - start + 1);
+        return true;
+    }
+
+    private static async Task CopyAsync(Stream source, Stream destination, long length, CancellationToken cancellationToken)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(CopyBufferBytes);
+        try
+        {
+            var remaining = length;
+            while (remaining > 0)
+            {
+                var read = await source.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, remaining)), cancellationToken).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    throw new IOException($"blob ended {remaining} bytes early");
+                }
+
+                await destination.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
+                remaining -= read;
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+}

@@ -1,0 +1,129 @@
+using System.Buffers;
+using Berth.Core.Content;
+using Berth.Core.Errors;
+using Berth.Core.Images;
+using Berth.Core.Manifests;
+using Berth.Core.Naming;
+using Microsoft.Extensions.Primitives;
+
+namespace Berth.Server.OciDistribution;
+
+/// <summary>GET, HEAD, PUT and DELETE of /v2/&lt;name&gt;/manifests/&lt;reference&gt; (distribution-spec end-3, end-7, end-9).</summary>
+internal static partial class ManifestEndpoint
+{
+    public static async Task GetAsync(HttpContext context, RepositoryName name, string reference, ImageService images)
+    {
+        var manifest = await images.GetManifestAsync(name, References.Manifest(reference), context.RequestAborted).ConfigureAwait(false);
+        RequireAccepted(context.Request.Headers.Accept, manifest.MediaType);
+
+        var response = context.Response;
+        OciHeaders.Content(response, manifest.Digest, manifest.MediaType, manifest.Size);
+        if (context.Request.Headers.IfNoneMatch.Contains(response.Headers.ETag.ToString()))
+        {
+            response.StatusCode = StatusCodes.Status304NotModified;
+            response.ContentLength = null;
+            return;
+        }
+
+        response.StatusCode = StatusCodes.Status200OK;
+        if (!HttpMethods.IsHead(context.Request.Method))
+        {
+            await response.Body.WriteAsync(manifest.Content, context.RequestAborted).ConfigureAwait(false);
+        }
+    }
+
+    public static async Task PutAsync(HttpContext context, RepositoryName name, string reference, ImageService images)
+    {
+        var parsedReference = References.Manifest(reference);
+        var content = await ReadBoundedAsync(context.Request, ImageService.MaxManifestBytes, context.RequestAborted).ConfigureAwait(false);
+        var manifest = await images.PutManifestAsync(name, parsedReference, content, context.Request.ContentType, context.RequestAborted).ConfigureAwait(false);
+        var logger = context.RequestServices.GetRequiredService<ILogger<ImageService>>();
+        LogPushed(logger, name, parsedReference, manifest.Digest);
+
+        var response = context.Response;
+        response.StatusCode = StatusCodes.Status201Created;
+        response.Headers.Location = $"/v2/{name}/manifests/{manifest.Digest}";
+        response.Headers[OciHeaders.ContentDigest] = manifest.Digest.ToString();
+        if (manifest.Subject is { } subject)
+        {
+            response.Headers[OciHeaders.Subject] = subject.ToString();
+        }
+
+        response.ContentLength = 0;
+    }
+
+    public static async Task DeleteAsync(HttpContext context, RepositoryName name, string reference, ImageService images)
+    {
+        var parsedReference = References.Manifest(reference);
+        await images.DeleteAsync(name, parsedReference, context.RequestAborted).ConfigureAwait(false);
+        var logger = context.RequestServices.GetRequiredService<ILogger<ImageService>>();
+        LogDeleted(logger, name, parsedReference);
+        context.Response.StatusCode = StatusCodes.Status202Accepted;
+        context.Response.ContentLength = 0;
+    }
+
+    /// <summary>
+    /// A client that lists manifest media types and leaves out the stored one cannot read it (distribution answers
+    /// the same way, e.g. "OCI index found, but accept header does not support OCI indexes"). Accept values that are
+    /// wildcards or other types mean the client takes what it gets.
+    /// </summary>
+    private static void RequireAccepted(StringValues accept, string mediaType)
+    {
+        var sawManifestType = false;
+        foreach (var header in accept)
+        {
+            foreach (var part in (header ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                var type = ManifestParser.NormalizeContentType(part);
+                if (type == mediaType)
+                {
+                    return;
+                }
+
+                if (!MediaTypes.IsSupported(type ?? string.Empty))
+                {
+                    return;
+                }
+
+                sawManifestType = true;
+            }
+        }
+
+        if (sawManifestType)
+        {
+            var what = MediaTypes.IsIndex(mediaType) ? "an index or manifest list" : "an image manifest";
+            throw new RegistryException(RegistryErrorCode.ManifestUnknown, $"{what} of type {mediaType} was found, but the Accept header does not allow it");
+        }
+    }
+
+    private static async Task<ReadOnlyMemory<byte>> ReadBoundedAsync(HttpRequest request, int limit, CancellationToken cancellationToken)
+    {
+        if (request.ContentLength > limit)
+        {
+            throw new RegistryException(RegistryErrorCode.ManifestTooLarge, $"manifest of {request.ContentLength} bytes exceeds the {limit} byte limit");
+        }
+
+        var writer = new ArrayBufferWriter<byte>((int)Math.Min(request.ContentLength ?? 4096, limit) + 1);
+        while (true)
+        {
+            var memory = writer.GetMemory(16 * 1024);
+            var read = await request.Body.ReadAsync(memory, cancellationToken).ConfigureAwait(false);
+            if (read == 0)
+            {
+                return writer.WrittenMemory;
+            }
+
+            writer.Advance(read);
+            if (writer.WrittenCount > limit)
+            {
+                throw new RegistryException(RegistryErrorCode.ManifestTooLarge, $"manifest exceeds the {limit} byte limit");
+            }
+        }
+    }
+
+    [LoggerMessage(EventId = 200, Level = LogLevel.Information, Message = "Pushed manifest {Repository}:{Reference} ({Digest})")]
+    private static partial void LogPushed(ILogger logger, RepositoryName repository, Reference reference, Digest digest);
+
+    [LoggerMessage(EventId = 201, Level = LogLevel.Information, Message = "Deleted {Repository}:{Reference}")]
+    private static partial void LogDeleted(ILogger logger, RepositoryName repository, Reference reference);
+}

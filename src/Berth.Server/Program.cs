@@ -1,0 +1,3 @@
+using Berth.Server.Hosting;
+
+return await BerthCommandLine.RunAsync(args).ConfigureAwait(false);

@@ -1,0 +1,76 @@
+using Berth.Server.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Berth.Server.Tests.Infrastructure;
+
+/// <summary>
+/// A real Berth (Kestrel, filesystem + SQLite) on 127.0.0.1 and a free port, with its own temporary data directory.
+/// Every test class that needs one owns its instance; repositories are named per test so tests never share data.
+/// </summary>
+public sealed class BerthTestServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private BerthTestServer(WebApplication app, string dataDirectory, Uri baseAddress)
+    {
+        _app = app;
+        DataDirectory = dataDirectory;
+        BaseAddress = baseAddress;
+        Client = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromMinutes(5) };
+    }
+
+    public string DataDirectory { get; }
+
+    /// <summary>http://127.0.0.1:PORT/</summary>
+    public Uri BaseAddress { get; }
+
+    /// <summary>"127.0.0.1:PORT", as registry clients write it.</summary>
+    public string Host => $"{BaseAddress.Host}:{BaseAddress.Port}";
+
+    public HttpClient Client { get; }
+
+    public IServiceProvider Services => _app.Services;
+
+    public static async Task<BerthTestServer> StartAsync(IDictionary<string, string?>? settings = null, string? dataDirectory = null)
+    {
+        dataDirectory ??= Path.Combine(Path.GetTempPath(), "berth-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dataDirectory);
+        var configuration = new Dictionary<string, string?>
+        {
+            ["Berth:Urls"] = "http://127.0.0.1:0",
+            ["Berth:DataDirectory"] = dataDirectory,
+            ["Logging:LogLevel:Default"] = "Warning",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            configuration[key] = value;
+        }
+
+        var app = BerthApplication.Create(builder => builder.AddInMemoryCollection(configuration));
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new BerthTestServer(app, dataDirectory, new Uri(address.EndsWith('/') ? address : address + "/"));
+    }
+
+    /// <summary>A repository name no other test uses.</summary>
+    public static string NewRepositoryName(string prefix = "test") => $"{prefix}/{Guid.NewGuid():N}"[..Math.Min(prefix.Length + 1 + 32, 200)];
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        try
+        {
+            Directory.Delete(DataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A client process may still hold a file; the temp directory is cleaned by the OS.
+        }
+    }
+}
