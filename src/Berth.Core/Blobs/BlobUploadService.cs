@@ -47,11 +47,9 @@ public sealed class BlobUploadService(IBlobStore blobs, IUploadSessionStore sess
     public async ValueTask<UploadSession> AppendAsync(
         RepositoryName repository, string id, Stream body, ChunkRange? range, long? contentLength, CancellationToken cancellationToken)
     {
-        var state = _states.GetOrAdd(id, static _ => new UploadState());
-        await state.Lock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var (session, state) = await AcquireAsync(repository, id, cancellationToken).ConfigureAwait(false);
         try
         {
-            var session = await GetAsync(repository, id, cancellationToken).ConfigureAwait(false);
             return await AppendLockedAsync(session, state, body, range, contentLength, cancellationToken).ConfigureAwait(false);
         }
         finally
@@ -68,11 +66,9 @@ public sealed class BlobUploadService(IBlobStore blobs, IUploadSessionStore sess
     public async ValueTask<long> CompleteAsync(
         RepositoryName repository, string id, Digest expected, Stream? body, ChunkRange? range, long? contentLength, CancellationToken cancellationToken)
     {
-        var state = _states.GetOrAdd(id, static _ => new UploadState());
-        await state.Lock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var (session, state) = await AcquireAsync(repository, id, cancellationToken).ConfigureAwait(false);
         try
         {
-            var session = await GetAsync(repository, id, cancellationToken).ConfigureAwait(false);
             if (body is not null)
             {
                 session = await AppendLockedAsync(session, state, body, range, contentLength, cancellationToken).ConfigureAwait(false);
@@ -100,11 +96,9 @@ public sealed class BlobUploadService(IBlobStore blobs, IUploadSessionStore sess
     /// <summary>Cancels an upload and discards its bytes; throws BLOB_UPLOAD_UNKNOWN when there is none.</summary>
     public async ValueTask CancelAsync(RepositoryName repository, string id, CancellationToken cancellationToken)
     {
-        var state = _states.GetOrAdd(id, static _ => new UploadState());
-        await state.Lock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var (session, state) = await AcquireAsync(repository, id, cancellationToken).ConfigureAwait(false);
         try
         {
-            var session = await GetAsync(repository, id, cancellationToken).ConfigureAwait(false);
             await DiscardAsync(session).ConfigureAwait(false);
         }
         finally
@@ -163,6 +157,30 @@ public sealed class BlobUploadService(IBlobStore blobs, IUploadSessionStore sess
         }
 
         return stale.Count;
+    }
+
+    /// <summary>
+    /// Takes the upload's lock and reads its session. An unknown id leaves nothing behind, so requests for made-up
+    /// ids cannot grow the state table.
+    /// </summary>
+    private async ValueTask<(UploadSession Session, UploadState State)> AcquireAsync(RepositoryName repository, string id, CancellationToken cancellationToken)
+    {
+        var state = _states.GetOrAdd(id, static _ => new UploadState());
+        await state.Lock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return (await GetAsync(repository, id, cancellationToken).ConfigureAwait(false), state);
+        }
+        catch
+        {
+            if (state.Hash is null)
+            {
+                _states.TryRemove(new KeyValuePair<string, UploadState>(id, state));
+            }
+
+            state.Lock.Release();
+            throw;
+        }
     }
 
     private async ValueTask<UploadSession> AppendLockedAsync(

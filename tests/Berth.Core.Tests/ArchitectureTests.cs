@@ -1,0 +1,15 @@
+namespace Berth.Core.Tests;
+
+public sealed class ArchitectureTests
+{
+    [Fact]
+    public void CoreReferencesOnlyTheBaseClassLibrary()
+    {
+        var references = typeof(Berth.Core.Content.Digest).Assembly.GetReferencedAssemblies().Select(a => a.Name!).ToList();
+        Assert.All(references, name => Assert.True(
+            name is "System.Runtime" or "System.Collections" or "System.Collections.Concurrent" or "System.Text.Json" or "System.Memory"
+                or "System.Linq" or "System.Text.RegularExpressions" or "System.Threading" or "System.Security.Cryptography" or "System.Runtime.InteropServices"
+                or "System.Private.CoreLib" or "netstandard" or "System.Runtime.Intrinsics",
+            $"Berth.Core must not reference {name}"));
+    }
+}

@@ -1,0 +1,144 @@
+using System.Text;
+using Berth.Core.Blobs;
+using Berth.Core.Content;
+using Berth.Core.Images;
+using Berth.Core.Manifests;
+using Berth.Core.Naming;
+using Berth.Core.Paging;
+
+namespace Berth.Storage.Tests.Contracts;
+
+/// <summary>What every metadata adapter (repositories, blob links, manifests, tags, uploads) must do.</summary>
+public abstract class MetadataStoreContract
+{
+    protected abstract Task<(IRepositoryStore Repositories, IImageStore Images, IBlobLinkStore Links, IUploadSessionStore Uploads)> CreateAsync();
+
+    [Fact]
+    public async Task AManifestIsRefusedUntilItsBlobsAreLinkedAndThenStoredAtomically()
+    {
+        var (repositories, images, links, _) = await CreateAsync();
+        var repository = NewName();
+        var (manifest, config) = Manifest();
+
+        var refused = await images.PutManifestAsync(repository, manifest, Tag.Parse("v1"), default);
+        Assert.Equal([config], refused.MissingBlobs);
+        Assert.False(await repositories.ExistsAsync(repository, default));
+
+        await links.LinkAsync(repository, config, 2, default);
+        var stored = await images.PutManifestAsync(repository, manifest, Tag.Parse("v1"), default);
+
+        Assert.True(stored.IsStored);
+        var found = await images.FindManifestAsync(repository, Reference.Of(Tag.Parse("v1")), default);
+        Assert.Equal(manifest.Content.ToArray(), found!.Content.ToArray());
+        Assert.Equal(manifest.Digest, found.Digest);
+    }
+
+    [Fact]
+    public async Task AnIndexNeedsItsChildManifestsInTheSameRepository()
+    {
+        var (_, images, links, _) = await CreateAsync();
+        var repository = NewName();
+        var (child, config) = Manifest();
+        var index = ManifestParser.Parse(Encoding.UTF8.GetBytes(
+            $$"""{"schemaVersion":2,"mediaType":"{{MediaTypes.OciIndex}}","manifests":[{"mediaType":"{{MediaTypes.OciManifest}}","digest":"{{child.Digest}}","size":{{child.Size}}}]}"""), null);
+
+        Assert.Equal([child.Digest], (await images.PutManifestAsync(repository, index, null, default)).MissingManifests);
+        await links.LinkAsync(repository, config, 2, default);
+        await images.PutManifestAsync(repository, child, null, default);
+        Assert.True((await images.PutManifestAsync(repository, index, null, default)).IsStored);
+    }
+
+    [Fact]
+    public async Task TagsPageInOrdinalOrderAndFollowDeletes()
+    {
+        var (_, images, links, _) = await CreateAsync();
+        var repository = NewName();
+        var (manifest, config) = Manifest();
+        await links.LinkAsync(repository, config, 2, default);
+        foreach (var tag in new[] { "b", "a", "C" })
+        {
+            await images.PutManifestAsync(repository, manifest, Tag.Parse(tag), default);
+        }
+
+        var first = await images.ListTagsAsync(repository, new PageRequest(2, null), default);
+        var rest = await images.ListTagsAsync(repository, new PageRequest(2, "a"), default);
+        Assert.Equal(["C", "a"], first.Items);
+        Assert.True(first.HasMore);
+        Assert.Equal(["b"], rest.Items);
+        Assert.False(rest.HasMore);
+
+        Assert.True(await images.DeleteTagAsync(repository, Tag.Parse("a"), default));
+        Assert.True(await images.DeleteManifestAsync(repository, manifest.Digest, default));
+        Assert.Empty((await images.ListTagsAsync(repository, new PageRequest(10, null), default)).Items);
+        Assert.False(await images.DeleteManifestAsync(repository, manifest.Digest, default));
+    }
+
+    [Fact]
+    public async Task BlobLinksArePerRepository()
+    {
+        var (_, _, links, _) = await CreateAsync();
+        var owner = NewName();
+        var other = NewName();
+        var digest = Digest.Sha256Of(Guid.NewGuid().ToByteArray());
+
+        await links.LinkAsync(owner, digest, 16, default);
+        await links.LinkAsync(owner, digest, 16, default);
+
+        Assert.Equal(16, await links.FindAsync(owner, digest, default));
+        Assert.Null(await links.FindAsync(other, digest, default));
+        Assert.True(await links.UnlinkAsync(owner, digest, default));
+        Assert.False(await links.UnlinkAsync(owner, digest, default));
+    }
+
+    [Fact]
+    public async Task UploadSessionsPersistTheirProgressAndCanBeListedWhenStale()
+    {
+        var (_, _, _, uploads) = await CreateAsync();
+        var id = Guid.NewGuid().ToString("D");
+        var started = DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_000_000);
+        var session = new UploadSession(id, NewName(), new StagedUpload(id, 0, null), started, started);
+
+        await uploads.CreateAsync(session, default);
+        await uploads.UpdateAsync(session with { Staged = new StagedUpload(id, 42, "state"), UpdatedAt = started.AddMinutes(1) }, default);
+
+        var found = await uploads.FindAsync(id, default);
+        Assert.Equal(42, found!.Staged.Size);
+        Assert.Equal("state", found.Staged.BackendState);
+        Assert.Contains(await uploads.ListStaleAsync(started.AddMinutes(2), 100, default), s => s.Id == id);
+        Assert.DoesNotContain(await uploads.ListStaleAsync(started, 100, default), s => s.Id == id);
+
+        await uploads.DeleteAsync(id, default);
+        Assert.Null(await uploads.FindAsync(id, default));
+    }
+
+    [Fact]
+    public async Task ReferrersAreFoundBySubjectAndArtifactType()
+    {
+        var (_, images, links, _) = await CreateAsync();
+        var repository = NewName();
+        var config = Digest.Sha256Of("{}"u8);
+        await links.LinkAsync(repository, config, 2, default);
+        var subject = Digest.Sha256Of("subject"u8);
+        var referrer = ManifestParser.Parse(Encoding.UTF8.GetBytes(
+            $$$"""{"schemaVersion":2,"mediaType":"{{{MediaTypes.OciManifest}}}","artifactType":"application/x-sig","config":{"mediaType":"application/vnd.oci.empty.v1+json","digest":"{{{config}}}","size":2},"layers":[],"subject":{"mediaType":"{{{MediaTypes.OciManifest}}}","digest":"{{{subject}}}","size":7},"annotations":{"k":"v"}}"""), null);
+        await images.PutManifestAsync(repository, referrer, null, default);
+
+        var all = await images.ListReferrersAsync(repository, subject, null, default);
+        var filtered = await images.ListReferrersAsync(repository, subject, "application/other", default);
+
+        var descriptor = Assert.Single(all);
+        Assert.Equal(referrer.Digest, descriptor.Digest);
+        Assert.Equal("application/x-sig", descriptor.ArtifactType);
+        Assert.Equal("v", descriptor.Annotations!["k"]);
+        Assert.Empty(filtered);
+    }
+
+    private static RepositoryName NewName() => RepositoryName.Parse($"contract/{Guid.NewGuid():N}");
+
+    private static (ParsedManifest Manifest, Digest Config) Manifest()
+    {
+        var config = Digest.Sha256Of(Guid.NewGuid().ToByteArray());
+        var json = $$"""{"schemaVersion":2,"mediaType":"{{MediaTypes.OciManifest}}","config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"{{config}}","size":2},"layers":[]}""";
+        return (ManifestParser.Parse(Encoding.UTF8.GetBytes(json), MediaTypes.OciManifest), config);
+    }
+}
