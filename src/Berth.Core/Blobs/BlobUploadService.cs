@@ -12,14 +12,17 @@ namespace Berth.Core.Blobs;
 /// process did not see them all (after a restart, or on another node), as distribution's validateBlob does.
 /// Requests on one upload are serialized; different uploads proceed in parallel.
 /// </summary>
-public sealed class BlobUploadService(IBlobStore blobs, IUploadSessionStore sessions, IBlobLinkStore links, TimeProvider time)
+public sealed class BlobUploadService(
+    IBlobStore blobs, IUploadSessionStore sessions, IBlobLinkStore links, Repositories.RepositoryService repositories, TimeProvider time)
 {
     private readonly ConcurrentDictionary<string, UploadState> _states = new(StringComparer.Ordinal);
 
     public long MinimumChunkBytes => blobs.MinimumChunkBytes;
 
+    /// <summary>Starts an upload into a repository that exists (or that a push may create).</summary>
     public async ValueTask<UploadSession> BeginAsync(RepositoryName repository, CancellationToken cancellationToken)
     {
+        await repositories.EnsureForPushAsync(repository, cancellationToken).ConfigureAwait(false);
         var id = Guid.NewGuid().ToString("D");
         var staged = await blobs.BeginUploadAsync(id, cancellationToken).ConfigureAwait(false);
         var now = time.GetUtcNow();
@@ -82,7 +85,13 @@ public sealed class BlobUploadService(IBlobStore blobs, IUploadSessionStore sess
             }
 
             await blobs.CommitAsync(session.Staged, expected, cancellationToken).ConfigureAwait(false);
-            await links.LinkAsync(repository, expected, session.Staged.Size, cancellationToken).ConfigureAwait(false);
+            if (!await links.LinkAsync(repository, expected, session.Staged.Size, cancellationToken).ConfigureAwait(false))
+            {
+                // The repository was deleted while the upload ran.
+                await DiscardAsync(session).ConfigureAwait(false);
+                throw Errors.EcrErrors.RepositoryMissing(repository.Value, repositories.Registry.AccountId);
+            }
+
             await sessions.DeleteAsync(id, cancellationToken).ConfigureAwait(false);
             Forget(id, state);
             return session.Staged.Size;
@@ -113,14 +122,14 @@ public sealed class BlobUploadService(IBlobStore blobs, IUploadSessionStore sess
     /// </summary>
     public async ValueTask<long?> MountAsync(RepositoryName repository, Digest digest, RepositoryName from, CancellationToken cancellationToken)
     {
+        await repositories.EnsureForPushAsync(repository, cancellationToken).ConfigureAwait(false);
         var size = await links.FindAsync(from, digest, cancellationToken).ConfigureAwait(false);
         if (size is null || await blobs.FindSizeAsync(digest, cancellationToken).ConfigureAwait(false) is null)
         {
             return null;
         }
 
-        await links.LinkAsync(repository, digest, size.Value, cancellationToken).ConfigureAwait(false);
-        return size;
+        return await links.LinkAsync(repository, digest, size.Value, cancellationToken).ConfigureAwait(false) ? size : null;
     }
 
     /// <summary>
@@ -128,14 +137,14 @@ public sealed class BlobUploadService(IBlobStore blobs, IUploadSessionStore sess
     /// </summary>
     public async ValueTask<long?> MountExistingAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken)
     {
+        await repositories.EnsureForPushAsync(repository, cancellationToken).ConfigureAwait(false);
         var size = await blobs.FindSizeAsync(digest, cancellationToken).ConfigureAwait(false);
         if (size is null)
         {
             return null;
         }
 
-        await links.LinkAsync(repository, digest, size.Value, cancellationToken).ConfigureAwait(false);
-        return size;
+        return await links.LinkAsync(repository, digest, size.Value, cancellationToken).ConfigureAwait(false) ? size : null;
     }
 
     /// <summary>Removes uploads idle since before <paramref name="cutoff"/>; returns how many.</summary>

@@ -9,8 +9,8 @@ namespace Berth.Core.Blobs;
 /// </summary>
 public interface IBlobLinkStore
 {
-    /// <summary>Links a blob to a repository, creating the repository on its first push. Idempotent.</summary>
-    ValueTask LinkAsync(RepositoryName repository, Digest digest, long size, CancellationToken cancellationToken);
+    /// <summary>Links a blob to an existing repository; false when the repository does not exist. Idempotent.</summary>
+    ValueTask<bool> LinkAsync(RepositoryName repository, Digest digest, long size, CancellationToken cancellationToken);
 
     /// <summary>The size of a blob linked to the repository, or null when it is not linked.</summary>
     ValueTask<long?> FindAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken);

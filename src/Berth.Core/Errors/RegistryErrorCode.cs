@@ -2,9 +2,10 @@ namespace Berth.Core.Errors;
 
 /// <summary>
 /// One entry of the error catalog: the OCI code (distribution-spec "Error Codes"), the HTTP status it is
-/// answered with and its default message. Both wire formats are fed from here, never from handlers.
+/// answered with and its default message, and the ECR exception the JSON API answers with (InvalidParameterException
+/// when none is given). Both wire formats are fed from here, never from handlers.
 /// </summary>
-public sealed record RegistryErrorCode(string Code, int HttpStatus, string Message)
+public sealed record RegistryErrorCode(string Code, int HttpStatus, string Message, string EcrException = "InvalidParameterException")
 {
     public static readonly RegistryErrorCode BlobUnknown = new("BLOB_UNKNOWN", 404, "blob unknown to registry");
     public static readonly RegistryErrorCode BlobUploadInvalid = new("BLOB_UPLOAD_INVALID", 400, "blob upload invalid");
@@ -15,7 +16,7 @@ public sealed record RegistryErrorCode(string Code, int HttpStatus, string Messa
     public static readonly RegistryErrorCode ManifestTooLarge = new("MANIFEST_INVALID", 413, "manifest exceeds the size limit");
     public static readonly RegistryErrorCode ManifestUnknown = new("MANIFEST_UNKNOWN", 404, "manifest unknown to registry");
     public static readonly RegistryErrorCode NameInvalid = new("NAME_INVALID", 400, "invalid repository name");
-    public static readonly RegistryErrorCode NameUnknown = new("NAME_UNKNOWN", 404, "repository name not known to registry");
+    public static readonly RegistryErrorCode NameUnknown = new("NAME_UNKNOWN", 404, "repository name not known to registry", "RepositoryNotFoundException");
     public static readonly RegistryErrorCode SizeInvalid = new("SIZE_INVALID", 400, "provided length did not match content length");
     public static readonly RegistryErrorCode TagInvalid = new("TAG_INVALID", 400, "manifest tag did not match URI");
     public static readonly RegistryErrorCode RangeInvalid = new("BLOB_UPLOAD_INVALID", 416, "requested range not satisfiable");

@@ -1,13 +1,43 @@
 using Berth.Core.Naming;
 using Berth.Core.Paging;
+using Berth.Core.Repositories;
 
 namespace Berth.Core.Images;
 
-/// <summary>The repositories of the registry.</summary>
+/// <summary>The repositories of the registry, their settings and resource tags.</summary>
 public interface IRepositoryStore
 {
     ValueTask<bool> ExistsAsync(RepositoryName repository, CancellationToken cancellationToken);
 
+    /// <summary>The repository, or null.</summary>
+    ValueTask<Repository?> FindAsync(RepositoryName repository, CancellationToken cancellationToken);
+
+    /// <summary>Creates a repository with its settings and resource tags; false when it already exists.</summary>
+    ValueTask<bool> CreateAsync(RepositoryName repository, RepositorySettings settings, IReadOnlyList<KeyValuePair<string, string>> tags, DateTimeOffset createdAt, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Deletes a repository with its images, tags, blob links and uploads. Without <paramref name="force"/> a repository
+    /// that holds images is kept and <see cref="RepositoryDeletion.NotEmpty"/> returned.
+    /// </summary>
+    ValueTask<RepositoryDeletion> DeleteAsync(RepositoryName repository, bool force, CancellationToken cancellationToken);
+
+    /// <summary>Replaces the settings; false when the repository does not exist.</summary>
+    ValueTask<bool> UpdateSettingsAsync(RepositoryName repository, RepositorySettings settings, CancellationToken cancellationToken);
+
     /// <summary>Repository names in ordinal order, after <see cref="PageRequest.After"/>.</summary>
     ValueTask<Page<string>> ListAsync(PageRequest page, CancellationToken cancellationToken);
+
+    /// <summary>The resource tags of a repository (ordered by key), or null when it does not exist.</summary>
+    ValueTask<IReadOnlyList<KeyValuePair<string, string>>?> GetTagsAsync(RepositoryName repository, CancellationToken cancellationToken);
+
+    /// <summary>Adds or overwrites <paramref name="upsert"/> and removes <paramref name="remove"/>; false when the repository does not exist.</summary>
+    ValueTask<bool> UpdateTagsAsync(RepositoryName repository, IReadOnlyList<KeyValuePair<string, string>> upsert, IReadOnlyList<string> remove, CancellationToken cancellationToken);
+}
+
+/// <summary>The result of deleting a repository.</summary>
+public enum RepositoryDeletion
+{
+    Deleted,
+    NotFound,
+    NotEmpty,
 }

@@ -3,11 +3,12 @@ using Berth.Core.Errors;
 using Berth.Core.Manifests;
 using Berth.Core.Naming;
 using Berth.Core.Paging;
+using Berth.Core.Repositories;
 
 namespace Berth.Core.Images;
 
 /// <summary>The use cases on manifests and tags, shared by the OCI and ECR faces.</summary>
-public sealed class ImageService(IImageStore images, IRepositoryStore repositories)
+public sealed class ImageService(IImageStore images, IRepositoryStore repositories, RepositoryService repositoryService)
 {
     /// <summary>The largest manifest accepted, as distribution and ECR (4 MiB).</summary>
     public const int MaxManifestBytes = 4 * 1024 * 1024;
@@ -48,7 +49,7 @@ public sealed class ImageService(IImageStore images, IRepositoryStore repositori
             }
         }
 
-        var outcome = await images.PutManifestAsync(repository, manifest, reference.Tag, cancellationToken).ConfigureAwait(false);
+        var outcome = await PutParsedManifestAsync(repository, manifest, reference.Tag, cancellationToken).ConfigureAwait(false);
         if (outcome.MissingBlobs.Count > 0)
         {
             throw new RegistryException(RegistryErrorCode.ManifestBlobUnknown, $"blob unknown to registry: {outcome.MissingBlobs[0]}", new { Digest = outcome.MissingBlobs[0].ToString() });
@@ -60,6 +61,23 @@ public sealed class ImageService(IImageStore images, IRepositoryStore repositori
         }
 
         return manifest;
+    }
+
+    /// <summary>
+    /// Stores a parsed manifest after admitting the push (the repository must exist or be creatable). An immutable tag
+    /// throws ImageTagAlreadyExistsException / TAG_INVALID with ECR's message; missing references are returned.
+    /// </summary>
+    public async ValueTask<PutManifestOutcome> PutParsedManifestAsync(RepositoryName repository, ParsedManifest manifest, Tag? tag, CancellationToken cancellationToken)
+    {
+        await repositoryService.EnsureForPushAsync(repository, cancellationToken).ConfigureAwait(false);
+        var outcome = await images.PutManifestAsync(repository, manifest, tag, cancellationToken).ConfigureAwait(false);
+        return outcome.Status switch
+        {
+            PutManifestStatus.RepositoryMissing => throw EcrErrors.RepositoryMissing(repository.Value, repositoryService.Registry.AccountId),
+            PutManifestStatus.TagImmutable => throw new RegistryException(EcrErrors.ImageTagAlreadyExists,
+                $"The image tag '{tag}' already exists in the '{repository}' repository and cannot be overwritten because the repository is immutable."),
+            _ => outcome,
+        };
     }
 
     /// <summary>Deletes a manifest (by digest) or a tag (by tag name). Throws MANIFEST_UNKNOWN / NAME_UNKNOWN.</summary>

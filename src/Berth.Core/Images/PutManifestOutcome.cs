@@ -2,10 +2,37 @@ using Berth.Core.Content;
 
 namespace Berth.Core.Images;
 
-/// <summary>The result of an atomic manifest put: stored, or refused because referenced content is missing.</summary>
-public sealed record PutManifestOutcome(IReadOnlyList<Digest> MissingBlobs, IReadOnlyList<Digest> MissingManifests)
+/// <summary>What an atomic manifest put did.</summary>
+public enum PutManifestStatus
 {
-    public static readonly PutManifestOutcome Stored = new([], []);
+    /// <summary>The manifest is stored and the tag, if any, points at it.</summary>
+    Stored,
 
-    public bool IsStored => MissingBlobs.Count == 0 && MissingManifests.Count == 0;
+    /// <summary>Nothing written: the repository does not exist.</summary>
+    RepositoryMissing,
+
+    /// <summary>Nothing written: referenced blobs or child manifests are missing.</summary>
+    ReferencesMissing,
+
+    /// <summary>Nothing written: the tag exists and the repository's mutability setting forbids moving it.</summary>
+    TagImmutable,
+}
+
+/// <summary>
+/// The result of an atomic manifest put. <see cref="AlreadyTagged"/> says the tag already pointed at this very
+/// manifest (ECR's PutImage answers ImageAlreadyExistsException for it).
+/// </summary>
+public sealed record PutManifestOutcome(
+    PutManifestStatus Status,
+    IReadOnlyList<Digest> MissingBlobs,
+    IReadOnlyList<Digest> MissingManifests,
+    bool AlreadyTagged = false)
+{
+    public static readonly PutManifestOutcome RepositoryMissing = new(PutManifestStatus.RepositoryMissing, [], []);
+
+    public static readonly PutManifestOutcome TagImmutable = new(PutManifestStatus.TagImmutable, [], []);
+
+    public bool IsStored => Status == PutManifestStatus.Stored;
+
+    public static PutManifestOutcome Stored(bool alreadyTagged) => new(PutManifestStatus.Stored, [], [], alreadyTagged);
 }

@@ -46,6 +46,8 @@ public static class ManifestParser
             var blobs = new List<Digest>();
             var manifests = new List<Digest>();
             string? artifactType = OptionalString(root, "artifactType");
+            string? configMediaType = null;
+            long imageSize = content.Length;
             if (MediaTypes.IsIndex(mediaType))
             {
                 foreach (var child in RequiredArray(root, "manifests"))
@@ -62,6 +64,8 @@ public static class ManifestParser
 
                 var configDescriptor = ReadDescriptor(config, "config");
                 blobs.Add(configDescriptor.Digest);
+                configMediaType = configDescriptor.MediaType;
+                imageSize = configDescriptor.Size;
                 if (string.IsNullOrEmpty(artifactType))
                 {
                     artifactType = configDescriptor.MediaType;
@@ -70,6 +74,7 @@ public static class ManifestParser
                 foreach (var layer in RequiredArray(root, "layers"))
                 {
                     var descriptor = ReadDescriptor(layer, "layers[]");
+                    imageSize += descriptor.Size;
                     if (!IsForeign(layer))
                     {
                         blobs.Add(descriptor.Digest);
@@ -91,7 +96,9 @@ public static class ManifestParser
                 manifests,
                 subject,
                 string.IsNullOrEmpty(artifactType) ? null : artifactType,
-                ReadAnnotations(root));
+                ReadAnnotations(root),
+                configMediaType,
+                imageSize);
         }
     }
 

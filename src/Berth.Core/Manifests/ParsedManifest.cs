@@ -4,6 +4,8 @@ namespace Berth.Core.Manifests;
 
 /// <summary>
 /// A manifest or index that passed <see cref="ManifestParser"/>: its exact bytes, their digest, and what it refers to.
+/// <see cref="ImageSize"/> is what DescribeImages reports: the config plus the (compressed) layers of an image, or the
+/// manifest's own size for an index.
 /// </summary>
 public sealed record ParsedManifest(
     string MediaType,
@@ -13,7 +15,9 @@ public sealed record ParsedManifest(
     IReadOnlyList<Digest> Manifests,
     Digest? Subject,
     string? ArtifactType,
-    IReadOnlyDictionary<string, string>? Annotations)
+    IReadOnlyDictionary<string, string>? Annotations,
+    string? ConfigMediaType = null,
+    long ImageSize = 0)
 {
     public long Size => Content.Length;
 

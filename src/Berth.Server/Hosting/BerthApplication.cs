@@ -1,5 +1,7 @@
 using Berth.Core.Blobs;
 using Berth.Core.Images;
+using Berth.Core.Registries;
+using Berth.Core.Repositories;
 using Berth.Server.BackgroundJobs;
 using Berth.Server.OciDistribution;
 using Berth.Storage;
@@ -40,6 +42,9 @@ internal static class BerthApplication
         builder.Services.AddSingleton(Options.Create(options));
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddRegistryStorage(storage, dataDirectory);
+        builder.Services.AddSingleton(new RegistryIdentity(options.AccountId, options.Region));
+        builder.Services.AddSingleton(new RepositoryPushPolicy(options.CreateRepositoryOnPush));
+        builder.Services.AddSingleton<RepositoryService>();
         builder.Services.AddSingleton<BlobUploadService>();
         builder.Services.AddSingleton<ImageService>();
         builder.Services.AddHostedService<UploadJanitor>();

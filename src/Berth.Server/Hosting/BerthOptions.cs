@@ -8,6 +8,18 @@ internal sealed class BerthOptions
     /// <summary>Semicolon-separated listen URLs.</summary>
     public string Urls { get; set; } = "http://127.0.0.1:5000";
 
+    /// <summary>The account of the default registry (12 digits).</summary>
+    public string AccountId { get; set; } = "000000000000";
+
+    /// <summary>The region of the default registry.</summary>
+    public string Region { get; set; } = "us-east-1";
+
+    /// <summary>
+    /// Whether a push into a repository that does not exist creates it, as CNCF Distribution does. Off by default:
+    /// as in ECR, repositories are created with CreateRepository first.
+    /// </summary>
+    public bool CreateRepositoryOnPush { get; set; }
+
     /// <summary>Where the embedded stores keep blobs and the database.</summary>
     public string DataDirectory { get; set; } = "./berth-data";
 

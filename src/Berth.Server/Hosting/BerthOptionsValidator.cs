@@ -28,6 +28,16 @@ internal sealed class BerthOptionsValidator : IValidateOptions<BerthOptions>
             }
         }
 
+        if (options.AccountId.Length != 12 || !options.AccountId.All(char.IsAsciiDigit))
+        {
+            failures.Add("Invalid configuration 'Berth:AccountId': must be 12 digits.");
+        }
+
+        if (!System.Text.RegularExpressions.Regex.IsMatch(options.Region, "^[a-z]{2}(-[a-z]+)+-[0-9]+$"))
+        {
+            failures.Add($"Invalid configuration 'Berth:Region': '{options.Region}' is not a region name such as us-east-1.");
+        }
+
         if (options.Uploads.MaxAge <= TimeSpan.Zero)
         {
             failures.Add("Invalid configuration 'Berth:Uploads:MaxAge': must be greater than zero.");

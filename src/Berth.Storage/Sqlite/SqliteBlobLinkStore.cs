@@ -6,16 +6,18 @@ namespace Berth.Storage.Sqlite;
 
 internal sealed class SqliteBlobLinkStore(SqliteDatabase database, TimeProvider time) : IBlobLinkStore
 {
-    public async ValueTask LinkAsync(RepositoryName repository, Digest digest, long size, CancellationToken cancellationToken)
+    public async ValueTask<bool> LinkAsync(RepositoryName repository, Digest digest, long size, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var transaction = connection.BeginTransaction();
-        var id = await connection.EnsureRepositoryAsync(repository.Value, now, cancellationToken).ConfigureAwait(false);
-        await connection.ExecuteAsync(
-            "INSERT INTO blob_links (repository_id, digest, size, linked_at) VALUES ($id, $digest, $size, $now) ON CONFLICT DO NOTHING",
-            cancellationToken, ("$id", id), ("$digest", digest.ToString()), ("$size", size), ("$now", now)).ConfigureAwait(false);
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        var rows = await connection.ExecuteAsync(
+            """
+            INSERT INTO blob_links (repository_id, digest, size, linked_at)
+            SELECT id, $digest, $size, $now FROM repositories WHERE name = $name
+            ON CONFLICT DO NOTHING
+            """,
+            cancellationToken, ("$name", repository.Value), ("$digest", digest.ToString()), ("$size", size), ("$now", now)).ConfigureAwait(false);
+        return rows > 0 || await FindAsync(repository, digest, cancellationToken).ConfigureAwait(false) is not null;
     }
 
     public async ValueTask<long?> FindAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken)

@@ -30,15 +30,6 @@ internal static class SqliteCommands
         return result is DBNull ? null : result;
     }
 
-    /// <summary>The id of a repository, creating the row on first use (the caller holds a write transaction).</summary>
-    public static async Task<long> EnsureRepositoryAsync(this SqliteConnection connection, string name, long now, CancellationToken cancellationToken)
-    {
-        await connection.ExecuteAsync(
-            "INSERT INTO repositories (name, created_at) VALUES ($name, $now) ON CONFLICT (name) DO NOTHING",
-            cancellationToken, ("$name", name), ("$now", now)).ConfigureAwait(false);
-        return (long)(await connection.ScalarAsync("SELECT id FROM repositories WHERE name = $name", cancellationToken, ("$name", name)).ConfigureAwait(false))!;
-    }
-
     /// <summary>The id of an existing repository, or null.</summary>
     public static async Task<long?> FindRepositoryIdAsync(this SqliteConnection connection, string name, CancellationToken cancellationToken) =>
         (long?)await connection.ScalarAsync("SELECT id FROM repositories WHERE name = $name", cancellationToken, ("$name", name)).ConfigureAwait(false);

@@ -48,27 +48,47 @@ internal sealed class SqliteImageStore(SqliteDatabase database, TimeProvider tim
         var digest = manifest.Digest.ToString();
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = connection.BeginTransaction();
-        var id = await connection.EnsureRepositoryAsync(repository.Value, now, cancellationToken).ConfigureAwait(false);
+        var settings = await SqliteRepositoryStore.ReadSettingsAsync(connection, repository.Value, cancellationToken).ConfigureAwait(false);
+        if (settings is null)
+        {
+            return PutManifestOutcome.RepositoryMissing;
+        }
 
+        var (id, mutability) = settings.Value;
         var missingBlobs = await MissingAsync(connection, "SELECT 1 FROM blob_links WHERE repository_id = $id AND digest = $digest", id, manifest.Blobs, cancellationToken).ConfigureAwait(false);
         var missingManifests = await MissingAsync(connection, "SELECT 1 FROM manifests WHERE repository_id = $id AND digest = $digest", id, manifest.Manifests, cancellationToken).ConfigureAwait(false);
         if (missingBlobs.Count > 0 || missingManifests.Count > 0)
         {
             await transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
-            return new PutManifestOutcome(missingBlobs, missingManifests);
+            return new PutManifestOutcome(PutManifestStatus.ReferencesMissing, missingBlobs, missingManifests);
+        }
+
+        var alreadyTagged = false;
+        if (tag is not null)
+        {
+            var current = (string?)await connection.ScalarAsync(
+                "SELECT manifest_digest FROM tags WHERE repository_id = $id AND name = $tag",
+                cancellationToken, ("$id", id), ("$tag", tag.Value)).ConfigureAwait(false);
+            alreadyTagged = current == digest;
+            if (current is not null && !mutability.AllowsRetag(tag.Value))
+            {
+                await transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
+                return PutManifestOutcome.TagImmutable;
+            }
         }
 
         var inserted = await connection.ExecuteAsync(
             """
-            INSERT INTO manifests (repository_id, digest, media_type, artifact_type, subject, annotations, size, content, pushed_at)
-            VALUES ($id, $digest, $mediaType, $artifactType, $subject, $annotations, $size, $content, $now)
+            INSERT INTO manifests (repository_id, digest, media_type, artifact_type, subject, annotations, size, content, pushed_at, config_media_type, image_size)
+            VALUES ($id, $digest, $mediaType, $artifactType, $subject, $annotations, $size, $content, $now, $configMediaType, $imageSize)
             ON CONFLICT (repository_id, digest) DO NOTHING
             """,
             cancellationToken,
             ("$id", id), ("$digest", digest), ("$mediaType", manifest.MediaType), ("$artifactType", manifest.ArtifactType),
             ("$subject", manifest.Subject?.ToString()),
             ("$annotations", manifest.Annotations is null ? null : JsonSerializer.Serialize(manifest.Annotations)),
-            ("$size", manifest.Size), ("$content", manifest.Content.ToArray()), ("$now", now)).ConfigureAwait(false);
+            ("$size", manifest.Size), ("$content", manifest.Content.ToArray()), ("$now", now),
+            ("$configMediaType", manifest.ConfigMediaType), ("$imageSize", manifest.ImageSize)).ConfigureAwait(false);
 
         if (inserted > 0)
         {
@@ -87,7 +107,7 @@ internal sealed class SqliteImageStore(SqliteDatabase database, TimeProvider tim
         }
 
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return PutManifestOutcome.Stored;
+        return PutManifestOutcome.Stored(alreadyTagged);
     }
 
     public async ValueTask<bool> DeleteManifestAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken)

@@ -44,6 +44,9 @@ public sealed class BerthTestServer : IAsyncDisposable
             ["Berth:Urls"] = "http://127.0.0.1:0",
             ["Berth:DataDirectory"] = dataDirectory,
             ["Logging:LogLevel:Default"] = "Warning",
+
+            // The /v2/ protocol tests push into fresh repositories as CNCF Distribution allows; ECR tests turn it off.
+            ["Berth:CreateRepositoryOnPush"] = "true",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {

@@ -5,6 +5,7 @@ using Berth.Core.Images;
 using Berth.Core.Manifests;
 using Berth.Core.Naming;
 using Berth.Core.Paging;
+using Berth.Core.Repositories;
 
 namespace Berth.Storage.Tests.Contracts;
 
@@ -19,10 +20,13 @@ public abstract class MetadataStoreContract
         var (repositories, images, links, _) = await CreateAsync();
         var repository = NewName();
         var (manifest, config) = Manifest();
+        Assert.Equal(PutManifestStatus.RepositoryMissing, (await images.PutManifestAsync(repository, manifest, null, default)).Status);
+        Assert.False(await links.LinkAsync(repository, config, 2, default));
+        await CreateRepositoryAsync(repositories, repository);
 
         var refused = await images.PutManifestAsync(repository, manifest, Tag.Parse("v1"), default);
         Assert.Equal([config], refused.MissingBlobs);
-        Assert.False(await repositories.ExistsAsync(repository, default));
+        Assert.Null(await images.FindManifestAsync(repository, Reference.Of(Tag.Parse("v1")), default));
 
         await links.LinkAsync(repository, config, 2, default);
         var stored = await images.PutManifestAsync(repository, manifest, Tag.Parse("v1"), default);
@@ -36,8 +40,9 @@ public abstract class MetadataStoreContract
     [Fact]
     public async Task AnIndexNeedsItsChildManifestsInTheSameRepository()
     {
-        var (_, images, links, _) = await CreateAsync();
+        var (repositories, images, links, _) = await CreateAsync();
         var repository = NewName();
+        await CreateRepositoryAsync(repositories, repository);
         var (child, config) = Manifest();
         var index = ManifestParser.Parse(Encoding.UTF8.GetBytes(
             $$"""{"schemaVersion":2,"mediaType":"{{MediaTypes.OciIndex}}","manifests":[{"mediaType":"{{MediaTypes.OciManifest}}","digest":"{{child.Digest}}","size":{{child.Size}}}]}"""), null);
@@ -51,8 +56,9 @@ public abstract class MetadataStoreContract
     [Fact]
     public async Task TagsPageInOrdinalOrderAndFollowDeletes()
     {
-        var (_, images, links, _) = await CreateAsync();
+        var (repositories, images, links, _) = await CreateAsync();
         var repository = NewName();
+        await CreateRepositoryAsync(repositories, repository);
         var (manifest, config) = Manifest();
         await links.LinkAsync(repository, config, 2, default);
         foreach (var tag in new[] { "b", "a", "C" })
@@ -76,9 +82,11 @@ public abstract class MetadataStoreContract
     [Fact]
     public async Task BlobLinksArePerRepository()
     {
-        var (_, _, links, _) = await CreateAsync();
+        var (repositories, _, links, _) = await CreateAsync();
         var owner = NewName();
         var other = NewName();
+        await CreateRepositoryAsync(repositories, owner);
+        await CreateRepositoryAsync(repositories, other);
         var digest = Digest.Sha256Of(Guid.NewGuid().ToByteArray());
 
         await links.LinkAsync(owner, digest, 16, default);
@@ -114,8 +122,9 @@ public abstract class MetadataStoreContract
     [Fact]
     public async Task ReferrersAreFoundBySubjectAndArtifactType()
     {
-        var (_, images, links, _) = await CreateAsync();
+        var (repositories, images, links, _) = await CreateAsync();
         var repository = NewName();
+        await CreateRepositoryAsync(repositories, repository);
         var config = Digest.Sha256Of("{}"u8);
         await links.LinkAsync(repository, config, 2, default);
         var subject = Digest.Sha256Of("subject"u8);
@@ -132,6 +141,51 @@ public abstract class MetadataStoreContract
         Assert.Equal("v", descriptor.Annotations!["k"]);
         Assert.Empty(filtered);
     }
+
+    [Fact]
+    public async Task AnImmutableTagCannotBeMovedButAnExcludedOneCan()
+    {
+        var (repositories, images, links, _) = await CreateAsync();
+        var repository = NewName();
+        var settings = RepositorySettings.Default with
+        {
+            ImageTagMutability = "IMMUTABLE_WITH_EXCLUSION",
+            MutabilityExclusions = [new TagMutabilityExclusion("WILDCARD", "dev-*")],
+        };
+        Assert.True(await repositories.CreateAsync(repository, settings, [], DateTimeOffset.UnixEpoch, default));
+        var (first, config1) = Manifest();
+        var (second, config2) = Manifest();
+        await links.LinkAsync(repository, config1, 2, default);
+        await links.LinkAsync(repository, config2, 2, default);
+
+        Assert.True((await images.PutManifestAsync(repository, first, Tag.Parse("v1"), default)).IsStored);
+        Assert.Equal(PutManifestStatus.TagImmutable, (await images.PutManifestAsync(repository, second, Tag.Parse("v1"), default)).Status);
+        Assert.Equal(PutManifestStatus.TagImmutable, (await images.PutManifestAsync(repository, first, Tag.Parse("v1"), default)).Status);
+        Assert.True((await images.PutManifestAsync(repository, first, Tag.Parse("dev-1"), default)).IsStored);
+        Assert.True((await images.PutManifestAsync(repository, second, Tag.Parse("dev-1"), default)).IsStored);
+    }
+
+    [Fact]
+    public async Task ARepositoryWithImagesIsDeletedOnlyWhenForced()
+    {
+        var (repositories, images, links, _) = await CreateAsync();
+        var repository = NewName();
+        var tags = new List<KeyValuePair<string, string>> { new("team", "a") };
+        Assert.True(await repositories.CreateAsync(repository, RepositorySettings.Default, tags, DateTimeOffset.UnixEpoch, default));
+        Assert.False(await repositories.CreateAsync(repository, RepositorySettings.Default, [], DateTimeOffset.UnixEpoch, default));
+        var (manifest, config) = Manifest();
+        await links.LinkAsync(repository, config, 2, default);
+        await images.PutManifestAsync(repository, manifest, Tag.Parse("v1"), default);
+
+        Assert.Equal(tags, await repositories.GetTagsAsync(repository, default));
+        Assert.Equal(RepositoryDeletion.NotEmpty, await repositories.DeleteAsync(repository, force: false, default));
+        Assert.Equal(RepositoryDeletion.Deleted, await repositories.DeleteAsync(repository, force: true, default));
+        Assert.Equal(RepositoryDeletion.NotFound, await repositories.DeleteAsync(repository, force: true, default));
+        Assert.Null(await links.FindAsync(repository, config, default));
+    }
+
+    private static async Task CreateRepositoryAsync(IRepositoryStore repositories, RepositoryName name) =>
+        Assert.True(await repositories.CreateAsync(name, RepositorySettings.Default, [], DateTimeOffset.UnixEpoch, default));
 
     private static RepositoryName NewName() => RepositoryName.Parse($"contract/{Guid.NewGuid():N}");
 

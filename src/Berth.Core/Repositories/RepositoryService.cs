@@ -1,0 +1,125 @@
+using Berth.Core.Errors;
+using Berth.Core.Images;
+using Berth.Core.Naming;
+using Berth.Core.Paging;
+using Berth.Core.Registries;
+
+namespace Berth.Core.Repositories;
+
+/// <summary>Repository use cases shared by both faces: create, describe, delete, settings, resource tags, push admission.</summary>
+public sealed class RepositoryService(IRepositoryStore store, RegistryIdentity registry, RepositoryPushPolicy pushPolicy, TimeProvider time)
+{
+    /// <summary>The most resource tags a repository carries (ECR quota).</summary>
+    public const int MaxResourceTags = 50;
+
+    public RegistryIdentity Registry => registry;
+
+    /// <summary>
+    /// Admits a push into <paramref name="name"/>: the repository must exist, unless pushes create repositories
+    /// (a CREATE_ON_PUSH policy). Throws RepositoryNotFoundException / NAME_UNKNOWN with ECR's message otherwise.
+    /// </summary>
+    public async ValueTask EnsureForPushAsync(RepositoryName name, CancellationToken cancellationToken)
+    {
+        if (await store.ExistsAsync(name, cancellationToken).ConfigureAwait(false))
+        {
+            return;
+        }
+
+        if (!pushPolicy.CreateRepositoryOnPush)
+        {
+            throw EcrErrors.RepositoryMissing(name.Value, registry.AccountId);
+        }
+
+        await store.CreateAsync(name, RepositorySettings.Default, [], time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+    }
+
+    public async ValueTask<Repository> CreateAsync(
+        RepositoryName name, RepositorySettings settings, IReadOnlyList<KeyValuePair<string, string>> tags, CancellationToken cancellationToken)
+    {
+        ValidateTags(tags);
+        if (!await store.CreateAsync(name, settings, tags, time.GetUtcNow(), cancellationToken).ConfigureAwait(false))
+        {
+            throw new RegistryException(EcrErrors.RepositoryAlreadyExists,
+                $"The repository with name '{name}' already exists in the registry with id '{registry.AccountId}'");
+        }
+
+        return await GetAsync(name, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Throws RepositoryNotFoundException when it does not exist.</summary>
+    public async ValueTask<Repository> GetAsync(RepositoryName name, CancellationToken cancellationToken) =>
+        await store.FindAsync(name, cancellationToken).ConfigureAwait(false) ?? throw EcrErrors.RepositoryMissing(name.Value, registry.AccountId);
+
+    public async ValueTask<Repository> DeleteAsync(RepositoryName name, bool force, CancellationToken cancellationToken)
+    {
+        var repository = await GetAsync(name, cancellationToken).ConfigureAwait(false);
+        var result = await store.DeleteAsync(name, force, cancellationToken).ConfigureAwait(false);
+        return result switch
+        {
+            RepositoryDeletion.Deleted => repository,
+            RepositoryDeletion.NotEmpty => throw new RegistryException(EcrErrors.RepositoryNotEmpty,
+                $"The repository with name '{name}' in registry with id '{registry.AccountId}' cannot be deleted because it still contains images"),
+            _ => throw EcrErrors.RepositoryMissing(name.Value, registry.AccountId),
+        };
+    }
+
+    /// <summary>Applies <paramref name="change"/> to the repository's settings and returns the updated repository.</summary>
+    public async ValueTask<Repository> UpdateSettingsAsync(RepositoryName name, Func<RepositorySettings, RepositorySettings> change, CancellationToken cancellationToken)
+    {
+        var repository = await GetAsync(name, cancellationToken).ConfigureAwait(false);
+        var settings = change(repository.Settings);
+        if (!await store.UpdateSettingsAsync(name, settings, cancellationToken).ConfigureAwait(false))
+        {
+            throw EcrErrors.RepositoryMissing(name.Value, registry.AccountId);
+        }
+
+        return repository with { Settings = settings };
+    }
+
+    public ValueTask<Page<string>> ListNamesAsync(PageRequest page, CancellationToken cancellationToken) => store.ListAsync(page, cancellationToken);
+
+    public async ValueTask<IReadOnlyList<KeyValuePair<string, string>>> GetTagsAsync(RepositoryName name, CancellationToken cancellationToken) =>
+        await store.GetTagsAsync(name, cancellationToken).ConfigureAwait(false) ?? throw EcrErrors.RepositoryMissing(name.Value, registry.AccountId);
+
+    public async ValueTask TagAsync(RepositoryName name, IReadOnlyList<KeyValuePair<string, string>> tags, CancellationToken cancellationToken)
+    {
+        ValidateTags(tags);
+        var existing = await GetTagsAsync(name, cancellationToken).ConfigureAwait(false);
+        var keys = existing.Select(t => t.Key).Union(tags.Select(t => t.Key), StringComparer.Ordinal).Count();
+        if (keys > MaxResourceTags)
+        {
+            throw new RegistryException(EcrErrors.TooManyTags, $"The repository can have at most {MaxResourceTags} tags.");
+        }
+
+        await store.UpdateTagsAsync(name, tags, [], cancellationToken).ConfigureAwait(false);
+    }
+
+    public async ValueTask UntagAsync(RepositoryName name, IReadOnlyList<string> keys, CancellationToken cancellationToken)
+    {
+        if (!await store.UpdateTagsAsync(name, [], keys, cancellationToken).ConfigureAwait(false))
+        {
+            throw EcrErrors.RepositoryMissing(name.Value, registry.AccountId);
+        }
+    }
+
+    private static void ValidateTags(IReadOnlyList<KeyValuePair<string, string>> tags)
+    {
+        if (tags.Count > MaxResourceTags)
+        {
+            throw new RegistryException(EcrErrors.TooManyTags, $"The repository can have at most {MaxResourceTags} tags.");
+        }
+
+        foreach (var (key, value) in tags)
+        {
+            if (key.Length is < 1 or > 128 || key.StartsWith("aws:", StringComparison.OrdinalIgnoreCase))
+            {
+                throw new RegistryException(EcrErrors.InvalidTagParameter, $"Invalid tag key '{key}': keys are 1 to 128 characters and may not start with 'aws:'.");
+            }
+
+            if (value.Length > 256)
+            {
+                throw new RegistryException(EcrErrors.InvalidTagParameter, $"Invalid tag value for key '{key}': values are at most 256 characters.");
+            }
+        }
+    }
+}
