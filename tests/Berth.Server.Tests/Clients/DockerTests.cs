@@ -47,6 +47,7 @@ public sealed partial class DockerTests(DockerDaemon docker, ITestOutputHelper o
         Assert.Equal(OciMediaTypes.DockerManifest, served.MediaType);
         using var manifest = JsonDocument.Parse(served.Content);
         Assert.Equal(image.Config.Digest, manifest.RootElement.GetProperty("config").GetProperty("digest").GetString());
+        await _context.Registry.AssertLayersMatchAsync(repository, served, image);
         Assert.Contains("Downloaded newer image", pull.StandardOutput, StringComparison.Ordinal);
         Assert.Equal($"{image.Config.Digest} {_context.Host}/{repository}@{pushed}", inspect.StandardOutput.Trim());
     }

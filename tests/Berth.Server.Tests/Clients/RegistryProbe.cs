@@ -1,5 +1,7 @@
+using System.IO.Compression;
 using System.Net;
 using System.Net.Http.Headers;
+using System.Security.Cryptography;
 using System.Text.Json;
 using Berth.Server.Tests.Clients.Images;
 
@@ -57,6 +59,24 @@ public sealed class RegistryProbe(HttpClient client)
         {
             Assert.Equal(OciLayout.ReadBlob(layoutDirectory, blob.Digest), await GetBlobAsync(repository, blob.Digest));
         }
+    }
+
+    /// <summary>
+    /// Asserts that the layers <paramref name="manifest"/> lists, as Berth serves them, decompress to exactly the tars
+    /// the test built: for clients that recompress on push, this is what "the same content" means.
+    /// </summary>
+    public async Task AssertLayersMatchAsync(string repository, ServedManifest manifest, TestImage image)
+    {
+        using var document = JsonDocument.Parse(manifest.Content);
+        var layers = document.RootElement.GetProperty("layers").EnumerateArray().Select(l => l.GetProperty("digest").GetString()!).ToList();
+        var diffIds = new List<string>();
+        foreach (var layer in layers)
+        {
+            using var gzip = new GZipStream(new MemoryStream(await GetBlobAsync(repository, layer)), CompressionMode.Decompress);
+            diffIds.Add($"sha256:{Convert.ToHexStringLower(await SHA256.HashDataAsync(gzip))}");
+        }
+
+        Assert.Equal(image.DiffIds, diffIds);
     }
 
     private async Task<HttpResponseMessage> SendManifestGetAsync(string repository, string reference, string[] accept)

@@ -83,7 +83,7 @@ public static class TestImageFactory
             json.WriteEndArray();
         });
         var descriptor = layout.WriteBlob(OciMediaTypes.ImageManifest, manifest);
-        return new TestImage(descriptor.Digest, manifest, architecture, config, layers);
+        return new TestImage(descriptor.Digest, manifest, architecture, config, layers, diffIds);
     }
 
     /// <summary>Writes one image per architecture and an OCI image index listing them with their platforms.</summary>
