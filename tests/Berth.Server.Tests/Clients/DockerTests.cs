@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Berth.Server.Tests.Clients.Images;
@@ -96,12 +95,10 @@ public sealed partial class DockerTests(DockerDaemon docker, ITestOutputHelper o
         await docker.RunAsync(["rmi", .. children.Select(c => c.Local), .. children.Select(c => _context.Reference(c.Repository, "v1"))]);
         var pull = await docker.RunAsync("pull", list);
         var id = await docker.RunAsync("image", "inspect", "--format", "{{.Id}}", list);
-        var native = children.Single(c => c.Image.Architecture == NativeArchitecture);
+        var native = children.Single(c => c.Image.Architecture == TestImageFactory.NativeArchitecture);
         Assert.Contains("Downloaded newer image", pull.StandardOutput, StringComparison.Ordinal);
         Assert.Equal(native.Image.Config.Digest, id.StandardOutput.Trim());
     }
-
-    private static string NativeArchitecture => RuntimeInformation.OSArchitecture == Architecture.Arm64 ? "arm64" : "amd64";
 
     /// <summary>Turns the OCI layout image into a docker-archive with skopeo and docker-loads it under a unique local name.</summary>
     private async Task<string> LoadAsync(OciLayoutWriter layout, TestImage image)

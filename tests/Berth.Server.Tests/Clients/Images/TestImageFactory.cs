@@ -1,5 +1,6 @@
 using System.Formats.Tar;
 using System.IO.Compression;
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text.Json;
 
@@ -14,6 +15,9 @@ public static class TestImageFactory
 {
     /// <summary>The empty descriptor's content, "{}" (image-spec manifest.md, "Guidance for an Empty Descriptor").</summary>
     public static readonly byte[] EmptyJson = "{}"u8.ToArray();
+
+    /// <summary>The architecture of this machine as OCI names it; the one a daemon here pulls from an index and can unpack.</summary>
+    public static string NativeArchitecture => RuntimeInformation.OSArchitecture == Architecture.Arm64 ? "arm64" : "amd64";
 
     private static readonly DateTimeOffset Created = new(2025, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
