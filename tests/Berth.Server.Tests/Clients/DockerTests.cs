@@ -100,6 +100,29 @@ public sealed partial class DockerTests(DockerDaemon docker, ITestOutputHelper o
         Assert.Equal(native.Image.Config.Digest, id.StandardOutput.Trim());
     }
 
+    [Fact]
+    public async Task DockerPullsTheNativeImageOfAnOciIndexSkopeoPushed()
+    {
+        if (!ClientTools.AreAvailable(output, DockerDaemon.Tool, DockerDaemon.DaemonTool, Skopeo.Tool) || !docker.IsRunning)
+        {
+            return;
+        }
+
+        var layout = new OciLayoutWriter(_context.PathFor("source"));
+        var index = TestImageFactory.WriteIndex(layout, "amd64", "arm64");
+        layout.Tag(new OciDescriptor(OciMediaTypes.ImageIndex, index.IndexDigest, index.Index.Length), "v1");
+        var repository = BerthTestServer.NewRepositoryName("docker-oci");
+        var remote = _context.Reference(repository, "v1");
+        await Skopeo.CopyAsync($"oci:{layout.Directory}:v1", $"docker://{remote}", "--all", "--preserve-digests");
+
+        var pull = await docker.RunAsync("pull", remote);
+        var inspect = await docker.RunAsync("image", "inspect", "--format", "{{.Id}} {{index .RepoDigests 0}}", remote);
+
+        var native = index.Images.Single(i => i.Architecture == TestImageFactory.NativeArchitecture);
+        Assert.Contains($"Digest: {index.IndexDigest}", pull.StandardOutput, StringComparison.Ordinal);
+        Assert.Equal($"{native.Config.Digest} {_context.Host}/{repository}@{index.IndexDigest}", inspect.StandardOutput.Trim());
+    }
+
     /// <summary>Turns the OCI layout image into a docker-archive with skopeo and docker-loads it under a unique local name.</summary>
     private async Task<string> LoadAsync(OciLayoutWriter layout, TestImage image)
     {

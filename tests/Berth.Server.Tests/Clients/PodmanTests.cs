@@ -18,7 +18,7 @@ public sealed class PodmanTests(ITestOutputHelper output) : IAsyncLifetime
     [Fact]
     public async Task ImageWithoutMediaTypePushedByPodmanPullsBackWithTheSameDigest()
     {
-        if (!ClientTools.AreAvailable(output, Podman.Tool))
+        if (!ClientTools.AreAvailable(output, ContainersStorageClient.PodmanTool))
         {
             return;
         }
@@ -28,7 +28,7 @@ public sealed class PodmanTests(ITestOutputHelper output) : IAsyncLifetime
         var layout = new OciLayoutWriter(_context.PathFor("source"));
         var image = TestImageFactory.WriteImage(layout, omitMediaType: true);
         layout.Tag(image.Descriptor, "v1");
-        using var podman = new Podman();
+        using var podman = ContainersStorageClient.Podman();
         var repository = BerthTestServer.NewRepositoryName("podman");
         var remote = _context.Reference(repository, "v1");
         var digestFile = _context.PathFor("digest");
