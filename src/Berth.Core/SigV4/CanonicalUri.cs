@@ -18,7 +18,9 @@ internal static class CanonicalUri
 
         if (style == CanonicalPathStyle.S3)
         {
-            return UriEncoding.Encode(UriEncoding.PercentDecode(rawPath), keepSlash: true);
+            // Segment by segment, so an escaped slash inside a key (%2F) stays escaped.
+            return string.Join('/', rawPath.Split('/')
+                .Select(static segment => UriEncoding.Encode(UriEncoding.PercentDecode(segment), keepSlash: false)));
         }
 
         return UriEncoding.Encode(Encoding.UTF8.GetBytes(RemoveDotSegments(rawPath)), keepSlash: true);
