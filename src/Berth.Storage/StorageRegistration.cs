@@ -1,4 +1,5 @@
 using Berth.Core.Blobs;
+using Berth.Core.Credentials;
 using Berth.Core.Images;
 using Berth.Storage.FileSystem;
 using Berth.Storage.Sqlite;
@@ -34,6 +35,7 @@ public static class StorageRegistration
                 services.AddSingleton<IImageStore, SqliteImageStore>();
                 services.AddSingleton<IBlobLinkStore, SqliteBlobLinkStore>();
                 services.AddSingleton<IUploadSessionStore, SqliteUploadSessionStore>();
+                services.AddSingleton<ICredentialStore, SqliteCredentialStore>();
                 services.AddHostedService<SqliteInitializer>();
                 break;
             default:

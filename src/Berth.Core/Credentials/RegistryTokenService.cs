@@ -1,0 +1,111 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Berth.Core.Registries;
+
+namespace Berth.Core.Credentials;
+
+/// <summary>
+/// Issues and checks the registry passwords of GetAuthorizationToken (docker login's "AWS:&lt;password&gt;"): a
+/// payload naming the principal, account, region and expiry, and an HMAC-SHA256 over it under a key shared by every
+/// node (kept encrypted in the metadata store). Tokens survive restarts and are checked in constant time.
+/// </summary>
+public sealed class RegistryTokenService(ICredentialStore store, SecretProtector protector, RegistryIdentity registry, TimeProvider time)
+{
+    public static readonly TimeSpan Lifetime = TimeSpan.FromHours(12);
+    private const string KeySetting = "registry-token-key";
+    private byte[]? _key;
+
+    public async ValueTask<(string Token, DateTimeOffset ExpiresAt)> IssueAsync(Principal principal, CancellationToken cancellationToken)
+    {
+        var expiresAt = time.GetUtcNow() + Lifetime;
+        var payload = JsonSerializer.SerializeToUtf8Bytes(new TokenPayload(principal.Arn, principal.AccountId, registry.Region, principal.AccessKeyId, expiresAt.ToUnixTimeSeconds()));
+        var key = await KeyAsync(cancellationToken).ConfigureAwait(false);
+        var signature = HMACSHA256.HashData(key, payload);
+        return ($"{Base64Url(payload)}.{Base64Url(signature)}", expiresAt);
+    }
+
+    /// <summary>
+    /// Checks a token. Returns the principal, or a reason: <see cref="TokenCheck.Invalid"/> (tampered, malformed,
+    /// expired) or <see cref="TokenCheck.WrongRegistry"/> (valid, but for another account or region).
+    /// </summary>
+    public async ValueTask<(TokenCheck Result, Principal? Principal)> CheckAsync(string token, CancellationToken cancellationToken)
+    {
+        var dot = token.IndexOf('.', StringComparison.Ordinal);
+        if (dot <= 0 || !TryFromBase64Url(token[..dot], out var payload) || !TryFromBase64Url(token[(dot + 1)..], out var signature))
+        {
+            return (TokenCheck.Invalid, null);
+        }
+
+        var key = await KeyAsync(cancellationToken).ConfigureAwait(false);
+        if (!CryptographicOperations.FixedTimeEquals(HMACSHA256.HashData(key, payload), signature))
+        {
+            return (TokenCheck.Invalid, null);
+        }
+
+        TokenPayload? claims;
+        try
+        {
+            claims = JsonSerializer.Deserialize<TokenPayload>(payload);
+        }
+        catch (JsonException)
+        {
+            return (TokenCheck.Invalid, null);
+        }
+
+        if (claims is null || DateTimeOffset.FromUnixTimeSeconds(claims.Exp) <= time.GetUtcNow())
+        {
+            return (TokenCheck.Invalid, null);
+        }
+
+        if (claims.Account != registry.AccountId || claims.Region != registry.Region)
+        {
+            return (TokenCheck.WrongRegistry, null);
+        }
+
+        return (TokenCheck.Valid, new Principal(claims.Account, claims.Principal, claims.Key));
+    }
+
+    private async ValueTask<byte[]> KeyAsync(CancellationToken cancellationToken)
+    {
+        if (_key is { } cached)
+        {
+            return cached;
+        }
+
+        var candidate = Convert.ToBase64String(protector.Protect(RandomNumberGenerator.GetBytes(32)));
+        var stored = await store.GetOrAddSettingAsync(registry.AccountId, KeySetting, candidate, cancellationToken).ConfigureAwait(false);
+        _key = protector.Unprotect(Convert.FromBase64String(stored));
+        return _key;
+    }
+
+    private static string Base64Url(byte[] data) => Convert.ToBase64String(data).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    private static bool TryFromBase64Url(string text, out byte[] data)
+    {
+        var padded = text.Replace('-', '+').Replace('_', '/');
+        padded += (padded.Length % 4) switch { 2 => "==", 3 => "=", _ => string.Empty };
+        data = new byte[padded.Length];
+        if (!Convert.TryFromBase64String(padded, data, out var written))
+        {
+            return false;
+        }
+
+        data = data[..written];
+        return true;
+    }
+
+    private sealed record TokenPayload(string Principal, string Account, string Region, string Key, long Exp)
+    {
+        public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Principal}@{Account}/{Region} until {Exp}");
+    }
+}
+
+/// <summary>The outcome of checking a registry token.</summary>
+public enum TokenCheck
+{
+    Valid,
+    Invalid,
+    WrongRegistry,
+}
