@@ -1,5 +1,9 @@
 using Berth.Core.Blobs;
+using Berth.Core.Credentials;
 using Berth.Core.Images;
+using Berth.Core.SigV4;
+using Berth.Server.Authentication;
+using Berth.Server.EcrApi;
 using Berth.Core.Registries;
 using Berth.Core.Repositories;
 using Berth.Server.BackgroundJobs;
@@ -45,6 +49,14 @@ internal static class BerthApplication
         builder.Services.AddSingleton(new RegistryIdentity(options.AccountId, options.Region));
         builder.Services.AddSingleton(new RepositoryPushPolicy(options.CreateRepositoryOnPush));
         builder.Services.AddSingleton<RepositoryService>();
+        builder.Services.AddSingleton(new SecretProtector(MasterKey.Load(options.MasterKey, dataDirectory)));
+        builder.Services.AddSingleton<RootCredentials>();
+        builder.Services.AddSingleton<RegistryTokenService>();
+        builder.Services.AddSingleton<SigV4Verifier>();
+        builder.Services.AddSingleton<SigV4Authenticator>();
+        builder.Services.AddSingleton<RegistryAuthentication>();
+        builder.Services.AddSingleton(_ => EcrModel.Load());
+        builder.Services.AddHostedService<RootKeyBootstrap>();
         builder.Services.AddSingleton<BlobUploadService>();
         builder.Services.AddSingleton<ImageService>();
         builder.Services.AddHostedService<UploadJanitor>();
@@ -53,6 +65,7 @@ internal static class BerthApplication
         app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = UnexpectedErrorHandler.HandleAsync, SuppressDiagnosticsCallback = _ => true });
         app.MapGet("/healthz", () => Results.Text("ok\n"));
         app.MapOciDistribution();
+        app.MapEcrApi();
 
         var banner = $"data in {dataDirectory} ({StorageRegistration.Describe(storage, dataDirectory)})";
         app.Lifetime.ApplicationStarted.Register(() =>

@@ -20,6 +20,15 @@ internal sealed class BerthOptions
     /// </summary>
     public bool CreateRepositoryOnPush { get; set; }
 
+    /// <summary>
+    /// Whether /v2/ requires the Basic AWS:&lt;token&gt; credentials GetAuthorizationToken issues, as ECR does. Turning it
+    /// off makes an open registry (for a laptop or a test), never for production.
+    /// </summary>
+    public bool RequireRegistryAuthentication { get; set; } = true;
+
+    /// <summary>Base64 of the 32-byte key that encrypts secrets at rest; empty means &lt;data&gt;/master.key.</summary>
+    public string? MasterKey { get; set; }
+
     /// <summary>Where the embedded stores keep blobs and the database.</summary>
     public string DataDirectory { get; set; } = "./berth-data";
 

@@ -2,6 +2,7 @@ using Berth.Core.Blobs;
 using Berth.Core.Errors;
 using Berth.Core.Images;
 using Berth.Core.Naming;
+using Berth.Server.Authentication;
 using Berth.Server.Hosting;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
@@ -28,6 +29,13 @@ internal static class OciDistributionEndpoints
         context.Response.Headers[OciHeaders.ApiVersion] = OciHeaders.ApiVersionValue;
         try
         {
+            var services = context.RequestServices;
+            if (services.GetRequiredService<IOptions<BerthOptions>>().Value.RequireRegistryAuthentication)
+            {
+                // Every /v2/ request, the base endpoint included, needs the registry token (ECR answers 401 otherwise).
+                await services.GetRequiredService<RegistryAuthentication>().AuthenticateAsync(context, context.RequestAborted).ConfigureAwait(false);
+            }
+
             await RouteAsync(context).ConfigureAwait(false);
         }
         catch (RegistryException e)

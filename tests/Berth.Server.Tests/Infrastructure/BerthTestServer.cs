@@ -47,6 +47,7 @@ public sealed class BerthTestServer : IAsyncDisposable
 
             // The /v2/ protocol tests push into fresh repositories as CNCF Distribution allows; ECR tests turn it off.
             ["Berth:CreateRepositoryOnPush"] = "true",
+            ["Berth:RequireRegistryAuthentication"] = "false",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {

@@ -1,0 +1,26 @@
+using Berth.Core.Credentials;
+
+namespace Berth.Server.Hosting;
+
+/// <summary>
+/// At start: imports BERTH_ROOT_ACCESS_KEY_ID / BERTH_ROOT_SECRET_ACCESS_KEY as the account root's key, or creates a
+/// root key on first start and prints it once (the only time the secret is shown; it is never logged).
+/// </summary>
+internal sealed class RootKeyBootstrap(RootCredentials root) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var created = await root.EnsureAsync(
+            Environment.GetEnvironmentVariable("BERTH_ROOT_ACCESS_KEY_ID"),
+            Environment.GetEnvironmentVariable("BERTH_ROOT_SECRET_ACCESS_KEY"),
+            cancellationToken).ConfigureAwait(false);
+        if (created is { } key)
+        {
+            Console.WriteLine("Created the root access key of this registry's account. The secret is shown only now:");
+            Console.WriteLine($"  AWS_ACCESS_KEY_ID={key.AccessKeyId}");
+            Console.WriteLine($"  AWS_SECRET_ACCESS_KEY={key.Secret}");
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}
