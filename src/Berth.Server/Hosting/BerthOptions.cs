@@ -29,6 +29,12 @@ internal sealed class BerthOptions
     /// <summary>Base64 of the 32-byte key that encrypts secrets at rest; empty means &lt;data&gt;/master.key.</summary>
     public string? MasterKey { get; set; }
 
+    /// <summary>The account root's access key id (BERTH_ROOT_ACCESS_KEY_ID takes precedence).</summary>
+    public string? RootAccessKeyId { get; set; }
+
+    /// <summary>The account root's secret access key (BERTH_ROOT_SECRET_ACCESS_KEY takes precedence).</summary>
+    public string? RootSecretAccessKey { get; set; }
+
     /// <summary>Where the embedded stores keep blobs and the database.</summary>
     public string DataDirectory { get; set; } = "./berth-data";
 

@@ -1,18 +1,20 @@
 using Berth.Core.Credentials;
+using Microsoft.Extensions.Options;
 
 namespace Berth.Server.Hosting;
 
 /// <summary>
 /// At start: imports BERTH_ROOT_ACCESS_KEY_ID / BERTH_ROOT_SECRET_ACCESS_KEY as the account root's key, or creates a
 /// root key on first start and prints it once (the only time the secret is shown; it is never logged).
+/// Berth:RootAccessKeyId / Berth:RootSecretAccessKey do the same as the variables, for a test host or a secrets mount.
 /// </summary>
-internal sealed class RootKeyBootstrap(RootCredentials root) : IHostedService
+internal sealed class RootKeyBootstrap(RootCredentials root, IOptions<BerthOptions> options) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var created = await root.EnsureAsync(
-            Environment.GetEnvironmentVariable("BERTH_ROOT_ACCESS_KEY_ID"),
-            Environment.GetEnvironmentVariable("BERTH_ROOT_SECRET_ACCESS_KEY"),
+            Environment.GetEnvironmentVariable("BERTH_ROOT_ACCESS_KEY_ID") ?? options.Value.RootAccessKeyId,
+            Environment.GetEnvironmentVariable("BERTH_ROOT_SECRET_ACCESS_KEY") ?? options.Value.RootSecretAccessKey,
             cancellationToken).ConfigureAwait(false);
         if (created is { } key)
         {

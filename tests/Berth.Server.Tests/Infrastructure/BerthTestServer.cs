@@ -35,6 +35,35 @@ public sealed class BerthTestServer : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
+    /// <summary>The account root's access key of an ECR-mode server (see <see cref="StartEcrAsync"/>).</summary>
+    public string AccessKeyId { get; private init; } = string.Empty;
+
+    public string SecretAccessKey { get; private init; } = string.Empty;
+
+    /// <summary>
+    /// A server that behaves as ECR: repositories must be created, /v2/ needs a registry token, and the root key is
+    /// known to the test (<see cref="AccessKeyId"/>, <see cref="SecretAccessKey"/>).
+    /// </summary>
+    public static async Task<BerthTestServer> StartEcrAsync(IDictionary<string, string?>? settings = null)
+    {
+        var accessKeyId = "AKIA" + Guid.NewGuid().ToString("N")[..16].ToUpperInvariant();
+        var secret = Convert.ToBase64String(Guid.NewGuid().ToByteArray()) + Guid.NewGuid().ToString("N")[..16];
+        var ecr = new Dictionary<string, string?>
+        {
+            ["Berth:CreateRepositoryOnPush"] = "false",
+            ["Berth:RequireRegistryAuthentication"] = "true",
+            ["Berth:RootAccessKeyId"] = accessKeyId,
+            ["Berth:RootSecretAccessKey"] = secret,
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            ecr[key] = value;
+        }
+
+        var server = await StartAsync(ecr);
+        return new BerthTestServer(server._app, server.DataDirectory, server.BaseAddress) { AccessKeyId = accessKeyId, SecretAccessKey = secret };
+    }
+
     public static async Task<BerthTestServer> StartAsync(IDictionary<string, string?>? settings = null, string? dataDirectory = null)
     {
         dataDirectory ??= Path.Combine(Path.GetTempPath(), "berth-tests", Guid.NewGuid().ToString("N"));
