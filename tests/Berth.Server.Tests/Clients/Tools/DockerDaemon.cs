@@ -43,9 +43,16 @@ public sealed class DockerDaemon : IAsyncLifetime
     }
 
     /// <summary>docker -H unix://SOCKET ARGS; throws with the output (and the daemon's log) on failure.</summary>
-    public async Task<ProcessResult> RunAsync(params string[] arguments)
+    public Task<ProcessResult> RunAsync(params string[] arguments) => RunWithInputAsync(null, arguments);
+
+    /// <summary>The same, with <paramref name="input"/> on standard input (docker login --password-stdin).</summary>
+    public async Task<ProcessResult> RunWithInputAsync(string? input, params string[] arguments)
     {
-        var options = new ProcessRunOptions { Environment = new Dictionary<string, string?> { ["DOCKER_CONFIG"] = Path.Combine(_root, "config") } };
+        var options = new ProcessRunOptions
+        {
+            Environment = new Dictionary<string, string?> { ["DOCKER_CONFIG"] = Path.Combine(_root, "config") },
+            StandardInput = input,
+        };
         try
         {
             return await ProcessRunner.RunAsync(Tool, ["-H", $"unix://{Socket}", .. arguments], options);

@@ -1,0 +1,111 @@
+using System.Net;
+using System.Text;
+using Berth.Server.Tests.Infrastructure;
+
+namespace Berth.Server.Tests.Ecr;
+
+public sealed class EcrProtocolTests : IAsyncLifetime
+{
+    private BerthTestServer _server = null!;
+
+    public async Task InitializeAsync() => _server = await BerthTestServer.StartEcrAsync();
+
+    public async Task DisposeAsync() => await _server.DisposeAsync();
+
+    [Fact]
+    public async Task ASignedCallSucceedsWithTheJsonContentTypeAndARequestId()
+    {
+        using var response = await SignedRequests.SendAsync(_server, "DescribeRepositories", "{}");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("application/x-amz-json-1.1", response.Content.Headers.ContentType!.MediaType);
+        Assert.True(Guid.TryParse(response.Headers.GetValues("x-amzn-RequestId").Single(), out _));
+        Assert.Equal("{\"repositories\":[]}", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task AnUnsignedCallIsMissingAuthenticationToken()
+    {
+        using var content = new StringContent("{}", Encoding.UTF8, "application/x-amz-json-1.1");
+        content.Headers.Add("X-Amz-Target", "AmazonEC2ContainerRegistry_V20150921.DescribeRepositories");
+        using var response = await _server.Client.PostAsync("/", content);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(("MissingAuthenticationTokenException", "Missing Authentication Token"), await SignedRequests.ErrorAsync(response));
+    }
+
+    [Fact]
+    public async Task AnUnknownAccessKeyIsUnrecognizedClient()
+    {
+        using var response = await SignedRequests.SendAsync(_server, "DescribeRepositories", "{}", accessKeyId: "AKIAUNKNOWNUNKNOWN00");
+        Assert.Equal(("UnrecognizedClientException", "The security token included in the request is invalid."), await SignedRequests.ErrorAsync(response));
+    }
+
+    [Fact]
+    public async Task AWrongSecretIsInvalidSignature()
+    {
+        using var response = await SignedRequests.SendAsync(_server, "DescribeRepositories", "{}", secret: "not-the-secret");
+        var (type, message) = await SignedRequests.ErrorAsync(response);
+        Assert.Equal("InvalidSignatureException", type);
+        Assert.StartsWith("The request signature we calculated does not match the signature you provided.", message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(-3600)]
+    [InlineData(3600)]
+    public async Task AClockSkewedBeyondFifteenMinutesIsRefused(int offsetSeconds)
+    {
+        using var response = await SignedRequests.SendAsync(_server, "DescribeRepositories", "{}", offsetSeconds: offsetSeconds);
+        var (type, message) = await SignedRequests.ErrorAsync(response);
+        Assert.Equal("InvalidSignatureException", type);
+        Assert.Contains("15 min.", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ACallSignedForAnotherRegionIsRefused()
+    {
+        using var response = await SignedRequests.SendAsync(_server, "DescribeRepositories", "{}", region: "eu-west-1");
+        var (type, message) = await SignedRequests.ErrorAsync(response);
+        Assert.Equal("InvalidSignatureException", type);
+        Assert.Contains("Credential should be scoped to a valid region", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AnUnknownOperationIsUnknownOperation()
+    {
+        using var response = await SignedRequests.SendAsync(_server, "FlyToTheMoon", "{}");
+        Assert.Equal("UnknownOperationException", (await SignedRequests.ErrorAsync(response)).Type);
+    }
+
+    [Theory]
+    [InlineData("{not json")]
+    [InlineData("[1]")]
+    [InlineData("{\"repositoryName\": 5}")]
+    public async Task MalformedOrIllTypedJsonIsASerializationException(string body)
+    {
+        using var response = await SignedRequests.SendAsync(_server, "CreateRepository", body);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("SerializationException", (await SignedRequests.ErrorAsync(response)).Type);
+    }
+
+    [Fact]
+    public async Task AMissingRequiredMemberIsAnInvalidParameter()
+    {
+        using var response = await SignedRequests.SendAsync(_server, "CreateRepository", "{}");
+        Assert.Equal(
+            ("InvalidParameterException", "Invalid parameter at 'repositoryName' failed to satisfy constraint: 'Member must not be null'"),
+            await SignedRequests.ErrorAsync(response));
+    }
+
+    [Fact]
+    public async Task AnOversizedBodyIsRefusedBeforeItIsRead()
+    {
+        var body = "{\"repositoryName\":\"" + new string('a', 2 * 1024 * 1024) + "\"}";
+        using var content = new StringContent(body, Encoding.UTF8, "application/x-amz-json-1.1");
+        content.Headers.Add("X-Amz-Target", "AmazonEC2ContainerRegistry_V20150921.CreateRepository");
+        using var response = await _server.Client.PostAsync("/", content);
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Equal("RequestEntityTooLargeException", (await SignedRequests.ErrorAsync(response)).Type);
+    }
+}

@@ -1,0 +1,42 @@
+using System.Text;
+using Berth.Server.Tests.Clients.Tools;
+using Berth.Server.Tests.Infrastructure;
+
+namespace Berth.Server.Tests.Ecr;
+
+/// <summary>Raw ECR API requests signed by botocore's own SigV4 (sign_request.py), at a chosen clock offset.</summary>
+public static class SignedRequests
+{
+    public static async Task<HttpResponseMessage> SendAsync(
+        BerthTestServer server, string operation, string body, string? accessKeyId = null, string? secret = null, string region = "us-east-1", int offsetSeconds = 0)
+    {
+        var target = "AmazonEC2ContainerRegistry_V20150921." + operation;
+        var url = server.BaseAddress.ToString();
+        var signed = await ProcessRunner.RunAsync("python3", [
+            Path.Combine(AppContext.BaseDirectory, "Ecr", "sign_request.py"), url, target, body,
+            accessKeyId ?? server.AccessKeyId, secret ?? server.SecretAccessKey, region, offsetSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new ByteArrayContent(Encoding.UTF8.GetBytes(body)) };
+        foreach (var line in signed.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var colon = line.IndexOf(':', StringComparison.Ordinal);
+            var (name, value) = (line[..colon], line[(colon + 1)..].Trim());
+            if (name.Equals("Content-Type", StringComparison.OrdinalIgnoreCase))
+            {
+                request.Content.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse(value);
+            }
+            else
+            {
+                request.Headers.TryAddWithoutValidation(name, value);
+            }
+        }
+
+        return await server.Client.SendAsync(request);
+    }
+
+    /// <summary>The __type and message of an AWS JSON error response.</summary>
+    public static async Task<(string Type, string Message)> ErrorAsync(HttpResponseMessage response)
+    {
+        using var document = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return (document.RootElement.GetProperty("__type").GetString()!, document.RootElement.GetProperty("message").GetString()!);
+    }
+}
