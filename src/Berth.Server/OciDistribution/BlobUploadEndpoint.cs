@@ -57,7 +57,7 @@ internal static partial class BlobUploadEndpoint
             }
 
             var logger = context.RequestServices.GetRequiredService<ILogger<BlobUploadService>>();
-        LogBlobPushed(logger, name, digest);
+            LogBlobPushed(logger, name, digest);
             OciHeaders.BlobCreated(context.Response, name, digest);
             return;
         }
