@@ -70,15 +70,7 @@ internal sealed class FileSystemBlobStore : IBlobStore
 
     public async ValueTask<StagedUpload> AppendAsync(StagedUpload upload, Stream source, CancellationToken cancellationToken)
     {
-        var path = StagedPath(upload.Id);
-        var file = new FileStream(path, new FileStreamOptions
-        {
-            Mode = FileMode.OpenOrCreate,
-            Access = FileAccess.Write,
-            Share = FileShare.None,
-            BufferSize = 0,
-            Options = FileOptions.Asynchronous,
-        });
+        var file = OpenStagedForWrite(upload, FileOptions.Asynchronous);
         await using (file.ConfigureAwait(false))
         {
             // Bytes past the recorded size come from an append that failed or was killed: drop them.
@@ -142,7 +134,7 @@ internal sealed class FileSystemBlobStore : IBlobStore
 
         var directory = Path.GetDirectoryName(target)!;
         Directory.CreateDirectory(directory);
-        using (var file = new FileStream(staged, FileMode.Open, FileAccess.ReadWrite, FileShare.None))
+        using (var file = OpenStagedForWrite(upload, FileOptions.None))
         {
             // Trailing bytes of a killed append must not become part of the blob.
             if (file.Length != upload.Size)
@@ -177,6 +169,40 @@ internal sealed class FileSystemBlobStore : IBlobStore
     {
         File.Delete(BlobPath(digest));
         return ValueTask.CompletedTask;
+    }
+
+    /// <summary>
+    /// Opens the staged file of an upload that must hold at least its recorded bytes. A missing or shorter file
+    /// (lost in a crash after the commit's rename, or removed by hand) is BLOB_UPLOAD_UNKNOWN: creating or extending
+    /// it would fill the recorded range with zeros, which the running hash of an upload never saw, and a commit would
+    /// then store those zeros under the client's digest.
+    /// </summary>
+    private FileStream OpenStagedForWrite(StagedUpload upload, FileOptions options)
+    {
+        FileStream file;
+        try
+        {
+            file = new FileStream(StagedPath(upload.Id), new FileStreamOptions
+            {
+                Mode = FileMode.Open,
+                Access = FileAccess.ReadWrite,
+                Share = FileShare.None,
+                BufferSize = 0,
+                Options = options,
+            });
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new RegistryException(RegistryErrorCode.BlobUploadUnknown, $"the staged bytes of upload {upload.Id} are missing");
+        }
+
+        if (file.Length < upload.Size)
+        {
+            file.Dispose();
+            throw new RegistryException(RegistryErrorCode.BlobUploadUnknown, $"upload {upload.Id} holds {upload.Size} bytes but only part of them are staged");
+        }
+
+        return file;
     }
 
     private string BlobPath(Digest digest) =>
