@@ -63,7 +63,7 @@ public sealed class RepositoryTests : IAsyncLifetime
     [InlineData("bad__-name")]
     public async Task AnInvalidRepositoryNameIsInvalidParameter(string name)
     {
-        var error = await _aws.FailAsync("ecr", "create-repository", "--repository-name", name);
+        var error = await _aws.FailAsync("ecr", "create-repository", $"--repository-name={name}");
         Assert.Contains("(InvalidParameterException)", error, StringComparison.Ordinal);
     }
 
