@@ -5,7 +5,11 @@ namespace Berth.Server.EcrApi;
 /// <summary>Writes the AWS JSON 1.1 error body, <c>{"__type":"…Exception","message":"…"}</c>.</summary>
 internal static class AwsJsonErrorWriter
 {
-    public static async Task WriteAsync(HttpContext context, int status, string type, string message)
+    public static Task WriteAsync(HttpContext context, int status, string type, string message) =>
+        WriteAsync(context, status, type, message, null);
+
+    /// <summary>Writes an error whose shape has members besides the message (InvalidLayerPartException).</summary>
+    public static async Task WriteAsync(HttpContext context, int status, string type, string message, Action<Utf8JsonWriter>? members)
     {
         var response = context.Response;
         if (response.HasStarted)
@@ -23,6 +27,7 @@ internal static class AwsJsonErrorWriter
             json.WriteStartObject();
             json.WriteString("__type", type);
             json.WriteString("message", message);
+            members?.Invoke(json);
             json.WriteEndObject();
         }
 

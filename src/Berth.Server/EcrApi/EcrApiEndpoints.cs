@@ -19,22 +19,22 @@ internal static partial class EcrApiEndpoints
     // UploadLayerPart carries up to 20 MiB base64-encoded inside JSON.
     private const int MaxLayerPartBodyBytes = 28 * 1024 * 1024;
 
-    private static readonly Dictionary<string, Func<EcrCall, Task>> Operations = new(StringComparer.Ordinal);
+    // Built once per process: several applications (the tests' servers) map the API in one process.
+    private static readonly Dictionary<string, Func<EcrCall, Task>> Operations = CreateOperations();
 
     public static IEndpointRouteBuilder MapEcrApi(this IEndpointRouteBuilder app)
     {
-        // The table is shared by every application built in the process (tests build many); fill it once.
-        lock (Operations)
-        {
-            if (Operations.Count == 0)
-            {
-                RepositoryOperations.Register(Operations);
-                AuthorizationOperations.Register(Operations);
-            }
-        }
-
         app.MapPost("/", HandleAsync).WithName("EcrApi");
         return app;
+    }
+
+    private static Dictionary<string, Func<EcrCall, Task>> CreateOperations()
+    {
+        var operations = new Dictionary<string, Func<EcrCall, Task>>(StringComparer.Ordinal);
+        RepositoryOperations.Register(operations);
+        AuthorizationOperations.Register(operations);
+        LayerOperations.Register(operations);
+        return operations;
     }
 
     /// <summary>Adds an operation; called by each operation group's Register.</summary>

@@ -1,6 +1,7 @@
 using Berth.Core.Blobs;
 using Berth.Core.Credentials;
 using Berth.Core.Images;
+using Berth.Core.Layers;
 using Berth.Core.SigV4;
 using Berth.Server.Authentication;
 using Berth.Server.EcrApi;
@@ -59,6 +60,12 @@ internal static class BerthApplication
         builder.Services.AddHostedService<RootKeyBootstrap>();
         builder.Services.AddSingleton<BlobUploadService>();
         builder.Services.AddSingleton<ImageService>();
+        builder.Services.AddSingleton<LayerUploadService>();
+        builder.Services.AddSingleton<LayerAvailabilityService>();
+        builder.Services.AddSingleton<LayerDownloadSigner>();
+
+        // Request-start lines carry the query string, and a layer download URL's signature is a credential.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
         builder.Services.AddHostedService<UploadJanitor>();
 
         var app = builder.Build();
@@ -66,6 +73,7 @@ internal static class BerthApplication
         app.MapGet("/healthz", () => Results.Text("ok\n"));
         app.MapOciDistribution();
         app.MapEcrApi();
+        app.MapLayerDownloads();
 
         var banner = $"data in {dataDirectory} ({StorageRegistration.Describe(storage, dataDirectory)})";
         app.Lifetime.ApplicationStarted.Register(() =>

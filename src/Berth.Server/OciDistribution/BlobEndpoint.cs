@@ -22,7 +22,15 @@ internal static class BlobEndpoint
         var blobs = services.GetRequiredService<IBlobStore>();
         var size = await links.FindAsync(name, digest, context.RequestAborted).ConfigureAwait(false)
             ?? throw new RegistryException(RegistryErrorCode.BlobUnknown, $"blob unknown to registry: {digest}", new { Digest = digest.ToString() });
+        await ServeAsync(context, blobs, digest, size).ConfigureAwait(false);
+    }
 
+    /// <summary>
+    /// Answers GET or HEAD with a stored blob: digest headers, If-None-Match, one byte range. Shared with the ECR
+    /// layer download URLs.
+    /// </summary>
+    internal static async Task ServeAsync(HttpContext context, IBlobStore blobs, Digest digest, long size)
+    {
         var response = context.Response;
         OciHeaders.Content(response, digest, "application/octet-stream", size);
         response.Headers.AcceptRanges = "bytes";

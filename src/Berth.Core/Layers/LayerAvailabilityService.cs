@@ -1,0 +1,65 @@
+using Berth.Core.Blobs;
+using Berth.Core.Content;
+using Berth.Core.Errors;
+using Berth.Core.Naming;
+using Berth.Core.Repositories;
+
+namespace Berth.Core.Layers;
+
+/// <summary>BatchCheckLayerAvailability and the checks of GetDownloadUrlForLayer: which layers a repository may serve.</summary>
+public sealed class LayerAvailabilityService(IBlobLinkStore links, IBlobStore blobs, ILayerStore layers, RepositoryService repositories)
+{
+    /// <summary>
+    /// One answer per requested digest, in order. A layer linked to the repository is AVAILABLE (UNAVAILABLE when the
+    /// blob store lost its bytes); an unknown one is a MissingLayerDigest failure. Throws RepositoryNotFoundException.
+    /// </summary>
+    public async ValueTask<IReadOnlyList<LayerCheck>> CheckAsync(RepositoryName repository, IReadOnlyList<string> digests, CancellationToken cancellationToken)
+    {
+        await repositories.GetAsync(repository, cancellationToken).ConfigureAwait(false);
+        var results = new List<LayerCheck>(digests.Count);
+        foreach (var text in digests)
+        {
+            if (!Digest.TryParse(text, out var digest))
+            {
+                results.Add(new LayerCheck(text, 0, false, "InvalidLayerDigest", "Invalid layer digest"));
+                continue;
+            }
+
+            var size = await links.FindAsync(repository, digest, cancellationToken).ConfigureAwait(false);
+            if (size is null)
+            {
+                results.Add(new LayerCheck(text, 0, false, "MissingLayerDigest", "Missing layer digest"));
+                continue;
+            }
+
+            var stored = await blobs.FindSizeAsync(digest, cancellationToken).ConfigureAwait(false) is not null;
+            results.Add(new LayerCheck(digest.ToString(), size.Value, stored));
+        }
+
+        return results;
+    }
+
+    /// <summary>
+    /// The digest and size of a layer the repository may hand out for download: linked to it and referenced by one of
+    /// its images. Throws RepositoryNotFoundException, LayersNotFoundException (unknown) or LayerInaccessibleException
+    /// (uploaded but not part of an image).
+    /// </summary>
+    public async ValueTask<(Digest Digest, long Size)> GetDownloadableAsync(RepositoryName repository, string digestText, CancellationToken cancellationToken)
+    {
+        await repositories.GetAsync(repository, cancellationToken).ConfigureAwait(false);
+        var registryId = repositories.Registry.AccountId;
+        if (!Digest.TryParse(digestText, out var digest) || await links.FindAsync(repository, digest, cancellationToken).ConfigureAwait(false) is not { } size)
+        {
+            throw new RegistryException(EcrErrors.LayersNotFound,
+                $"The layer with digest '{digestText}' does not exist in the repository with name '{repository}' in the registry with id '{registryId}'");
+        }
+
+        if (!await layers.IsReferencedAsync(repository, digest, cancellationToken).ConfigureAwait(false))
+        {
+            throw new RegistryException(EcrErrors.LayerInaccessible,
+                $"The layer with digest '{digest}' is not associated with an image in the repository with name '{repository}' in the registry with id '{registryId}'");
+        }
+
+        return (digest, size);
+    }
+}

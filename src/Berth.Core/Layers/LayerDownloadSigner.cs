@@ -1,0 +1,79 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Berth.Core.Content;
+using Berth.Core.Credentials;
+using Berth.Core.Naming;
+using Berth.Core.Registries;
+
+namespace Berth.Core.Layers;
+
+/// <summary>
+/// Signs and checks the time-limited layer download URLs of GetDownloadUrlForLayer, Berth's stand-in for ECR's
+/// pre-signed S3 URLs: an HMAC-SHA256 over repository, digest and expiry, under a key shared by every node (kept
+/// encrypted in the metadata store, apart from the registry token key). Checks run in constant time.
+/// </summary>
+public sealed class LayerDownloadSigner(ICredentialStore store, SecretProtector protector, RegistryIdentity registry, TimeProvider time)
+{
+    public static readonly TimeSpan Lifetime = TimeSpan.FromHours(1);
+    private const string KeySetting = "layer-download-key";
+    private byte[]? _key;
+
+    /// <summary>A signature valid for <see cref="Lifetime"/>; returns it with its expiry.</summary>
+    public async ValueTask<(string Signature, long Expires)> SignAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken)
+    {
+        var expires = (time.GetUtcNow() + Lifetime).ToUnixTimeSeconds();
+        return (await SignAsync(repository, digest, expires, cancellationToken).ConfigureAwait(false), expires);
+    }
+
+    /// <summary>The signature for an expiry given in epoch seconds.</summary>
+    public async ValueTask<string> SignAsync(RepositoryName repository, Digest digest, long expires, CancellationToken cancellationToken)
+    {
+        var key = await KeyAsync(cancellationToken).ConfigureAwait(false);
+        return Convert.ToHexStringLower(HMACSHA256.HashData(key, Payload(repository, digest, expires)));
+    }
+
+    /// <summary>Checks a URL's expiry and signature; the signature first, so a tampered URL never reads as expired.</summary>
+    public async ValueTask<LayerDownloadCheck> CheckAsync(RepositoryName repository, Digest digest, string? expiresText, string? signature, CancellationToken cancellationToken)
+    {
+        if (!long.TryParse(expiresText, NumberStyles.None, CultureInfo.InvariantCulture, out var expires) ||
+            signature is null || signature.Length != 64)
+        {
+            return LayerDownloadCheck.Invalid;
+        }
+
+        byte[] provided;
+        try
+        {
+            provided = Convert.FromHexString(signature);
+        }
+        catch (FormatException)
+        {
+            return LayerDownloadCheck.Invalid;
+        }
+
+        var key = await KeyAsync(cancellationToken).ConfigureAwait(false);
+        if (!CryptographicOperations.FixedTimeEquals(HMACSHA256.HashData(key, Payload(repository, digest, expires)), provided))
+        {
+            return LayerDownloadCheck.Invalid;
+        }
+
+        return time.GetUtcNow().ToUnixTimeSeconds() >= expires ? LayerDownloadCheck.Expired : LayerDownloadCheck.Valid;
+    }
+
+    private static byte[] Payload(RepositoryName repository, Digest digest, long expires) =>
+        Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"layer-download\n{repository.Value}\n{digest}\n{expires}"));
+
+    private async ValueTask<byte[]> KeyAsync(CancellationToken cancellationToken)
+    {
+        if (_key is { } cached)
+        {
+            return cached;
+        }
+
+        var candidate = Convert.ToBase64String(protector.Protect(RandomNumberGenerator.GetBytes(32)));
+        var stored = await store.GetOrAddSettingAsync(registry.AccountId, KeySetting, candidate, cancellationToken).ConfigureAwait(false);
+        _key = protector.Unprotect(Convert.FromBase64String(stored));
+        return _key;
+    }
+}

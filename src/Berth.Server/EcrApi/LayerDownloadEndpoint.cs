@@ -1,0 +1,65 @@
+using System.Text;
+using Berth.Core.Blobs;
+using Berth.Core.Content;
+using Berth.Core.Layers;
+using Berth.Core.Naming;
+using Berth.Server.OciDistribution;
+
+namespace Berth.Server.EcrApi;
+
+/// <summary>
+/// GET and HEAD of the URLs GetDownloadUrlForLayer hands out, <c>/layer-downloads/&lt;name&gt;/&lt;digest&gt;?expires=…&amp;signature=…</c>:
+/// Berth's stand-in for a pre-signed S3 URL. The signature is the only credential, so the query is never logged
+/// (Berth logs paths only). Refusals answer like S3 does, 403 AccessDenied in XML; the body streams with Range support.
+/// </summary>
+internal static class LayerDownloadEndpoint
+{
+    public const string PathPrefix = "/layer-downloads/";
+
+    public static IEndpointRouteBuilder MapLayerDownloads(this IEndpointRouteBuilder app)
+    {
+        app.MapMethods(PathPrefix + "{**path}", [HttpMethods.Get, HttpMethods.Head], DownloadAsync).WithName("LayerDownload");
+        return app;
+    }
+
+    private static async Task DownloadAsync(HttpContext context, string path, LayerDownloadSigner signer, IBlobLinkStore links, IBlobStore blobs)
+    {
+        var slash = path.LastIndexOf('/');
+        if (slash <= 0 || !RepositoryName.TryParse(path[..slash], out var repository) || !Digest.TryParse(path[(slash + 1)..], out var digest))
+        {
+            await DenyAsync(context, StatusCodes.Status404NotFound, "NoSuchKey", "The specified key does not exist.").ConfigureAwait(false);
+            return;
+        }
+
+        var query = context.Request.Query;
+        var check = await signer.CheckAsync(repository, digest, query["expires"], query["signature"], context.RequestAborted).ConfigureAwait(false);
+        if (check != LayerDownloadCheck.Valid)
+        {
+            await DenyAsync(context, StatusCodes.Status403Forbidden, "AccessDenied",
+                check == LayerDownloadCheck.Expired ? "Request has expired" : "The request signature we calculated does not match the signature you provided.").ConfigureAwait(false);
+            return;
+        }
+
+        // The layer may have been deleted since the URL was issued.
+        if (await links.FindAsync(repository, digest, context.RequestAborted).ConfigureAwait(false) is not { } size ||
+            await blobs.FindSizeAsync(digest, context.RequestAborted).ConfigureAwait(false) is null)
+        {
+            await DenyAsync(context, StatusCodes.Status404NotFound, "NoSuchKey", "The specified key does not exist.").ConfigureAwait(false);
+            return;
+        }
+
+        await BlobEndpoint.ServeAsync(context, blobs, digest, size).ConfigureAwait(false);
+    }
+
+    private static async Task DenyAsync(HttpContext context, int status, string code, string message)
+    {
+        var body = Encoding.UTF8.GetBytes($"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>{code}</Code><Message>{message}</Message></Error>");
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "application/xml";
+        context.Response.ContentLength = body.Length;
+        if (!HttpMethods.IsHead(context.Request.Method))
+        {
+            await context.Response.Body.WriteAsync(body, context.RequestAborted).ConfigureAwait(false);
+        }
+    }
+}

@@ -1,0 +1,146 @@
+using System.Globalization;
+using System.Text.Json;
+using Berth.Core.Errors;
+using Berth.Core.Layers;
+
+namespace Berth.Server.EcrApi;
+
+/// <summary>
+/// The layer operations SDKs push and pull with, without docker: InitiateLayerUpload, UploadLayerPart,
+/// CompleteLayerUpload, BatchCheckLayerAvailability, GetDownloadUrlForLayer. Uploads share the /v2/ upload sessions.
+/// See https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_UploadLayerPart.html and its siblings.
+/// </summary>
+internal static class LayerOperations
+{
+    public static void Register(Dictionary<string, Func<EcrCall, Task>> operations)
+    {
+        operations.Add("InitiateLayerUpload", InitiateAsync);
+        operations.Add("UploadLayerPart", UploadPartAsync);
+        operations.Add("CompleteLayerUpload", CompleteAsync);
+        operations.Add("BatchCheckLayerAvailability", BatchCheckAsync);
+        operations.Add("GetDownloadUrlForLayer", GetDownloadUrlAsync);
+    }
+
+    private static async Task InitiateAsync(EcrCall call)
+    {
+        call.RequireOwnRegistry();
+        var uploadId = await call.Service<LayerUploadService>().InitiateAsync(call.RepositoryName(), call.Aborted).ConfigureAwait(false);
+        await call.RespondAsync(json =>
+        {
+            json.WriteString("uploadId", uploadId);
+            json.WriteNumber("partSize", LayerUploadService.PartSize);
+        }).ConfigureAwait(false);
+    }
+
+    private static async Task UploadPartAsync(EcrCall call)
+    {
+        call.RequireOwnRegistry();
+        var repository = call.RepositoryName();
+        var uploadId = call.String("uploadId")!;
+        var first = call.Element("partFirstByte")!.Value.GetInt64();
+        var last = call.Element("partLastByte")!.Value.GetInt64();
+        long lastByteReceived;
+        try
+        {
+            using var blob = LayerPartBlob.Decode(call.Element("layerPartBlob")!.Value);
+            var part = blob.OpenRead();
+            await using (part.ConfigureAwait(false))
+            {
+                lastByteReceived = await call.Service<LayerUploadService>()
+                    .UploadPartAsync(repository, uploadId, first, last, part, blob.Length, call.Aborted).ConfigureAwait(false);
+            }
+        }
+        catch (RegistryException e) when (e.Detail is LayerPartDetail detail)
+        {
+            // InvalidLayerPartException carries members besides its message.
+            await AwsJsonErrorWriter.WriteAsync(call.Context, 400, e.Error.EcrException, e.Message, json =>
+            {
+                json.WriteString("registryId", detail.RegistryId);
+                json.WriteString("repositoryName", detail.RepositoryName);
+                json.WriteString("uploadId", detail.UploadId);
+                json.WriteNumber("lastValidByteReceived", detail.LastValidByteReceived);
+            }).ConfigureAwait(false);
+            return;
+        }
+
+        await call.RespondAsync(json =>
+        {
+            json.WriteString("registryId", call.Registry.AccountId);
+            json.WriteString("repositoryName", repository.Value);
+            json.WriteString("uploadId", uploadId);
+            json.WriteNumber("lastByteReceived", lastByteReceived);
+        }).ConfigureAwait(false);
+    }
+
+    private static async Task CompleteAsync(EcrCall call)
+    {
+        call.RequireOwnRegistry();
+        var repository = call.RepositoryName();
+        var uploadId = call.String("uploadId")!;
+        var digests = Strings(call.Element("layerDigests"));
+        if (digests.Count != 1)
+        {
+            throw new RegistryException(EcrErrors.InvalidParameter, "Invalid parameter at 'layerDigests' failed to satisfy constraint: 'exactly one layer digest is supported'");
+        }
+
+        var digest = await call.Service<LayerUploadService>().CompleteAsync(repository, uploadId, digests[0], call.Aborted).ConfigureAwait(false);
+        await call.RespondAsync(json =>
+        {
+            json.WriteString("registryId", call.Registry.AccountId);
+            json.WriteString("repositoryName", repository.Value);
+            json.WriteString("uploadId", uploadId);
+            json.WriteString("layerDigest", digest.ToString());
+        }).ConfigureAwait(false);
+    }
+
+    private static async Task BatchCheckAsync(EcrCall call)
+    {
+        call.RequireOwnRegistry();
+        var checks = await call.Service<LayerAvailabilityService>()
+            .CheckAsync(call.RepositoryName(), Strings(call.Element("layerDigests")), call.Aborted).ConfigureAwait(false);
+        await call.RespondAsync(json =>
+        {
+            json.WriteStartArray("layers");
+            foreach (var layer in checks.Where(c => c.FailureCode is null))
+            {
+                json.WriteStartObject();
+                json.WriteString("layerDigest", layer.Digest);
+                json.WriteString("layerAvailability", layer.Available ? "AVAILABLE" : "UNAVAILABLE");
+                json.WriteNumber("layerSize", layer.Size);
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+            json.WriteStartArray("failures");
+            foreach (var failure in checks.Where(c => c.FailureCode is not null))
+            {
+                json.WriteStartObject();
+                json.WriteString("layerDigest", failure.Digest);
+                json.WriteString("failureCode", failure.FailureCode);
+                json.WriteString("failureReason", failure.FailureReason);
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+        }).ConfigureAwait(false);
+    }
+
+    private static async Task GetDownloadUrlAsync(EcrCall call)
+    {
+        call.RequireOwnRegistry();
+        var repository = call.RepositoryName();
+        var (digest, _) = await call.Service<LayerAvailabilityService>()
+            .GetDownloadableAsync(repository, call.String("layerDigest")!, call.Aborted).ConfigureAwait(false);
+        var (signature, expires) = await call.Service<LayerDownloadSigner>().SignAsync(repository, digest, call.Aborted).ConfigureAwait(false);
+        var url = string.Create(CultureInfo.InvariantCulture,
+            $"{call.Context.Request.Scheme}://{call.RegistryHost}{LayerDownloadEndpoint.PathPrefix}{repository.Value}/{digest}?expires={expires}&signature={signature}");
+        await call.RespondAsync(json =>
+        {
+            json.WriteString("downloadUrl", url);
+            json.WriteString("layerDigest", digest.ToString());
+        }).ConfigureAwait(false);
+    }
+
+    private static List<string> Strings(JsonElement? list) =>
+        list?.EnumerateArray().Select(e => e.GetString() ?? string.Empty).ToList() ?? [];
+}

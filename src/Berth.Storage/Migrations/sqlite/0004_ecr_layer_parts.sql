@@ -1,0 +1,10 @@
+-- Part bookkeeping of ECR layer uploads (UploadLayerPart): the start of the latest part and whether an earlier,
+-- non-final part was under 5 MiB. The row goes with its upload session.
+CREATE TABLE ecr_layer_parts (
+    upload_id         TEXT    PRIMARY KEY REFERENCES upload_sessions (id) ON DELETE CASCADE,
+    last_part_start   INTEGER NOT NULL,
+    small_part_before INTEGER NOT NULL
+) WITHOUT ROWID;
+
+-- GetDownloadUrlForLayer asks whether any image of a repository references a layer.
+CREATE INDEX manifest_references_digest ON manifest_references (repository_id, digest);
