@@ -25,6 +25,7 @@ internal static partial class EcrApiEndpoints
     {
         RepositoryOperations.Register(Operations);
         AuthorizationOperations.Register(Operations);
+        ImageOperations.Register(Operations);
         app.MapPost("/", HandleAsync).WithName("EcrApi");
         return app;
     }

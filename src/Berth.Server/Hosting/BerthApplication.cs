@@ -59,6 +59,7 @@ internal static class BerthApplication
         builder.Services.AddHostedService<RootKeyBootstrap>();
         builder.Services.AddSingleton<BlobUploadService>();
         builder.Services.AddSingleton<ImageService>();
+        builder.Services.AddSingleton<ImageCatalogService>();
         builder.Services.AddHostedService<UploadJanitor>();
 
         var app = builder.Build();
