@@ -28,6 +28,7 @@ internal static class ImageOperations
     {
         call.RequireOwnRegistry();
         var repository = call.RepositoryName();
+        await call.Service<ImageCatalogService>().RequireRepositoryAsync(repository, call.Aborted).ConfigureAwait(false);
         var tagText = call.String("imageTag");
         var tag = tagText is null ? null : Tag.TryParse(tagText, out var parsedTag) ? parsedTag : throw Invalid("imageTag", "Invalid image tag");
         var digestText = call.String("imageDigest");
