@@ -34,6 +34,7 @@ public static class StorageRegistration
                 services.AddSingleton(_ => new SqliteDatabase(path));
                 services.AddSingleton<IRepositoryStore, SqliteRepositoryStore>();
                 services.AddSingleton<IImageStore, SqliteImageStore>();
+                services.AddSingleton<IImageCatalog, SqliteImageCatalog>();
                 services.AddSingleton<IBlobLinkStore, SqliteBlobLinkStore>();
                 services.AddSingleton<IUploadSessionStore, SqliteUploadSessionStore>();
                 services.AddSingleton<ICredentialStore, SqliteCredentialStore>();

@@ -33,23 +33,8 @@ public sealed class ImageService(IImageStore images, IRepositoryStore repositori
     public async ValueTask<ParsedManifest> PutManifestAsync(
         RepositoryName repository, Reference reference, ReadOnlyMemory<byte> content, string? contentType, CancellationToken cancellationToken)
     {
-        if (content.Length > MaxManifestBytes)
-        {
-            throw new RegistryException(RegistryErrorCode.ManifestTooLarge, $"manifest exceeds the {MaxManifestBytes} byte limit");
-        }
-
-        var manifest = ManifestParser.Parse(content, contentType);
-        if (reference.IsDigest)
-        {
-            var claimed = reference.Digest.Value;
-            var actual = claimed.Algorithm == "sha256" ? manifest.Digest : DigestOf(claimed.Algorithm, content.Span);
-            if (actual != claimed)
-            {
-                throw new RegistryException(RegistryErrorCode.DigestInvalid, $"manifest digest {actual} does not match {claimed}");
-            }
-        }
-
-        var outcome = await PutParsedManifestAsync(repository, manifest, reference.Tag, cancellationToken).ConfigureAwait(false);
+        var (manifest, outcome) = await StoreManifestAsync(
+            repository, content, contentType, reference.IsDigest ? reference.Digest : null, reference.Tag, cancellationToken).ConfigureAwait(false);
         if (outcome.MissingBlobs.Count > 0)
         {
             throw new RegistryException(RegistryErrorCode.ManifestBlobUnknown, $"blob unknown to registry: {outcome.MissingBlobs[0]}", new { Digest = outcome.MissingBlobs[0].ToString() });
@@ -61,6 +46,33 @@ public sealed class ImageService(IImageStore images, IRepositoryStore repositori
         }
 
         return manifest;
+    }
+
+    /// <summary>
+    /// The one manifest push both faces use: checks the size, parses, compares <paramref name="expectedDigest"/>
+    /// (DIGEST_INVALID), admits the push and stores the manifest under <paramref name="tag"/> in one transaction.
+    /// Missing blobs or child manifests are returned in the outcome (nothing is written then).
+    /// </summary>
+    public async ValueTask<(ParsedManifest Manifest, PutManifestOutcome Outcome)> StoreManifestAsync(
+        RepositoryName repository, ReadOnlyMemory<byte> content, string? contentType, Digest? expectedDigest, Tag? tag, CancellationToken cancellationToken)
+    {
+        if (content.Length > MaxManifestBytes)
+        {
+            throw new RegistryException(RegistryErrorCode.ManifestTooLarge, $"manifest exceeds the {MaxManifestBytes} byte limit");
+        }
+
+        var manifest = ManifestParser.Parse(content, contentType);
+        if (expectedDigest is { } claimed)
+        {
+            var actual = claimed.Algorithm == "sha256" ? manifest.Digest : DigestOf(claimed.Algorithm, content.Span);
+            if (actual != claimed)
+            {
+                throw new RegistryException(RegistryErrorCode.DigestInvalid, $"manifest digest {actual} does not match {claimed}", new { Expected = claimed.ToString(), Actual = actual.ToString() });
+            }
+        }
+
+        var outcome = await PutParsedManifestAsync(repository, manifest, tag, cancellationToken).ConfigureAwait(false);
+        return (manifest, outcome);
     }
 
     /// <summary>

@@ -34,6 +34,7 @@ internal static partial class EcrApiEndpoints
         RepositoryOperations.Register(operations);
         AuthorizationOperations.Register(operations);
         LayerOperations.Register(operations);
+        ImageOperations.Register(operations);
         return operations;
     }
 

@@ -60,6 +60,7 @@ internal static class BerthApplication
         builder.Services.AddHostedService<RootKeyBootstrap>();
         builder.Services.AddSingleton<BlobUploadService>();
         builder.Services.AddSingleton<ImageService>();
+        builder.Services.AddSingleton<ImageCatalogService>();
         builder.Services.AddSingleton<LayerUploadService>();
         builder.Services.AddSingleton<LayerAvailabilityService>();
         builder.Services.AddSingleton<LayerDownloadSigner>();

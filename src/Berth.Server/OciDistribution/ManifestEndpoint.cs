@@ -28,6 +28,8 @@ internal static partial class ManifestEndpoint
         response.StatusCode = StatusCodes.Status200OK;
         if (!HttpMethods.IsHead(context.Request.Method))
         {
+            // ECR's lastRecordedPullTime counts manifest GETs; HEAD only checks.
+            await context.RequestServices.GetRequiredService<ImageCatalogService>().RecordPullAsync(name, manifest.Digest, context.RequestAborted).ConfigureAwait(false);
             await response.Body.WriteAsync(manifest.Content, context.RequestAborted).ConfigureAwait(false);
         }
     }

@@ -23,7 +23,7 @@ public sealed class SqliteMetadataStoreTests : MetadataStoreContract
         await database.InitializeAsync(default);
 
         await using var connection = await database.OpenAsync(default);
-        var scripts = typeof(SqliteDatabase).Assembly.GetManifestResourceNames().Count(n => n.EndsWith(".sql", StringComparison.Ordinal));
+        var scripts = typeof(SqliteDatabase).Assembly.GetManifestResourceNames().Count(n => n.Contains(".sqlite.", StringComparison.Ordinal) && n.EndsWith(".sql", StringComparison.Ordinal));
         Assert.Equal((long)scripts, await connection.ScalarAsync("SELECT COUNT(*) FROM schema_migrations", default));
         Assert.Equal("wal", await connection.ScalarAsync("PRAGMA journal_mode", default));
     }

@@ -1,0 +1,17 @@
+using Berth.Core.Content;
+
+namespace Berth.Core.Images;
+
+/// <summary>
+/// What ECR's DescribeImages reports about one manifest: its tags (ordinal order, empty when untagged), the size of
+/// the config and layers (<see cref="Manifests.ParsedManifest.ImageSize"/>), the config media type and the last pull.
+/// </summary>
+public sealed record ImageDetail(
+    Digest Digest,
+    IReadOnlyList<string> Tags,
+    string MediaType,
+    string? ArtifactMediaType,
+    long ImageSize,
+    DateTimeOffset PushedAt,
+    DateTimeOffset? LastPulledAt,
+    Digest? Subject);

@@ -1,0 +1,92 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Berth.Server.Tests.Infrastructure;
+
+namespace Berth.Server.Tests.Ecr;
+
+/// <summary>250 images read back in pages of 100 with the CLI's own paginator and with explicit tokens.</summary>
+public sealed class ImagePagingTests(EcrRegistry ecr) : IClassFixture<EcrRegistry>
+{
+    private const int Tagged = 200;
+    private const int Untagged = 50;
+
+    [Fact]
+    public async Task TwoHundredFiftyImagesAreReadInPagesOfOneHundred()
+    {
+        var repository = await ecr.NewRepositoryAsync();
+        var pushed = await PushImagesAsync(repository);
+
+        var described = await ecr.Aws.RunAsync("ecr", "describe-images", "--repository-name", repository, "--page-size", "100");
+        var listed = await ecr.Aws.RunAsync("ecr", "list-images", "--repository-name", repository, "--page-size", "100");
+        var untagged = await ecr.Aws.RunAsync("ecr", "list-images", "--repository-name", repository, "--page-size", "100", "--filter", "tagStatus=UNTAGGED");
+
+        Assert.Equal(pushed.Order(StringComparer.Ordinal), Digests(described, "imageDetails").Order(StringComparer.Ordinal));
+        Assert.Equal(pushed.Order(StringComparer.Ordinal), Digests(listed, "imageIds").Order(StringComparer.Ordinal));
+        Assert.Equal(Untagged, Digests(untagged, "imageIds").Count);
+    }
+
+    [Fact]
+    public async Task StartingTokensWalkThePagesWithoutGapsOrRepeats()
+    {
+        var repository = await ecr.NewRepositoryAsync();
+        var pushed = await PushImagesAsync(repository);
+        var seen = new List<string>();
+        var pages = new List<int>();
+        string? token = null;
+
+        do
+        {
+            string[] starting = token is null ? [] : ["--starting-token", token];
+            var page = await ecr.Aws.RunAsync(["ecr", "describe-images", "--repository-name", repository, "--max-items", "100", .. starting]);
+            var digests = Digests(page, "imageDetails");
+            seen.AddRange(digests);
+            pages.Add(digests.Count);
+            token = page.TryGetProperty("NextToken", out var next) ? next.GetString() : null;
+        }
+        while (token is not null);
+
+        Assert.Equal([100, 100, 50], pages);
+        Assert.Equal(pushed.Order(StringComparer.Ordinal), seen.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task ATokenNotIssuedByTheRegistryIsInvalidParameter()
+    {
+        var repository = await ecr.NewRepositoryAsync();
+
+        var result = await ecr.Boto3Async($$"""
+try:
+    ecr.list_images(repositoryName="{{repository}}", nextToken="not-a-token")
+    print(json.dumps("accepted"))
+except ecr.exceptions.ClientError as e:
+    print(json.dumps(e.response["Error"]["Code"]))
+""");
+
+        Assert.Equal("InvalidParameterException", result.GetString());
+    }
+
+    /// <summary>Pushes 200 tagged and 50 untagged manifests over /v2/ (one config and layer, distinct annotations).</summary>
+    private async Task<List<string>> PushImagesAsync(string repository)
+    {
+        var config = Encoding.UTF8.GetBytes("{\"architecture\":\"amd64\",\"os\":\"linux\"}");
+        var layer = OciTestClient.RandomBytes(100);
+        var configDigest = await ecr.Registry.PushBlobAsync(repository, config);
+        var layerDigest = await ecr.Registry.PushBlobAsync(repository, layer);
+        var digests = new List<string>();
+        for (var i = 0; i < Tagged + Untagged; i++)
+        {
+            var manifest = OciTestClient.ImageManifest(
+                configDigest, config.Length, [(layerDigest, layer.Length)], annotations: new Dictionary<string, string> { ["n"] = i.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+            var digest = OciTestClient.DigestOf(manifest);
+            using var response = await ecr.Registry.PutManifestAsync(repository, i < Tagged ? $"t{i}" : digest, manifest, OciTestClient.OciManifest);
+            Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+            digests.Add(digest);
+        }
+
+        return digests;
+    }
+
+    private static List<string> Digests(JsonElement result, string member) =>
+        [.. result.GetProperty(member).EnumerateArray().Select(i => i.GetProperty("imageDigest").GetString()!)];
+}

@@ -1,0 +1,127 @@
+using System.Text;
+using Berth.Core.Blobs;
+using Berth.Core.Content;
+using Berth.Core.Images;
+using Berth.Core.Manifests;
+using Berth.Core.Naming;
+using Berth.Core.Paging;
+using Berth.Core.Repositories;
+
+namespace Berth.Storage.Tests.Contracts;
+
+/// <summary>What every <see cref="IImageCatalog"/> adapter must do.</summary>
+public abstract class ImageCatalogContract
+{
+    protected abstract Task<(IRepositoryStore Repositories, IImageStore Images, IBlobLinkStore Links, IImageCatalog Catalog)> CreateAsync();
+
+    [Fact]
+    public async Task ListingsHaveOneEntryPerTagAndPageWithoutGaps()
+    {
+        var (store, repository) = await RepositoryAsync();
+        var tagged = await PutAsync(store, repository, "b", "a");
+        var untagged = await PutAsync(store, repository);
+        var all = new List<ImageId>();
+        Page<ImageId> page;
+        string? after = null;
+        do
+        {
+            page = await store.Catalog.ListImagesAsync(repository, TagStatus.Any, new PageRequest(1, after), default);
+            all.AddRange(page.Items);
+            after = page.Items.Count > 0 ? page.Items[^1].Key : null;
+        }
+        while (page.HasMore);
+
+        Assert.Equal(
+            new[] { new ImageId(tagged, "a"), new ImageId(tagged, "b"), new ImageId(untagged, null) }.OrderBy(i => i.Key, StringComparer.Ordinal),
+            all);
+        Assert.Equal([new ImageId(untagged, null)], (await store.Catalog.ListImagesAsync(repository, TagStatus.Untagged, new PageRequest(10, null), default)).Items);
+        Assert.Equal(2, (await store.Catalog.ListImagesAsync(repository, TagStatus.Tagged, new PageRequest(10, null), default)).Items.Count);
+    }
+
+    [Fact]
+    public async Task DetailsCarryTagsSizeMediaTypesAndPullTime()
+    {
+        var (store, repository) = await RepositoryAsync();
+        var digest = await PutAsync(store, repository, "v2", "v1");
+        var untagged = await PutAsync(store, repository);
+        var pulledAt = DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_000_000);
+
+        await store.Catalog.RecordPullAsync(repository, digest, pulledAt, TimeSpan.FromMinutes(1), default);
+        await store.Catalog.RecordPullAsync(repository, digest, pulledAt.AddSeconds(30), TimeSpan.FromMinutes(1), default);
+        var detail = await store.Catalog.FindImageAsync(repository, Reference.Of(Tag.Parse("v1")), default);
+        var described = await store.Catalog.DescribeImagesAsync(repository, TagStatus.Untagged, new PageRequest(10, null), default);
+
+        Assert.Equal(digest, detail!.Digest);
+        Assert.Equal(["v1", "v2"], detail.Tags);
+        Assert.Equal(MediaTypes.OciManifest, detail.MediaType);
+        Assert.Equal("application/vnd.oci.image.config.v1+json", detail.ArtifactMediaType);
+        Assert.Equal(2, detail.ImageSize);
+        Assert.Equal(pulledAt, detail.LastPulledAt);
+        Assert.Equal([untagged], described.Items.Select(d => d.Digest));
+        Assert.Empty(described.Items[0].Tags);
+        Assert.Null(await store.Catalog.FindImageAsync(repository, Reference.Of(Tag.Parse("nope")), default));
+    }
+
+    [Fact]
+    public async Task DeletingATagKeepsTheImageUntilItsLastTag()
+    {
+        var (store, repository) = await RepositoryAsync();
+        var digest = await PutAsync(store, repository, "a", "b");
+
+        var first = await store.Catalog.DeleteImageAsync(repository, null, Tag.Parse("a"), default);
+        var mismatch = await store.Catalog.DeleteImageAsync(repository, Digest.Sha256Of([1]), Tag.Parse("b"), default);
+        var last = await store.Catalog.DeleteImageAsync(repository, null, Tag.Parse("b"), default);
+
+        Assert.Equal((ImageDeletionStatus.Deleted, false), (first.Status, first.ManifestDeleted));
+        Assert.Equal(["a"], first.Tags);
+        Assert.Equal(ImageDeletionStatus.TagDoesNotMatchDigest, mismatch.Status);
+        Assert.Equal((ImageDeletionStatus.Deleted, true), (last.Status, last.ManifestDeleted));
+        Assert.Equal(["b"], last.Tags);
+        Assert.Null(await store.Images.FindManifestAsync(repository, Reference.Of(digest), default));
+        Assert.Equal(ImageDeletionStatus.NotFound, (await store.Catalog.DeleteImageAsync(repository, digest, null, default)).Status);
+    }
+
+    [Fact]
+    public async Task AManifestAnIndexListsIsNotDeleted()
+    {
+        var (store, repository) = await RepositoryAsync();
+        var child = await PutAsync(store, repository, "child");
+        var index = ManifestParser.Parse(Encoding.UTF8.GetBytes(
+            $$"""{"schemaVersion":2,"mediaType":"{{MediaTypes.OciIndex}}","manifests":[{"mediaType":"{{MediaTypes.OciManifest}}","digest":"{{child}}","size":10}]}"""), null);
+        Assert.True((await store.Images.PutManifestAsync(repository, index, null, default)).IsStored);
+
+        var refused = await store.Catalog.DeleteImageAsync(repository, child, null, default);
+        await store.Catalog.DeleteImageAsync(repository, index.Digest, null, default);
+        var deleted = await store.Catalog.DeleteImageAsync(repository, child, null, default);
+
+        Assert.Equal(ImageDeletionStatus.ReferencedByIndex, refused.Status);
+        Assert.Equal([index.Digest], refused.ReferencedBy);
+        Assert.Equal(["child"], deleted.Tags);
+        Assert.True(deleted.ManifestDeleted);
+    }
+
+    private async Task<((IRepositoryStore Repositories, IImageStore Images, IBlobLinkStore Links, IImageCatalog Catalog) Store, RepositoryName Repository)> RepositoryAsync()
+    {
+        var store = await CreateAsync();
+        var repository = RepositoryName.Parse($"contract/{Guid.NewGuid():N}");
+        Assert.True(await store.Repositories.CreateAsync(repository, RepositorySettings.Default, [], DateTimeOffset.UnixEpoch, default));
+        return (store, repository);
+    }
+
+    /// <summary>Stores a fresh image manifest (config of 2 bytes, no layers) under each tag.</summary>
+    private static async Task<Digest> PutAsync(
+        (IRepositoryStore Repositories, IImageStore Images, IBlobLinkStore Links, IImageCatalog Catalog) store, RepositoryName repository, params string[] tags)
+    {
+        var config = Digest.Sha256Of(Guid.NewGuid().ToByteArray());
+        var json = $$"""{"schemaVersion":2,"mediaType":"{{MediaTypes.OciManifest}}","config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"{{config}}","size":2},"layers":[]}""";
+        var manifest = ManifestParser.Parse(Encoding.UTF8.GetBytes(json), MediaTypes.OciManifest);
+        await store.Links.LinkAsync(repository, config, 2, default);
+        Assert.True((await store.Images.PutManifestAsync(repository, manifest, null, default)).IsStored);
+        foreach (var tag in tags)
+        {
+            Assert.True((await store.Images.PutManifestAsync(repository, manifest, Tag.Parse(tag), default)).IsStored);
+        }
+
+        return manifest.Digest;
+    }
+}
