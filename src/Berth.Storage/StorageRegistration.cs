@@ -1,6 +1,7 @@
 using Berth.Core.Blobs;
 using Berth.Core.Credentials;
 using Berth.Core.Images;
+using Berth.Core.Repositories;
 using Berth.Storage.FileSystem;
 using Berth.Storage.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
@@ -36,6 +37,7 @@ public static class StorageRegistration
                 services.AddSingleton<IBlobLinkStore, SqliteBlobLinkStore>();
                 services.AddSingleton<IUploadSessionStore, SqliteUploadSessionStore>();
                 services.AddSingleton<ICredentialStore, SqliteCredentialStore>();
+                services.AddSingleton<IRepositoryCreationTemplateStore, SqliteRepositoryCreationTemplateStore>();
                 services.AddHostedService<SqliteInitializer>();
                 break;
             default:

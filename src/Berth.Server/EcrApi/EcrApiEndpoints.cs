@@ -23,8 +23,18 @@ internal static partial class EcrApiEndpoints
 
     public static IEndpointRouteBuilder MapEcrApi(this IEndpointRouteBuilder app)
     {
-        RepositoryOperations.Register(Operations);
-        AuthorizationOperations.Register(Operations);
+        // The table is shared by every application built in the process (tests build many); fill it once.
+        lock (Operations)
+        {
+            if (Operations.Count == 0)
+            {
+                RepositoryOperations.Register(Operations);
+                AuthorizationOperations.Register(Operations);
+                RegistryOperations.Register(Operations);
+                TemplateOperations.Register(Operations);
+            }
+        }
+
         app.MapPost("/", HandleAsync).WithName("EcrApi");
         return app;
     }
