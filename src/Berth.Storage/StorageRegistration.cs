@@ -2,6 +2,7 @@ using Berth.Core.Blobs;
 using Berth.Core.Credentials;
 using Berth.Core.Images;
 using Berth.Core.Layers;
+using Berth.Core.Repositories;
 using Berth.Storage.FileSystem;
 using Berth.Storage.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
@@ -39,6 +40,7 @@ public static class StorageRegistration
                 services.AddSingleton<IUploadSessionStore, SqliteUploadSessionStore>();
                 services.AddSingleton<ICredentialStore, SqliteCredentialStore>();
                 services.AddSingleton<ILayerStore, SqliteLayerStore>();
+                services.AddSingleton<IRepositoryCreationTemplateStore, SqliteRepositoryCreationTemplateStore>();
                 services.AddHostedService<SqliteInitializer>();
                 break;
             default:

@@ -13,7 +13,12 @@ namespace Berth.Core.Blobs;
 /// Requests on one upload are serialized; different uploads proceed in parallel.
 /// </summary>
 public sealed class BlobUploadService(
-    IBlobStore blobs, IUploadSessionStore sessions, IBlobLinkStore links, Repositories.RepositoryService repositories, TimeProvider time)
+    IBlobStore blobs,
+    IUploadSessionStore sessions,
+    IBlobLinkStore links,
+    Repositories.RepositoryService repositories,
+    Registries.AccountSettingService accountSettings,
+    TimeProvider time)
 {
     private readonly ConcurrentDictionary<string, UploadState> _states = new(StringComparer.Ordinal);
 
@@ -118,11 +123,26 @@ public sealed class BlobUploadService(
 
     /// <summary>
     /// Links a blob of <paramref name="from"/> into <paramref name="repository"/> (cross-repository mount).
-    /// Returns the size, or null when the source does not link it (the caller then starts a normal upload).
+    /// Returns the size, or null when the caller starts a normal upload instead: the registry's BLOB_MOUNTING setting
+    /// is DISABLED, the two repositories are encrypted differently, or the source does not link the blob.
+    /// See https://docs.aws.amazon.com/AmazonECR/latest/userguide/blob-mounting.html
     /// </summary>
     public async ValueTask<long?> MountAsync(RepositoryName repository, Digest digest, RepositoryName from, CancellationToken cancellationToken)
     {
         await repositories.EnsureForPushAsync(repository, cancellationToken).ConfigureAwait(false);
+        if (!await accountSettings.IsBlobMountingEnabledAsync(cancellationToken).ConfigureAwait(false))
+        {
+            return null;
+        }
+
+        var target = await repositories.FindAsync(repository, cancellationToken).ConfigureAwait(false);
+        var source = await repositories.FindAsync(from, cancellationToken).ConfigureAwait(false);
+        if (target is null || source is null
+            || target.Settings.EncryptionType != source.Settings.EncryptionType || target.Settings.KmsKey != source.Settings.KmsKey)
+        {
+            return null;
+        }
+
         var size = await links.FindAsync(from, digest, cancellationToken).ConfigureAwait(false);
         if (size is null || await blobs.FindSizeAsync(digest, cancellationToken).ConfigureAwait(false) is null)
         {
@@ -134,10 +154,16 @@ public sealed class BlobUploadService(
 
     /// <summary>
     /// Links a blob the store already holds, whichever repository pushed it (automatic cross-mount, off by default).
+    /// Null, as for <see cref="MountAsync"/>, when BLOB_MOUNTING is DISABLED or the store does not hold the blob.
     /// </summary>
     public async ValueTask<long?> MountExistingAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken)
     {
         await repositories.EnsureForPushAsync(repository, cancellationToken).ConfigureAwait(false);
+        if (!await accountSettings.IsBlobMountingEnabledAsync(cancellationToken).ConfigureAwait(false))
+        {
+            return null;
+        }
+
         var size = await blobs.FindSizeAsync(digest, cancellationToken).ConfigureAwait(false);
         if (size is null)
         {

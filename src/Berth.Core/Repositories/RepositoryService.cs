@@ -7,7 +7,8 @@ using Berth.Core.Registries;
 namespace Berth.Core.Repositories;
 
 /// <summary>Repository use cases shared by both faces: create, describe, delete, settings, resource tags, push admission.</summary>
-public sealed class RepositoryService(IRepositoryStore store, RegistryIdentity registry, RepositoryPushPolicy pushPolicy, TimeProvider time)
+public sealed class RepositoryService(
+    IRepositoryStore store, RegistryIdentity registry, RepositoryPushPolicy pushPolicy, RepositoryCreationTemplateService templates, TimeProvider time)
 {
     /// <summary>The most resource tags a repository carries (ECR quota).</summary>
     public const int MaxResourceTags = 50;
@@ -15,8 +16,11 @@ public sealed class RepositoryService(IRepositoryStore store, RegistryIdentity r
     public RegistryIdentity Registry => registry;
 
     /// <summary>
-    /// Admits a push into <paramref name="name"/>: the repository must exist, unless pushes create repositories
-    /// (a CREATE_ON_PUSH policy). Throws RepositoryNotFoundException / NAME_UNKNOWN with ECR's message otherwise.
+    /// Admits a push into <paramref name="name"/>. A missing repository is created from the CREATE_ON_PUSH template with
+    /// the longest matching prefix (its mutability, exclusion filters, encryption and resource tags), or with the
+    /// default settings when <see cref="RepositoryPushPolicy.CreateRepositoryOnPush"/> stands in for a ROOT template.
+    /// Otherwise throws RepositoryNotFoundException / NAME_UNKNOWN with ECR's message. Concurrent pushes are safe: the
+    /// first creation wins and the others find the repository.
     /// </summary>
     public async ValueTask EnsureForPushAsync(RepositoryName name, CancellationToken cancellationToken)
     {
@@ -25,12 +29,15 @@ public sealed class RepositoryService(IRepositoryStore store, RegistryIdentity r
             return;
         }
 
-        if (!pushPolicy.CreateRepositoryOnPush)
+        var template = await templates.FindForCreateOnPushAsync(name, cancellationToken).ConfigureAwait(false);
+        if (template is null && !pushPolicy.CreateRepositoryOnPush)
         {
             throw EcrErrors.RepositoryMissing(name.Value, registry.AccountId);
         }
 
-        await store.CreateAsync(name, RepositorySettings.Default, [], time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        // The repository store has no place yet for the template's repository and lifecycle policies; they stay on the template.
+        await store.CreateAsync(name, template?.ToSettings() ?? RepositorySettings.Default, template?.ResourceTags ?? [], time.GetUtcNow(), cancellationToken)
+            .ConfigureAwait(false);
     }
 
     public async ValueTask<Repository> CreateAsync(
@@ -45,6 +52,9 @@ public sealed class RepositoryService(IRepositoryStore store, RegistryIdentity r
 
         return await GetAsync(name, cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>The repository, or null when it does not exist.</summary>
+    public ValueTask<Repository?> FindAsync(RepositoryName name, CancellationToken cancellationToken) => store.FindAsync(name, cancellationToken);
 
     /// <summary>Throws RepositoryNotFoundException when it does not exist.</summary>
     public async ValueTask<Repository> GetAsync(RepositoryName name, CancellationToken cancellationToken) =>
@@ -102,7 +112,8 @@ public sealed class RepositoryService(IRepositoryStore store, RegistryIdentity r
         }
     }
 
-    private static void ValidateTags(IReadOnlyList<KeyValuePair<string, string>> tags)
+    /// <summary>ECR's resource tag rules: at most 50, keys 1–128 characters not starting with aws:, values up to 256.</summary>
+    internal static void ValidateTags(IReadOnlyList<KeyValuePair<string, string>> tags)
     {
         if (tags.Count > MaxResourceTags)
         {

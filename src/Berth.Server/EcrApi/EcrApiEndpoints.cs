@@ -35,6 +35,8 @@ internal static partial class EcrApiEndpoints
         AuthorizationOperations.Register(operations);
         LayerOperations.Register(operations);
         ImageOperations.Register(operations);
+        RegistryOperations.Register(operations);
+        TemplateOperations.Register(operations);
         return operations;
     }
 

@@ -203,7 +203,7 @@ internal static class RepositoryOperations
         return (mutability, exclusions);
     }
 
-    private static List<KeyValuePair<string, string>> ReadTags(JsonElement? tags) =>
+    public static List<KeyValuePair<string, string>> ReadTags(JsonElement? tags) =>
         tags?.EnumerateArray().Select(t => new KeyValuePair<string, string>(t.GetProperty("Key").GetString()!, t.GetProperty("Value").GetString()!)).ToList() ?? [];
 
     private static async Task<Repository?> TryGetAsync(RepositoryService service, string name, CancellationToken cancellationToken)

@@ -49,7 +49,10 @@ internal static class BerthApplication
         builder.Services.AddRegistryStorage(storage, dataDirectory);
         builder.Services.AddSingleton(new RegistryIdentity(options.AccountId, options.Region));
         builder.Services.AddSingleton(new RepositoryPushPolicy(options.CreateRepositoryOnPush));
+        builder.Services.AddSingleton<RepositoryCreationTemplateService>();
         builder.Services.AddSingleton<RepositoryService>();
+        builder.Services.AddSingleton(new AccountSettingDefaults(options.BlobMounting));
+        builder.Services.AddSingleton<AccountSettingService>();
         builder.Services.AddSingleton(new SecretProtector(MasterKey.Load(options.MasterKey, dataDirectory)));
         builder.Services.AddSingleton<RootCredentials>();
         builder.Services.AddSingleton<RegistryTokenService>();

@@ -44,6 +44,12 @@ internal sealed class BerthOptions
     /// </summary>
     public bool AutomaticCrossMount { get; set; }
 
+    /// <summary>
+    /// The BLOB_MOUNTING account setting of an account that has not set it with PutAccountSetting: DISABLED, as in
+    /// ECR (a mount request then starts a normal upload), or ENABLED.
+    /// </summary>
+    public string BlobMounting { get; set; } = "DISABLED";
+
     public UploadOptions Uploads { get; set; } = new();
 }
 

@@ -38,6 +38,11 @@ internal sealed class BerthOptionsValidator : IValidateOptions<BerthOptions>
             failures.Add($"Invalid configuration 'Berth:Region': '{options.Region}' is not a region name such as us-east-1.");
         }
 
+        if (options.BlobMounting is not ("ENABLED" or "DISABLED"))
+        {
+            failures.Add($"Invalid configuration 'Berth:BlobMounting': '{options.BlobMounting}' is not ENABLED or DISABLED.");
+        }
+
         if (options.Uploads.MaxAge <= TimeSpan.Zero)
         {
             failures.Add("Invalid configuration 'Berth:Uploads:MaxAge': must be greater than zero.");

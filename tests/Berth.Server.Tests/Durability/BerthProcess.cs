@@ -64,6 +64,10 @@ public sealed partial class BerthProcess : IAsyncDisposable
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         start.Environment["DOTNET_NOLOGO"] = "1";
 
+        // These tests are about the store, not about ECR admission: an open registry that creates repositories on push.
+        start.Environment["Berth__RequireRegistryAuthentication"] = "false";
+        start.Environment["Berth__CreateRepositoryOnPush"] = "true";
+
         var process = new Process { StartInfo = start };
         var berth = new BerthProcess(process, dataDirectory);
         var listening = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);

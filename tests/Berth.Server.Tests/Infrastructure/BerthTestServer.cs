@@ -52,6 +52,7 @@ public sealed class BerthTestServer : IAsyncDisposable
         {
             ["Berth:CreateRepositoryOnPush"] = "false",
             ["Berth:RequireRegistryAuthentication"] = "true",
+            ["Berth:BlobMounting"] = "DISABLED",
             ["Berth:RootAccessKeyId"] = accessKeyId,
             ["Berth:RootSecretAccessKey"] = secret,
         };
@@ -74,9 +75,10 @@ public sealed class BerthTestServer : IAsyncDisposable
             ["Berth:DataDirectory"] = dataDirectory,
             ["Logging:LogLevel:Default"] = "Warning",
 
-            // The /v2/ protocol tests push into fresh repositories as CNCF Distribution allows; ECR tests turn it off.
+            // The /v2/ protocol tests push into fresh repositories and mount blobs as CNCF Distribution allows; ECR tests turn both off.
             ["Berth:CreateRepositoryOnPush"] = "true",
             ["Berth:RequireRegistryAuthentication"] = "false",
+            ["Berth:BlobMounting"] = "ENABLED",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {

@@ -1,0 +1,15 @@
+using Berth.Core.Repositories;
+using Berth.Storage.Sqlite;
+using Berth.Storage.Tests.Contracts;
+
+namespace Berth.Storage.Tests.Sqlite;
+
+public sealed class SqliteRepositoryCreationTemplateStoreTests : RepositoryCreationTemplateStoreContract
+{
+    protected override async Task<IRepositoryCreationTemplateStore> CreateAsync()
+    {
+        var database = new SqliteDatabase(Path.Combine(Path.GetTempPath(), "berth-storage-tests", Guid.NewGuid().ToString("N"), "berth.db"));
+        await database.InitializeAsync(default);
+        return new SqliteRepositoryCreationTemplateStore(database);
+    }
+}
