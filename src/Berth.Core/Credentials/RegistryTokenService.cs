@@ -11,11 +11,10 @@ namespace Berth.Core.Credentials;
 /// payload naming the principal, account, region and expiry, and an HMAC-SHA256 over it under a key shared by every
 /// node (kept encrypted in the metadata store). Tokens survive restarts and are checked in constant time.
 /// </summary>
-public sealed class RegistryTokenService(ICredentialStore store, SecretProtector protector, RegistryIdentity registry, TimeProvider time)
+public sealed class RegistryTokenService(SigningKeys keys, RegistryIdentity registry, TimeProvider time)
 {
     public static readonly TimeSpan Lifetime = TimeSpan.FromHours(12);
     private const string KeySetting = "registry-token-key";
-    private byte[]? _key;
 
     public async ValueTask<(string Token, DateTimeOffset ExpiresAt)> IssueAsync(Principal principal, CancellationToken cancellationToken)
     {
@@ -67,18 +66,7 @@ public sealed class RegistryTokenService(ICredentialStore store, SecretProtector
         return (TokenCheck.Valid, new Principal(claims.Account, claims.Principal, claims.Key));
     }
 
-    private async ValueTask<byte[]> KeyAsync(CancellationToken cancellationToken)
-    {
-        if (_key is { } cached)
-        {
-            return cached;
-        }
-
-        var candidate = Convert.ToBase64String(protector.Protect(RandomNumberGenerator.GetBytes(32)));
-        var stored = await store.GetOrAddSettingAsync(registry.AccountId, KeySetting, candidate, cancellationToken).ConfigureAwait(false);
-        _key = protector.Unprotect(Convert.FromBase64String(stored));
-        return _key;
-    }
+    private ValueTask<byte[]> KeyAsync(CancellationToken cancellationToken) => keys.GetAsync(KeySetting, cancellationToken);
 
     private static string Base64Url(byte[] data) => Convert.ToBase64String(data).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 

@@ -13,11 +13,10 @@ namespace Berth.Core.Layers;
 /// pre-signed S3 URLs: an HMAC-SHA256 over repository, digest and expiry, under a key shared by every node (kept
 /// encrypted in the metadata store, apart from the registry token key). Checks run in constant time.
 /// </summary>
-public sealed class LayerDownloadSigner(ICredentialStore store, SecretProtector protector, RegistryIdentity registry, TimeProvider time)
+public sealed class LayerDownloadSigner(SigningKeys keys, TimeProvider time)
 {
     public static readonly TimeSpan Lifetime = TimeSpan.FromHours(1);
     private const string KeySetting = "layer-download-key";
-    private byte[]? _key;
 
     /// <summary>A signature valid for <see cref="Lifetime"/>; returns it with its expiry.</summary>
     public async ValueTask<(string Signature, long Expires)> SignAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken)
@@ -64,16 +63,5 @@ public sealed class LayerDownloadSigner(ICredentialStore store, SecretProtector 
     private static byte[] Payload(RepositoryName repository, Digest digest, long expires) =>
         Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"layer-download\n{repository.Value}\n{digest}\n{expires}"));
 
-    private async ValueTask<byte[]> KeyAsync(CancellationToken cancellationToken)
-    {
-        if (_key is { } cached)
-        {
-            return cached;
-        }
-
-        var candidate = Convert.ToBase64String(protector.Protect(RandomNumberGenerator.GetBytes(32)));
-        var stored = await store.GetOrAddSettingAsync(registry.AccountId, KeySetting, candidate, cancellationToken).ConfigureAwait(false);
-        _key = protector.Unprotect(Convert.FromBase64String(stored));
-        return _key;
-    }
+    private ValueTask<byte[]> KeyAsync(CancellationToken cancellationToken) => keys.GetAsync(KeySetting, cancellationToken);
 }

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Berth.Core.Errors;
 using Berth.Core.Registries;
 using Berth.Server.Authentication;
+using Berth.Server.Hosting;
 
 namespace Berth.Server.EcrApi;
 
@@ -63,7 +64,8 @@ internal static partial class EcrApiEndpoints
         var target = context.Request.Headers["X-Amz-Target"].ToString();
         var operation = target.StartsWith(EcrModel.TargetPrefix, StringComparison.Ordinal) ? target[EcrModel.TargetPrefix.Length..] : null;
         var limit = operation == "UploadLayerPart" ? MaxLayerPartBodyBytes : MaxBodyBytes;
-        var body = await ReadBodyAsync(context.Request, limit, cancellationToken).ConfigureAwait(false);
+        var body = await BoundedBody.ReadAsync(
+            context.Request, limit, () => new RegistryException(EcrApiErrors.TooLarge, $"The request body exceeds the {limit} byte limit"), cancellationToken).ConfigureAwait(false);
 
         var authenticator = context.RequestServices.GetRequiredService<SigV4Authenticator>();
         var (principal, error) = await authenticator.AuthenticateAsync(context, body, "ecr", cancellationToken).ConfigureAwait(false);
@@ -103,30 +105,6 @@ internal static partial class EcrApiEndpoints
         catch (JsonException e)
         {
             throw new RegistryException(EcrApiErrors.Serialization, $"The request body is not valid JSON: {e.Message}");
-        }
-    }
-
-    private static async Task<ReadOnlyMemory<byte>> ReadBodyAsync(HttpRequest request, int limit, CancellationToken cancellationToken)
-    {
-        if (request.ContentLength > limit)
-        {
-            throw new RegistryException(EcrApiErrors.TooLarge, $"The request body exceeds the {limit} byte limit");
-        }
-
-        var writer = new ArrayBufferWriter<byte>((int)Math.Min(request.ContentLength ?? 1024, limit) + 1);
-        while (true)
-        {
-            var read = await request.Body.ReadAsync(writer.GetMemory(16 * 1024), cancellationToken).ConfigureAwait(false);
-            if (read == 0)
-            {
-                return writer.WrittenMemory;
-            }
-
-            writer.Advance(read);
-            if (writer.WrittenCount > limit)
-            {
-                throw new RegistryException(EcrApiErrors.TooLarge, $"The request body exceeds the {limit} byte limit");
-            }
         }
     }
 }

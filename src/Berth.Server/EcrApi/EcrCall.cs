@@ -22,8 +22,14 @@ internal sealed class EcrCall(HttpContext context, JsonElement input, Principal 
     public T Service<T>()
         where T : notnull => context.RequestServices.GetRequiredService<T>();
 
-    /// <summary>The host clients use to reach this registry, for repositoryUri and proxyEndpoint.</summary>
-    public string RegistryHost => context.Request.Host.Value ?? "localhost";
+    /// <summary>
+    /// The host clients use to reach this registry, for repositoryUri and proxyEndpoint: Berth:PublicHost when the
+    /// deployment advertises one (behind a load balancer), else the host the request reached.
+    /// </summary>
+    public string RegistryHost =>
+        context.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<Hosting.BerthOptions>>().Value.PublicHost is { Length: > 0 } advertised
+            ? advertised
+            : context.Request.Host.Value ?? "localhost";
 
     public string? String(string name) =>
         input.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;

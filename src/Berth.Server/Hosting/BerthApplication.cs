@@ -55,6 +55,7 @@ internal static class BerthApplication
         builder.Services.AddSingleton<AccountSettingService>();
         builder.Services.AddSingleton(new SecretProtector(MasterKey.Load(options.MasterKey, dataDirectory)));
         builder.Services.AddSingleton<RootCredentials>();
+        builder.Services.AddSingleton<SigningKeys>();
         builder.Services.AddSingleton<RegistryTokenService>();
         builder.Services.AddSingleton<SigV4Verifier>();
         builder.Services.AddSingleton<SigV4Authenticator>();

@@ -35,6 +35,12 @@ internal sealed class BerthOptions
     /// <summary>The account root's secret access key (BERTH_ROOT_SECRET_ACCESS_KEY takes precedence).</summary>
     public string? RootSecretAccessKey { get; set; }
 
+    /// <summary>
+    /// The host[:port] clients use to reach the registry, as repositoryUri and proxyEndpoint report it; empty means the
+    /// host each request arrived on.
+    /// </summary>
+    public string? PublicHost { get; set; }
+
     /// <summary>Where the embedded stores keep blobs and the database.</summary>
     public string DataDirectory { get; set; } = "./berth-data";
 

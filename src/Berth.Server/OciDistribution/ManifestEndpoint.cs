@@ -4,6 +4,7 @@ using Berth.Core.Errors;
 using Berth.Core.Images;
 using Berth.Core.Manifests;
 using Berth.Core.Naming;
+using Berth.Server.Hosting;
 using Microsoft.Extensions.Primitives;
 
 namespace Berth.Server.OciDistribution;
@@ -37,7 +38,8 @@ internal static partial class ManifestEndpoint
     public static async Task PutAsync(HttpContext context, RepositoryName name, string reference, ImageService images)
     {
         var parsedReference = References.Manifest(reference);
-        var content = await ReadBoundedAsync(context.Request, ImageService.MaxManifestBytes, context.RequestAborted).ConfigureAwait(false);
+        var content = await BoundedBody.ReadAsync(
+            context.Request, ImageService.MaxManifestBytes, () => new RegistryException(RegistryErrorCode.ManifestTooLarge, $"manifest exceeds the {ImageService.MaxManifestBytes} byte limit"), context.RequestAborted).ConfigureAwait(false);
         var manifest = await images.PutManifestAsync(name, parsedReference, content, context.Request.ContentType, context.RequestAborted).ConfigureAwait(false);
         var logger = context.RequestServices.GetRequiredService<ILogger<ImageService>>();
         LogPushed(logger, name, parsedReference, manifest.Digest);
@@ -95,31 +97,6 @@ internal static partial class ManifestEndpoint
         {
             var what = MediaTypes.IsIndex(mediaType) ? "an index or manifest list" : "an image manifest";
             throw new RegistryException(RegistryErrorCode.ManifestUnknown, $"{what} of type {mediaType} was found, but the Accept header does not allow it");
-        }
-    }
-
-    private static async Task<ReadOnlyMemory<byte>> ReadBoundedAsync(HttpRequest request, int limit, CancellationToken cancellationToken)
-    {
-        if (request.ContentLength > limit)
-        {
-            throw new RegistryException(RegistryErrorCode.ManifestTooLarge, $"manifest of {request.ContentLength} bytes exceeds the {limit} byte limit");
-        }
-
-        var writer = new ArrayBufferWriter<byte>((int)Math.Min(request.ContentLength ?? 4096, limit) + 1);
-        while (true)
-        {
-            var memory = writer.GetMemory(16 * 1024);
-            var read = await request.Body.ReadAsync(memory, cancellationToken).ConfigureAwait(false);
-            if (read == 0)
-            {
-                return writer.WrittenMemory;
-            }
-
-            writer.Advance(read);
-            if (writer.WrittenCount > limit)
-            {
-                throw new RegistryException(RegistryErrorCode.ManifestTooLarge, $"manifest exceeds the {limit} byte limit");
-            }
         }
     }
 

@@ -39,7 +39,8 @@ public sealed class RegistryTokenServiceTests
     public async Task ATokenOfAnotherRegionIsForAnotherRegistry()
     {
         var (token, _) = await Service(Now).IssueAsync(Root, default);
-        var europe = new RegistryTokenService(_store, _protector, new RegistryIdentity("000000000000", "eu-west-1"), new FixedTimeProvider(Now));
+        var europeRegistry = new RegistryIdentity("000000000000", "eu-west-1");
+        var europe = new RegistryTokenService(new SigningKeys(_store, _protector, europeRegistry), europeRegistry, new FixedTimeProvider(Now));
 
         Assert.Equal(TokenCheck.WrongRegistry, (await europe.CheckAsync(token, default)).Result);
     }
@@ -63,6 +64,9 @@ public sealed class RegistryTokenServiceTests
         Assert.ThrowsAny<CryptographicException>(() => new SecretProtector(RandomNumberGenerator.GetBytes(32)).Unprotect(sealedSecret));
     }
 
-    private RegistryTokenService Service(DateTimeOffset now) =>
-        new(_store, _protector, new RegistryIdentity("000000000000", "us-east-1"), new FixedTimeProvider(now));
+    private RegistryTokenService Service(DateTimeOffset now)
+    {
+        var registry = new RegistryIdentity("000000000000", "us-east-1");
+        return new(new SigningKeys(_store, _protector, registry), registry, new FixedTimeProvider(now));
+    }
 }
