@@ -32,7 +32,9 @@ public sealed class LayerPushTests : IAsyncLifetime
         Assert.Equal(layer, summary.GetProperty("layerDigest").GetString());
         Assert.Equal(config, summary.GetProperty("configDigest").GetString());
         Assert.Equal([(5 * Mib) - 1, (11 * Mib) - 1, (11 * Mib) + 12345 - 1], summary.GetProperty("lastBytes").EnumerateArray().Select(e => e.GetInt64()));
-        Assert.Equal(201, summary.GetProperty("manifestStatus").GetInt32());
+        Assert.Equal(200, summary.GetProperty("manifestStatus").GetInt32());
+        Assert.Equal(summary.GetProperty("expectedManifestDigest").GetString(), summary.GetProperty("manifestDigest").GetString());
+        Assert.Equal(summary.GetProperty("expectedManifestDigest").GetString(), summary.GetProperty("pulledManifestDigest").GetString());
         Assert.Equal(layer, summary.GetProperty("pulled").GetProperty(layer).GetString());
         Assert.Equal(config, summary.GetProperty("pulled").GetProperty(config).GetString());
         Assert.Equal(layer, summary.GetProperty("downloaded").GetProperty(layer).GetString());

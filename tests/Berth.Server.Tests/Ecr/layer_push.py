@@ -2,8 +2,9 @@
 
 Usage: python3 layer_push.py <endpoint_url> <repository>; credentials come from AWS_ACCESS_KEY_ID and
 AWS_SECRET_ACCESS_KEY. The layer goes up in parts of 5 MiB, 6 MiB and a short last one; the config in one part.
-The manifest goes over /v2/ with a registry token (GetAuthorizationToken), as PutImage is not served yet. Every blob
-is then pulled over /v2/ and through GetDownloadUrlForLayer and its digest checked. Prints a JSON summary.
+The manifest goes up with PutImage, so nothing of the push touches /v2/. The manifest and every blob are then pulled
+over /v2/ with a registry token (GetAuthorizationToken) and through GetDownloadUrlForLayer, and their digests
+checked. Prints a JSON summary.
 """
 import base64
 import hashlib
@@ -54,13 +55,18 @@ def main():
         "layers": [{"mediaType": "application/vnd.oci.image.layer.v1.tar+gzip", "digest": layer_digest, "size": len(layer)}],
     }).encode()
 
+    put = ecr.put_image(repositoryName=repository, imageManifest=manifest.decode(), imageTag="v1",
+                        imageManifestMediaType="application/vnd.oci.image.manifest.v1+json")
+    manifest_digest = put["image"]["imageId"]["imageDigest"]
+
     token = ecr.get_authorization_token()["authorizationData"][0]["authorizationToken"]
     headers = {"Authorization": "Basic " + token}
     request = urllib.request.Request(
-        f"{endpoint}/v2/{repository}/manifests/v1", data=manifest, method="PUT",
-        headers={**headers, "Content-Type": "application/vnd.oci.image.manifest.v1+json"})
+        f"{endpoint}/v2/{repository}/manifests/v1",
+        headers={**headers, "Accept": "application/vnd.oci.image.manifest.v1+json"})
     with urllib.request.urlopen(request) as response:
         manifest_status = response.status
+        pulled_manifest = response.read()
 
     pulled = {}
     for digest in (layer_digest, config_digest):
@@ -81,6 +87,9 @@ def main():
         "expectedConfigDigest": digest_of(config),
         "lastBytes": last_bytes,
         "manifestStatus": manifest_status,
+        "manifestDigest": manifest_digest,
+        "expectedManifestDigest": digest_of(manifest),
+        "pulledManifestDigest": digest_of(pulled_manifest),
         "pulled": pulled,
         "downloaded": downloaded,
         "available": [(l["layerDigest"], l["layerAvailability"], l["layerSize"]) for l in availability["layers"]],
