@@ -241,10 +241,7 @@ internal sealed class Driver : IDisposable
             await Measure("push_chunked", GiB, () => PushChunked($"bench/chunked-{_run}", chunked, 10 << 20));
             var streamed = new Source(GiB);
             await Measure("push_streamed", GiB, () => PushStreamed($"bench/streamed-{_run}", streamed));
-            if (Want("pull") || only.Count == 0)
-            {
-                await Measure("pull", GiB, () => Pull($"bench/mono-{_run}", mono));
-            }
+            await Measure("pull", GiB, () => Pull($"bench/mono-{_run}", mono));
         }
         if (Want("concurrent"))
         {
