@@ -1,0 +1,152 @@
+"""Medians of bench/run.sh's per-repeat results: prints the table and writes RESULTS.md.
+
+Usage: table.py RESULTS_DIR REPEATS MACHINE COMMANDS OUT
+"""
+import datetime
+import glob
+import os
+import statistics
+import sys
+
+results, repeats, machine, commands, out = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5]
+
+
+def load(path):
+    values = {}
+    if os.path.exists(path):
+        for line in open(path):
+            if "\t" in line:
+                k, v = line.rstrip("\n").split("\t")
+                values[k] = float(v)
+    return values
+
+
+def runs(target):
+    return [load(p) for p in sorted(glob.glob(f"{results}/{target}.[0-9]*.tsv"))]
+
+
+data = {t: runs(t) for t in ("berth", "distribution", "kestrel")}
+machine_values = {t: load(f"{results}/{t}.machine.tsv") for t in ("berth", "distribution", "ceiling")}
+
+
+def median(target, key):
+    vs = [r[key] for r in data[target] if key in r]
+    return statistics.median(vs) if vs else None
+
+
+def peak(target, suffix):
+    vs = [v for r in data[target] for k, v in r.items() if k.endswith("_peak_rss_mb") and k.startswith(suffix)]
+    return max(vs) if vs else None
+
+
+def ceiling(key):
+    if key is None:
+        return None
+    if key.startswith("kestrel:"):
+        return median("kestrel", key[8:])
+    return machine_values["ceiling"].get(key)
+
+
+# label, metric key (or callable), unit, ceiling key
+rows = [
+    ("push 1 GiB monolithic (POST, PUT ?digest= with body)", "push_monolithic_gbps", "GB/s", "kestrel:push_monolithic_gbps"),
+    ("push 1 GiB chunked (10 MiB PATCHes with Content-Range)", "push_chunked_gbps", "GB/s", "kestrel:push_monolithic_gbps"),
+    ("push 1 GiB streamed (one chunked PATCH, no Content-Range)", "push_streamed_gbps", "GB/s", "kestrel:push_streamed_gbps"),
+    ("pull 1 GiB", "pull_gbps", "GB/s", "loopback_gbps"),
+    ("16 concurrent pushes of 64 MiB, aggregate", "push_16x64m_gbps", "GB/s", "kestrel:push_monolithic_gbps"),
+    ("16 concurrent pulls of 64 MiB, aggregate", "pull_16x64m_gbps", "GB/s", "loopback_gbps"),
+    ("manifest GET by tag, 16 conn, 10 s", "manifest_get_rps", "req/s", "kestrel:small_get_rps"),
+    ("manifest GET p50", "manifest_get_p50_ms", "ms", None),
+    ("manifest GET p99", "manifest_get_p99_ms", "ms", None),
+    ("blob HEAD, 16 conn, 10 s", "blob_head_rps", "req/s", "kestrel:small_get_rps"),
+    ("blob HEAD p50", "blob_head_p50_ms", "ms", None),
+    ("blob HEAD p99", "blob_head_p99_ms", "ms", None),
+    ("tags/list of 1,000 tags (all pages) p50", "tags_list_p50_ms", "ms", None),
+    ("tags/list of 1,000 tags (all pages) p99", "tags_list_p99_ms", "ms", None),
+    ("tags/list pages followed", "tags_list_pages", "", None),
+    ("server CPU per GiB, monolithic push", "push_monolithic_cpu_s_per_gib", "s", None),
+    ("server CPU per GiB, chunked push", "push_chunked_cpu_s_per_gib", "s", None),
+    ("server CPU per GiB, streamed push", "push_streamed_cpu_s_per_gib", "s", None),
+    ("server CPU per GiB, pull", "pull_cpu_s_per_gib", "s", None),
+    ("server CPU per GiB, 16 concurrent pushes", "push_16x64m_cpu_s_per_gib", "s", None),
+    ("server CPU, 10 s of manifest GETs", "manifest_get_cpu_s", "s", None),
+    ("peak RSS, pushes (incl. concurrent)", lambda t: peak(t, "push"), "MB", None),
+    ("peak RSS, pulls (incl. concurrent)", lambda t: peak(t, "pull"), "MB", None),
+    ("peak RSS, small requests", lambda t: max([x for x in (peak(t, "manifest"), peak(t, "blob")) if x is not None], default=None), "MB", None),
+    ("idle RSS after start", lambda t: machine_values[t].get("idle_rss_mb"), "MB", None),
+    ("idle RSS after the run", lambda t: machine_values[t].get("idle_rss_after_mb"), "MB", None),
+    ("start to first answered request", lambda t: machine_values[t].get("startup_s"), "s", None),
+]
+
+
+def fmt(v):
+    if v is None:
+        return "—"
+    if abs(v) >= 100:
+        return f"{v:,.0f}"
+    if abs(v) >= 10:
+        return f"{v:.1f}"
+    if abs(v) >= 1:
+        return f"{v:.2f}"
+    return f"{v:.3f}"
+
+
+table = ["| workload | unit | Berth | Distribution | Berth / Distribution | Berth / ceiling |", "|---|---|--:|--:|--:|--:|"]
+for label, key, unit, ceil in rows:
+    b, d = (key(t) if callable(key) else median(t, key) for t in ("berth", "distribution"))
+    ratio = f"{b / d:.2f}×" if b is not None and d else "—"
+    c = ceiling(ceil)
+    share = f"{100 * b / c:.0f}% of {fmt(c)}" if b is not None and c else ""
+    table.append(f"| {label} | {unit} | {fmt(b)} | {fmt(d)} | {ratio} | {share} |")
+
+ceilings = [
+    ("SHA-256, openssl speed -evp sha256, 16 KiB blocks, one core", machine_values["ceiling"].get("openssl_sha256_gbps"), "GB/s"),
+    ("SHA-256, .NET IncrementalHash, 1 MiB blocks, one core", machine_values["ceiling"].get("dotnet_sha256_gbps"), "GB/s"),
+    ("disk: dd 1 GiB with conv=fsync", machine_values["ceiling"].get("dd_fsync_gbps"), "GB/s"),
+    ("loopback TCP, iperf3 5 s", machine_values["ceiling"].get("loopback_gbps"), "GB/s"),
+    ("bare Kestrel: 1 GiB PUT, hash + write + fsync (Content-Length)", median("kestrel", "push_monolithic_gbps"), "GB/s"),
+    ("bare Kestrel: 1 GiB PUT, hash + write + fsync (chunked)", median("kestrel", "push_streamed_gbps"), "GB/s"),
+    ("bare Kestrel: 2-byte GET, 16 conn", median("kestrel", "small_get_rps"), "req/s"),
+    ("bare Kestrel: 2-byte GET p99", median("kestrel", "small_get_p99_ms"), "ms"),
+]
+ctable = ["| ceiling | value | unit |", "|---|--:|---|"] + [f"| {l} | {fmt(v)} | {u} |" for l, v, u in ceilings]
+
+print("\n".join(table))
+print()
+print("\n".join(ctable))
+
+now = datetime.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")
+with open(out, "w") as f:
+    f.write(f"""# Benchmark: Berth against CNCF Distribution
+
+Produced by `bench/run.sh` on {now}.
+
+- Machine: {machine}
+- Medians of {repeats} repeats; Berth, Distribution and the bare Kestrel ceiling run side by side, driven alternately
+  by the same load generator (`bench/Berth.Bench`, HttpClient with SocketsHttpHandler), all on 127.0.0.1. The
+  generator runs on the same two cores as the server, so it takes its share of the CPU in every figure.
+- Berth runs as an **open registry** (no authentication), like Distribution's default; authenticated figures are
+  not measured yet.
+- Blob bodies come from a 64 MiB random buffer in the generator's memory (first 16 bytes a per-blob nonce, so every
+  blob is new to both servers); pulls are read and discarded (length checked).
+- "Berth / ceiling" reads a figure as a share of what this machine allows: pushes against the bare Kestrel server
+  that hashes, writes and fsyncs the body in one pass, pulls against iperf3 loopback, small requests against the
+  bare Kestrel 2-byte GET.
+
+## Commands
+
+```
+{commands}
+```
+
+## Results
+
+{chr(10).join(table)}
+
+## Ceilings of this machine (same run)
+
+{chr(10).join(ctable)}
+
+Not measured yet: skopeo and docker push/pull of a five-layer 300 MB image and the re-push of existing layers;
+authenticated manifest GET/HEAD; a 2 GiB push's peak RSS (see `bench/memory.sh`).
+""")
