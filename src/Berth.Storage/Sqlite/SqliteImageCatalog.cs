@@ -95,7 +95,22 @@ internal sealed class SqliteImageCatalog(SqliteDatabase database) : IImageCatalo
     public async ValueTask RecordPullAsync(RepositoryName repository, Digest digest, DateTimeOffset at, TimeSpan interval, CancellationToken cancellationToken)
     {
         var now = at.ToUnixTimeMilliseconds();
+        var threshold = now - (long)interval.TotalMilliseconds;
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        // An UPDATE takes the database's single write lock even when it matches no row, which would serialize every
+        // manifest GET; a read (concurrent under WAL) first finds whether this pull is due to be recorded at all.
+        if (await connection.ScalarAsync(
+            """
+            SELECT 1 FROM manifests
+            WHERE repository_id = (SELECT id FROM repositories WHERE name = $name) AND digest = $digest
+              AND (last_pull_at IS NULL OR last_pull_at <= $threshold)
+            """,
+            cancellationToken,
+            ("$name", repository.Value), ("$digest", digest.ToString()), ("$threshold", threshold)).ConfigureAwait(false) is null)
+        {
+            return;
+        }
+
         await connection.ExecuteAsync(
             """
             UPDATE manifests SET last_pull_at = $now
@@ -104,7 +119,7 @@ internal sealed class SqliteImageCatalog(SqliteDatabase database) : IImageCatalo
             """,
             cancellationToken,
             ("$now", now), ("$name", repository.Value), ("$digest", digest.ToString()),
-            ("$threshold", now - (long)interval.TotalMilliseconds)).ConfigureAwait(false);
+            ("$threshold", threshold)).ConfigureAwait(false);
     }
 
     public async ValueTask<ImageDeletion> DeleteImageAsync(RepositoryName repository, Digest? digest, Tag? tag, CancellationToken cancellationToken)
