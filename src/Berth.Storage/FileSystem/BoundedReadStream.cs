@@ -17,7 +17,7 @@ internal sealed class BoundedReadStream(Stream inner, long limit) : Stream
     public override long Position
     {
         get => _limit - _remaining;
-        set => throw new NotSupportedException();
+        set => throw new NotSupportedException("BoundedReadStream is a forward-only read stream");
     }
 
     public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
@@ -53,11 +53,11 @@ internal sealed class BoundedReadStream(Stream inner, long limit) : Stream
     {
     }
 
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException("BoundedReadStream is a forward-only read stream");
 
-    public override void SetLength(long value) => throw new NotSupportedException();
+    public override void SetLength(long value) => throw new NotSupportedException("BoundedReadStream is a forward-only read stream");
 
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException("BoundedReadStream is a forward-only read stream");
 
     protected override void Dispose(bool disposing)
     {
