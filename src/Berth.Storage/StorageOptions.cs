@@ -26,14 +26,22 @@ public sealed class FileSystemBlobOptions
 
 public sealed class MetadataStorageOptions
 {
-    /// <summary>Sqlite (the default).</summary>
+    /// <summary>Sqlite (the default) or Postgres.</summary>
     public string Type { get; set; } = "Sqlite";
 
     public SqliteMetadataOptions Sqlite { get; set; } = new();
+
+    public PostgresMetadataOptions Postgres { get; set; } = new();
 }
 
 public sealed class SqliteMetadataOptions
 {
     /// <summary>The database file; empty means &lt;data directory&gt;/berth.db.</summary>
     public string? Path { get; set; }
+}
+
+public sealed class PostgresMetadataOptions
+{
+    /// <summary>An Npgsql connection string (Host=…;Port=…;Database=…;Username=…;Password=…). It is never logged.</summary>
+    public string? ConnectionString { get; set; }
 }

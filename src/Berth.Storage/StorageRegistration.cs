@@ -2,8 +2,10 @@ using Berth.Core.Blobs;
 using Berth.Core.Credentials;
 using Berth.Core.Images;
 using Berth.Core.Layers;
+using Berth.Core.Leases;
 using Berth.Core.Repositories;
 using Berth.Storage.FileSystem;
+using Berth.Storage.Postgres;
 using Berth.Storage.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -41,25 +43,51 @@ public static class StorageRegistration
                 services.AddSingleton<ICredentialStore, SqliteCredentialStore>();
                 services.AddSingleton<ILayerStore, SqliteLayerStore>();
                 services.AddSingleton<IRepositoryCreationTemplateStore, SqliteRepositoryCreationTemplateStore>();
+                services.AddSingleton<ILeaseStore, SqliteLeaseStore>();
                 services.AddHostedService<SqliteInitializer>();
                 break;
+            case "Postgres":
+                // Built here, not lazily, so that a missing or malformed connection string stops the start at once.
+                var postgres = new PostgresDatabase(options.Metadata.Postgres.ConnectionString);
+                services.AddSingleton(postgres);
+                services.AddSingleton<IRepositoryStore, PostgresRepositoryStore>();
+                services.AddSingleton<IImageStore, PostgresImageStore>();
+                services.AddSingleton<IImageCatalog, PostgresImageCatalog>();
+                services.AddSingleton<IBlobLinkStore, PostgresBlobLinkStore>();
+                services.AddSingleton<IUploadSessionStore, PostgresUploadSessionStore>();
+                services.AddSingleton<ICredentialStore, PostgresCredentialStore>();
+                services.AddSingleton<ILayerStore, PostgresLayerStore>();
+                services.AddSingleton<IRepositoryCreationTemplateStore, PostgresRepositoryCreationTemplateStore>();
+                services.AddSingleton<ILeaseStore, PostgresLeaseStore>();
+                services.AddHostedService<PostgresInitializer>();
+                break;
             default:
-                throw new InvalidOperationException($"Invalid configuration 'Berth:Storage:Metadata:Type': unknown metadata store '{options.Metadata.Type}' (expected Sqlite).");
+                throw new InvalidOperationException($"Invalid configuration 'Berth:Storage:Metadata:Type': unknown metadata store '{options.Metadata.Type}' (expected Sqlite or Postgres).");
         }
 
         return services;
     }
 
     /// <summary>Where the stores of this configuration keep their data, for the start-up banner.</summary>
-    public static string Describe(StorageOptions options, string dataDirectory) =>
+    public static string Describe(StorageOptions options, string dataDirectory, IServiceProvider services) =>
         $"blobs: {options.Blobs.Type} {Resolve(dataDirectory, options.Blobs.FileSystem.Root, "blobs")}; " +
-        $"metadata: {options.Metadata.Type} {Resolve(dataDirectory, options.Metadata.Sqlite.Path, "berth.db")}";
+        $"metadata: {options.Metadata.Type} " + (options.Metadata.Type == "Postgres"
+            ? services.GetRequiredService<PostgresDatabase>().Description
+            : Resolve(dataDirectory, options.Metadata.Sqlite.Path, "berth.db"));
 
     private static string Resolve(string dataDirectory, string? configured, string defaultName) =>
         Path.GetFullPath(string.IsNullOrWhiteSpace(configured) ? Path.Combine(dataDirectory, defaultName) : Path.Combine(dataDirectory, configured));
 
     /// <summary>Creates and migrates the database before the server accepts requests.</summary>
     private sealed class SqliteInitializer(SqliteDatabase database) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken) => database.InitializeAsync(cancellationToken);
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+
+    /// <summary>Migrates the shared database (one node at a time) before the server accepts requests.</summary>
+    private sealed class PostgresInitializer(PostgresDatabase database) : IHostedService
     {
         public Task StartAsync(CancellationToken cancellationToken) => database.InitializeAsync(cancellationToken);
 

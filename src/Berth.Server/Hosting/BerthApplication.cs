@@ -80,7 +80,7 @@ internal static class BerthApplication
         app.MapEcrApi();
         app.MapLayerDownloads();
 
-        var banner = $"data in {dataDirectory} ({StorageRegistration.Describe(storage, dataDirectory)})";
+        var banner = $"data in {dataDirectory} ({StorageRegistration.Describe(storage, dataDirectory, app.Services)})";
         app.Lifetime.ApplicationStarted.Register(() =>
         {
             var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];

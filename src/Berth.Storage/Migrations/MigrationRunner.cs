@@ -13,7 +13,7 @@ internal static class MigrationRunner
     public static async Task ApplyAsync(DbConnection connection, string dialect, CancellationToken cancellationToken)
     {
         await ExecuteAsync(connection, null,
-            "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)",
+            "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)",
             cancellationToken).ConfigureAwait(false);
 
         var applied = new HashSet<int>();

@@ -1,0 +1,58 @@
+using Berth.Core.Blobs;
+using Berth.Core.Content;
+using Berth.Core.Naming;
+using Npgsql;
+
+namespace Berth.Storage.Postgres;
+
+internal sealed class PostgresBlobLinkStore(PostgresDatabase database, TimeProvider time) : IBlobLinkStore
+{
+    public async ValueTask<bool> LinkAsync(RepositoryName repository, Digest digest, long size, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        int rows;
+        try
+        {
+            rows = await connection.ExecuteAsync(
+            """
+            INSERT INTO blob_links (repository_id, digest, size, linked_at)
+            SELECT id, @digest, @size, @now FROM repositories WHERE name = @name
+            ON CONFLICT DO NOTHING
+            """,
+            cancellationToken, ("@name", repository.Value), ("@digest", digest.ToString()), ("@size", size), ("@now", now)).ConfigureAwait(false);
+        }
+        catch (PostgresException e) when (e.IsForeignKeyViolation())
+        {
+            // The repository was deleted between the select and the insert's key check.
+            return false;
+        }
+
+        return rows > 0 || await FindAsync(repository, digest, cancellationToken).ConfigureAwait(false) is not null;
+    }
+
+    public async ValueTask<long?> FindAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        return (long?)await connection.ScalarAsync(
+            "SELECT l.size FROM blob_links l JOIN repositories r ON r.id = l.repository_id WHERE r.name = @name AND l.digest = @digest",
+            cancellationToken, ("@name", repository.Value), ("@digest", digest.ToString())).ConfigureAwait(false);
+    }
+
+    public async ValueTask<bool> UnlinkAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken)
+    {
+        // Under the repository lock, so that a manifest put that found this link commits before the link goes.
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        if (await connection.LockRepositoryAsync(repository.Value, cancellationToken).ConfigureAwait(false) is not { } id)
+        {
+            return false;
+        }
+
+        var rows = await connection.ExecuteAsync(
+            "DELETE FROM blob_links WHERE repository_id = @id AND digest = @digest",
+            cancellationToken, ("@id", id), ("@digest", digest.ToString())).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return rows > 0;
+    }
+}

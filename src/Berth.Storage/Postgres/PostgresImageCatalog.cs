@@ -1,0 +1,218 @@
+using Berth.Core.Content;
+using Berth.Core.Images;
+using Berth.Core.Naming;
+using Berth.Core.Paging;
+using Npgsql;
+
+namespace Berth.Storage.Postgres;
+
+internal sealed class PostgresImageCatalog(PostgresDatabase database) : IImageCatalog
+{
+    private const string DetailColumns =
+        """
+        m.digest, m.media_type, m.config_media_type, m.image_size, m.pushed_at, m.last_pull_at, m.subject,
+        (SELECT string_agg(t.name, ',') FROM tags t WHERE t.repository_id = m.repository_id AND t.manifest_digest = m.digest) AS tag_names
+        """;
+
+    public async ValueTask<Page<ImageId>> ListImagesAsync(RepositoryName repository, TagStatus status, PageRequest page, CancellationToken cancellationToken)
+    {
+        // A key is "<digest>" (untagged entry) or "<digest> <tag>"; neither contains a space otherwise.
+        var (afterDigest, afterTag) = SplitKey(page.After);
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.Command(
+            """
+            SELECT m.digest, t.name FROM manifests m
+            JOIN repositories r ON r.id = m.repository_id
+            LEFT JOIN tags t ON t.repository_id = m.repository_id AND t.manifest_digest = m.digest
+            WHERE r.name = @name
+              AND (@status <> 'TAGGED' OR t.name IS NOT NULL)
+              AND (@status <> 'UNTAGGED' OR t.name IS NULL)
+              AND (@afterDigest IS NULL OR (m.digest, COALESCE(t.name, '')) > (@afterDigest, @afterTag))
+            ORDER BY m.digest, COALESCE(t.name, '')
+            LIMIT @limit
+            """,
+            ("@name", repository.Value), ("@status", StatusName(status)), ("@afterDigest", afterDigest), ("@afterTag", afterTag),
+            ("@limit", page.Limit + 1));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var items = new List<ImageId>();
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (items.Count == page.Limit)
+            {
+                return new Page<ImageId>(items, true);
+            }
+
+            items.Add(new ImageId(Digest.Parse(reader.GetString(0)), reader.IsDBNull(1) ? null : reader.GetString(1)));
+        }
+
+        return new Page<ImageId>(items, false);
+    }
+
+    public async ValueTask<Page<ImageDetail>> DescribeImagesAsync(RepositoryName repository, TagStatus status, PageRequest page, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.Command(
+            $"""
+            SELECT * FROM (
+                SELECT {DetailColumns} FROM manifests m
+                JOIN repositories r ON r.id = m.repository_id
+                WHERE r.name = @name AND (@after IS NULL OR m.digest > @after)) AS details
+            WHERE (@status <> 'TAGGED' OR tag_names IS NOT NULL) AND (@status <> 'UNTAGGED' OR tag_names IS NULL)
+            ORDER BY digest
+            LIMIT @limit
+            """,
+            ("@name", repository.Value), ("@status", StatusName(status)), ("@after", page.After), ("@limit", page.Limit + 1));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var items = new List<ImageDetail>();
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (items.Count == page.Limit)
+            {
+                return new Page<ImageDetail>(items, true);
+            }
+
+            items.Add(ReadDetail(reader));
+        }
+
+        return new Page<ImageDetail>(items, false);
+    }
+
+    public async ValueTask<ImageDetail?> FindImageAsync(RepositoryName repository, Reference reference, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.Command(
+            $"""
+            SELECT {DetailColumns} FROM manifests m
+            JOIN repositories r ON r.id = m.repository_id
+            WHERE r.name = @name AND m.digest = COALESCE(@digest,
+                (SELECT t.manifest_digest FROM tags t WHERE t.repository_id = r.id AND t.name = @tag))
+            """,
+            ("@name", repository.Value), ("@digest", reference.Digest?.ToString()), ("@tag", reference.Tag?.Value));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? ReadDetail(reader) : null;
+    }
+
+    public async ValueTask RecordPullAsync(RepositoryName repository, Digest digest, DateTimeOffset at, TimeSpan interval, CancellationToken cancellationToken)
+    {
+        var now = at.ToUnixTimeMilliseconds();
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        // Row locks only: unlike SQLite there is no database-wide write lock to spare, so no read comes first.
+        await connection.ExecuteAsync(
+            """
+            UPDATE manifests SET last_pull_at = @now
+            WHERE repository_id = (SELECT id FROM repositories WHERE name = @name) AND digest = @digest
+              AND (last_pull_at IS NULL OR last_pull_at <= @threshold)
+            """,
+            cancellationToken,
+            ("@now", now), ("@name", repository.Value), ("@digest", digest.ToString()),
+            ("@threshold", now - (long)interval.TotalMilliseconds)).ConfigureAwait(false);
+    }
+
+    public async ValueTask<ImageDeletion> DeleteImageAsync(RepositoryName repository, Digest? digest, Tag? tag, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        if (await connection.LockRepositoryAsync(repository.Value, cancellationToken).ConfigureAwait(false) is not { } id)
+        {
+            return ImageDeletion.NotFound;
+        }
+
+        var target = digest?.ToString();
+        if (tag is not null)
+        {
+            var current = (string?)await connection.ScalarAsync(
+                "SELECT manifest_digest FROM tags WHERE repository_id = @id AND name = @tag",
+                cancellationToken, ("@id", id), ("@tag", tag.Value)).ConfigureAwait(false);
+            if (current is null)
+            {
+                return ImageDeletion.NotFound;
+            }
+
+            if (target is not null && target != current)
+            {
+                return new ImageDeletion(ImageDeletionStatus.TagDoesNotMatchDigest, Digest.Parse(current), [], []);
+            }
+
+            if (target is null && (long)(await connection.ScalarAsync(
+                    "SELECT COUNT(*) FROM tags WHERE repository_id = @id AND manifest_digest = @digest",
+                    cancellationToken, ("@id", id), ("@digest", current)).ConfigureAwait(false))! > 1)
+            {
+                // Not the image's last tag: only the tag goes.
+                await connection.ExecuteAsync("DELETE FROM tags WHERE repository_id = @id AND name = @tag", cancellationToken, ("@id", id), ("@tag", tag.Value)).ConfigureAwait(false);
+                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                return new ImageDeletion(ImageDeletionStatus.Deleted, Digest.Parse(current), [tag.Value], []);
+            }
+
+            target = current;
+        }
+
+        if (target is null || await connection.ScalarAsync(
+                "SELECT 1 FROM manifests WHERE repository_id = @id AND digest = @digest", cancellationToken, ("@id", id), ("@digest", target)).ConfigureAwait(false) is null)
+        {
+            return ImageDeletion.NotFound;
+        }
+
+        var parents = await ReadStringsAsync(
+            connection,
+            "SELECT manifest_digest FROM manifest_references WHERE repository_id = @id AND kind = 'manifest' AND digest = @digest AND manifest_digest <> @digest ORDER BY manifest_digest",
+            id, target, cancellationToken).ConfigureAwait(false);
+        if (parents.Count > 0)
+        {
+            return new ImageDeletion(ImageDeletionStatus.ReferencedByIndex, Digest.Parse(target), [], [.. parents.Select(Digest.Parse)]);
+        }
+
+        var tags = await ReadStringsAsync(
+            connection, "SELECT name FROM tags WHERE repository_id = @id AND manifest_digest = @digest ORDER BY name", id, target, cancellationToken).ConfigureAwait(false);
+
+        // Tags and references go with it (ON DELETE CASCADE).
+        await connection.ExecuteAsync("DELETE FROM manifests WHERE repository_id = @id AND digest = @digest", cancellationToken, ("@id", id), ("@digest", target)).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return new ImageDeletion(ImageDeletionStatus.Deleted, Digest.Parse(target), tags, []) { ManifestDeleted = true };
+    }
+
+    private static ImageDetail ReadDetail(NpgsqlDataReader reader)
+    {
+        var tags = reader.IsDBNull(7) ? [] : reader.GetString(7).Split(',');
+        Array.Sort(tags, StringComparer.Ordinal);
+        return new ImageDetail(
+            Digest.Parse(reader.GetString(0)),
+            tags,
+            reader.GetString(1),
+            reader.IsDBNull(2) ? null : reader.GetString(2),
+            reader.GetInt64(3),
+            DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(4)),
+            reader.IsDBNull(5) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(5)),
+            reader.IsDBNull(6) ? null : Digest.Parse(reader.GetString(6)));
+    }
+
+    private static async Task<List<string>> ReadStringsAsync(NpgsqlConnection connection, string sql, long id, string digest, CancellationToken cancellationToken)
+    {
+        await using var command = connection.Command(sql, ("@id", id), ("@digest", digest));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var values = new List<string>();
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            values.Add(reader.GetString(0));
+        }
+
+        return values;
+    }
+
+    private static (string? Digest, string Tag) SplitKey(string? key)
+    {
+        if (key is null)
+        {
+            return (null, string.Empty);
+        }
+
+        var space = key.IndexOf(' ', StringComparison.Ordinal);
+        return space < 0 ? (key, string.Empty) : (key[..space], key[(space + 1)..]);
+    }
+
+    private static string StatusName(TagStatus status) => status switch
+    {
+        TagStatus.Tagged => "TAGGED",
+        TagStatus.Untagged => "UNTAGGED",
+        _ => "ANY",
+    };
+}

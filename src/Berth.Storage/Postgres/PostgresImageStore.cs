@@ -1,0 +1,223 @@
+using System.Text.Json;
+using Berth.Core.Content;
+using Berth.Core.Images;
+using Berth.Core.Manifests;
+using Berth.Core.Naming;
+using Berth.Core.Paging;
+using Npgsql;
+
+namespace Berth.Storage.Postgres;
+
+internal sealed class PostgresImageStore(PostgresDatabase database, TimeProvider time) : IImageStore
+{
+    public async ValueTask<StoredManifest?> FindManifestAsync(RepositoryName repository, Reference reference, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = reference.IsDigest
+            ? connection.Command(
+                """
+                SELECT m.digest, m.media_type, m.content, m.subject FROM manifests m
+                JOIN repositories r ON r.id = m.repository_id
+                WHERE r.name = @name AND m.digest = @digest
+                """,
+                ("@name", repository.Value), ("@digest", reference.Digest.Value.ToString()))
+            : connection.Command(
+                """
+                SELECT m.digest, m.media_type, m.content, m.subject FROM tags t
+                JOIN repositories r ON r.id = t.repository_id
+                JOIN manifests m ON m.repository_id = t.repository_id AND m.digest = t.manifest_digest
+                WHERE r.name = @name AND t.name = @tag
+                """,
+                ("@name", repository.Value), ("@tag", reference.Tag.Value));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            return null;
+        }
+
+        return new StoredManifest(
+            Digest.Parse(reader.GetString(0)),
+            reader.GetString(1),
+            (byte[])reader.GetValue(2),
+            reader.IsDBNull(3) ? null : Digest.Parse(reader.GetString(3)));
+    }
+
+    public async ValueTask<PutManifestOutcome> PutManifestAsync(RepositoryName repository, ParsedManifest manifest, Tag? tag, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        var digest = manifest.Digest.ToString();
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        var settings = await PostgresRepositoryStore.LockSettingsAsync(connection, repository.Value, cancellationToken).ConfigureAwait(false);
+        if (settings is null)
+        {
+            return PutManifestOutcome.RepositoryMissing;
+        }
+
+        var (id, mutability) = settings.Value;
+        var missingBlobs = await MissingAsync(connection, "SELECT 1 FROM blob_links WHERE repository_id = @id AND digest = @digest", id, manifest.Blobs, cancellationToken).ConfigureAwait(false);
+        var missingManifests = await MissingAsync(connection, "SELECT 1 FROM manifests WHERE repository_id = @id AND digest = @digest", id, manifest.Manifests, cancellationToken).ConfigureAwait(false);
+        if (missingBlobs.Count > 0 || missingManifests.Count > 0)
+        {
+            await transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
+            return new PutManifestOutcome(PutManifestStatus.ReferencesMissing, missingBlobs, missingManifests);
+        }
+
+        var alreadyTagged = false;
+        if (tag is not null)
+        {
+            var current = (string?)await connection.ScalarAsync(
+                "SELECT manifest_digest FROM tags WHERE repository_id = @id AND name = @tag",
+                cancellationToken, ("@id", id), ("@tag", tag.Value)).ConfigureAwait(false);
+            alreadyTagged = current == digest;
+            if (current is not null && !mutability.AllowsRetag(tag.Value))
+            {
+                await transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
+                return PutManifestOutcome.TagImmutable;
+            }
+        }
+
+        var inserted = await connection.ExecuteAsync(
+            """
+            INSERT INTO manifests (repository_id, digest, media_type, artifact_type, subject, annotations, size, content, pushed_at, config_media_type, image_size)
+            VALUES (@id, @digest, @mediaType, @artifactType, @subject, @annotations, @size, @content, @now, @configMediaType, @imageSize)
+            ON CONFLICT (repository_id, digest) DO NOTHING
+            """,
+            cancellationToken,
+            ("@id", id), ("@digest", digest), ("@mediaType", manifest.MediaType), ("@artifactType", manifest.ArtifactType),
+            ("@subject", manifest.Subject?.ToString()),
+            ("@annotations", manifest.Annotations is null ? null : JsonSerializer.Serialize(manifest.Annotations)),
+            ("@size", manifest.Size), ("@content", manifest.Content.ToArray()), ("@now", now),
+            ("@configMediaType", manifest.ConfigMediaType), ("@imageSize", manifest.ImageSize)).ConfigureAwait(false);
+
+        if (inserted > 0)
+        {
+            await InsertReferencesAsync(connection, id, digest, "blob", manifest.Blobs, cancellationToken).ConfigureAwait(false);
+            await InsertReferencesAsync(connection, id, digest, "manifest", manifest.Manifests, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (tag is not null)
+        {
+            await connection.ExecuteAsync(
+                """
+                INSERT INTO tags (repository_id, name, manifest_digest, updated_at) VALUES (@id, @tag, @digest, @now)
+                ON CONFLICT (repository_id, name) DO UPDATE SET manifest_digest = excluded.manifest_digest, updated_at = excluded.updated_at
+                """,
+                cancellationToken, ("@id", id), ("@tag", tag.Value), ("@digest", digest), ("@now", now)).ConfigureAwait(false);
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return PutManifestOutcome.Stored(alreadyTagged);
+    }
+
+    public async ValueTask<bool> DeleteManifestAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        if (await connection.LockRepositoryAsync(repository.Value, cancellationToken).ConfigureAwait(false) is not { } id)
+        {
+            return false;
+        }
+
+        // Tags and references go with it (ON DELETE CASCADE).
+        var rows = await connection.ExecuteAsync(
+            "DELETE FROM manifests WHERE repository_id = @id AND digest = @digest",
+            cancellationToken, ("@id", id), ("@digest", digest.ToString())).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return rows > 0;
+    }
+
+    public async ValueTask<bool> DeleteTagAsync(RepositoryName repository, Tag tag, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        if (await connection.LockRepositoryAsync(repository.Value, cancellationToken).ConfigureAwait(false) is not { } id)
+        {
+            return false;
+        }
+
+        var rows = await connection.ExecuteAsync(
+            "DELETE FROM tags WHERE repository_id = @id AND name = @tag",
+            cancellationToken, ("@id", id), ("@tag", tag.Value)).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return rows > 0;
+    }
+
+    public async ValueTask<Page<string>> ListTagsAsync(RepositoryName repository, PageRequest page, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.Command(
+            """
+            SELECT t.name FROM tags t JOIN repositories r ON r.id = t.repository_id
+            WHERE r.name = @name AND (@after IS NULL OR t.name > @after) ORDER BY t.name LIMIT @limit
+            """,
+            ("@name", repository.Value), ("@after", page.After), ("@limit", page.Limit + 1));
+        return await PostgresPaging.ReadPageAsync(command, page.Limit, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async ValueTask<IReadOnlyList<Descriptor>> ListReferrersAsync(RepositoryName repository, Digest subject, string? artifactType, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.Command(
+            """
+            SELECT m.media_type, m.digest, m.size, m.artifact_type, m.annotations FROM manifests m
+            JOIN repositories r ON r.id = m.repository_id
+            WHERE r.name = @name AND m.subject = @subject AND (@artifactType IS NULL OR m.artifact_type = @artifactType)
+            ORDER BY m.pushed_at, m.digest
+            """,
+            ("@name", repository.Value), ("@subject", subject.ToString()), ("@artifactType", artifactType));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var referrers = new List<Descriptor>();
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            referrers.Add(new Descriptor(
+                reader.GetString(0),
+                Digest.Parse(reader.GetString(1)),
+                reader.GetInt64(2),
+                reader.IsDBNull(3) ? null : reader.GetString(3),
+                reader.IsDBNull(4) ? null : JsonSerializer.Deserialize<Dictionary<string, string>>(reader.GetString(4))));
+        }
+
+        return referrers;
+    }
+
+    private static async Task<List<Digest>> MissingAsync(
+        NpgsqlConnection connection, string sql, long repositoryId, IReadOnlyList<Digest> digests, CancellationToken cancellationToken)
+    {
+        var missing = new List<Digest>();
+        if (digests.Count == 0)
+        {
+            return missing;
+        }
+
+        await using var command = connection.Command(sql, ("@id", repositoryId), ("@digest", string.Empty));
+        foreach (var digest in digests.Distinct())
+        {
+            command.Parameters["@digest"].Value = digest.ToString();
+            if (await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is null)
+            {
+                missing.Add(digest);
+            }
+        }
+
+        return missing;
+    }
+
+    private static async Task InsertReferencesAsync(
+        NpgsqlConnection connection, long repositoryId, string manifest, string kind, IReadOnlyList<Digest> digests, CancellationToken cancellationToken)
+    {
+        if (digests.Count == 0)
+        {
+            return;
+        }
+
+        await using var command = connection.Command(
+            "INSERT INTO manifest_references (repository_id, manifest_digest, kind, digest) VALUES (@id, @manifest, @kind, @digest) ON CONFLICT DO NOTHING",
+            ("@id", repositoryId), ("@manifest", manifest), ("@kind", kind), ("@digest", string.Empty));
+        foreach (var digest in digests.Distinct())
+        {
+            command.Parameters["@digest"].Value = digest.ToString();
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+}

@@ -1,0 +1,51 @@
+using Berth.Core.Content;
+using Berth.Core.Layers;
+using Berth.Core.Naming;
+using Npgsql;
+
+namespace Berth.Storage.Postgres;
+
+internal sealed class PostgresLayerStore(PostgresDatabase database) : ILayerStore
+{
+    public async ValueTask<LayerParts?> FindPartsAsync(string uploadId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.Command(
+            "SELECT last_part_start, small_part_before FROM ecr_layer_parts WHERE upload_id = @id", ("@id", uploadId));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? new LayerParts(reader.GetInt64(0), reader.GetBoolean(1)) : null;
+    }
+
+    public async ValueTask SavePartsAsync(string uploadId, LayerParts parts, CancellationToken cancellationToken)
+    {
+        // Selecting from upload_sessions makes a save for a session deleted meanwhile a no-op instead of a key error;
+        // a delete that commits between the select and the insert's key check is the same case.
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await connection.ExecuteAsync(
+            """
+            INSERT INTO ecr_layer_parts (upload_id, last_part_start, small_part_before)
+            SELECT id, @start, @small FROM upload_sessions WHERE id = @id
+            ON CONFLICT (upload_id) DO UPDATE SET last_part_start = excluded.last_part_start, small_part_before = excluded.small_part_before
+            """,
+            cancellationToken, ("@id", uploadId), ("@start", parts.LastPartStart), ("@small", parts.SmallPartBefore)).ConfigureAwait(false);
+        }
+        catch (PostgresException e) when (e.IsForeignKeyViolation())
+        {
+            // The session is gone: nothing to record.
+        }
+    }
+
+    public async ValueTask<bool> IsReferencedAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var found = await connection.ScalarAsync(
+            """
+            SELECT 1 FROM manifest_references m JOIN repositories r ON r.id = m.repository_id
+            WHERE r.name = @name AND m.kind = 'blob' AND m.digest = @digest LIMIT 1
+            """,
+            cancellationToken, ("@name", repository.Value), ("@digest", digest.ToString())).ConfigureAwait(false);
+        return found is not null;
+    }
+}

@@ -1,0 +1,113 @@
+using System.Text.Json;
+using Berth.Core.Paging;
+using Berth.Core.Repositories;
+using Npgsql;
+
+namespace Berth.Storage.Postgres;
+
+internal sealed class PostgresRepositoryCreationTemplateStore(PostgresDatabase database) : IRepositoryCreationTemplateStore
+{
+    private const string Columns =
+        "prefix, description, encryption_type, kms_key, resource_tags, image_tag_mutability, mutability_exclusions, " +
+        "repository_policy, lifecycle_policy, applied_for, custom_role_arn, created_at, updated_at";
+
+    public async ValueTask<RepositoryCreationTemplate?> FindAsync(string prefix, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.Command($"SELECT {Columns} FROM repository_creation_templates WHERE prefix = @prefix", ("@prefix", prefix));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? Read(reader) : null;
+    }
+
+    public async ValueTask<bool> CreateAsync(RepositoryCreationTemplate creationTemplate, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await connection.ExecuteAsync(
+            $"""
+            INSERT INTO repository_creation_templates ({Columns})
+            VALUES (@prefix, @description, @encryption, @kms, @tags, @mutability, @exclusions, @policy, @lifecycle, @applied, @role, @created, @updated)
+            ON CONFLICT (prefix) DO NOTHING
+            """,
+            cancellationToken, Parameters(creationTemplate)).ConfigureAwait(false) > 0;
+    }
+
+    public async ValueTask<bool> UpdateAsync(RepositoryCreationTemplate creationTemplate, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await connection.ExecuteAsync(
+            """
+            UPDATE repository_creation_templates SET description = @description, encryption_type = @encryption, kms_key = @kms,
+                resource_tags = @tags, image_tag_mutability = @mutability, mutability_exclusions = @exclusions,
+                repository_policy = @policy, lifecycle_policy = @lifecycle, applied_for = @applied, custom_role_arn = @role,
+                updated_at = @updated
+            WHERE prefix = @prefix
+            """,
+            cancellationToken, Parameters(creationTemplate)).ConfigureAwait(false) > 0;
+    }
+
+    public async ValueTask<bool> DeleteAsync(string prefix, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await connection.ExecuteAsync("DELETE FROM repository_creation_templates WHERE prefix = @prefix", cancellationToken, ("@prefix", prefix))
+            .ConfigureAwait(false) > 0;
+    }
+
+    public async ValueTask<Page<RepositoryCreationTemplate>> ListAsync(PageRequest page, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.Command(
+            $"SELECT {Columns} FROM repository_creation_templates WHERE @after IS NULL OR prefix > @after ORDER BY prefix LIMIT @limit",
+            ("@after", page.After), ("@limit", page.Limit + 1));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var items = new List<RepositoryCreationTemplate>();
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (items.Count == page.Limit)
+            {
+                return new Page<RepositoryCreationTemplate>(items, true);
+            }
+
+            items.Add(Read(reader));
+        }
+
+        return new Page<RepositoryCreationTemplate>(items, false);
+    }
+
+    private static RepositoryCreationTemplate Read(NpgsqlDataReader reader) => new(
+        reader.GetString(0),
+        NullableString(reader, 1),
+        reader.GetString(2),
+        NullableString(reader, 3),
+        JsonSerializer.Deserialize<List<TagRow>>(reader.GetString(4))!.Select(t => new KeyValuePair<string, string>(t.Key, t.Value)).ToList(),
+        reader.GetString(5),
+        JsonSerializer.Deserialize<List<ExclusionRow>>(reader.GetString(6))!.Select(e => new TagMutabilityExclusion(e.FilterType, e.Filter)).ToList(),
+        NullableString(reader, 7),
+        NullableString(reader, 8),
+        JsonSerializer.Deserialize<List<string>>(reader.GetString(9))!,
+        NullableString(reader, 10),
+        DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(11)),
+        DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(12)));
+
+    private static string? NullableString(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
+
+    private static (string, object?)[] Parameters(RepositoryCreationTemplate template) =>
+    [
+        ("@prefix", template.Prefix),
+        ("@description", template.Description),
+        ("@encryption", template.EncryptionType),
+        ("@kms", template.KmsKey),
+        ("@tags", JsonSerializer.Serialize(template.ResourceTags.Select(t => new TagRow(t.Key, t.Value)))),
+        ("@mutability", template.ImageTagMutability),
+        ("@exclusions", JsonSerializer.Serialize(template.MutabilityExclusions.Select(e => new ExclusionRow(e.FilterType, e.Filter)))),
+        ("@policy", template.RepositoryPolicy),
+        ("@lifecycle", template.LifecyclePolicy),
+        ("@applied", JsonSerializer.Serialize(template.AppliedFor)),
+        ("@role", template.CustomRoleArn),
+        ("@created", template.CreatedAt.ToUnixTimeMilliseconds()),
+        ("@updated", template.UpdatedAt.ToUnixTimeMilliseconds()),
+    ];
+
+    private sealed record TagRow(string Key, string Value);
+
+    private sealed record ExclusionRow(string FilterType, string Filter);
+}
