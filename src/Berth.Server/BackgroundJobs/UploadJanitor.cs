@@ -1,13 +1,23 @@
 using Berth.Core.Blobs;
+using Berth.Core.Leases;
 using Berth.Server.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace Berth.Server.BackgroundJobs;
 
-/// <summary>Removes uploads idle for longer than Berth:Uploads:MaxAge, every Berth:Uploads:PurgeInterval.</summary>
+/// <summary>
+/// Removes uploads idle for longer than Berth:Uploads:MaxAge, every Berth:Uploads:PurgeInterval, on one node at a
+/// time: each round first takes (or renews) the lease <see cref="LeaseName"/> for twice the interval. The holder
+/// keeps renewing it; if it dies, the lease runs out and the next node to try takes over. Purging is safe to redo:
+/// a session is deleted only after its staged bytes, so a node killed midway leaves work for the next, never a
+/// session without bytes it still needs.
+/// </summary>
 internal sealed partial class UploadJanitor(
-    BlobUploadService uploads, IOptions<BerthOptions> options, TimeProvider time, ILogger<UploadJanitor> logger) : BackgroundService
+    BlobUploadService uploads, ILeaseStore leases, NodeIdentity node, IOptions<BerthOptions> options, TimeProvider time, ILogger<UploadJanitor> logger)
+    : BackgroundService
 {
+    public const string LeaseName = "upload-janitor";
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var settings = options.Value.Uploads;
@@ -16,6 +26,11 @@ internal sealed partial class UploadJanitor(
         {
             try
             {
+                if (!await leases.TryAcquireAsync(LeaseName, node.Id, settings.PurgeInterval * 2, stoppingToken).ConfigureAwait(false))
+                {
+                    continue;
+                }
+
                 var removed = await uploads.PurgeStaleAsync(time.GetUtcNow() - settings.MaxAge, stoppingToken).ConfigureAwait(false);
                 if (removed > 0)
                 {
@@ -30,9 +45,26 @@ internal sealed partial class UploadJanitor(
         while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
     }
 
+    /// <summary>On a clean stop the lease is given back, so another node need not wait for it to expire.</summary>
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await leases.ReleaseAsync(LeaseName, node.Id, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogReleaseFailed(logger, e);
+        }
+    }
+
     [LoggerMessage(EventId = 100, Level = LogLevel.Information, Message = "Removed {Count} uploads idle for more than {MaxAge}")]
     private static partial void LogPurged(ILogger logger, int count, TimeSpan maxAge);
 
     [LoggerMessage(EventId = 101, Level = LogLevel.Error, Message = "Purging abandoned uploads failed")]
     private static partial void LogFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 102, Level = LogLevel.Warning, Message = "Giving back the upload janitor's lease failed; it expires by itself")]
+    private static partial void LogReleaseFailed(ILogger logger, Exception exception);
 }

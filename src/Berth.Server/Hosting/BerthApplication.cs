@@ -71,6 +71,7 @@ internal static class BerthApplication
 
         // Request-start lines carry the query string, and a layer download URL's signature is a credential.
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
+        builder.Services.AddSingleton<NodeIdentity>();
         builder.Services.AddHostedService<UploadJanitor>();
 
         var app = builder.Build();

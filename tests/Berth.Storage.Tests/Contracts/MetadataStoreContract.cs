@@ -184,6 +184,84 @@ public abstract class MetadataStoreContract
         Assert.Null(await links.FindAsync(repository, config, default));
     }
 
+    [Fact]
+    public async Task ConcurrentPushesOfAnImmutableTagStoreExactlyOne()
+    {
+        var (repositories, images, links, _) = await CreateAsync();
+        var repository = NewName();
+        Assert.True(await repositories.CreateAsync(repository, RepositorySettings.Default with { ImageTagMutability = "IMMUTABLE" }, [], DateTimeOffset.UnixEpoch, default));
+        var manifests = new List<ParsedManifest>();
+        for (var i = 0; i < 12; i++)
+        {
+            var (manifest, config) = Manifest();
+            await links.LinkAsync(repository, config, 2, default);
+            manifests.Add(manifest);
+        }
+
+        var outcomes = await Task.WhenAll(manifests.Select(m => Task.Run(async () => await images.PutManifestAsync(repository, m, Tag.Parse("release"), default))));
+
+        var winner = Assert.Single(outcomes.Select((o, i) => (o, i)), x => x.o.IsStored);
+        Assert.All(outcomes.Where(o => !o.IsStored), o => Assert.Equal(PutManifestStatus.TagImmutable, o.Status));
+        Assert.Equal(manifests[winner.i].Digest, (await images.FindManifestAsync(repository, Reference.Of(Tag.Parse("release")), default))!.Digest);
+    }
+
+    [Fact]
+    public async Task ConcurrentTagMovesLeaveTheTagOnOneOfThePushedManifests()
+    {
+        var (repositories, images, links, _) = await CreateAsync();
+        var repository = NewName();
+        await CreateRepositoryAsync(repositories, repository);
+        var manifests = new List<ParsedManifest>();
+        for (var i = 0; i < 12; i++)
+        {
+            var (manifest, config) = Manifest();
+            await links.LinkAsync(repository, config, 2, default);
+            manifests.Add(manifest);
+        }
+
+        var outcomes = await Task.WhenAll(manifests.Select(m => Task.Run(async () => await images.PutManifestAsync(repository, m, Tag.Parse("latest"), default))));
+
+        Assert.All(outcomes, o => Assert.True(o.IsStored));
+        var tagged = await images.FindManifestAsync(repository, Reference.Of(Tag.Parse("latest")), default);
+        Assert.Contains(manifests, m => m.Digest == tagged!.Digest);
+        Assert.Equal(["latest"], (await images.ListTagsAsync(repository, new PageRequest(10, null), default)).Items);
+        foreach (var manifest in manifests)
+        {
+            Assert.NotNull(await images.FindManifestAsync(repository, Reference.Of(manifest.Digest), default));
+        }
+    }
+
+    [Fact]
+    public async Task ConcurrentPutsOfOneManifestStoreItOnceUnderEveryTag()
+    {
+        var (repositories, images, links, _) = await CreateAsync();
+        var repository = NewName();
+        await CreateRepositoryAsync(repositories, repository);
+        var (manifest, config) = Manifest();
+        await links.LinkAsync(repository, config, 2, default);
+        var tags = Enumerable.Range(0, 12).Select(i => $"t{i:D2}").ToList();
+
+        var outcomes = await Task.WhenAll(tags.Select(t => Task.Run(async () => await images.PutManifestAsync(repository, manifest, Tag.Parse(t), default))));
+
+        Assert.All(outcomes, o => Assert.True(o.IsStored));
+        Assert.Equal(tags, (await images.ListTagsAsync(repository, new PageRequest(100, null), default)).Items);
+        Assert.True(await images.DeleteManifestAsync(repository, manifest.Digest, default));
+        Assert.Empty((await images.ListTagsAsync(repository, new PageRequest(100, null), default)).Items);
+    }
+
+    [Fact]
+    public async Task ConcurrentCreatesOfOneRepositorySucceedOnce()
+    {
+        var (repositories, _, _, _) = await CreateAsync();
+        var repository = NewName();
+
+        var created = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(async () =>
+            await repositories.CreateAsync(repository, RepositorySettings.Default, [new("team", "a")], DateTimeOffset.UnixEpoch, default))));
+
+        Assert.Single(created, c => c);
+        Assert.Equal([new KeyValuePair<string, string>("team", "a")], await repositories.GetTagsAsync(repository, default));
+    }
+
     private static async Task CreateRepositoryAsync(IRepositoryStore repositories, RepositoryName name) =>
         Assert.True(await repositories.CreateAsync(name, RepositorySettings.Default, [], DateTimeOffset.UnixEpoch, default));
 

@@ -1,40 +1,13 @@
 using Berth.Core.Blobs;
 using Berth.Core.Layers;
-using Berth.Core.Naming;
 using Berth.Storage.Sqlite;
+using Berth.Storage.Tests.Contracts;
 
 namespace Berth.Storage.Tests.Sqlite;
 
-public sealed class SqliteLayerStoreTests
+public sealed class SqliteLayerStoreTests : LayerStoreContract
 {
-    [Fact]
-    public async Task PartBookkeepingIsKeptPerUploadAndGoesAwayWithItsSession()
-    {
-        var (layers, uploads) = await CreateAsync();
-        var id = Guid.NewGuid().ToString("D");
-        var now = DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_000_000);
-        await uploads.CreateAsync(new UploadSession(id, RepositoryName.Parse("layers/parts"), new StagedUpload(id, 0), now, now), default);
-
-        await layers.SavePartsAsync(id, new LayerParts(0, false), default);
-        await layers.SavePartsAsync(id, new LayerParts(1024, true), default);
-        Assert.Equal(new LayerParts(1024, true), await layers.FindPartsAsync(id, default));
-
-        await uploads.DeleteAsync(id, default);
-        Assert.Null(await layers.FindPartsAsync(id, default));
-    }
-
-    [Fact]
-    public async Task SavingPartsOfAnUploadThatIsGoneRecordsNothing()
-    {
-        var (layers, _) = await CreateAsync();
-        var id = Guid.NewGuid().ToString("D");
-
-        await layers.SavePartsAsync(id, new LayerParts(0, false), default);
-
-        Assert.Null(await layers.FindPartsAsync(id, default));
-    }
-
-    private static async Task<(SqliteLayerStore Layers, SqliteUploadSessionStore Uploads)> CreateAsync()
+    protected override async Task<(ILayerStore Layers, IUploadSessionStore Uploads)> CreateAsync()
     {
         var database = new SqliteDatabase(Path.Combine(Path.GetTempPath(), "berth-storage-tests", Guid.NewGuid().ToString("N"), "berth.db"));
         await database.InitializeAsync(default);

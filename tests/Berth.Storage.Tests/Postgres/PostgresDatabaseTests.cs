@@ -1,0 +1,97 @@
+using System.Net;
+using System.Net.Sockets;
+using Berth.Storage.Postgres;
+using Berth.Testing.Postgres;
+using Npgsql;
+
+namespace Berth.Storage.Tests.Postgres;
+
+[Collection(PostgresClusterGroup.Name)]
+public sealed class PostgresDatabaseTests(PostgresCluster cluster)
+{
+    [Fact]
+    public async Task NodesStartingTogetherMigrateOnceAndAgree()
+    {
+        var connectionString = await cluster.CreateDatabaseAsync();
+        var nodes = Enumerable.Range(0, 6).Select(_ => new PostgresDatabase(connectionString)).ToList();
+
+        await Task.WhenAll(nodes.Select(n => Task.Run(() => n.InitializeAsync(default))));
+        await nodes[0].InitializeAsync(default);
+
+        await using var connection = await nodes[0].OpenAsync(default);
+        var scripts = typeof(PostgresDatabase).Assembly.GetManifestResourceNames()
+            .Where(n => n.Contains(".postgres.", StringComparison.Ordinal) && n.EndsWith(".sql", StringComparison.Ordinal))
+            .Select(n => int.Parse(n.Split(".postgres.")[1][..4], System.Globalization.CultureInfo.InvariantCulture))
+            .Order()
+            .ToList();
+        await using var command = new NpgsqlCommand("SELECT version FROM schema_migrations ORDER BY version", connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        var applied = new List<int>();
+        while (await reader.ReadAsync())
+        {
+            applied.Add(reader.GetInt32(0));
+        }
+
+        Assert.Equal(scripts, applied);
+        foreach (var node in nodes)
+        {
+            await node.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public void EverySqliteMigrationHasAPostgresTwin()
+    {
+        // Both backends must stay equal: a schema change lands in both dialects with the same number and name.
+        var names = typeof(PostgresDatabase).Assembly.GetManifestResourceNames();
+        string[] Versions(string dialect) => names
+            .Where(n => n.Contains($".{dialect}.", StringComparison.Ordinal) && n.EndsWith(".sql", StringComparison.Ordinal))
+            .Select(n => n.Split($".{dialect}.")[1])
+            .Order(StringComparer.Ordinal)
+            .ToArray();
+
+        Assert.NotEmpty(Versions("sqlite"));
+        Assert.Equal(Versions("sqlite"), Versions("postgres"));
+    }
+
+    [Fact]
+    public async Task AnUnreachableDatabaseFailsWithTheKeyAndWithoutThePassword()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        await using var database = new PostgresDatabase($"Host=127.0.0.1;Port={port};Database=berth;Username=berth;Password=s3cret-value;Timeout=3");
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => database.InitializeAsync(default));
+
+        Assert.Contains("'Berth:Storage:Metadata:Postgres:ConnectionString'", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"127.0.0.1:{port}/berth", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("s3cret-value", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AWrongPasswordFailsWithTheKey()
+    {
+        var connectionString = new NpgsqlConnectionStringBuilder(await cluster.CreateDatabaseAsync()) { Password = "wrong-password" }.ConnectionString;
+        await using var database = new PostgresDatabase(connectionString);
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => database.InitializeAsync(default));
+
+        Assert.Contains("'Berth:Storage:Metadata:Postgres:ConnectionString'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("password authentication failed", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("wrong-password", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("Host=127.0.0.1;Nonsense=1;Password=s3cret-value")]
+    public void AMissingOrMalformedConnectionStringIsRefusedNamingTheKey(string? connectionString)
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => new PostgresDatabase(connectionString));
+
+        Assert.Contains("'Berth:Storage:Metadata:Postgres:ConnectionString'", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("s3cret-value", error.Message, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,17 @@
+using Berth.Core.Blobs;
+using Berth.Core.Layers;
+using Berth.Storage.Postgres;
+using Berth.Storage.Tests.Contracts;
+using Berth.Testing.Postgres;
+
+namespace Berth.Storage.Tests.Postgres;
+
+[Collection(PostgresClusterGroup.Name)]
+public sealed class PostgresLayerStoreTests(PostgresCluster cluster) : LayerStoreContract
+{
+    protected override async Task<(ILayerStore Layers, IUploadSessionStore Uploads)> CreateAsync()
+    {
+        var database = await PostgresStores.CreateAsync(cluster);
+        return (new PostgresLayerStore(database), new PostgresUploadSessionStore(database));
+    }
+}

@@ -1,0 +1,18 @@
+using Berth.Core.Blobs;
+using Berth.Core.Images;
+using Berth.Storage.Postgres;
+using Berth.Storage.Tests.Contracts;
+using Berth.Testing.Postgres;
+
+namespace Berth.Storage.Tests.Postgres;
+
+[Collection(PostgresClusterGroup.Name)]
+public sealed class PostgresMetadataStoreTests(PostgresCluster cluster) : MetadataStoreContract
+{
+    protected override async Task<(IRepositoryStore Repositories, IImageStore Images, IBlobLinkStore Links, IUploadSessionStore Uploads)> CreateAsync()
+    {
+        var database = await PostgresStores.CreateAsync(cluster);
+        return (new PostgresRepositoryStore(database), new PostgresImageStore(database, TimeProvider.System),
+            new PostgresBlobLinkStore(database, TimeProvider.System), new PostgresUploadSessionStore(database));
+    }
+}

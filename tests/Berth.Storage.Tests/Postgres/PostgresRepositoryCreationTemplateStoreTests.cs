@@ -1,0 +1,13 @@
+using Berth.Core.Repositories;
+using Berth.Storage.Postgres;
+using Berth.Storage.Tests.Contracts;
+using Berth.Testing.Postgres;
+
+namespace Berth.Storage.Tests.Postgres;
+
+[Collection(PostgresClusterGroup.Name)]
+public sealed class PostgresRepositoryCreationTemplateStoreTests(PostgresCluster cluster) : RepositoryCreationTemplateStoreContract
+{
+    protected override async Task<IRepositoryCreationTemplateStore> CreateAsync() =>
+        new PostgresRepositoryCreationTemplateStore(await PostgresStores.CreateAsync(cluster));
+}

@@ -1,0 +1,16 @@
+using Berth.Core.Leases;
+using Berth.Storage.Sqlite;
+using Berth.Storage.Tests.Contracts;
+
+namespace Berth.Storage.Tests.Sqlite;
+
+public sealed class SqliteLeaseStoreTests : LeaseStoreContract
+{
+    protected override async Task<(ILeaseStore NodeA, ILeaseStore NodeB)> CreateAsync()
+    {
+        var path = Path.Combine(Path.GetTempPath(), "berth-storage-tests", Guid.NewGuid().ToString("N"), "berth.db");
+        var first = new SqliteDatabase(path);
+        await first.InitializeAsync(default);
+        return (new SqliteLeaseStore(first, TimeProvider.System), new SqliteLeaseStore(new SqliteDatabase(path), TimeProvider.System));
+    }
+}
