@@ -49,8 +49,14 @@ public sealed partial class BerthProcess : IAsyncDisposable
         return directory;
     }
 
-    /// <summary>Starts berth on <paramref name="dataDirectory"/> and returns once it printed where it listens.</summary>
-    public static async Task<BerthProcess> StartAsync(string dataDirectory)
+    /// <summary>The operating system's id of the process.</summary>
+    public int ProcessId => _process.Id;
+
+    /// <summary>
+    /// Starts berth on <paramref name="dataDirectory"/> and returns once it printed where it listens.
+    /// <paramref name="environment"/> adds or overrides <c>Berth__…</c> variables (another metadata store, for one).
+    /// </summary>
+    public static async Task<BerthProcess> StartAsync(string dataDirectory, IReadOnlyDictionary<string, string>? environment = null)
     {
         var executable = Path.Combine(AppContext.BaseDirectory, "berth.dll");
         Assert.True(File.Exists(executable), $"{executable} is missing; the test project references Berth.Server so the build copies it");
@@ -67,6 +73,10 @@ public sealed partial class BerthProcess : IAsyncDisposable
         // These tests are about the store, not about ECR admission: an open registry that creates repositories on push.
         start.Environment["Berth__RequireRegistryAuthentication"] = "false";
         start.Environment["Berth__CreateRepositoryOnPush"] = "true";
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[key] = value;
+        }
 
         var process = new Process { StartInfo = start };
         var berth = new BerthProcess(process, dataDirectory);

@@ -61,8 +61,13 @@ public sealed class BerthTestServer : IAsyncDisposable
             ecr[key] = value;
         }
 
+        // A second node of a cluster is started with the first node's root key.
         var server = await StartAsync(ecr);
-        return new BerthTestServer(server._app, server.DataDirectory, server.BaseAddress) { AccessKeyId = accessKeyId, SecretAccessKey = secret };
+        return new BerthTestServer(server._app, server.DataDirectory, server.BaseAddress)
+        {
+            AccessKeyId = ecr["Berth:RootAccessKeyId"]!,
+            SecretAccessKey = ecr["Berth:RootSecretAccessKey"]!,
+        };
     }
 
     public static async Task<BerthTestServer> StartAsync(IDictionary<string, string?>? settings = null, string? dataDirectory = null)
