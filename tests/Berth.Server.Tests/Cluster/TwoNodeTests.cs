@@ -120,7 +120,7 @@ public sealed class TwoNodeTests(PostgresCluster cluster, ITestOutputHelper outp
             var client = chunk % 2 == 0 ? clientA : clientB;
             using var body = new ByteArrayContent(content, chunk * 300 * 1024, 300 * 1024);
             body.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
-            body.Headers.Add("Content-Range", $"{chunk * 300 * 1024}-{((chunk + 1) * 300 * 1024) - 1}");
+            body.Headers.TryAddWithoutValidation("Content-Range", $"{chunk * 300 * 1024}-{((chunk + 1) * 300 * 1024) - 1}");
             using var patch = await client.PatchAsync(location, body);
             Assert.Equal(HttpStatusCode.Accepted, patch.StatusCode);
             Assert.Equal($"0-{((chunk + 1) * 300 * 1024) - 1}", patch.Headers.GetValues("Range").Single());
