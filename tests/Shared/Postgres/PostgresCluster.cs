@@ -43,11 +43,26 @@ public sealed class PostgresCluster : IAsyncLifetime
             ["-D", DataDirectory, "-U", "postgres", "--auth-local=trust", "--auth-host=scram-sha-256", $"--pwfile={passwordFile}", "-E", "UTF8", "--locale=C.UTF-8"],
             asPostgres: true);
         Port = FreePort();
+        await StartAsync();
+    }
+
+    /// <summary>Starts the server again after <see cref="StopAsync"/>, on the same port, with the same data.</summary>
+    public async Task StartAsync()
+    {
+        // fsync off makes tests quicker and loses nothing when the server process dies (only a power cut would);
+        // synchronous_commit stays on, since an immediate stop would drop commits still in the WAL buffers.
         var settings = $"-c listen_addresses=127.0.0.1 -p {Port} -c unix_socket_directories={_directory} -c max_connections=400 " +
-            "-c fsync=off -c synchronous_commit=off -c full_page_writes=off";
+            "-c fsync=off -c full_page_writes=off";
         await RunAsync(Path.Combine(BinDirectory, "pg_ctl"),
             ["-D", DataDirectory, "-l", Path.Combine(_directory, "server.log"), "-w", "-t", "60", "-o", settings, "start"], asPostgres: true);
         _started = true;
+    }
+
+    /// <summary>Stops the server as a crash would (immediate shutdown: every connection is cut).</summary>
+    public async Task StopAsync()
+    {
+        await RunAsync(Path.Combine(BinDirectory, "pg_ctl"), ["-D", DataDirectory, "-m", "immediate", "-w", "stop"], asPostgres: true);
+        _started = false;
     }
 
     /// <summary>The connection string of the postgres superuser on the database <paramref name="database"/>.</summary>
@@ -83,7 +98,7 @@ public sealed class PostgresCluster : IAsyncLifetime
         NpgsqlConnection.ClearAllPools();
         if (_started)
         {
-            await RunAsync(Path.Combine(BinDirectory, "pg_ctl"), ["-D", DataDirectory, "-m", "immediate", "-w", "stop"], asPostgres: true);
+            await StopAsync();
         }
 
         try
