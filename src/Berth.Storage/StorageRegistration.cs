@@ -67,7 +67,7 @@ public static class StorageRegistration
     {
         var bucket = S3BlobBackend.Connect(s3);
         var keys = new S3KeyLayout(s3.Prefix);
-        services.AddSingleton(bucket);
+        services.AddSingleton(_ => bucket);
         services.AddSingleton<IBlobStore>(_ => new S3BlobStore(bucket, keys));
         services.AddHostedService(_ => new S3BucketCheck(bucket, s3));
         if (s3.PresignedRedirects)

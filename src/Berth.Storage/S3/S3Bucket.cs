@@ -9,13 +9,15 @@ namespace Berth.Storage.S3;
 /// accept: fixed-length bodies from seekable buffers (no aws-chunked encoding), single deletes (DeleteObjects needs
 /// a Content-MD5 some stores require and the SDK no longer sends).
 /// </summary>
-internal sealed class S3Bucket(IAmazonS3 client, string name)
+internal sealed class S3Bucket(IAmazonS3 client, string name) : IDisposable
 {
     private const int DeleteParallelism = 8;
 
     public IAmazonS3 Client => client;
 
     public string Name => name;
+
+    public void Dispose() => client.Dispose();
 
     /// <summary>Writes <paramref name="count"/> bytes of <paramref name="buffer"/> as the object <paramref name="key"/>.</summary>
     public async Task PutAsync(string key, byte[] buffer, int offset, int count, CancellationToken cancellationToken)

@@ -6,8 +6,9 @@ namespace Berth.Storage.Tests.FileSystem;
 
 public sealed class FileSystemBlobStoreTests : BlobStoreContract
 {
-    protected override IBlobStore CreateStore() =>
-        new FileSystemBlobStore(Path.Combine(Path.GetTempPath(), "berth-storage-tests", Guid.NewGuid().ToString("N")));
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "berth-storage-tests", Guid.NewGuid().ToString("N"));
+
+    protected override IBlobStore CreateStore() => new FileSystemBlobStore(_root);
 
     [Fact]
     public async Task AnUploadIdThatIsNotAGuidCannotNameAPathOutsideTheRoot()
