@@ -1,4 +1,5 @@
 using System.Buffers;
+using Amazon.Runtime;
 using Amazon.S3.Model;
 using Berth.Core.Blobs;
 using Berth.Core.Errors;
@@ -115,9 +116,17 @@ internal sealed class S3BlobAssembler(S3Bucket bucket, S3KeyLayout keys, ArrayPo
         {
             // Leave no parts behind; the upload session still holds the pieces, so the commit can be retried.
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-            await client.AbortMultipartUploadAsync(
-                new AbortMultipartUploadRequest { BucketName = bucket.Name, Key = target, UploadId = init.UploadId },
-                timeout.Token).ConfigureAwait(false);
+            try
+            {
+                await client.AbortMultipartUploadAsync(
+                    new AbortMultipartUploadRequest { BucketName = bucket.Name, Key = target, UploadId = init.UploadId },
+                    timeout.Token).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is AmazonServiceException or AmazonClientException or HttpRequestException or OperationCanceledException)
+            {
+                // The original failure is the one to report; a bucket lifecycle rule removes abandoned multipart uploads.
+            }
+
             throw;
         }
     }
