@@ -21,6 +21,17 @@ internal static class BlobEndpoint
         var blobs = services.GetRequiredService<IBlobStore>();
         var size = await links.FindAsync(name, digest, context.RequestAborted).ConfigureAwait(false)
             ?? throw new RegistryException(RegistryErrorCode.BlobUnknown, $"blob unknown to registry: {digest}", new { Digest = digest.ToString() });
+        if (HttpMethods.IsGet(context.Request.Method) && services.GetService<IBlobRedirects>() is { } redirects)
+        {
+            // The object store serves the bytes (and any Range) itself; the URL is a credential, so it is not logged.
+            var location = await redirects.GetDownloadUriAsync(digest, context.RequestAborted).ConfigureAwait(false);
+            context.Response.StatusCode = StatusCodes.Status307TemporaryRedirect;
+            context.Response.Headers.Location = location.AbsoluteUri;
+            context.Response.Headers[OciHeaders.ContentDigest] = digest.ToString();
+            context.Response.ContentLength = 0;
+            return;
+        }
+
         await ServeAsync(context, blobs, digest, size).ConfigureAwait(false);
     }
 
