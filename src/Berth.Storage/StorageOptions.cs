@@ -12,10 +12,12 @@ public sealed class StorageOptions
 
 public sealed class BlobStorageOptions
 {
-    /// <summary>FileSystem (the default).</summary>
+    /// <summary>FileSystem (the default) or S3.</summary>
     public string Type { get; set; } = "FileSystem";
 
     public FileSystemBlobOptions FileSystem { get; set; } = new();
+
+    public S3BlobOptions S3 { get; set; } = new();
 }
 
 public sealed class FileSystemBlobOptions

@@ -6,6 +6,7 @@ using Berth.Core.Leases;
 using Berth.Core.Repositories;
 using Berth.Storage.FileSystem;
 using Berth.Storage.Postgres;
+using Berth.Storage.S3;
 using Berth.Storage.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -26,8 +27,11 @@ public static class StorageRegistration
                 var root = Resolve(dataDirectory, options.Blobs.FileSystem.Root, "blobs");
                 services.AddSingleton<IBlobStore>(_ => new FileSystemBlobStore(root));
                 break;
+            case "S3":
+                AddS3Blobs(services, options.Blobs.S3);
+                break;
             default:
-                throw new InvalidOperationException($"Invalid configuration 'Berth:Storage:Blobs:Type': unknown blob store '{options.Blobs.Type}' (expected FileSystem).");
+                throw new InvalidOperationException($"Invalid configuration 'Berth:Storage:Blobs:Type': unknown blob store '{options.Blobs.Type}' (expected FileSystem or S3).");
         }
 
         switch (options.Metadata.Type)
@@ -70,10 +74,27 @@ public static class StorageRegistration
 
     /// <summary>Where the stores of this configuration keep their data, for the start-up banner.</summary>
     public static string Describe(StorageOptions options, string dataDirectory, IServiceProvider services) =>
-        $"blobs: {options.Blobs.Type} {Resolve(dataDirectory, options.Blobs.FileSystem.Root, "blobs")}; " +
+        $"blobs: {options.Blobs.Type} {(options.Blobs.Type == "S3" ? S3BlobBackend.Describe(options.Blobs.S3) : Resolve(dataDirectory, options.Blobs.FileSystem.Root, "blobs"))}; " +
         $"metadata: {options.Metadata.Type} " + (options.Metadata.Type == "Postgres"
             ? services.GetRequiredService<PostgresDatabase>().Description
             : Resolve(dataDirectory, options.Metadata.Sqlite.Path, "berth.db"));
+
+    /// <summary>
+    /// The S3 blob store on one client; the bucket is checked before the server accepts requests, and presigned
+    /// redirects of blob GETs are offered only when <see cref="S3BlobOptions.PresignedRedirects"/> is on.
+    /// </summary>
+    private static void AddS3Blobs(IServiceCollection services, S3BlobOptions s3)
+    {
+        var bucket = S3BlobBackend.Connect(s3);
+        var keys = new S3KeyLayout(s3.Prefix);
+        services.AddSingleton(_ => bucket);
+        services.AddSingleton<IBlobStore>(_ => new S3BlobStore(bucket, keys));
+        services.AddHostedService(_ => new S3BucketCheck(bucket, s3));
+        if (s3.PresignedRedirects)
+        {
+            services.AddSingleton<IBlobRedirects>(provider => new S3PresignedRedirects(bucket, keys, S3BlobBackend.UsesHttp(s3), provider.GetRequiredService<TimeProvider>()));
+        }
+    }
 
     private static string Resolve(string dataDirectory, string? configured, string defaultName) =>
         Path.GetFullPath(string.IsNullOrWhiteSpace(configured) ? Path.Combine(dataDirectory, defaultName) : Path.Combine(dataDirectory, configured));

@@ -25,9 +25,11 @@ public interface IBlobStore
     ValueTask<StagedUpload> BeginUploadAsync(string id, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Streams <paramref name="source"/> to the end of the staged upload and makes it durable. Bytes beyond
-    /// <see cref="StagedUpload.Size"/> left by an interrupted append are discarded first, so the recorded size
-    /// is always the truth. Returns the new state.
+    /// Streams <paramref name="source"/> to the end of the staged upload. Bytes beyond <see cref="StagedUpload.Size"/>
+    /// left by an interrupted append are discarded first, so the recorded size is always the truth; a staged upload
+    /// shorter than its recorded size (a machine crash lost its tail) is refused with BLOB_UPLOAD_UNKNOWN. The bytes
+    /// must survive the process, not necessarily the machine: <see cref="CommitAsync"/> makes them durable.
+    /// Returns the new state.
     /// </summary>
     ValueTask<StagedUpload> AppendAsync(StagedUpload upload, Stream source, CancellationToken cancellationToken);
 

@@ -43,7 +43,14 @@ internal static class BerthApplication
         var storage = builder.Configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
 
         builder.WebHost.UseUrls(options.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+
+            // Kestrel pauses a response writer once 64 KiB are unsent; a blob pull then stalls on every chunk. One MiB
+            // per connection keeps the socket busy while the next chunk is read.
+            kestrel.Limits.MaxResponseBufferSize = 1024 * 1024;
+        });
         builder.Services.AddSingleton(Options.Create(options));
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddRegistryStorage(storage, dataDirectory);

@@ -96,8 +96,10 @@ internal sealed class FileSystemBlobStore : IBlobStore
                 ArrayPool<byte>.Shared.Return(buffer);
             }
 
-            // Durable before the session records the new size.
-            file.Flush(flushToDisk: true);
+            // No fsync here: the page cache survives a crash of this process, and an fsync per chunk cost ~0.13 s per
+            // 10 MiB PATCH on this class of disk (chunked pushes ran at a fraction of monolithic ones). A machine crash
+            // may lose the tail: the next append or the commit then finds the file shorter than the recorded size and
+            // refuses the upload, and any bytes that came back wrong fail the final digest check. CommitAsync fsyncs.
             return upload with { Size = upload.Size + written };
         }
     }

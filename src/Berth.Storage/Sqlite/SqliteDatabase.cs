@@ -11,6 +11,10 @@ internal sealed class SqliteDatabase
 {
     private readonly string _connectionString;
 
+    // The physical connections (sqlite3 handles) whose per-connection PRAGMAs are set. The driver's pool hands the same
+    // handle out again and again, and the PRAGMAs stick to it, so they run once per handle rather than once per request.
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<object, object> _configured = [];
+
     public SqliteDatabase(string path)
     {
         Path = System.IO.Path.GetFullPath(path);
@@ -46,9 +50,15 @@ internal sealed class SqliteDatabase
         try
         {
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-            await using var command = connection.CreateCommand();
-            command.CommandText = "PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL; PRAGMA busy_timeout=30000;";
-            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            var handle = connection.Handle!;
+            if (!_configured.TryGetValue(handle, out _))
+            {
+                await using var command = connection.CreateCommand();
+                command.CommandText = "PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL; PRAGMA busy_timeout=30000;";
+                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                _configured.AddOrUpdate(handle, handle);
+            }
+
             return connection;
         }
         catch

@@ -6,8 +6,12 @@ using Berth.Core.Errors;
 namespace Berth.Storage.Tests.Contracts;
 
 /// <summary>What every <see cref="IBlobStore"/> must do; each adapter runs it by deriving from it.</summary>
-public abstract class BlobStoreContract
+public abstract partial class BlobStoreContract
 {
+    /// <summary>
+    /// A new store object. Within one test every call returns a store on the same storage, as a restarted process or
+    /// another node sharing it would see it; different tests get separate storage.
+    /// </summary>
     protected abstract IBlobStore CreateStore();
 
     [Fact]

@@ -1,0 +1,34 @@
+using Berth.Storage.Sqlite;
+using Microsoft.Data.Sqlite;
+
+namespace Berth.Storage.Tests.Sqlite;
+
+public sealed class SqliteDatabaseTests
+{
+    [Fact]
+    public async Task EveryConnectionHasForeignKeysAndFullSync_PooledOrFresh()
+    {
+        var database = new SqliteDatabase(Path.Combine(Path.GetTempPath(), "berth-storage-tests", Guid.NewGuid().ToString("N"), "berth.db"));
+        await database.InitializeAsync(default);
+
+        // Two at once force a second physical connection; reopening reuses pooled ones; clearing the pool makes new ones.
+        for (var round = 0; round < 3; round++)
+        {
+            await using (var first = await database.OpenAsync(default))
+            await using (var second = await database.OpenAsync(default))
+            {
+                foreach (var connection in new[] { first, second })
+                {
+                    Assert.Equal(1L, await connection.ScalarAsync("PRAGMA foreign_keys", default));
+                    Assert.Equal(2L, await connection.ScalarAsync("PRAGMA synchronous", default));
+                    Assert.Equal(30000L, await connection.ScalarAsync("PRAGMA busy_timeout", default));
+                }
+            }
+
+            if (round == 1)
+            {
+                SqliteConnection.ClearAllPools();
+            }
+        }
+    }
+}
