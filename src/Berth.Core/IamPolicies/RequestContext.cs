@@ -41,6 +41,19 @@ public sealed class RequestContext
         return this;
     }
 
+    /// <summary>Sets a resource's tags under both aws:ResourceTag/key and ecr:ResourceTag/key, as ECR provides them.</summary>
+    public RequestContext SetResourceTags(IEnumerable<KeyValuePair<string, string>> tags)
+    {
+        ArgumentNullException.ThrowIfNull(tags);
+        foreach (var (key, value) in tags)
+        {
+            Set(ContextKeys.ResourceTag(key), value);
+            Set(ContextKeys.EcrResourceTag(key), value);
+        }
+
+        return this;
+    }
+
     public bool Contains(string key) => _values.ContainsKey(key);
 
     /// <summary>The values of a key, or null when the request has no such key.</summary>
