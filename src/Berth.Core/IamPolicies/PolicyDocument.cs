@@ -30,7 +30,7 @@ public sealed class PolicyDocument
 
     public IReadOnlyList<PolicyStatement> Statements { get; }
 
-    /// <summary>The length of the JSON text in characters, for the caller's size limits (IAM counts characters, whitespace excluded or not per API).</summary>
+    /// <summary>The length of the JSON text in characters. Size limits differ per API (IAM's quotas, ECR's 10,240 characters) and are the caller's to apply.</summary>
     public int Length { get; }
 
     /// <summary>Whether any statement has a Resource or NotResource element (IAM refuses one in a role trust policy: "Has prohibited field Resource").</summary>

@@ -15,6 +15,8 @@ public static class PolicyErrors
     public const string MissingResources = "Policy statement must contain resources.";
     public const string MissingVendor = "Actions/Conditions must be prefaced by a vendor, e.g., iam, sdb, ec2, etc.";
     public const string TooManyColons = "Actions/Condition can contain only one colon.";
+    /// <summary>For the caller of a role trust policy, which must not have a Resource element (see <see cref="PolicyDocument.HasResourceElement"/>).</summary>
+    public const string ProhibitedResource = "Has prohibited field Resource";
     public const string ResourceVendorNotQualified = "Resource vendor must be fully qualified and cannot contain regexes.";
 
     public static string InvalidVendor(string vendor) => $"Vendor {vendor} is not valid";
