@@ -64,7 +64,7 @@ internal static class PolicyDocumentParser
             Require(statement.Effect is "Allow" or "Deny", PolicyErrors.LegacyParsing);
             foreach (var condition in statement.Conditions)
             {
-                if (condition.Parsed!.Kind is >= ConditionOperatorKind.DateEquals and <= ConditionOperatorKind.DateGreaterThanEquals)
+                if (condition.Parsed.Kind is >= ConditionOperatorKind.DateEquals and <= ConditionOperatorKind.DateGreaterThanEquals)
                 {
                     Require(condition.Values.All(v => PolicyDates.TryParse(v) is not null), PolicyErrors.LegacyParsing);
                 }
@@ -126,7 +126,7 @@ internal static class PolicyDocumentParser
             raw.NotResource,
             principals,
             raw.NotPrincipal,
-            [.. raw.Conditions.Select(c => new ConditionClause(c.Parsed!, c.Key, c.Values, variables))]);
+            [.. raw.Conditions.Select(c => new ConditionClause(c.Parsed, c.Key, c.Values, variables))]);
     }
 
     private static void Require(bool condition, string message)

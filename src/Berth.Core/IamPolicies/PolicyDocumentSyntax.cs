@@ -139,7 +139,7 @@ internal static class PolicyDocumentSyntax
             foreach (var entry in block.Value.EnumerateObject())
             {
                 Require(known);
-                statement.Conditions.Add((block.Name, parsed, entry.Name, ReadConditionValues(entry.Value)));
+                statement.Conditions.Add((parsed!, entry.Name, ReadConditionValues(entry.Value)));
             }
         }
     }

@@ -23,5 +23,5 @@ internal sealed class RawStatement
 
     public List<KeyValuePair<string, IReadOnlyList<string>>> Principals { get; } = [];
 
-    public List<(string Operator, ConditionOperator? Parsed, string Key, List<string> Values)> Conditions { get; } = [];
+    public List<(ConditionOperator Parsed, string Key, List<string> Values)> Conditions { get; } = [];
 }

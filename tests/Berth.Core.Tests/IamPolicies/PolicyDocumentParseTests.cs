@@ -11,6 +11,9 @@ public sealed class PolicyDocumentParseTests
     public static TheoryData<string, PolicyDocumentKind, string> MalformedDocuments => new()
     {
         { "not json", PolicyDocumentKind.Identity, PolicyErrors.SyntaxErrors },
+        { "", PolicyDocumentKind.Identity, PolicyErrors.SyntaxErrors },
+        { """{"Version":"2012-10-17","Statement":ALLOW,"Statement":""" + new string('[', 1000) + "}", PolicyDocumentKind.Identity, PolicyErrors.SyntaxErrors },
+        { """{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"ecr:*","Resource":"*","Condition":{"StringEquals":{"aws:username":null}}}}""", PolicyDocumentKind.Identity, PolicyErrors.SyntaxErrors },
         { "[]", PolicyDocumentKind.Identity, PolicyErrors.SyntaxErrors },
         { """{"Version":"2012-10-17"}""", PolicyDocumentKind.Identity, PolicyErrors.SyntaxErrors },
         { """{"Version":"2012-10-17","Statement":[]}""", PolicyDocumentKind.Identity, PolicyErrors.SyntaxErrors },
