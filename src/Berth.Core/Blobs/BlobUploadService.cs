@@ -154,7 +154,7 @@ public sealed class BlobUploadService(
     }
 
     /// <summary>
-    /// Links a blob the store already holds, whichever repository pushed it (automatic cross-mount, off by default).
+    /// Links a blob a repository of this registry already links, whichever pushed it (automatic cross-mount, off by default).
     /// Null, as for <see cref="MountAsync"/>, when BLOB_MOUNTING is DISABLED or the store does not hold the blob.
     /// </summary>
     public async ValueTask<long?> MountExistingAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken)
@@ -165,8 +165,9 @@ public sealed class BlobUploadService(
             return null;
         }
 
-        var size = await blobs.FindSizeAsync(digest, cancellationToken).ConfigureAwait(false);
-        if (size is null)
+        // Only blobs of this registry: another account's or region's content is never reachable by digest.
+        var size = await links.FindInRegistryAsync(digest, cancellationToken).ConfigureAwait(false);
+        if (size is null || await blobs.FindSizeAsync(digest, cancellationToken).ConfigureAwait(false) is null)
         {
             return null;
         }

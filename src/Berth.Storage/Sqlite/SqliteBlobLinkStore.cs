@@ -37,4 +37,12 @@ internal sealed class SqliteBlobLinkStore(SqliteDatabase database, RegistryIdent
             cancellationToken, ("$account", registry.AccountId), ("$region", registry.Region), ("$name", repository.Value), ("$digest", digest.ToString())).ConfigureAwait(false);
         return rows > 0;
     }
+
+    public async ValueTask<long?> FindInRegistryAsync(Digest digest, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        return (long?)await connection.ScalarAsync(
+            "SELECT l.size FROM blob_links l JOIN repositories r ON r.id = l.repository_id WHERE l.digest = $digest AND r.account_id = $account AND r.region = $region LIMIT 1",
+            cancellationToken, ("$digest", digest.ToString()), ("$account", registry.AccountId), ("$region", registry.Region)).ConfigureAwait(false);
+    }
 }

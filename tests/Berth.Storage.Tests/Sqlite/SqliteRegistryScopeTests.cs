@@ -31,6 +31,20 @@ public sealed class SqliteRegistryScopeTests
     }
 
     [Fact]
+    public async Task ABlobLinkedInOneRegistryIsUnknownToTheRegistriesOfOtherRegionsAndAccounts()
+    {
+        var database = await CreateAsync();
+        var digest = Core.Content.Digest.Parse("sha256:" + new string('b', 64));
+        var name = RepositoryName.Parse("linked");
+        await new SqliteRepositoryStore(database, Default).CreateAsync(name, RepositorySettings.Default, [], DateTimeOffset.UnixEpoch, default);
+        Assert.True(await new SqliteBlobLinkStore(database, Default, TimeProvider.System).LinkAsync(name, digest, 5, default));
+
+        Assert.Equal(5, await new SqliteBlobLinkStore(database, Default, TimeProvider.System).FindInRegistryAsync(digest, default));
+        Assert.Null(await new SqliteBlobLinkStore(database, Default with { Region = "us-west-2" }, TimeProvider.System).FindInRegistryAsync(digest, default));
+        Assert.Null(await new SqliteBlobLinkStore(database, Default with { AccountId = "210987654321" }, TimeProvider.System).FindInRegistryAsync(digest, default));
+    }
+
+    [Fact]
     public async Task RowsOlderThanRegistriesMoveToTheDefaultRegistryWithEverythingHangingOffThem()
     {
         var path = Path.Combine(Path.GetTempPath(), "berth-storage-tests", Guid.NewGuid().ToString("N"), "berth.db");
