@@ -4,9 +4,9 @@ using Microsoft.Extensions.Options;
 
 namespace Berth.Server.BackgroundJobs;
 
-/// <summary>Removes uploads idle for longer than Berth:Uploads:MaxAge, every Berth:Uploads:PurgeInterval.</summary>
+/// <summary>Removes uploads of every registry idle for longer than Berth:Uploads:MaxAge, every Berth:Uploads:PurgeInterval.</summary>
 internal sealed partial class UploadJanitor(
-    BlobUploadService uploads, IOptions<BerthOptions> options, TimeProvider time, ILogger<UploadJanitor> logger) : BackgroundService
+    OpenUploads uploads, IOptions<BerthOptions> options, TimeProvider time, ILogger<UploadJanitor> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

@@ -7,13 +7,15 @@ namespace Berth.Storage.Tests.Sqlite;
 
 public sealed class SqliteLayerStoreTests
 {
+    private static readonly Berth.Core.Registries.RegistryIdentity Registry = new("000000000000", "us-east-1");
+
     [Fact]
     public async Task PartBookkeepingIsKeptPerUploadAndGoesAwayWithItsSession()
     {
         var (layers, uploads) = await CreateAsync();
         var id = Guid.NewGuid().ToString("D");
         var now = DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_000_000);
-        await uploads.CreateAsync(new UploadSession(id, RepositoryName.Parse("layers/parts"), new StagedUpload(id, 0), now, now), default);
+        await uploads.CreateAsync(new UploadSession(id, new Berth.Core.Registries.RegistryIdentity("000000000000", "us-east-1"), RepositoryName.Parse("layers/parts"), new StagedUpload(id, 0), now, now), default);
 
         await layers.SavePartsAsync(id, new LayerParts(0, false), default);
         await layers.SavePartsAsync(id, new LayerParts(1024, true), default);
@@ -36,8 +38,8 @@ public sealed class SqliteLayerStoreTests
 
     private static async Task<(SqliteLayerStore Layers, SqliteUploadSessionStore Uploads)> CreateAsync()
     {
-        var database = new SqliteDatabase(Path.Combine(Path.GetTempPath(), "berth-storage-tests", Guid.NewGuid().ToString("N"), "berth.db"));
+        var database = new SqliteDatabase(Path.Combine(Path.GetTempPath(), "berth-storage-tests", Guid.NewGuid().ToString("N"), "berth.db"), Registry);
         await database.InitializeAsync(default);
-        return (new SqliteLayerStore(database), new SqliteUploadSessionStore(database));
+        return (new SqliteLayerStore(database, Registry), new SqliteUploadSessionStore(database));
     }
 }
