@@ -1,8 +1,10 @@
+using Berth.Core.Accounts;
 using Berth.Core.Blobs;
 using Berth.Core.Credentials;
 using Berth.Core.Images;
 using Berth.Core.Layers;
 using Berth.Core.Leases;
+using Berth.Core.Registries;
 using Berth.Core.Repositories;
 using Berth.Storage.FileSystem;
 using Berth.Storage.Postgres;
@@ -18,8 +20,11 @@ public static class StorageRegistration
     /// <summary>
     /// Registers the blob and metadata backends chosen by <paramref name="options"/>, once, at startup. Unknown types
     /// throw, naming the configuration key. Relative or empty paths resolve under <paramref name="dataDirectory"/>.
+    /// Stores of one registry's data (repositories, images, links, layers, templates) are scoped: each is built for the
+    /// <see cref="RegistryIdentity"/> of the scope (a request's). Uploads, credentials and accounts span registries.
+    /// Rows older than registries belong to <paramref name="defaultRegistry"/>.
     /// </summary>
-    public static IServiceCollection AddRegistryStorage(this IServiceCollection services, StorageOptions options, string dataDirectory)
+    public static IServiceCollection AddRegistryStorage(this IServiceCollection services, StorageOptions options, string dataDirectory, RegistryIdentity defaultRegistry)
     {
         switch (options.Blobs.Type)
         {
@@ -38,32 +43,38 @@ public static class StorageRegistration
         {
             case "Sqlite":
                 var path = Resolve(dataDirectory, options.Metadata.Sqlite.Path, "berth.db");
-                services.AddSingleton(_ => new SqliteDatabase(path));
-                services.AddSingleton<IRepositoryStore, SqliteRepositoryStore>();
-                services.AddSingleton<IImageStore, SqliteImageStore>();
-                services.AddSingleton<IImageCatalog, SqliteImageCatalog>();
-                services.AddSingleton<IBlobLinkStore, SqliteBlobLinkStore>();
+                services.AddSingleton(_ => new SqliteDatabase(path, defaultRegistry));
+                services.AddScoped<IRepositoryStore, SqliteRepositoryStore>();
+                services.AddScoped<IImageStore, SqliteImageStore>();
+                services.AddScoped<IImageCatalog, SqliteImageCatalog>();
+                services.AddScoped<IBlobLinkStore, SqliteBlobLinkStore>();
+                services.AddScoped<ILayerStore, SqliteLayerStore>();
+                services.AddScoped<IRepositoryCreationTemplateStore, SqliteRepositoryCreationTemplateStore>();
                 services.AddSingleton<IUploadSessionStore, SqliteUploadSessionStore>();
                 services.AddSingleton<ICredentialStore, SqliteCredentialStore>();
-                services.AddSingleton<ILayerStore, SqliteLayerStore>();
-                services.AddSingleton<IRepositoryCreationTemplateStore, SqliteRepositoryCreationTemplateStore>();
                 services.AddSingleton<ILeaseStore, SqliteLeaseStore>();
-                services.AddHostedService<SqliteInitializer>();
+                services.AddSingleton<IAccountStore, SqliteAccountStore>();
+                services.AddSingleton<SqliteInitializer>();
+                services.AddSingleton<IStorageInitializer>(sp => sp.GetRequiredService<SqliteInitializer>());
+                services.AddHostedService(sp => sp.GetRequiredService<SqliteInitializer>());
                 break;
             case "Postgres":
                 // Built here, not lazily, so that a missing or malformed connection string stops the start at once.
-                var postgres = new PostgresDatabase(options.Metadata.Postgres.ConnectionString);
+                var postgres = new PostgresDatabase(options.Metadata.Postgres.ConnectionString, defaultRegistry);
                 services.AddSingleton(postgres);
-                services.AddSingleton<IRepositoryStore, PostgresRepositoryStore>();
-                services.AddSingleton<IImageStore, PostgresImageStore>();
-                services.AddSingleton<IImageCatalog, PostgresImageCatalog>();
-                services.AddSingleton<IBlobLinkStore, PostgresBlobLinkStore>();
+                services.AddScoped<IRepositoryStore, PostgresRepositoryStore>();
+                services.AddScoped<IImageStore, PostgresImageStore>();
+                services.AddScoped<IImageCatalog, PostgresImageCatalog>();
+                services.AddScoped<IBlobLinkStore, PostgresBlobLinkStore>();
+                services.AddScoped<ILayerStore, PostgresLayerStore>();
+                services.AddScoped<IRepositoryCreationTemplateStore, PostgresRepositoryCreationTemplateStore>();
                 services.AddSingleton<IUploadSessionStore, PostgresUploadSessionStore>();
                 services.AddSingleton<ICredentialStore, PostgresCredentialStore>();
-                services.AddSingleton<ILayerStore, PostgresLayerStore>();
-                services.AddSingleton<IRepositoryCreationTemplateStore, PostgresRepositoryCreationTemplateStore>();
                 services.AddSingleton<ILeaseStore, PostgresLeaseStore>();
-                services.AddHostedService<PostgresInitializer>();
+                services.AddSingleton<IAccountStore, PostgresAccountStore>();
+                services.AddSingleton<PostgresInitializer>();
+                services.AddSingleton<IStorageInitializer>(sp => sp.GetRequiredService<PostgresInitializer>());
+                services.AddHostedService(sp => sp.GetRequiredService<PostgresInitializer>());
                 break;
             default:
                 throw new InvalidOperationException($"Invalid configuration 'Berth:Storage:Metadata:Type': unknown metadata store '{options.Metadata.Type}' (expected Sqlite or Postgres).");
@@ -99,17 +110,30 @@ public static class StorageRegistration
     private static string Resolve(string dataDirectory, string? configured, string defaultName) =>
         Path.GetFullPath(string.IsNullOrWhiteSpace(configured) ? Path.Combine(dataDirectory, defaultName) : Path.Combine(dataDirectory, configured));
 
-    /// <summary>Creates and migrates the database before the server accepts requests.</summary>
-    private sealed class SqliteInitializer(SqliteDatabase database) : IHostedService
+    /// <summary>Prepares the stores (creates and migrates the database) without starting a host: for operator commands.</summary>
+    public static async Task InitializeStorageAsync(this IServiceProvider services, CancellationToken cancellationToken)
     {
+        foreach (var initializer in services.GetServices<IStorageInitializer>())
+        {
+            await initializer.InitializeAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Creates and migrates the database before the server accepts requests.</summary>
+    private sealed class SqliteInitializer(SqliteDatabase database) : IHostedService, IStorageInitializer
+    {
+        public Task InitializeAsync(CancellationToken cancellationToken) => database.InitializeAsync(cancellationToken);
+
         public Task StartAsync(CancellationToken cancellationToken) => database.InitializeAsync(cancellationToken);
 
         public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 
     /// <summary>Migrates the shared database (one node at a time) before the server accepts requests.</summary>
-    private sealed class PostgresInitializer(PostgresDatabase database) : IHostedService
+    private sealed class PostgresInitializer(PostgresDatabase database) : IHostedService, IStorageInitializer
     {
+        public Task InitializeAsync(CancellationToken cancellationToken) => database.InitializeAsync(cancellationToken);
+
         public Task StartAsync(CancellationToken cancellationToken) => database.InitializeAsync(cancellationToken);
 
         public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

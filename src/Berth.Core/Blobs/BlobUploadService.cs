@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using Berth.Core.Content;
 using Berth.Core.Errors;
@@ -10,17 +9,19 @@ namespace Berth.Core.Blobs;
 /// Blob uploads: begin, append, complete, cancel, mount. Every byte is hashed as it streams into the store; the
 /// running hash of each open upload is kept in memory between requests, and rebuilt from the staged bytes when this
 /// process did not see them all (after a restart, or on another node), as distribution's validateBlob does.
-/// Requests on one upload are serialized; different uploads proceed in parallel.
+/// Requests on one upload are serialized; different uploads proceed in parallel. An instance serves one registry
+/// (a request's); the state of open uploads lives in the shared <see cref="OpenUploads"/>.
 /// </summary>
 public sealed class BlobUploadService(
     IBlobStore blobs,
     IUploadSessionStore sessions,
     IBlobLinkStore links,
+    OpenUploads open,
+    Registries.RegistryIdentity registry,
     Repositories.RepositoryService repositories,
     Registries.AccountSettingService accountSettings,
     TimeProvider time)
 {
-    private readonly ConcurrentDictionary<string, UploadState> _states = new(StringComparer.Ordinal);
 
     public long MinimumChunkBytes => blobs.MinimumChunkBytes;
 
@@ -31,16 +32,16 @@ public sealed class BlobUploadService(
         var id = Guid.NewGuid().ToString("D");
         var staged = await blobs.BeginUploadAsync(id, cancellationToken).ConfigureAwait(false);
         var now = time.GetUtcNow();
-        var session = new UploadSession(id, repository, staged, now, now);
+        var session = new UploadSession(id, registry, repository, staged, now, now);
         await sessions.CreateAsync(session, cancellationToken).ConfigureAwait(false);
         return session;
     }
 
-    /// <summary>The session of an open upload in this repository; throws BLOB_UPLOAD_UNKNOWN otherwise.</summary>
+    /// <summary>The session of an open upload in this repository of this registry; throws BLOB_UPLOAD_UNKNOWN otherwise.</summary>
     public async ValueTask<UploadSession> GetAsync(RepositoryName repository, string id, CancellationToken cancellationToken)
     {
         var session = await sessions.FindAsync(id, cancellationToken).ConfigureAwait(false);
-        if (session is null || session.Repository != repository)
+        if (session is null || session.Registry != registry || session.Repository != repository)
         {
             throw new RegistryException(RegistryErrorCode.BlobUploadUnknown, $"blob upload unknown: {id}");
         }
@@ -94,11 +95,11 @@ public sealed class BlobUploadService(
             {
                 // The repository was deleted while the upload ran.
                 await DiscardAsync(session).ConfigureAwait(false);
-                throw Errors.EcrErrors.RepositoryMissing(repository.Value, repositories.Registry.AccountId);
+                throw Errors.EcrErrors.RepositoryMissing(repository.Value, registry.AccountId);
             }
 
             await sessions.DeleteAsync(id, cancellationToken).ConfigureAwait(false);
-            Forget(id, state);
+            open.Forget(id, state);
             return session.Staged.Size;
         }
         finally
@@ -153,7 +154,7 @@ public sealed class BlobUploadService(
     }
 
     /// <summary>
-    /// Links a blob the store already holds, whichever repository pushed it (automatic cross-mount, off by default).
+    /// Links a blob a repository of this registry already links, whichever pushed it (automatic cross-mount, off by default).
     /// Null, as for <see cref="MountAsync"/>, when BLOB_MOUNTING is DISABLED or the store does not hold the blob.
     /// </summary>
     public async ValueTask<long?> MountExistingAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken)
@@ -164,8 +165,9 @@ public sealed class BlobUploadService(
             return null;
         }
 
-        var size = await blobs.FindSizeAsync(digest, cancellationToken).ConfigureAwait(false);
-        if (size is null)
+        // Only blobs of this registry: another account's or region's content is never reachable by digest.
+        var size = await links.FindInRegistryAsync(digest, cancellationToken).ConfigureAwait(false);
+        if (size is null || await blobs.FindSizeAsync(digest, cancellationToken).ConfigureAwait(false) is null)
         {
             return null;
         }
@@ -173,34 +175,13 @@ public sealed class BlobUploadService(
         return await links.LinkAsync(repository, digest, size.Value, cancellationToken).ConfigureAwait(false) ? size : null;
     }
 
-    /// <summary>Removes uploads idle since before <paramref name="cutoff"/>; returns how many.</summary>
-    public async ValueTask<int> PurgeStaleAsync(DateTimeOffset cutoff, CancellationToken cancellationToken)
-    {
-        var stale = await sessions.ListStaleAsync(cutoff, 1000, cancellationToken).ConfigureAwait(false);
-        foreach (var session in stale)
-        {
-            var state = _states.GetOrAdd(session.Id, static _ => new UploadState());
-            await state.Lock.WaitAsync(cancellationToken).ConfigureAwait(false);
-            try
-            {
-                await DiscardAsync(session).ConfigureAwait(false);
-            }
-            finally
-            {
-                state.Lock.Release();
-            }
-        }
-
-        return stale.Count;
-    }
-
     /// <summary>
     /// Takes the upload's lock and reads its session. An unknown id leaves nothing behind, so requests for made-up
     /// ids cannot grow the state table.
     /// </summary>
-    private async ValueTask<(UploadSession Session, UploadState State)> AcquireAsync(RepositoryName repository, string id, CancellationToken cancellationToken)
+    private async ValueTask<(UploadSession Session, OpenUploads.UploadState State)> AcquireAsync(RepositoryName repository, string id, CancellationToken cancellationToken)
     {
-        var state = _states.GetOrAdd(id, static _ => new UploadState());
+        var state = open.Get(id);
         await state.Lock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -208,18 +189,14 @@ public sealed class BlobUploadService(
         }
         catch
         {
-            if (state.Hash is null)
-            {
-                _states.TryRemove(new KeyValuePair<string, UploadState>(id, state));
-            }
-
+            open.ForgetIfEmpty(id, state);
             state.Lock.Release();
             throw;
         }
     }
 
     private async ValueTask<UploadSession> AppendLockedAsync(
-        UploadSession session, UploadState state, Stream body, ChunkRange? range, long? contentLength, CancellationToken cancellationToken)
+        UploadSession session, OpenUploads.UploadState state, Stream body, ChunkRange? range, long? contentLength, CancellationToken cancellationToken)
     {
         var size = session.Staged.Size;
         if (range is { } r)
@@ -263,7 +240,7 @@ public sealed class BlobUploadService(
         return updated;
     }
 
-    private async ValueTask EnsureHashAsync(StagedUpload staged, UploadState state, CancellationToken cancellationToken)
+    private async ValueTask EnsureHashAsync(StagedUpload staged, OpenUploads.UploadState state, CancellationToken cancellationToken)
     {
         if (state.Hash is not null && state.Offset == staged.Size)
         {
@@ -280,7 +257,7 @@ public sealed class BlobUploadService(
         state.Offset = staged.Size;
     }
 
-    private async ValueTask<Digest> ComputeDigestAsync(StagedUpload staged, UploadState state, string algorithm, CancellationToken cancellationToken)
+    private async ValueTask<Digest> ComputeDigestAsync(StagedUpload staged, OpenUploads.UploadState state, string algorithm, CancellationToken cancellationToken)
     {
         if (algorithm == "sha256")
         {
@@ -303,40 +280,8 @@ public sealed class BlobUploadService(
         }
     }
 
-    private async ValueTask DiscardAsync(UploadSession session)
-    {
-        // Cleanup runs even when the request was cancelled, with its own bound.
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        await blobs.AbortAsync(session.Staged, timeout.Token).ConfigureAwait(false);
-        await sessions.DeleteAsync(session.Id, timeout.Token).ConfigureAwait(false);
-        if (_states.TryGetValue(session.Id, out var state))
-        {
-            Forget(session.Id, state);
-        }
-    }
-
-    private void Forget(string id, UploadState state)
-    {
-        state.Reset();
-        _states.TryRemove(new KeyValuePair<string, UploadState>(id, state));
-    }
+    private ValueTask DiscardAsync(UploadSession session) => open.DiscardAsync(session);
 
     /// <summary>Detail of a 416: how many bytes the upload holds, so the edge can answer with its Range.</summary>
     public sealed record RangeDetail(long Size);
-
-    private sealed class UploadState
-    {
-        public SemaphoreSlim Lock { get; } = new(1, 1);
-
-        public IncrementalHash? Hash { get; set; }
-
-        public long Offset { get; set; }
-
-        public void Reset()
-        {
-            Hash?.Dispose();
-            Hash = null;
-            Offset = 0;
-        }
-    }
 }

@@ -15,6 +15,9 @@ public interface IBlobLinkStore
     /// <summary>The size of a blob linked to the repository, or null when it is not linked.</summary>
     ValueTask<long?> FindAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken);
 
+    /// <summary>The size of a blob any repository of this registry links, or null: what automatic cross-mount may reuse.</summary>
+    ValueTask<long?> FindInRegistryAsync(Digest digest, CancellationToken cancellationToken);
+
     /// <summary>Removes a link; returns false when there was none. The bytes stay until garbage collection.</summary>
     ValueTask<bool> UnlinkAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken);
 }

@@ -8,28 +8,32 @@ namespace Berth.Core.Credentials;
 
 /// <summary>
 /// Issues and checks the registry passwords of GetAuthorizationToken (docker login's "AWS:&lt;password&gt;"): a
-/// payload naming the principal, account, region and expiry, and an HMAC-SHA256 over it under a key shared by every
-/// node (kept encrypted in the metadata store). Tokens survive restarts and are checked in constant time.
+/// payload naming the principal, account, region and expiry, and an HMAC-SHA256 over it under a key of the principal's
+/// account shared by every node (kept encrypted in the metadata store). A token is good for the registries of its
+/// region; whether its principal may use another account's registry is the authorization's decision, not the token's.
+/// Tokens survive restarts and are checked in constant time.
 /// </summary>
-public sealed class RegistryTokenService(SigningKeys keys, RegistryIdentity registry, TimeProvider time)
+public sealed class RegistryTokenService(SigningKeys keys, TimeProvider time)
 {
     public static readonly TimeSpan Lifetime = TimeSpan.FromHours(12);
     private const string KeySetting = "registry-token-key";
 
-    public async ValueTask<(string Token, DateTimeOffset ExpiresAt)> IssueAsync(Principal principal, CancellationToken cancellationToken)
+    /// <summary>A token for <paramref name="principal"/>, valid in <paramref name="region"/> for <see cref="Lifetime"/>.</summary>
+    public async ValueTask<(string Token, DateTimeOffset ExpiresAt)> IssueAsync(Principal principal, string region, CancellationToken cancellationToken)
     {
         var expiresAt = time.GetUtcNow() + Lifetime;
-        var payload = JsonSerializer.SerializeToUtf8Bytes(new TokenPayload(principal.Arn, principal.AccountId, registry.Region, principal.AccessKeyId, expiresAt.ToUnixTimeSeconds()));
-        var key = await KeyAsync(cancellationToken).ConfigureAwait(false);
+        var payload = JsonSerializer.SerializeToUtf8Bytes(new TokenPayload(principal.Arn, principal.AccountId, region, principal.AccessKeyId, expiresAt.ToUnixTimeSeconds()));
+        var key = await KeyAsync(principal.AccountId, cancellationToken).ConfigureAwait(false);
         var signature = HMACSHA256.HashData(key, payload);
         return ($"{Base64Url(payload)}.{Base64Url(signature)}", expiresAt);
     }
 
     /// <summary>
-    /// Checks a token. Returns the principal, or a reason: <see cref="TokenCheck.Invalid"/> (tampered, malformed,
-    /// expired) or <see cref="TokenCheck.WrongRegistry"/> (valid, but for another account or region).
+    /// Checks a token presented to a registry of <paramref name="region"/>. Returns the principal, or a reason:
+    /// <see cref="TokenCheck.Invalid"/> (tampered, malformed, expired, unknown account) or
+    /// <see cref="TokenCheck.WrongRegistry"/> (valid, but for another region).
     /// </summary>
-    public async ValueTask<(TokenCheck Result, Principal? Principal)> CheckAsync(string token, CancellationToken cancellationToken)
+    public async ValueTask<(TokenCheck Result, Principal? Principal)> CheckAsync(string token, string region, CancellationToken cancellationToken)
     {
         var dot = token.IndexOf('.', StringComparison.Ordinal);
         if (dot <= 0 || !TryFromBase64Url(token[..dot], out var payload) || !TryFromBase64Url(token[(dot + 1)..], out var signature))
@@ -37,12 +41,7 @@ public sealed class RegistryTokenService(SigningKeys keys, RegistryIdentity regi
             return (TokenCheck.Invalid, null);
         }
 
-        var key = await KeyAsync(cancellationToken).ConfigureAwait(false);
-        if (!CryptographicOperations.FixedTimeEquals(HMACSHA256.HashData(key, payload), signature))
-        {
-            return (TokenCheck.Invalid, null);
-        }
-
+        // The claims name the account whose key signed them; nothing in them is trusted before the signature holds.
         TokenPayload? claims;
         try
         {
@@ -53,12 +52,19 @@ public sealed class RegistryTokenService(SigningKeys keys, RegistryIdentity regi
             return (TokenCheck.Invalid, null);
         }
 
-        if (claims is null || DateTimeOffset.FromUnixTimeSeconds(claims.Exp) <= time.GetUtcNow())
+        if (claims is null || !RegistryIdentity.IsValidAccountId(claims.Account))
         {
             return (TokenCheck.Invalid, null);
         }
 
-        if (claims.Account != registry.AccountId || claims.Region != registry.Region)
+        var key = await keys.FindAsync(claims.Account, KeySetting, cancellationToken).ConfigureAwait(false);
+        if (key is null || !CryptographicOperations.FixedTimeEquals(HMACSHA256.HashData(key, payload), signature)
+            || DateTimeOffset.FromUnixTimeSeconds(claims.Exp) <= time.GetUtcNow())
+        {
+            return (TokenCheck.Invalid, null);
+        }
+
+        if (claims.Region != region)
         {
             return (TokenCheck.WrongRegistry, null);
         }
@@ -66,7 +72,7 @@ public sealed class RegistryTokenService(SigningKeys keys, RegistryIdentity regi
         return (TokenCheck.Valid, new Principal(claims.Account, claims.Principal, claims.Key));
     }
 
-    private ValueTask<byte[]> KeyAsync(CancellationToken cancellationToken) => keys.GetAsync(KeySetting, cancellationToken);
+    private ValueTask<byte[]> KeyAsync(string accountId, CancellationToken cancellationToken) => keys.GetAsync(accountId, KeySetting, cancellationToken);
 
     private static string Base64Url(byte[] data) => Convert.ToBase64String(data).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
@@ -95,5 +101,6 @@ public enum TokenCheck
 {
     Valid,
     Invalid,
+    /// <summary>A valid token of another region.</summary>
     WrongRegistry,
 }

@@ -3,8 +3,8 @@ using Berth.Core.Registries;
 
 namespace Berth.Core.Credentials;
 
-/// <summary>Creates or imports the account root's access key.</summary>
-public sealed class RootCredentials(ICredentialStore store, SecretProtector protector, RegistryIdentity registry, TimeProvider time)
+/// <summary>Creates or imports an account root's access key.</summary>
+public sealed class RootCredentials(ICredentialStore store, SecretProtector protector, TimeProvider time)
 {
     private const string Alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 
@@ -13,28 +13,32 @@ public sealed class RootCredentials(ICredentialStore store, SecretProtector prot
     /// previous value of that id). Otherwise creates a root key if the account has none and returns it, so the caller
     /// can show it once; returns null when a key already existed.
     /// </summary>
-    public async ValueTask<(string AccessKeyId, string Secret)?> EnsureAsync(string? accessKeyId, string? secret, CancellationToken cancellationToken)
+    public async ValueTask<(string AccessKeyId, string Secret)?> EnsureAsync(string accountId, string? accessKeyId, string? secret, CancellationToken cancellationToken)
     {
         if (!string.IsNullOrEmpty(accessKeyId) && !string.IsNullOrEmpty(secret))
         {
-            await SaveAsync(accessKeyId, secret, cancellationToken).ConfigureAwait(false);
+            await SaveAsync(accountId, accessKeyId, secret, cancellationToken).ConfigureAwait(false);
             return null;
         }
 
-        if (await store.HasKeyAsync(registry.RootArn, cancellationToken).ConfigureAwait(false))
+        if (await store.HasKeyAsync(RegistryIdentity.AccountRootArn(accountId), cancellationToken).ConfigureAwait(false))
         {
             return null;
         }
 
         var id = "AKIA" + RandomString(Alphabet, 16);
         var newSecret = RandomString("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/", 40);
-        await SaveAsync(id, newSecret, cancellationToken).ConfigureAwait(false);
+        await SaveAsync(accountId, id, newSecret, cancellationToken).ConfigureAwait(false);
         return (id, newSecret);
     }
 
-    private ValueTask SaveAsync(string accessKeyId, string secret, CancellationToken cancellationToken) =>
+    /// <summary>Whether an access key with this id exists (of any account).</summary>
+    public async ValueTask<bool> KeyExistsAsync(string accessKeyId, CancellationToken cancellationToken) =>
+        await store.FindAsync(accessKeyId, cancellationToken).ConfigureAwait(false) is not null;
+
+    private ValueTask SaveAsync(string accountId, string accessKeyId, string secret, CancellationToken cancellationToken) =>
         store.SaveAsync(
-            new AccessKey(accessKeyId, registry.AccountId, registry.RootArn, protector.Protect(System.Text.Encoding.UTF8.GetBytes(secret)), "Active", time.GetUtcNow()),
+            new AccessKey(accessKeyId, accountId, RegistryIdentity.AccountRootArn(accountId), protector.Protect(System.Text.Encoding.UTF8.GetBytes(secret)), "Active", time.GetUtcNow()),
             cancellationToken);
 
     private static string RandomString(string alphabet, int length) =>

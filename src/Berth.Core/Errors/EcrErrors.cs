@@ -28,6 +28,7 @@ public static class EcrErrors
     public static readonly RegistryErrorCode LayerInaccessible = new("BLOB_UNKNOWN", 404, "layer inaccessible", "LayerInaccessibleException");
     public static readonly RegistryErrorCode TemplateAlreadyExists = new("UNSUPPORTED", 400, "template already exists", "TemplateAlreadyExistsException");
     public static readonly RegistryErrorCode TemplateNotFound = new("UNSUPPORTED", 400, "template not found", "TemplateNotFoundException");
+    public static readonly RegistryErrorCode AccessDenied = new("DENIED", 403, "access denied", "AccessDeniedException");
     public static readonly RegistryErrorCode Validation = new("UNSUPPORTED", 400, "validation failed", "ValidationException");
 
     /// <summary>ECR's wording for a missing repository, used on both faces.</summary>

@@ -10,10 +10,10 @@ namespace Berth.Core.Layers;
 
 /// <summary>
 /// Signs and checks the time-limited layer download URLs of GetDownloadUrlForLayer, Berth's stand-in for ECR's
-/// pre-signed S3 URLs: an HMAC-SHA256 over repository, digest and expiry, under a key shared by every node (kept
+/// pre-signed S3 URLs: an HMAC-SHA256 over registry, repository, digest and expiry, under a key of the registry's account shared by every node (kept
 /// encrypted in the metadata store, apart from the registry token key). Checks run in constant time.
 /// </summary>
-public sealed class LayerDownloadSigner(SigningKeys keys, TimeProvider time)
+public sealed class LayerDownloadSigner(SigningKeys keys, RegistryIdentity registry, TimeProvider time)
 {
     public static readonly TimeSpan Lifetime = TimeSpan.FromHours(1);
     private const string KeySetting = "layer-download-key";
@@ -60,8 +60,8 @@ public sealed class LayerDownloadSigner(SigningKeys keys, TimeProvider time)
         return time.GetUtcNow().ToUnixTimeSeconds() >= expires ? LayerDownloadCheck.Expired : LayerDownloadCheck.Valid;
     }
 
-    private static byte[] Payload(RepositoryName repository, Digest digest, long expires) =>
-        Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"layer-download\n{repository.Value}\n{digest}\n{expires}"));
+    private byte[] Payload(RepositoryName repository, Digest digest, long expires) =>
+        Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"layer-download\n{registry.AccountId}\n{registry.Region}\n{repository.Value}\n{digest}\n{expires}"));
 
-    private ValueTask<byte[]> KeyAsync(CancellationToken cancellationToken) => keys.GetAsync(KeySetting, cancellationToken);
+    private ValueTask<byte[]> KeyAsync(CancellationToken cancellationToken) => keys.GetAsync(registry.AccountId, KeySetting, cancellationToken);
 }

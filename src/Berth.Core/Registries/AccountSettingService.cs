@@ -5,8 +5,9 @@ namespace Berth.Core.Registries;
 
 /// <summary>
 /// The registry's account settings (GetAccountSetting / PutAccountSetting): BASIC_SCAN_TYPE_VERSION,
-/// REGISTRY_POLICY_SCOPE and BLOB_MOUNTING, each with ECR's allowed values and default. Values are kept per account
-/// with <see cref="ICredentialStore"/>'s settings, so every node sees the same value.
+/// REGISTRY_POLICY_SCOPE and BLOB_MOUNTING, each with ECR's allowed values and default. Values belong to one registry
+/// (account and region, as ECR's are regional) and are kept with <see cref="ICredentialStore"/>'s per-account settings
+/// under <c>account-setting:&lt;region&gt;:&lt;name&gt;</c>, so every node sees the same value.
 /// See https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_PutAccountSetting.html
 /// </summary>
 public sealed class AccountSettingService(ICredentialStore store, RegistryIdentity registry, AccountSettingDefaults defaults)
@@ -29,7 +30,7 @@ public sealed class AccountSettingService(ICredentialStore store, RegistryIdenti
     public async ValueTask<string> GetAsync(string name, CancellationToken cancellationToken)
     {
         RequireKnown(name);
-        return await store.GetSettingAsync(registry.AccountId, StoragePrefix + name, cancellationToken).ConfigureAwait(false) ?? Default(name);
+        return await store.GetSettingAsync(registry.AccountId, StorageName(name), cancellationToken).ConfigureAwait(false) ?? Default(name);
     }
 
     /// <summary>Stores a value; throws InvalidParameterException for an unknown name or a value the setting does not allow.</summary>
@@ -42,13 +43,15 @@ public sealed class AccountSettingService(ICredentialStore store, RegistryIdenti
                 $"Invalid parameter at 'value' failed to satisfy constraint: 'Member must satisfy enum value set: [{string.Join(", ", allowed)}]'");
         }
 
-        await store.SetSettingAsync(registry.AccountId, StoragePrefix + name, value, cancellationToken).ConfigureAwait(false);
+        await store.SetSettingAsync(registry.AccountId, StorageName(name), value, cancellationToken).ConfigureAwait(false);
         return value;
     }
 
     /// <summary>Whether cross-repository blob mounts are honoured (BLOB_MOUNTING is ENABLED).</summary>
     public async ValueTask<bool> IsBlobMountingEnabledAsync(CancellationToken cancellationToken) =>
         await GetAsync(BlobMounting, cancellationToken).ConfigureAwait(false) == "ENABLED";
+
+    private string StorageName(string name) => $"{StoragePrefix}{registry.Region}:{name}";
 
     private string Default(string name) => name switch
     {

@@ -1,13 +1,44 @@
+using System.Text.RegularExpressions;
+
 namespace Berth.Core.Registries;
 
 /// <summary>
-/// A registry is one (account, region), as in ECR. ARNs, repository URIs and the proxy endpoint are built from it.
+/// A registry is one (account, region), as in ECR: a deployment hosts a registry for every region of every account it
+/// knows. ARNs, repository URIs and the proxy endpoint are built from it.
 /// </summary>
-public sealed record RegistryIdentity(string AccountId, string Region)
+public sealed partial record RegistryIdentity(string AccountId, string Region)
 {
-    /// <summary>arn:aws:ecr:&lt;region&gt;:&lt;account&gt;:repository/&lt;name&gt;</summary>
-    public string RepositoryArn(string repository) => $"arn:aws:ecr:{Region}:{AccountId}:repository/{repository}";
+    /// <summary>arn:&lt;partition&gt;:ecr:&lt;region&gt;:&lt;account&gt;:repository/&lt;name&gt;</summary>
+    public string RepositoryArn(string repository) => $"arn:{Partition}:ecr:{Region}:{AccountId}:repository/{repository}";
 
     /// <summary>The account root, arn:aws:iam::&lt;account&gt;:root.</summary>
-    public string RootArn => $"arn:aws:iam::{AccountId}:root";
+    public string RootArn => AccountRootArn(AccountId);
+
+    /// <summary>The AWS partition of the region (aws, aws-cn, aws-us-gov, aws-iso, aws-iso-b), as ARNs name it.</summary>
+    public string Partition => Region switch
+    {
+        _ when Region.StartsWith("cn-", StringComparison.Ordinal) => "aws-cn",
+        _ when Region.StartsWith("us-gov-", StringComparison.Ordinal) => "aws-us-gov",
+        _ when Region.StartsWith("us-isob-", StringComparison.Ordinal) => "aws-iso-b",
+        _ when Region.StartsWith("us-iso-", StringComparison.Ordinal) => "aws-iso",
+        _ => "aws",
+    };
+
+    /// <summary>arn:aws:iam::&lt;account&gt;:root, the principal of an account's root key.</summary>
+    public static string AccountRootArn(string accountId) => $"arn:aws:iam::{accountId}:root";
+
+    /// <summary>An AWS account id: exactly 12 digits.</summary>
+    public static bool IsValidAccountId(string? accountId) => accountId is not null && AccountIdPattern().IsMatch(accountId);
+
+    /// <summary>
+    /// AWS's region syntax (botocore's partition regexes): <c>us-east-1</c>, <c>eu-west-1</c>, <c>ap-southeast-2</c>,
+    /// <c>us-gov-west-1</c>, <c>cn-north-1</c>, <c>us-iso-east-1</c>.
+    /// </summary>
+    public static bool IsValidRegion(string? region) => region is not null && RegionPattern().IsMatch(region);
+
+    [GeneratedRegex("^[0-9]{12}$", RegexOptions.CultureInvariant)]
+    private static partial Regex AccountIdPattern();
+
+    [GeneratedRegex("^[a-z]{2}(-gov|-iso|-isob|-isoe|-isof)?-[a-z]+-[0-9]{1,2}$", RegexOptions.CultureInvariant)]
+    private static partial Regex RegionPattern();
 }

@@ -31,21 +31,33 @@ public sealed class SigV4Verifier(TimeProvider time)
     public SigV4Result Verify(
         SigV4Request request, string expectedRegion, string expectedService, Func<string, string?> findSecret)
     {
-        var (prepared, error) = Prepare(request, expectedRegion, expectedService);
+        var (prepared, error) = Prepare(request, region => region == expectedRegion, expectedService);
         return prepared is null ? SigV4Result.Failure(error!) : prepared.Complete(findSecret(prepared.AccessKeyId));
     }
 
     /// <inheritdoc cref="Verify"/>
     /// <param name="findSecretAsync">As for <see cref="Verify"/>, for a secret that lives in a store.</param>
     /// <param name="cancellationToken">Passed to <paramref name="findSecretAsync"/>.</param>
-    public async ValueTask<SigV4Result> VerifyAsync(
+    public ValueTask<SigV4Result> VerifyAsync(
         SigV4Request request,
         string expectedRegion,
         string expectedService,
         Func<string, CancellationToken, ValueTask<string?>> findSecretAsync,
+        CancellationToken cancellationToken) =>
+        VerifyAsync(request, region => region == expectedRegion, expectedService, findSecretAsync, cancellationToken);
+
+    /// <summary>
+    /// Verifies <paramref name="request"/> for any region <paramref name="acceptsRegion"/> accepts (a service that is
+    /// served in many regions); the identity names the region of the credential scope.
+    /// </summary>
+    public async ValueTask<SigV4Result> VerifyAsync(
+        SigV4Request request,
+        Predicate<string> acceptsRegion,
+        string expectedService,
+        Func<string, CancellationToken, ValueTask<string?>> findSecretAsync,
         CancellationToken cancellationToken)
     {
-        var (prepared, error) = Prepare(request, expectedRegion, expectedService);
+        var (prepared, error) = Prepare(request, acceptsRegion, expectedService);
         if (prepared is null)
         {
             return SigV4Result.Failure(error!);
@@ -57,7 +69,11 @@ public sealed class SigV4Verifier(TimeProvider time)
 
     /// <summary>Every check that needs no secret; on success, the canonical request and string to sign.</summary>
     internal (PreparedSignature? Prepared, SigV4Error? Error) Prepare(
-        SigV4Request request, string expectedRegion, string expectedService)
+        SigV4Request request, string expectedRegion, string expectedService) =>
+        Prepare(request, region => region == expectedRegion, expectedService);
+
+    private (PreparedSignature? Prepared, SigV4Error? Error) Prepare(
+        SigV4Request request, Predicate<string> acceptsRegion, string expectedService)
     {
         var headers = new HeaderLookup(request.Headers);
         var (parameters, error) = SignatureParameters.Read(request, headers);
@@ -94,7 +110,7 @@ public sealed class SigV4Verifier(TimeProvider time)
         }
 
         var amzDate = AmzDate.Format(signedAt);
-        var scopeError = CheckScope(scope, amzDate, expectedRegion, expectedService);
+        var scopeError = CheckScope(scope, amzDate, acceptsRegion, expectedService);
         if (scopeError is not null)
         {
             return (null, scopeError);
@@ -136,10 +152,10 @@ public sealed class SigV4Verifier(TimeProvider time)
         return signedAt < now - window ? SigV4Error.Expired(signedAt, now, window) : null;
     }
 
-    private static SigV4Error? CheckScope(string[] scope, string amzDate, string expectedRegion, string expectedService)
+    private static SigV4Error? CheckScope(string[] scope, string amzDate, Predicate<string> acceptsRegion, string expectedService)
     {
         var problems = new List<string>();
-        if (scope[2] != expectedRegion)
+        if (!acceptsRegion(scope[2]))
         {
             problems.Add($"Credential should be scoped to a valid region, not '{scope[2]}'.");
         }

@@ -6,11 +6,12 @@ namespace Berth.Server.Authentication;
 
 /// <summary>
 /// /v2/ authentication as ECR does it: <c>Authorization: Basic base64(AWS:&lt;token&gt;)</c> with a token from
-/// GetAuthorizationToken. No credentials or a bad token: 401 with a Basic challenge; a token of another registry: 403.
+/// GetAuthorizationToken. No credentials or a bad token: 401 with a Basic challenge; a token of another region: 403.
+/// Whether the principal may use the registry (its own account's, or another's) is the authorizer's decision.
 /// </summary>
 internal sealed class RegistryAuthentication(RegistryTokenService tokens)
 {
-    public async ValueTask<Principal> AuthenticateAsync(HttpContext context, CancellationToken cancellationToken)
+    public async ValueTask<Principal> AuthenticateAsync(HttpContext context, string region, CancellationToken cancellationToken)
     {
         var header = context.Request.Headers.Authorization.ToString();
         if (!header.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase))
@@ -34,7 +35,7 @@ internal sealed class RegistryAuthentication(RegistryTokenService tokens)
             throw Challenge(context, "the user name must be AWS");
         }
 
-        var (result, principal) = await tokens.CheckAsync(decoded[(colon + 1)..], cancellationToken).ConfigureAwait(false);
+        var (result, principal) = await tokens.CheckAsync(decoded[(colon + 1)..], region, cancellationToken).ConfigureAwait(false);
         return result switch
         {
             TokenCheck.Valid => principal!,

@@ -6,14 +6,14 @@ using Microsoft.Extensions.Options;
 namespace Berth.Server.BackgroundJobs;
 
 /// <summary>
-/// Removes uploads idle for longer than Berth:Uploads:MaxAge, every Berth:Uploads:PurgeInterval, on one node at a
-/// time: each round first takes (or renews) the lease <see cref="LeaseName"/> for twice the interval. The holder
-/// keeps renewing it; if it dies, the lease runs out and the next node to try takes over. Purging is safe to redo:
-/// a session is deleted only after its staged bytes, so a node killed midway leaves work for the next, never a
+/// Removes uploads of every registry idle for longer than Berth:Uploads:MaxAge, every Berth:Uploads:PurgeInterval, on
+/// one node at a time: each round first takes (or renews) the lease <see cref="LeaseName"/> for twice the interval. The
+/// holder keeps renewing it; if it dies, the lease runs out and the next node to try takes over. Purging is safe to
+/// redo: a session is deleted only after its staged bytes, so a node killed midway leaves work for the next, never a
 /// session without bytes it still needs.
 /// </summary>
 internal sealed partial class UploadJanitor(
-    BlobUploadService uploads, ILeaseStore leases, NodeIdentity node, IOptions<BerthOptions> options, TimeProvider time, ILogger<UploadJanitor> logger)
+    OpenUploads uploads, ILeaseStore leases, NodeIdentity node, IOptions<BerthOptions> options, TimeProvider time, ILogger<UploadJanitor> logger)
     : BackgroundService
 {
     public const string LeaseName = "upload-janitor";

@@ -4,13 +4,16 @@ using Berth.Core.Errors;
 using Berth.Core.Registries;
 using Berth.Server.Authentication;
 using Berth.Server.Hosting;
+using Berth.Server.Registries;
 
 namespace Berth.Server.EcrApi;
 
 /// <summary>
 /// The ECR control plane: <c>POST /</c> with <c>X-Amz-Target: AmazonEC2ContainerRegistry_V20150921.&lt;Operation&gt;</c>
 /// and an AWS JSON 1.1 body, signed with SigV4 for service <c>ecr</c>. Order of checks, as AWS: body size, signature,
-/// operation, JSON, model validation, then the operation. Every response carries <c>x-amzn-RequestId</c>.
+/// operation, JSON, model validation, authorization, then the operation. Every response carries <c>x-amzn-RequestId</c>.
+/// The call's registry is (the account <c>registryId</c> or <c>resourceArn</c> names, else the caller's; the region of
+/// the SigV4 credential scope); <see cref="IRegistryAuthorizer"/> decides whether the caller may act on it.
 /// </summary>
 internal static partial class EcrApiEndpoints
 {
@@ -68,7 +71,7 @@ internal static partial class EcrApiEndpoints
             context.Request, limit, () => new RegistryException(EcrApiErrors.TooLarge, $"The request body exceeds the {limit} byte limit"), cancellationToken).ConfigureAwait(false);
 
         var authenticator = context.RequestServices.GetRequiredService<SigV4Authenticator>();
-        var (principal, error) = await authenticator.AuthenticateAsync(context, body, "ecr", cancellationToken).ConfigureAwait(false);
+        var (principal, region, error) = await authenticator.AuthenticateAsync(context, body, "ecr", cancellationToken).ConfigureAwait(false);
         if (error is not null)
         {
             // The message may echo the Authorization header, as AWS's does; it is never logged.
@@ -85,8 +88,43 @@ internal static partial class EcrApiEndpoints
 
         using var document = ParseJson(body);
         model.Validate(shape, document.RootElement);
-        var call = new EcrCall(context, document.RootElement, principal!, context.RequestServices.GetRequiredService<RegistryIdentity>());
+        var input = document.RootElement;
+        var registry = new RegistryIdentity(TargetAccount(input) ?? principal!.AccountId, region!);
+        var resource = registry.RepositoryArn(RepositoryOf(input) ?? "*");
+        await context.RequestServices.GetRequiredService<IRegistryAuthorizer>()
+            .AuthorizeAsync(principal!, registry, "ecr:" + operation, resource, cancellationToken).ConfigureAwait(false);
+        RequestRegistry.Set(context, registry);
+        var call = new EcrCall(context, input, principal!, registry);
         await handler(call).ConfigureAwait(false);
+    }
+
+    /// <summary>The account whose registry the call names: registryId, or the account of a repository resourceArn.</summary>
+    private static string? TargetAccount(JsonElement input)
+    {
+        if (input.TryGetProperty("registryId", out var id) && id.ValueKind == JsonValueKind.String)
+        {
+            return id.GetString();
+        }
+
+        return ArnPart(input, 4);
+    }
+
+    /// <summary>The repository the call is about, for the resource of the authorization.</summary>
+    private static string? RepositoryOf(JsonElement input) =>
+        input.TryGetProperty("repositoryName", out var name) && name.ValueKind == JsonValueKind.String
+            ? name.GetString()
+            : ArnPart(input, 5) is { } resource && resource.StartsWith("repository/", StringComparison.Ordinal) ? resource["repository/".Length..] : null;
+
+    // arn:partition:ecr:region:account:repository/name; a malformed ARN is the handler's to refuse.
+    private static string? ArnPart(JsonElement input, int index)
+    {
+        if (!input.TryGetProperty("resourceArn", out var arn) || arn.ValueKind != JsonValueKind.String)
+        {
+            return null;
+        }
+
+        var parts = arn.GetString()!.Split(':', 6);
+        return parts.Length == 6 && parts[0] == "arn" && parts[2] == "ecr" && RegistryIdentity.IsValidAccountId(parts[4]) ? parts[index] : null;
     }
 
     private static JsonDocument ParseJson(ReadOnlyMemory<byte> body)

@@ -22,14 +22,8 @@ internal sealed class EcrCall(HttpContext context, JsonElement input, Principal 
     public T Service<T>()
         where T : notnull => context.RequestServices.GetRequiredService<T>();
 
-    /// <summary>
-    /// The host clients use to reach this registry, for repositoryUri and proxyEndpoint: Berth:PublicHost when the
-    /// deployment advertises one (behind a load balancer), else the host the request reached.
-    /// </summary>
-    public string RegistryHost =>
-        context.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<Hosting.BerthOptions>>().Value.PublicHost is { Length: > 0 } advertised
-            ? advertised
-            : context.Request.Host.Value ?? "localhost";
+    /// <summary>The host[:port] clients use to reach the call's registry, for repositoryUri and proxyEndpoint.</summary>
+    public string RegistryHost => Service<Registries.RegistryAddresses>().HostOf(registry, context.Request);
 
     public string? String(string name) =>
         input.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
@@ -48,18 +42,6 @@ internal sealed class EcrCall(HttpContext context, JsonElement input, Principal 
         Berth.Core.Naming.RepositoryName.TryParse(String(member), out var name)
             ? name
             : throw new RegistryException(EcrErrors.InvalidParameter, $"Invalid parameter at '{member}' failed to satisfy constraint: 'Member must not be null'");
-
-    /// <summary>
-    /// Checks the registryId member: absent means the caller's registry; another account is not served here.
-    /// </summary>
-    public void RequireOwnRegistry()
-    {
-        var registryId = String("registryId");
-        if (registryId is not null && registryId != registry.AccountId)
-        {
-            throw new RegistryException(EcrErrors.InvalidParameter, $"Invalid parameter at 'registryId' failed to satisfy constraint: 'registry {registryId} is not hosted here'");
-        }
-    }
 
     /// <summary>Writes a 200 response whose JSON object body the callback fills.</summary>
     public async Task RespondAsync(Action<Utf8JsonWriter> body)

@@ -23,7 +23,6 @@ internal static class ImageListingOperations
     /// <summary>https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_DescribeImages.html</summary>
     private static async Task DescribeImagesAsync(EcrCall call)
     {
-        call.RequireOwnRegistry();
         var repository = call.RepositoryName();
         var catalog = call.Service<ImageCatalogService>();
         var details = new List<ImageDetail>();
@@ -64,7 +63,6 @@ internal static class ImageListingOperations
     /// <summary>https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_ListImages.html</summary>
     private static async Task ListImagesAsync(EcrCall call)
     {
-        call.RequireOwnRegistry();
         var repository = call.RepositoryName();
         var page = await call.Service<ImageCatalogService>().ListAsync(repository, ReadTagStatus(call), ReadPage(call), call.Aborted).ConfigureAwait(false);
         var items = ActiveOnly(call) ? page.Items : [];
@@ -84,7 +82,6 @@ internal static class ImageListingOperations
     /// <summary>https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_ListImageReferrers.html</summary>
     private static async Task ListImageReferrersAsync(EcrCall call)
     {
-        call.RequireOwnRegistry();
         var repository = call.RepositoryName();
         var subjectText = call.Element("subjectId")!.Value.GetProperty("imageDigest").GetString();
         if (!Digest.TryParse(subjectText, out var subject))

@@ -26,7 +26,6 @@ internal static class ImageOperations
     /// <summary>https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_PutImage.html</summary>
     private static async Task PutImageAsync(EcrCall call)
     {
-        call.RequireOwnRegistry();
         var repository = call.RepositoryName();
         await call.Service<ImageCatalogService>().RequireRepositoryAsync(repository, call.Aborted).ConfigureAwait(false);
         var tagText = call.String("imageTag");
@@ -65,7 +64,6 @@ internal static class ImageOperations
     /// <summary>https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_BatchGetImage.html</summary>
     private static async Task BatchGetImageAsync(EcrCall call)
     {
-        call.RequireOwnRegistry();
         var repository = call.RepositoryName();
         var catalog = call.Service<ImageCatalogService>();
         await catalog.RequireRepositoryAsync(repository, call.Aborted).ConfigureAwait(false);
@@ -116,7 +114,6 @@ internal static class ImageOperations
     /// <summary>https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_BatchDeleteImage.html</summary>
     private static async Task BatchDeleteImageAsync(EcrCall call)
     {
-        call.RequireOwnRegistry();
         var repository = call.RepositoryName();
         var catalog = call.Service<ImageCatalogService>();
         await catalog.RequireRepositoryAsync(repository, call.Aborted).ConfigureAwait(false);

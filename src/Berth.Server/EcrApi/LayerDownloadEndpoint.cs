@@ -3,12 +3,15 @@ using Berth.Core.Blobs;
 using Berth.Core.Content;
 using Berth.Core.Layers;
 using Berth.Core.Naming;
+using Berth.Core.Registries;
+using Berth.Server.Registries;
 using Berth.Server.OciDistribution;
 
 namespace Berth.Server.EcrApi;
 
 /// <summary>
-/// GET and HEAD of the URLs GetDownloadUrlForLayer hands out, <c>/layer-downloads/&lt;name&gt;/&lt;digest&gt;?expires=…&amp;signature=…</c>:
+/// GET and HEAD of the URLs GetDownloadUrlForLayer hands out,
+/// <c>/layer-downloads/&lt;account&gt;/&lt;region&gt;/&lt;name&gt;/&lt;digest&gt;?expires=…&amp;signature=…</c>:
 /// Berth's stand-in for a pre-signed S3 URL. The signature is the only credential, so the query is never logged
 /// (Berth logs paths only). Refusals answer like S3 does, 403 AccessDenied in XML; the body streams with Range support.
 /// </summary>
@@ -22,14 +25,22 @@ internal static class LayerDownloadEndpoint
         return app;
     }
 
-    private static async Task DownloadAsync(HttpContext context, string path, LayerDownloadSigner signer, IBlobLinkStore links, IBlobStore blobs)
+    private static async Task DownloadAsync(HttpContext context, string path)
     {
-        var slash = path.LastIndexOf('/');
-        if (slash <= 0 || !RepositoryName.TryParse(path[..slash], out var repository) || !Digest.TryParse(path[(slash + 1)..], out var digest))
+        var parts = path.Split('/', 3);
+        var slash = parts.Length == 3 ? parts[2].LastIndexOf('/') : -1;
+        if (slash <= 0 || !RegistryIdentity.IsValidAccountId(parts[0]) || !RegistryIdentity.IsValidRegion(parts[1])
+            || !RepositoryName.TryParse(parts[2][..slash], out var repository) || !Digest.TryParse(parts[2][(slash + 1)..], out var digest))
         {
             await DenyAsync(context, StatusCodes.Status404NotFound, "NoSuchKey", "The specified key does not exist.").ConfigureAwait(false);
             return;
         }
+
+        // The signature covers the registry, so a URL of one registry never reads another's layer.
+        RequestRegistry.Set(context, new RegistryIdentity(parts[0], parts[1]));
+        var signer = context.RequestServices.GetRequiredService<LayerDownloadSigner>();
+        var links = context.RequestServices.GetRequiredService<IBlobLinkStore>();
+        var blobs = context.RequestServices.GetRequiredService<IBlobStore>();
 
         var query = context.Request.Query;
         var check = await signer.CheckAsync(repository, digest, query["expires"], query["signature"], context.RequestAborted).ConfigureAwait(false);

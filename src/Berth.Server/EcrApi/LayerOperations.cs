@@ -23,7 +23,6 @@ internal static class LayerOperations
 
     private static async Task InitiateAsync(EcrCall call)
     {
-        call.RequireOwnRegistry();
         var uploadId = await call.Service<LayerUploadService>().InitiateAsync(call.RepositoryName(), call.Aborted).ConfigureAwait(false);
         await call.RespondAsync(json =>
         {
@@ -34,7 +33,6 @@ internal static class LayerOperations
 
     private static async Task UploadPartAsync(EcrCall call)
     {
-        call.RequireOwnRegistry();
         var repository = call.RepositoryName();
         var uploadId = call.String("uploadId")!;
         var first = call.Element("partFirstByte")!.Value.GetInt64();
@@ -74,7 +72,6 @@ internal static class LayerOperations
 
     private static async Task CompleteAsync(EcrCall call)
     {
-        call.RequireOwnRegistry();
         var repository = call.RepositoryName();
         var uploadId = call.String("uploadId")!;
         var digests = Strings(call.Element("layerDigests"));
@@ -95,7 +92,6 @@ internal static class LayerOperations
 
     private static async Task BatchCheckAsync(EcrCall call)
     {
-        call.RequireOwnRegistry();
         var checks = await call.Service<LayerAvailabilityService>()
             .CheckAsync(call.RepositoryName(), Strings(call.Element("layerDigests")), call.Aborted).ConfigureAwait(false);
         await call.RespondAsync(json =>
@@ -127,13 +123,12 @@ internal static class LayerOperations
 
     private static async Task GetDownloadUrlAsync(EcrCall call)
     {
-        call.RequireOwnRegistry();
         var repository = call.RepositoryName();
         var (digest, _) = await call.Service<LayerAvailabilityService>()
             .GetDownloadableAsync(repository, call.String("layerDigest")!, call.Aborted).ConfigureAwait(false);
         var (signature, expires) = await call.Service<LayerDownloadSigner>().SignAsync(repository, digest, call.Aborted).ConfigureAwait(false);
         var url = string.Create(CultureInfo.InvariantCulture,
-            $"{call.Context.Request.Scheme}://{call.RegistryHost}{LayerDownloadEndpoint.PathPrefix}{repository.Value}/{digest}?expires={expires}&signature={signature}");
+            $"{call.Context.Request.Scheme}://{call.RegistryHost}{LayerDownloadEndpoint.PathPrefix}{call.Registry.AccountId}/{call.Registry.Region}/{repository.Value}/{digest}?expires={expires}&signature={signature}");
         await call.RespondAsync(json =>
         {
             json.WriteString("downloadUrl", url);

@@ -28,7 +28,6 @@ internal static class RepositoryOperations
 
     private static async Task CreateAsync(EcrCall call)
     {
-        call.RequireOwnRegistry();
         var (mutability, exclusions) = ReadMutability(call);
         var settings = new RepositorySettings(
             mutability ?? "MUTABLE",
@@ -51,7 +50,6 @@ internal static class RepositoryOperations
 
     private static async Task DescribeAsync(EcrCall call)
     {
-        call.RequireOwnRegistry();
         var service = call.Service<RepositoryService>();
         var repositories = new List<Repository>();
         string? nextToken = null;
@@ -100,7 +98,6 @@ internal static class RepositoryOperations
 
     private static async Task DeleteAsync(EcrCall call)
     {
-        call.RequireOwnRegistry();
         var repository = await call.Service<RepositoryService>().DeleteAsync(call.RepositoryName(), call.Bool("force") ?? false, call.Aborted).ConfigureAwait(false);
         await call.RespondAsync(json =>
         {
@@ -111,7 +108,6 @@ internal static class RepositoryOperations
 
     private static async Task PutImageTagMutabilityAsync(EcrCall call)
     {
-        call.RequireOwnRegistry();
         var (mutability, exclusions) = ReadMutability(call);
         var repository = await call.Service<RepositoryService>().UpdateSettingsAsync(
             call.RepositoryName(), s => s with { ImageTagMutability = mutability!, MutabilityExclusions = exclusions }, call.Aborted).ConfigureAwait(false);
@@ -126,7 +122,6 @@ internal static class RepositoryOperations
 
     private static async Task PutImageScanningConfigurationAsync(EcrCall call)
     {
-        call.RequireOwnRegistry();
         var scanOnPush = call.Element("imageScanningConfiguration")!.Value.TryGetProperty("scanOnPush", out var scan) && scan.GetBoolean();
         var repository = await call.Service<RepositoryService>().UpdateSettingsAsync(call.RepositoryName(), s => s with { ScanOnPush = scanOnPush }, call.Aborted).ConfigureAwait(false);
         await call.RespondAsync(json =>

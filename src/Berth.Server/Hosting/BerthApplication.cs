@@ -1,3 +1,4 @@
+using Berth.Core.Accounts;
 using Berth.Core.Blobs;
 using Berth.Core.Credentials;
 using Berth.Core.Images;
@@ -9,9 +10,11 @@ using Berth.Core.Registries;
 using Berth.Core.Repositories;
 using Berth.Server.BackgroundJobs;
 using Berth.Server.OciDistribution;
+using Berth.Server.Registries;
 using Berth.Storage;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.Options;
 
 namespace Berth.Server.Hosting;
@@ -53,28 +56,48 @@ internal static class BerthApplication
         });
         builder.Services.AddSingleton(Options.Create(options));
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddRegistryStorage(storage, dataDirectory);
-        builder.Services.AddSingleton(new RegistryIdentity(options.AccountId, options.Region));
+        var defaultRegistry = new RegistryIdentity(options.AccountId, options.Region);
+        builder.Services.AddRegistryStorage(storage, dataDirectory, defaultRegistry);
+
+        // Process-wide services.
+        builder.Services.AddSingleton<RegistryAddresses>();
+        builder.Services.AddSingleton<IRegistryAuthorizer, RegistryAuthorizer>();
         builder.Services.AddSingleton(new RepositoryPushPolicy(options.CreateRepositoryOnPush));
-        builder.Services.AddSingleton<RepositoryCreationTemplateService>();
-        builder.Services.AddSingleton<RepositoryService>();
         builder.Services.AddSingleton(new AccountSettingDefaults(options.BlobMounting));
-        builder.Services.AddSingleton<AccountSettingService>();
         builder.Services.AddSingleton(new SecretProtector(MasterKey.Load(options.MasterKey, dataDirectory)));
         builder.Services.AddSingleton<RootCredentials>();
+        builder.Services.AddSingleton<AccountService>();
         builder.Services.AddSingleton<SigningKeys>();
         builder.Services.AddSingleton<RegistryTokenService>();
         builder.Services.AddSingleton<SigV4Verifier>();
         builder.Services.AddSingleton<SigV4Authenticator>();
         builder.Services.AddSingleton<RegistryAuthentication>();
         builder.Services.AddSingleton(_ => EcrModel.Load());
+        builder.Services.AddSingleton<OpenUploads>();
         builder.Services.AddHostedService<RootKeyBootstrap>();
-        builder.Services.AddSingleton<BlobUploadService>();
-        builder.Services.AddSingleton<ImageService>();
-        builder.Services.AddSingleton<ImageCatalogService>();
-        builder.Services.AddSingleton<LayerUploadService>();
-        builder.Services.AddSingleton<LayerAvailabilityService>();
-        builder.Services.AddSingleton<LayerDownloadSigner>();
+
+        // Services of one registry: built per request, for the registry the edge decided (RequestRegistry).
+        builder.Services.AddScoped<RequestRegistry>();
+        builder.Services.AddScoped(sp => sp.GetRequiredService<RequestRegistry>().Current);
+        builder.Services.AddScoped<RepositoryCreationTemplateService>();
+        builder.Services.AddScoped<RepositoryService>();
+        builder.Services.AddScoped<AccountSettingService>();
+        builder.Services.AddScoped<BlobUploadService>();
+        builder.Services.AddScoped<ImageService>();
+        builder.Services.AddScoped<ImageCatalogService>();
+        builder.Services.AddScoped<LayerUploadService>();
+        builder.Services.AddScoped<LayerAvailabilityService>();
+        builder.Services.AddScoped<LayerDownloadSigner>();
+        if (options.TrustForwardedHeaders)
+        {
+            builder.Services.Configure<ForwardedHeadersOptions>(forwarded =>
+            {
+                // The operator vouches for whatever sits in front of Berth; only the scheme is taken from it.
+                forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedProto;
+                forwarded.KnownIPNetworks.Clear();
+                forwarded.KnownProxies.Clear();
+            });
+        }
 
         // Request-start lines carry the query string, and a layer download URL's signature is a credential.
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
@@ -82,6 +105,11 @@ internal static class BerthApplication
         builder.Services.AddHostedService<UploadJanitor>();
 
         var app = builder.Build();
+        if (options.TrustForwardedHeaders)
+        {
+            app.UseForwardedHeaders();
+        }
+
         app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = UnexpectedErrorHandler.HandleAsync, SuppressDiagnosticsCallback = _ => true });
         app.MapGet("/healthz", () => Results.Text("ok\n"));
         app.MapOciDistribution();

@@ -3,7 +3,9 @@ using Microsoft.Extensions.Options;
 
 namespace Berth.Server.Hosting;
 
-/// <summary>The <c>berth</c> executable: <c>berth serve [--urls URL] [--data DIR]</c>.</summary>
+/// <summary>
+/// The <c>berth</c> executable: <c>berth serve [--urls URL] [--data DIR]</c>, <c>berth account create|list</c>.
+/// </summary>
 internal static class BerthCommandLine
 {
     public static Task<int> RunAsync(string[] args)
@@ -12,13 +14,14 @@ internal static class BerthCommandLine
         var data = new Option<string?>("--data") { Description = "The data directory (default ./berth-data); same as Berth:DataDirectory." };
         var serve = new Command("serve", "Run the registry.") { urls, data };
         serve.SetAction((parse, cancellationToken) => ServeAsync(parse.GetValue(urls), parse.GetValue(data), cancellationToken));
-        var root = new RootCommand("Berth: an Amazon ECR compatible container registry.") { serve };
+        var root = new RootCommand("Berth: an Amazon ECR compatible container registry.") { serve, AccountCommands.Create(data) };
 
         // The host handles SIGINT and SIGTERM itself and stops gracefully.
         return root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });
     }
 
-    private static async Task<int> ServeAsync(string? urls, string? data, CancellationToken cancellationToken)
+    /// <summary>The command line's settings, strongest of all configuration sources.</summary>
+    public static Dictionary<string, string?> Overrides(string? urls, string? data)
     {
         var overrides = new Dictionary<string, string?>();
         if (urls is not null)
@@ -31,6 +34,12 @@ internal static class BerthCommandLine
             overrides["Berth:DataDirectory"] = data;
         }
 
+        return overrides;
+    }
+
+    private static async Task<int> ServeAsync(string? urls, string? data, CancellationToken cancellationToken)
+    {
+        var overrides = Overrides(urls, data);
         WebApplication app;
         try
         {

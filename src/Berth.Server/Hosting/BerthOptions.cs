@@ -41,6 +41,19 @@ internal sealed class BerthOptions
     /// </summary>
     public string? PublicHost { get; set; }
 
+    /// <summary>
+    /// The domain under which every registry is named <c>&lt;account&gt;.dkr.ecr.&lt;region&gt;.&lt;domain&gt;</c> in
+    /// repositoryUri and proxyEndpoint (a bare DNS name: no scheme, port or path); empty keeps PublicHost / the request
+    /// host for the default registry (see RegistryAddresses for the whole rule).
+    /// </summary>
+    public string? RegistryDomain { get; set; }
+
+    /// <summary>
+    /// Whether X-Forwarded-Proto (from a TLS-terminating proxy) sets the scheme of proxyEndpoint and of other URLs
+    /// Berth hands out. Off by default: a client could otherwise choose it.
+    /// </summary>
+    public bool TrustForwardedHeaders { get; set; }
+
     /// <summary>Where the embedded stores keep blobs and the database.</summary>
     public string DataDirectory { get; set; } = "./berth-data";
 

@@ -1,3 +1,4 @@
+using Berth.Core.Registries;
 using Microsoft.Extensions.Options;
 
 namespace Berth.Server.Hosting;
@@ -28,14 +29,19 @@ internal sealed class BerthOptionsValidator : IValidateOptions<BerthOptions>
             }
         }
 
-        if (options.AccountId.Length != 12 || !options.AccountId.All(char.IsAsciiDigit))
+        if (!RegistryIdentity.IsValidAccountId(options.AccountId))
         {
             failures.Add("Invalid configuration 'Berth:AccountId': must be 12 digits.");
         }
 
-        if (!System.Text.RegularExpressions.Regex.IsMatch(options.Region, "^[a-z]{2}(-[a-z]+)+-[0-9]+$"))
+        if (!RegistryIdentity.IsValidRegion(options.Region))
         {
             failures.Add($"Invalid configuration 'Berth:Region': '{options.Region}' is not a region name such as us-east-1.");
+        }
+
+        if (options.RegistryDomain is { Length: > 0 } domain && Uri.CheckHostName(domain) != UriHostNameType.Dns)
+        {
+            failures.Add($"Invalid configuration 'Berth:RegistryDomain': '{domain}' is not a DNS name such as registry.example.com (no scheme, port or path).");
         }
 
         if (options.BlobMounting is not ("ENABLED" or "DISABLED"))

@@ -1,9 +1,13 @@
+using Berth.Core.Accounts;
 using Berth.Core.Blobs;
+using Berth.Core.Credentials;
 using Berth.Core.Errors;
 using Berth.Core.Images;
 using Berth.Core.Naming;
+using Berth.Core.Registries;
 using Berth.Server.Authentication;
 using Berth.Server.Hosting;
+using Berth.Server.Registries;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 
@@ -11,7 +15,9 @@ namespace Berth.Server.OciDistribution;
 
 /// <summary>
 /// Maps the whole /v2/ API. One ASP.NET endpoint receives every /v2/ request and <see cref="OciRoute"/> decides
-/// which resource handler answers it; each resource lives in its own file.
+/// which resource handler answers it; each resource lives in its own file. The registry is the one the Host names
+/// (<see cref="RegistryAddresses"/>); the order of checks is: token (401, or 403 for another region), registry hosted
+/// here (404 NAME_UNKNOWN), route, then the authorization of the action on the repository (403 DENIED).
 /// </summary>
 internal static class OciDistributionEndpoints
 {
@@ -30,13 +36,24 @@ internal static class OciDistributionEndpoints
         try
         {
             var services = context.RequestServices;
+            var addresses = services.GetRequiredService<RegistryAddresses>();
+            var registry = addresses.Resolve(context.Request);
+            RequestRegistry.Set(context, registry);
+            Principal? principal = null;
             if (services.GetRequiredService<IOptions<BerthOptions>>().Value.RequireRegistryAuthentication)
             {
                 // Every /v2/ request, the base endpoint included, needs the registry token (ECR answers 401 otherwise).
-                await services.GetRequiredService<RegistryAuthentication>().AuthenticateAsync(context, context.RequestAborted).ConfigureAwait(false);
+                principal = await services.GetRequiredService<RegistryAuthentication>()
+                    .AuthenticateAsync(context, registry.Region, context.RequestAborted).ConfigureAwait(false);
             }
 
-            await RouteAsync(context).ConfigureAwait(false);
+            if (registry.AccountId != addresses.Default.AccountId
+                && !await services.GetRequiredService<AccountService>().ExistsAsync(registry.AccountId, context.RequestAborted).ConfigureAwait(false))
+            {
+                throw UnknownRegistry(context, registry);
+            }
+
+            await RouteAsync(context, registry, principal).ConfigureAwait(false);
         }
         catch (RegistryException e)
         {
@@ -50,12 +67,43 @@ internal static class OciDistributionEndpoints
         }
     }
 
-    private static Task RouteAsync(HttpContext context)
+    private static async Task RouteAsync(HttpContext context, RegistryIdentity registry, Principal? principal)
+    {
+        var route = Route(context);
+        if (principal is not null && OciActions.Of(route.Resource, context.Request.Method) is { } action)
+        {
+            var resource = registry.RepositoryArn(route.Name.Length == 0 ? "*" : route.Name);
+            await context.RequestServices.GetRequiredService<IRegistryAuthorizer>()
+                .AuthorizeAsync(principal, registry, action, resource, context.RequestAborted).ConfigureAwait(false);
+        }
+
+        await HandleAsync(context, route).ConfigureAwait(false);
+    }
+
+    private static OciRoute Route(HttpContext context)
     {
         var path = context.Request.Path.Value ?? string.Empty;
         path = path.Length <= 4 ? string.Empty : path[4..];
-        var route = OciRoute.Parse(path)
+        return OciRoute.Parse(path)
             ?? throw new RegistryException(new RegistryErrorCode("NOT_FOUND", 404, "no such endpoint"), $"no /v2/ endpoint matches '{context.Request.Path}'");
+    }
+
+    /// <summary>
+    /// A host naming an account this deployment does not hold: the repository is unknown, worded as ECR words a
+    /// missing repository (404 NAME_UNKNOWN), and the registry itself for the base and catalog endpoints.
+    /// </summary>
+    private static RegistryException UnknownRegistry(HttpContext context, RegistryIdentity registry)
+    {
+        var path = context.Request.Path.Value ?? string.Empty;
+        var route = OciRoute.Parse(path.Length <= 4 ? string.Empty : path[4..]);
+        return route is { Name: { Length: > 0 } name } && route.Resource is not (OciResource.Base or OciResource.Catalog)
+            ? new RegistryException(RegistryErrorCode.NameUnknown,
+                $"The repository with name '{name}' does not exist in the registry with id '{registry.AccountId}'", new { Name = name })
+            : new RegistryException(RegistryErrorCode.NameUnknown, $"The registry with id '{registry.AccountId}' does not exist in {registry.Region}");
+    }
+
+    private static Task HandleAsync(HttpContext context, OciRoute route)
+    {
         var method = context.Request.Method;
         var services = context.RequestServices;
 

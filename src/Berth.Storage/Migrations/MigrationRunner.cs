@@ -7,10 +7,17 @@ namespace Berth.Storage.Migrations;
 /// <summary>
 /// Applies the embedded <c>Migrations/&lt;dialect&gt;/NNNN_name.sql</c> scripts in order, each in its own transaction,
 /// recording them in <c>schema_migrations</c>. Forward-only: a database newer than this build is refused.
+/// A script may use the named <paramref name="parameters"/> of <see cref="ApplyAsync"/> (values only the application
+/// knows, such as the configured default registry); <c>verify</c> runs inside each script's transaction, before commit.
 /// </summary>
 internal static class MigrationRunner
 {
-    public static async Task ApplyAsync(DbConnection connection, string dialect, CancellationToken cancellationToken)
+    public static async Task ApplyAsync(
+        DbConnection connection,
+        string dialect,
+        IReadOnlyDictionary<string, object> parameters,
+        Func<DbConnection, DbTransaction, CancellationToken, Task> verify,
+        CancellationToken cancellationToken)
     {
         await ExecuteAsync(connection, null,
             "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)",
@@ -48,7 +55,8 @@ internal static class MigrationRunner
             }
 
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-            await ExecuteAsync(connection, transaction, sql, cancellationToken).ConfigureAwait(false);
+            await ExecuteAsync(connection, transaction, sql, cancellationToken, parameters).ConfigureAwait(false);
+            await verify(connection, transaction, cancellationToken).ConfigureAwait(false);
             await ExecuteAsync(connection, transaction,
                 string.Create(CultureInfo.InvariantCulture, $"INSERT INTO schema_migrations (version, name, applied_at) VALUES ({version}, '{name}', {DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()})"),
                 cancellationToken).ConfigureAwait(false);
@@ -71,11 +79,23 @@ internal static class MigrationRunner
             .ToList();
     }
 
-    private static async Task ExecuteAsync(DbConnection connection, DbTransaction? transaction, string sql, CancellationToken cancellationToken)
+    private static async Task ExecuteAsync(
+        DbConnection connection, DbTransaction? transaction, string sql, CancellationToken cancellationToken, IReadOnlyDictionary<string, object>? parameters = null)
     {
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;
         command.CommandText = sql;
+        foreach (var (name, value) in parameters ?? new Dictionary<string, object>())
+        {
+            if (sql.Contains(name, StringComparison.Ordinal))
+            {
+                var parameter = command.CreateParameter();
+                parameter.ParameterName = name;
+                parameter.Value = value;
+                command.Parameters.Add(parameter);
+            }
+        }
+
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 }

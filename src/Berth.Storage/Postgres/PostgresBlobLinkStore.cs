@@ -1,3 +1,4 @@
+using Berth.Core.Registries;
 using Berth.Core.Blobs;
 using Berth.Core.Content;
 using Berth.Core.Naming;
@@ -5,7 +6,7 @@ using Npgsql;
 
 namespace Berth.Storage.Postgres;
 
-internal sealed class PostgresBlobLinkStore(PostgresDatabase database, TimeProvider time) : IBlobLinkStore
+internal sealed class PostgresBlobLinkStore(PostgresDatabase database, RegistryIdentity registry, TimeProvider time) : IBlobLinkStore
 {
     public async ValueTask<bool> LinkAsync(RepositoryName repository, Digest digest, long size, CancellationToken cancellationToken)
     {
@@ -17,10 +18,10 @@ internal sealed class PostgresBlobLinkStore(PostgresDatabase database, TimeProvi
             rows = await connection.ExecuteAsync(
             """
             INSERT INTO blob_links (repository_id, digest, size, linked_at)
-            SELECT id, @digest, @size, @now FROM repositories WHERE name = @name
+            SELECT id, @digest, @size, @now FROM repositories WHERE account_id = @account AND region = @region AND name = @name
             ON CONFLICT DO NOTHING
             """,
-            cancellationToken, ("@name", repository.Value), ("@digest", digest.ToString()), ("@size", size), ("@now", now)).ConfigureAwait(false);
+            cancellationToken, ("@account", registry.AccountId), ("@region", registry.Region), ("@name", repository.Value), ("@digest", digest.ToString()), ("@size", size), ("@now", now)).ConfigureAwait(false);
         }
         catch (PostgresException e) when (e.IsForeignKeyViolation())
         {
@@ -35,8 +36,8 @@ internal sealed class PostgresBlobLinkStore(PostgresDatabase database, TimeProvi
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         return (long?)await connection.ScalarAsync(
-            "SELECT l.size FROM blob_links l JOIN repositories r ON r.id = l.repository_id WHERE r.name = @name AND l.digest = @digest",
-            cancellationToken, ("@name", repository.Value), ("@digest", digest.ToString())).ConfigureAwait(false);
+            "SELECT l.size FROM blob_links l JOIN repositories r ON r.id = l.repository_id WHERE r.account_id = @account AND r.region = @region AND r.name = @name AND l.digest = @digest",
+            cancellationToken, ("@account", registry.AccountId), ("@region", registry.Region), ("@name", repository.Value), ("@digest", digest.ToString())).ConfigureAwait(false);
     }
 
     public async ValueTask<bool> UnlinkAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken)
@@ -44,7 +45,7 @@ internal sealed class PostgresBlobLinkStore(PostgresDatabase database, TimeProvi
         // Under the repository lock, so that a manifest put that found this link commits before the link goes.
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        if (await connection.LockRepositoryAsync(repository.Value, cancellationToken).ConfigureAwait(false) is not { } id)
+        if (await connection.LockRepositoryAsync(registry, repository.Value, cancellationToken).ConfigureAwait(false) is not { } id)
         {
             return false;
         }
@@ -54,5 +55,13 @@ internal sealed class PostgresBlobLinkStore(PostgresDatabase database, TimeProvi
             cancellationToken, ("@id", id), ("@digest", digest.ToString())).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return rows > 0;
+    }
+
+    public async ValueTask<long?> FindInRegistryAsync(Digest digest, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        return (long?)await connection.ScalarAsync(
+            "SELECT l.size FROM blob_links l JOIN repositories r ON r.id = l.repository_id WHERE l.digest = @digest AND r.account_id = @account AND r.region = @region LIMIT 1",
+            cancellationToken, ("@digest", digest.ToString()), ("@account", registry.AccountId), ("@region", registry.Region)).ConfigureAwait(false);
     }
 }

@@ -1,3 +1,4 @@
+using Berth.Core.Registries;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -31,9 +32,11 @@ internal static class PostgresCommands
         return result is DBNull ? null : result;
     }
 
-    /// <summary>The id of an existing repository, or null.</summary>
-    public static async Task<long?> FindRepositoryIdAsync(this NpgsqlConnection connection, string name, CancellationToken cancellationToken) =>
-        (long?)await connection.ScalarAsync("SELECT id FROM repositories WHERE name = @name", cancellationToken, ("name", name)).ConfigureAwait(false);
+    /// <summary>The id of an existing repository of the registry, or null.</summary>
+    public static async Task<long?> FindRepositoryIdAsync(this NpgsqlConnection connection, RegistryIdentity registry, string name, CancellationToken cancellationToken) =>
+        (long?)await connection.ScalarAsync(
+            "SELECT id FROM repositories WHERE account_id = @account AND region = @region AND name = @name",
+            cancellationToken, ("account", registry.AccountId), ("region", registry.Region), ("name", name)).ConfigureAwait(false);
 
     /// <summary>
     /// Inside the caller's transaction, locks the repository's row against every other change of its manifests, tags
@@ -43,8 +46,10 @@ internal static class PostgresCommands
     /// deleted. FOR NO KEY UPDATE does not block the KEY SHARE locks of foreign-key checks, so blob uploads linking
     /// into the repository go on meanwhile.
     /// </summary>
-    public static async Task<long?> LockRepositoryAsync(this NpgsqlConnection connection, string name, CancellationToken cancellationToken) =>
-        (long?)await connection.ScalarAsync("SELECT id FROM repositories WHERE name = @name FOR NO KEY UPDATE", cancellationToken, ("name", name)).ConfigureAwait(false);
+    public static async Task<long?> LockRepositoryAsync(this NpgsqlConnection connection, RegistryIdentity registry, string name, CancellationToken cancellationToken) =>
+        (long?)await connection.ScalarAsync(
+            "SELECT id FROM repositories WHERE account_id = @account AND region = @region AND name = @name FOR NO KEY UPDATE",
+            cancellationToken, ("account", registry.AccountId), ("region", registry.Region), ("name", name)).ConfigureAwait(false);
 
     /// <summary>True for a foreign-key violation: the parent row (repository, upload session) was deleted meanwhile.</summary>
     public static bool IsForeignKeyViolation(this PostgresException exception) => exception.SqlState == PostgresErrorCodes.ForeignKeyViolation;

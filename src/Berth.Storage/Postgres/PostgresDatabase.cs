@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using Berth.Core.Registries;
 using Berth.Storage.Migrations;
 using Npgsql;
 
@@ -7,7 +8,8 @@ namespace Berth.Storage.Postgres;
 /// <summary>
 /// The PostgreSQL metadata database shared by every Berth node: one pooled <see cref="NpgsqlDataSource"/> per process.
 /// Transactions run at READ COMMITTED; the stores take the row locks that keep concurrent writers on different nodes
-/// correct (see <see cref="PostgresCommands.LockRepositoryAsync"/>).
+/// correct (see <see cref="PostgresCommands.LockRepositoryAsync"/>). <c>defaultRegistry</c> is where a migration puts
+/// rows that predate registries.
 /// </summary>
 internal sealed class PostgresDatabase : IAsyncDisposable
 {
@@ -17,9 +19,11 @@ internal sealed class PostgresDatabase : IAsyncDisposable
     private const long MigrationLockKey = 0x4265_7274_684D_6967; // "BerthMig"
 
     private readonly NpgsqlDataSource _dataSource;
+    private readonly RegistryIdentity _defaultRegistry;
 
-    public PostgresDatabase(string? connectionString)
+    public PostgresDatabase(string? connectionString, RegistryIdentity defaultRegistry)
     {
+        _defaultRegistry = defaultRegistry;
         if (string.IsNullOrWhiteSpace(connectionString))
         {
             throw new InvalidOperationException($"Invalid configuration '{ConnectionStringKey}': required when 'Berth:Storage:Metadata:Type' is Postgres.");
@@ -66,7 +70,14 @@ internal sealed class PostgresDatabase : IAsyncDisposable
             await connection.ExecuteAsync("SELECT pg_advisory_lock(@key)", cancellationToken, ("key", MigrationLockKey)).ConfigureAwait(false);
             try
             {
-                await MigrationRunner.ApplyAsync(connection, "postgres", cancellationToken).ConfigureAwait(false);
+                var parameters = new Dictionary<string, object>(StringComparer.Ordinal)
+                {
+                    ["@default_account"] = _defaultRegistry.AccountId,
+                    ["@default_region"] = _defaultRegistry.Region,
+                    ["@now"] = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
+                };
+                // PostgreSQL checks foreign keys as each statement runs: nothing is left to verify before commit.
+                await MigrationRunner.ApplyAsync(connection, "postgres", parameters, (_, _, _) => Task.CompletedTask, cancellationToken).ConfigureAwait(false);
             }
             finally
             {

@@ -1,3 +1,4 @@
+using Berth.Core.Registries;
 using Berth.Core.Content;
 using Berth.Core.Images;
 using Berth.Core.Naming;
@@ -6,7 +7,7 @@ using Npgsql;
 
 namespace Berth.Storage.Postgres;
 
-internal sealed class PostgresImageCatalog(PostgresDatabase database) : IImageCatalog
+internal sealed class PostgresImageCatalog(PostgresDatabase database, RegistryIdentity registry) : IImageCatalog
 {
     private const string DetailColumns =
         """
@@ -24,14 +25,14 @@ internal sealed class PostgresImageCatalog(PostgresDatabase database) : IImageCa
             SELECT m.digest, t.name FROM manifests m
             JOIN repositories r ON r.id = m.repository_id
             LEFT JOIN tags t ON t.repository_id = m.repository_id AND t.manifest_digest = m.digest
-            WHERE r.name = @name
+            WHERE r.account_id = @account AND r.region = @region AND r.name = @name
               AND (@status <> 'TAGGED' OR t.name IS NOT NULL)
               AND (@status <> 'UNTAGGED' OR t.name IS NULL)
               AND (@afterDigest IS NULL OR (m.digest, COALESCE(t.name, '')) > (@afterDigest, @afterTag))
             ORDER BY m.digest, COALESCE(t.name, '')
             LIMIT @limit
             """,
-            ("@name", repository.Value), ("@status", StatusName(status)), ("@afterDigest", afterDigest), ("@afterTag", afterTag),
+            ("@account", registry.AccountId), ("@region", registry.Region), ("@name", repository.Value), ("@status", StatusName(status)), ("@afterDigest", afterDigest), ("@afterTag", afterTag),
             ("@limit", page.Limit + 1));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         var items = new List<ImageId>();
@@ -56,12 +57,12 @@ internal sealed class PostgresImageCatalog(PostgresDatabase database) : IImageCa
             SELECT * FROM (
                 SELECT {DetailColumns} FROM manifests m
                 JOIN repositories r ON r.id = m.repository_id
-                WHERE r.name = @name AND (@after IS NULL OR m.digest > @after)) AS details
+                WHERE r.account_id = @account AND r.region = @region AND r.name = @name AND (@after IS NULL OR m.digest > @after)) AS details
             WHERE (@status <> 'TAGGED' OR tag_names IS NOT NULL) AND (@status <> 'UNTAGGED' OR tag_names IS NULL)
             ORDER BY digest
             LIMIT @limit
             """,
-            ("@name", repository.Value), ("@status", StatusName(status)), ("@after", page.After), ("@limit", page.Limit + 1));
+            ("@account", registry.AccountId), ("@region", registry.Region), ("@name", repository.Value), ("@status", StatusName(status)), ("@after", page.After), ("@limit", page.Limit + 1));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         var items = new List<ImageDetail>();
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -84,10 +85,10 @@ internal sealed class PostgresImageCatalog(PostgresDatabase database) : IImageCa
             $"""
             SELECT {DetailColumns} FROM manifests m
             JOIN repositories r ON r.id = m.repository_id
-            WHERE r.name = @name AND m.digest = COALESCE(@digest,
+            WHERE r.account_id = @account AND r.region = @region AND r.name = @name AND m.digest = COALESCE(@digest,
                 (SELECT t.manifest_digest FROM tags t WHERE t.repository_id = r.id AND t.name = @tag))
             """,
-            ("@name", repository.Value), ("@digest", reference.Digest?.ToString()), ("@tag", reference.Tag?.Value));
+            ("@account", registry.AccountId), ("@region", registry.Region), ("@name", repository.Value), ("@digest", reference.Digest?.ToString()), ("@tag", reference.Tag?.Value));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? ReadDetail(reader) : null;
     }
@@ -100,11 +101,11 @@ internal sealed class PostgresImageCatalog(PostgresDatabase database) : IImageCa
         await connection.ExecuteAsync(
             """
             UPDATE manifests SET last_pull_at = @now
-            WHERE repository_id = (SELECT id FROM repositories WHERE name = @name) AND digest = @digest
+            WHERE repository_id = (SELECT id FROM repositories WHERE account_id = @account AND region = @region AND name = @name) AND digest = @digest
               AND (last_pull_at IS NULL OR last_pull_at <= @threshold)
             """,
             cancellationToken,
-            ("@now", now), ("@name", repository.Value), ("@digest", digest.ToString()),
+            ("@now", now), ("@account", registry.AccountId), ("@region", registry.Region), ("@name", repository.Value), ("@digest", digest.ToString()),
             ("@threshold", now - (long)interval.TotalMilliseconds)).ConfigureAwait(false);
     }
 
@@ -112,7 +113,7 @@ internal sealed class PostgresImageCatalog(PostgresDatabase database) : IImageCa
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        if (await connection.LockRepositoryAsync(repository.Value, cancellationToken).ConfigureAwait(false) is not { } id)
+        if (await connection.LockRepositoryAsync(registry, repository.Value, cancellationToken).ConfigureAwait(false) is not { } id)
         {
             return ImageDeletion.NotFound;
         }

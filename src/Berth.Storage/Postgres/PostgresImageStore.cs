@@ -1,3 +1,4 @@
+using Berth.Core.Registries;
 using System.Text.Json;
 using Berth.Core.Content;
 using Berth.Core.Images;
@@ -8,7 +9,7 @@ using Npgsql;
 
 namespace Berth.Storage.Postgres;
 
-internal sealed class PostgresImageStore(PostgresDatabase database, TimeProvider time) : IImageStore
+internal sealed class PostgresImageStore(PostgresDatabase database, RegistryIdentity registry, TimeProvider time) : IImageStore
 {
     public async ValueTask<StoredManifest?> FindManifestAsync(RepositoryName repository, Reference reference, CancellationToken cancellationToken)
     {
@@ -18,17 +19,17 @@ internal sealed class PostgresImageStore(PostgresDatabase database, TimeProvider
                 """
                 SELECT m.digest, m.media_type, m.content, m.subject FROM manifests m
                 JOIN repositories r ON r.id = m.repository_id
-                WHERE r.name = @name AND m.digest = @digest
+                WHERE r.account_id = @account AND r.region = @region AND r.name = @name AND m.digest = @digest
                 """,
-                ("@name", repository.Value), ("@digest", reference.Digest.Value.ToString()))
+                ("@account", registry.AccountId), ("@region", registry.Region), ("@name", repository.Value), ("@digest", reference.Digest.Value.ToString()))
             : connection.Command(
                 """
                 SELECT m.digest, m.media_type, m.content, m.subject FROM tags t
                 JOIN repositories r ON r.id = t.repository_id
                 JOIN manifests m ON m.repository_id = t.repository_id AND m.digest = t.manifest_digest
-                WHERE r.name = @name AND t.name = @tag
+                WHERE r.account_id = @account AND r.region = @region AND r.name = @name AND t.name = @tag
                 """,
-                ("@name", repository.Value), ("@tag", reference.Tag.Value));
+                ("@account", registry.AccountId), ("@region", registry.Region), ("@name", repository.Value), ("@tag", reference.Tag.Value));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
@@ -48,7 +49,7 @@ internal sealed class PostgresImageStore(PostgresDatabase database, TimeProvider
         var digest = manifest.Digest.ToString();
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        var settings = await PostgresRepositoryStore.LockSettingsAsync(connection, repository.Value, cancellationToken).ConfigureAwait(false);
+        var settings = await PostgresRepositoryStore.LockSettingsAsync(connection, registry, repository.Value, cancellationToken).ConfigureAwait(false);
         if (settings is null)
         {
             return PutManifestOutcome.RepositoryMissing;
@@ -114,7 +115,7 @@ internal sealed class PostgresImageStore(PostgresDatabase database, TimeProvider
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        if (await connection.LockRepositoryAsync(repository.Value, cancellationToken).ConfigureAwait(false) is not { } id)
+        if (await connection.LockRepositoryAsync(registry, repository.Value, cancellationToken).ConfigureAwait(false) is not { } id)
         {
             return false;
         }
@@ -131,7 +132,7 @@ internal sealed class PostgresImageStore(PostgresDatabase database, TimeProvider
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        if (await connection.LockRepositoryAsync(repository.Value, cancellationToken).ConfigureAwait(false) is not { } id)
+        if (await connection.LockRepositoryAsync(registry, repository.Value, cancellationToken).ConfigureAwait(false) is not { } id)
         {
             return false;
         }
@@ -149,9 +150,9 @@ internal sealed class PostgresImageStore(PostgresDatabase database, TimeProvider
         await using var command = connection.Command(
             """
             SELECT t.name FROM tags t JOIN repositories r ON r.id = t.repository_id
-            WHERE r.name = @name AND (@after IS NULL OR t.name > @after) ORDER BY t.name LIMIT @limit
+            WHERE r.account_id = @account AND r.region = @region AND r.name = @name AND (@after IS NULL OR t.name > @after) ORDER BY t.name LIMIT @limit
             """,
-            ("@name", repository.Value), ("@after", page.After), ("@limit", page.Limit + 1));
+            ("@account", registry.AccountId), ("@region", registry.Region), ("@name", repository.Value), ("@after", page.After), ("@limit", page.Limit + 1));
         return await PostgresPaging.ReadPageAsync(command, page.Limit, cancellationToken).ConfigureAwait(false);
     }
 
@@ -162,10 +163,10 @@ internal sealed class PostgresImageStore(PostgresDatabase database, TimeProvider
             """
             SELECT m.media_type, m.digest, m.size, m.artifact_type, m.annotations FROM manifests m
             JOIN repositories r ON r.id = m.repository_id
-            WHERE r.name = @name AND m.subject = @subject AND (@artifactType IS NULL OR m.artifact_type = @artifactType)
+            WHERE r.account_id = @account AND r.region = @region AND r.name = @name AND m.subject = @subject AND (@artifactType IS NULL OR m.artifact_type = @artifactType)
             ORDER BY m.pushed_at, m.digest
             """,
-            ("@name", repository.Value), ("@subject", subject.ToString()), ("@artifactType", artifactType));
+            ("@account", registry.AccountId), ("@region", registry.Region), ("@name", repository.Value), ("@subject", subject.ToString()), ("@artifactType", artifactType));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         var referrers = new List<Descriptor>();
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))

@@ -1,3 +1,4 @@
+using Berth.Core.Registries;
 using Berth.Core.Content;
 using Berth.Core.Layers;
 using Berth.Core.Naming;
@@ -5,7 +6,7 @@ using Npgsql;
 
 namespace Berth.Storage.Postgres;
 
-internal sealed class PostgresLayerStore(PostgresDatabase database) : ILayerStore
+internal sealed class PostgresLayerStore(PostgresDatabase database, RegistryIdentity registry) : ILayerStore
 {
     public async ValueTask<LayerParts?> FindPartsAsync(string uploadId, CancellationToken cancellationToken)
     {
@@ -43,9 +44,9 @@ internal sealed class PostgresLayerStore(PostgresDatabase database) : ILayerStor
         var found = await connection.ScalarAsync(
             """
             SELECT 1 FROM manifest_references m JOIN repositories r ON r.id = m.repository_id
-            WHERE r.name = @name AND m.kind = 'blob' AND m.digest = @digest LIMIT 1
+            WHERE r.account_id = @account AND r.region = @region AND r.name = @name AND m.kind = 'blob' AND m.digest = @digest LIMIT 1
             """,
-            cancellationToken, ("@name", repository.Value), ("@digest", digest.ToString())).ConfigureAwait(false);
+            cancellationToken, ("@account", registry.AccountId), ("@region", registry.Region), ("@name", repository.Value), ("@digest", digest.ToString())).ConfigureAwait(false);
         return found is not null;
     }
 }

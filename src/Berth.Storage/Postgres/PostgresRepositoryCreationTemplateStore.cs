@@ -1,11 +1,12 @@
 using System.Text.Json;
 using Berth.Core.Paging;
+using Berth.Core.Registries;
 using Berth.Core.Repositories;
 using Npgsql;
 
 namespace Berth.Storage.Postgres;
 
-internal sealed class PostgresRepositoryCreationTemplateStore(PostgresDatabase database) : IRepositoryCreationTemplateStore
+internal sealed class PostgresRepositoryCreationTemplateStore(PostgresDatabase database, RegistryIdentity registry) : IRepositoryCreationTemplateStore
 {
     private const string Columns =
         "prefix, description, encryption_type, kms_key, resource_tags, image_tag_mutability, mutability_exclusions, " +
@@ -14,7 +15,8 @@ internal sealed class PostgresRepositoryCreationTemplateStore(PostgresDatabase d
     public async ValueTask<RepositoryCreationTemplate?> FindAsync(string prefix, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = connection.Command($"SELECT {Columns} FROM repository_creation_templates WHERE prefix = @prefix", ("@prefix", prefix));
+        await using var command = connection.Command($"SELECT {Columns} FROM repository_creation_templates WHERE account_id = @account AND region = @region AND prefix = @prefix",
+            ("@account", registry.AccountId), ("@region", registry.Region), ("@prefix", prefix));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? Read(reader) : null;
     }
@@ -24,9 +26,9 @@ internal sealed class PostgresRepositoryCreationTemplateStore(PostgresDatabase d
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         return await connection.ExecuteAsync(
             $"""
-            INSERT INTO repository_creation_templates ({Columns})
-            VALUES (@prefix, @description, @encryption, @kms, @tags, @mutability, @exclusions, @policy, @lifecycle, @applied, @role, @created, @updated)
-            ON CONFLICT (prefix) DO NOTHING
+            INSERT INTO repository_creation_templates (account_id, region, {Columns})
+            VALUES (@account, @region, @prefix, @description, @encryption, @kms, @tags, @mutability, @exclusions, @policy, @lifecycle, @applied, @role, @created, @updated)
+            ON CONFLICT (account_id, region, prefix) DO NOTHING
             """,
             cancellationToken, Parameters(creationTemplate)).ConfigureAwait(false) > 0;
     }
@@ -40,7 +42,7 @@ internal sealed class PostgresRepositoryCreationTemplateStore(PostgresDatabase d
                 resource_tags = @tags, image_tag_mutability = @mutability, mutability_exclusions = @exclusions,
                 repository_policy = @policy, lifecycle_policy = @lifecycle, applied_for = @applied, custom_role_arn = @role,
                 updated_at = @updated
-            WHERE prefix = @prefix
+            WHERE account_id = @account AND region = @region AND prefix = @prefix
             """,
             cancellationToken, Parameters(creationTemplate)).ConfigureAwait(false) > 0;
     }
@@ -48,7 +50,8 @@ internal sealed class PostgresRepositoryCreationTemplateStore(PostgresDatabase d
     public async ValueTask<bool> DeleteAsync(string prefix, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        return await connection.ExecuteAsync("DELETE FROM repository_creation_templates WHERE prefix = @prefix", cancellationToken, ("@prefix", prefix))
+        return await connection.ExecuteAsync("DELETE FROM repository_creation_templates WHERE account_id = @account AND region = @region AND prefix = @prefix",
+            cancellationToken, ("@account", registry.AccountId), ("@region", registry.Region), ("@prefix", prefix))
             .ConfigureAwait(false) > 0;
     }
 
@@ -56,8 +59,8 @@ internal sealed class PostgresRepositoryCreationTemplateStore(PostgresDatabase d
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.Command(
-            $"SELECT {Columns} FROM repository_creation_templates WHERE @after IS NULL OR prefix > @after ORDER BY prefix LIMIT @limit",
-            ("@after", page.After), ("@limit", page.Limit + 1));
+            $"SELECT {Columns} FROM repository_creation_templates WHERE account_id = @account AND region = @region AND (@after IS NULL OR prefix > @after) ORDER BY prefix LIMIT @limit",
+            ("@account", registry.AccountId), ("@region", registry.Region), ("@after", page.After), ("@limit", page.Limit + 1));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         var items = new List<RepositoryCreationTemplate>();
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -90,8 +93,10 @@ internal sealed class PostgresRepositoryCreationTemplateStore(PostgresDatabase d
 
     private static string? NullableString(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 
-    private static (string, object?)[] Parameters(RepositoryCreationTemplate template) =>
+    private (string, object?)[] Parameters(RepositoryCreationTemplate template) =>
     [
+        ("@account", registry.AccountId),
+        ("@region", registry.Region),
         ("@prefix", template.Prefix),
         ("@description", template.Description),
         ("@encryption", template.EncryptionType),

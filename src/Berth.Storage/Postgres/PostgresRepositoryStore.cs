@@ -1,3 +1,4 @@
+using Berth.Core.Registries;
 using System.Text.Json;
 using Berth.Core.Images;
 using Berth.Core.Naming;
@@ -7,20 +8,20 @@ using Npgsql;
 
 namespace Berth.Storage.Postgres;
 
-internal sealed class PostgresRepositoryStore(PostgresDatabase database) : IRepositoryStore
+internal sealed class PostgresRepositoryStore(PostgresDatabase database, RegistryIdentity registry) : IRepositoryStore
 {
     private const string SettingsColumns = "id, image_tag_mutability, mutability_exclusions, scan_on_push, encryption_type, kms_key, created_at";
 
     public async ValueTask<bool> ExistsAsync(RepositoryName repository, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        return await connection.FindRepositoryIdAsync(repository.Value, cancellationToken).ConfigureAwait(false) is not null;
+        return await connection.FindRepositoryIdAsync(registry, repository.Value, cancellationToken).ConfigureAwait(false) is not null;
     }
 
     public async ValueTask<Repository?> FindAsync(RepositoryName repository, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = connection.Command($"SELECT {SettingsColumns} FROM repositories WHERE name = @name", ("@name", repository.Value));
+        await using var command = connection.Command($"SELECT {SettingsColumns} FROM repositories WHERE account_id = @account AND region = @region AND name = @name", ("@account", registry.AccountId), ("@region", registry.Region), ("@name", repository.Value));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
@@ -38,12 +39,12 @@ internal sealed class PostgresRepositoryStore(PostgresDatabase database) : IRepo
         // A concurrent create of the same name waits for this one and then inserts nothing.
         var id = (long?)await connection.ScalarAsync(
             """
-            INSERT INTO repositories (name, created_at, image_tag_mutability, mutability_exclusions, scan_on_push, encryption_type, kms_key)
-            VALUES (@name, @created, @mutability, @exclusions, @scan, @encryption, @kms)
-            ON CONFLICT (name) DO NOTHING
+            INSERT INTO repositories (account_id, region, name, created_at, image_tag_mutability, mutability_exclusions, scan_on_push, encryption_type, kms_key)
+            VALUES (@account, @region, @name, @created, @mutability, @exclusions, @scan, @encryption, @kms)
+            ON CONFLICT (account_id, region, name) DO NOTHING
             RETURNING id
             """,
-            cancellationToken, [("@name", repository.Value), ("@created", createdAt.ToUnixTimeMilliseconds()), .. SettingsParameters(settings)]).ConfigureAwait(false);
+            cancellationToken, [("@account", registry.AccountId), ("@region", registry.Region), ("@name", repository.Value), ("@created", createdAt.ToUnixTimeMilliseconds()), .. SettingsParameters(settings)]).ConfigureAwait(false);
         if (id is null)
         {
             return false;
@@ -59,7 +60,7 @@ internal sealed class PostgresRepositoryStore(PostgresDatabase database) : IRepo
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         // FOR UPDATE waits for manifest puts in flight and keeps new blob links out until the rows are gone.
-        var id = (long?)await connection.ScalarAsync("SELECT id FROM repositories WHERE name = @name FOR UPDATE", cancellationToken, ("@name", repository.Value)).ConfigureAwait(false);
+        var id = (long?)await connection.ScalarAsync("SELECT id FROM repositories WHERE account_id = @account AND region = @region AND name = @name FOR UPDATE", cancellationToken, ("@account", registry.AccountId), ("@region", registry.Region), ("@name", repository.Value)).ConfigureAwait(false);
         if (id is null)
         {
             return RepositoryDeletion.NotFound;
@@ -83,9 +84,9 @@ internal sealed class PostgresRepositoryStore(PostgresDatabase database) : IRepo
             """
             UPDATE repositories SET image_tag_mutability = @mutability, mutability_exclusions = @exclusions, scan_on_push = @scan,
                 encryption_type = @encryption, kms_key = @kms
-            WHERE name = @name
+            WHERE account_id = @account AND region = @region AND name = @name
             """,
-            cancellationToken, [("@name", repository.Value), .. SettingsParameters(settings)]).ConfigureAwait(false);
+            cancellationToken, [("@account", registry.AccountId), ("@region", registry.Region), ("@name", repository.Value), .. SettingsParameters(settings)]).ConfigureAwait(false);
         return rows > 0;
     }
 
@@ -93,15 +94,15 @@ internal sealed class PostgresRepositoryStore(PostgresDatabase database) : IRepo
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.Command(
-            "SELECT name FROM repositories WHERE @after IS NULL OR name > @after ORDER BY name LIMIT @limit",
-            ("@after", page.After), ("@limit", page.Limit + 1));
+            "SELECT name FROM repositories WHERE account_id = @account AND region = @region AND (@after IS NULL OR name > @after) ORDER BY name LIMIT @limit",
+            ("@account", registry.AccountId), ("@region", registry.Region), ("@after", page.After), ("@limit", page.Limit + 1));
         return await PostgresPaging.ReadPageAsync(command, page.Limit, cancellationToken).ConfigureAwait(false);
     }
 
     public async ValueTask<IReadOnlyList<KeyValuePair<string, string>>?> GetTagsAsync(RepositoryName repository, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        var id = await connection.FindRepositoryIdAsync(repository.Value, cancellationToken).ConfigureAwait(false);
+        var id = await connection.FindRepositoryIdAsync(registry, repository.Value, cancellationToken).ConfigureAwait(false);
         if (id is null)
         {
             return null;
@@ -123,7 +124,7 @@ internal sealed class PostgresRepositoryStore(PostgresDatabase database) : IRepo
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        var id = await connection.LockRepositoryAsync(repository.Value, cancellationToken).ConfigureAwait(false);
+        var id = await connection.LockRepositoryAsync(registry, repository.Value, cancellationToken).ConfigureAwait(false);
         if (id is null)
         {
             return false;
@@ -143,9 +144,9 @@ internal sealed class PostgresRepositoryStore(PostgresDatabase database) : IRepo
     /// The id and settings of a repository inside the caller's transaction, or null; the row stays locked as by
     /// <see cref="PostgresCommands.LockRepositoryAsync"/> until the transaction ends.
     /// </summary>
-    internal static async Task<(long Id, RepositorySettings Settings)?> LockSettingsAsync(NpgsqlConnection connection, string name, CancellationToken cancellationToken)
+    internal static async Task<(long Id, RepositorySettings Settings)?> LockSettingsAsync(NpgsqlConnection connection, RegistryIdentity registry, string name, CancellationToken cancellationToken)
     {
-        await using var command = connection.Command($"SELECT {SettingsColumns} FROM repositories WHERE name = @name FOR NO KEY UPDATE", ("@name", name));
+        await using var command = connection.Command($"SELECT {SettingsColumns} FROM repositories WHERE account_id = @account AND region = @region AND name = @name FOR NO KEY UPDATE", ("@account", registry.AccountId), ("@region", registry.Region), ("@name", name));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? (reader.GetInt64(0), ReadSettings(reader)) : null;
     }

@@ -1,22 +1,23 @@
 using Berth.Core.Blobs;
 using Berth.Core.Naming;
+using Berth.Core.Registries;
 using Npgsql;
 
 namespace Berth.Storage.Postgres;
 
 internal sealed class PostgresUploadSessionStore(PostgresDatabase database) : IUploadSessionStore
 {
-    private const string Columns = "id, repository, size, backend_state, started_at, updated_at";
+    private const string Columns = "id, repository, size, backend_state, started_at, updated_at, account_id, region";
 
     public async ValueTask CreateAsync(UploadSession session, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await connection.ExecuteAsync(
-            $"INSERT INTO upload_sessions ({Columns}) VALUES (@id, @repository, @size, @state, @started, @updated)",
+            $"INSERT INTO upload_sessions ({Columns}) VALUES (@id, @repository, @size, @state, @started, @updated, @account, @region)",
             cancellationToken,
             ("@id", session.Id), ("@repository", session.Repository.Value), ("@size", session.Staged.Size),
             ("@state", session.Staged.BackendState), ("@started", session.StartedAt.ToUnixTimeMilliseconds()),
-            ("@updated", session.UpdatedAt.ToUnixTimeMilliseconds())).ConfigureAwait(false);
+            ("@updated", session.UpdatedAt.ToUnixTimeMilliseconds()), ("@account", session.Registry.AccountId), ("@region", session.Registry.Region)).ConfigureAwait(false);
     }
 
     public async ValueTask<UploadSession?> FindAsync(string id, CancellationToken cancellationToken)
@@ -61,6 +62,7 @@ internal sealed class PostgresUploadSessionStore(PostgresDatabase database) : IU
 
     private static UploadSession Read(NpgsqlDataReader reader) => new(
         reader.GetString(0),
+        new RegistryIdentity(reader.GetString(6), reader.GetString(7)),
         RepositoryName.Parse(reader.GetString(1)),
         new StagedUpload(reader.GetString(0), reader.GetInt64(2), reader.IsDBNull(3) ? null : reader.GetString(3)),
         DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(4)),

@@ -1,3 +1,4 @@
+using Berth.Core.Registries;
 using Microsoft.Data.Sqlite;
 
 namespace Berth.Storage.Sqlite;
@@ -30,7 +31,9 @@ internal static class SqliteCommands
         return result is DBNull ? null : result;
     }
 
-    /// <summary>The id of an existing repository, or null.</summary>
-    public static async Task<long?> FindRepositoryIdAsync(this SqliteConnection connection, string name, CancellationToken cancellationToken) =>
-        (long?)await connection.ScalarAsync("SELECT id FROM repositories WHERE name = $name", cancellationToken, ("$name", name)).ConfigureAwait(false);
+    /// <summary>The id of an existing repository of the registry, or null.</summary>
+    public static async Task<long?> FindRepositoryIdAsync(this SqliteConnection connection, RegistryIdentity registry, string name, CancellationToken cancellationToken) =>
+        (long?)await connection.ScalarAsync(
+            "SELECT id FROM repositories WHERE account_id = $account AND region = $region AND name = $name",
+            cancellationToken, ("$account", registry.AccountId), ("$region", registry.Region), ("$name", name)).ConfigureAwait(false);
 }

@@ -1,3 +1,4 @@
+using Berth.Core.Registries;
 using System.Text.Json;
 using Berth.Core.Content;
 using Berth.Core.Images;
@@ -8,7 +9,7 @@ using Microsoft.Data.Sqlite;
 
 namespace Berth.Storage.Sqlite;
 
-internal sealed class SqliteImageStore(SqliteDatabase database, TimeProvider time) : IImageStore
+internal sealed class SqliteImageStore(SqliteDatabase database, RegistryIdentity registry, TimeProvider time) : IImageStore
 {
     public async ValueTask<StoredManifest?> FindManifestAsync(RepositoryName repository, Reference reference, CancellationToken cancellationToken)
     {
@@ -18,17 +19,17 @@ internal sealed class SqliteImageStore(SqliteDatabase database, TimeProvider tim
                 """
                 SELECT m.digest, m.media_type, m.content, m.subject FROM manifests m
                 JOIN repositories r ON r.id = m.repository_id
-                WHERE r.name = $name AND m.digest = $digest
+                WHERE r.account_id = $account AND r.region = $region AND r.name = $name AND m.digest = $digest
                 """,
-                ("$name", repository.Value), ("$digest", reference.Digest.Value.ToString()))
+                ("$account", registry.AccountId), ("$region", registry.Region), ("$name", repository.Value), ("$digest", reference.Digest.Value.ToString()))
             : connection.Command(
                 """
                 SELECT m.digest, m.media_type, m.content, m.subject FROM tags t
                 JOIN repositories r ON r.id = t.repository_id
                 JOIN manifests m ON m.repository_id = t.repository_id AND m.digest = t.manifest_digest
-                WHERE r.name = $name AND t.name = $tag
+                WHERE r.account_id = $account AND r.region = $region AND r.name = $name AND t.name = $tag
                 """,
-                ("$name", repository.Value), ("$tag", reference.Tag.Value));
+                ("$account", registry.AccountId), ("$region", registry.Region), ("$name", repository.Value), ("$tag", reference.Tag.Value));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
@@ -48,7 +49,7 @@ internal sealed class SqliteImageStore(SqliteDatabase database, TimeProvider tim
         var digest = manifest.Digest.ToString();
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = connection.BeginTransaction();
-        var settings = await SqliteRepositoryStore.ReadSettingsAsync(connection, repository.Value, cancellationToken).ConfigureAwait(false);
+        var settings = await SqliteRepositoryStore.ReadSettingsAsync(connection, registry, repository.Value, cancellationToken).ConfigureAwait(false);
         if (settings is null)
         {
             return PutManifestOutcome.RepositoryMissing;
@@ -115,8 +116,8 @@ internal sealed class SqliteImageStore(SqliteDatabase database, TimeProvider tim
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         // Tags and references go with it (ON DELETE CASCADE).
         var rows = await connection.ExecuteAsync(
-            "DELETE FROM manifests WHERE repository_id = (SELECT id FROM repositories WHERE name = $name) AND digest = $digest",
-            cancellationToken, ("$name", repository.Value), ("$digest", digest.ToString())).ConfigureAwait(false);
+            "DELETE FROM manifests WHERE repository_id = (SELECT id FROM repositories WHERE account_id = $account AND region = $region AND name = $name) AND digest = $digest",
+            cancellationToken, ("$account", registry.AccountId), ("$region", registry.Region), ("$name", repository.Value), ("$digest", digest.ToString())).ConfigureAwait(false);
         return rows > 0;
     }
 
@@ -124,8 +125,8 @@ internal sealed class SqliteImageStore(SqliteDatabase database, TimeProvider tim
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         var rows = await connection.ExecuteAsync(
-            "DELETE FROM tags WHERE repository_id = (SELECT id FROM repositories WHERE name = $name) AND name = $tag",
-            cancellationToken, ("$name", repository.Value), ("$tag", tag.Value)).ConfigureAwait(false);
+            "DELETE FROM tags WHERE repository_id = (SELECT id FROM repositories WHERE account_id = $account AND region = $region AND name = $name) AND name = $tag",
+            cancellationToken, ("$account", registry.AccountId), ("$region", registry.Region), ("$name", repository.Value), ("$tag", tag.Value)).ConfigureAwait(false);
         return rows > 0;
     }
 
@@ -135,9 +136,9 @@ internal sealed class SqliteImageStore(SqliteDatabase database, TimeProvider tim
         await using var command = connection.Command(
             """
             SELECT t.name FROM tags t JOIN repositories r ON r.id = t.repository_id
-            WHERE r.name = $name AND ($after IS NULL OR t.name > $after) ORDER BY t.name LIMIT $limit
+            WHERE r.account_id = $account AND r.region = $region AND r.name = $name AND ($after IS NULL OR t.name > $after) ORDER BY t.name LIMIT $limit
             """,
-            ("$name", repository.Value), ("$after", page.After), ("$limit", page.Limit + 1));
+            ("$account", registry.AccountId), ("$region", registry.Region), ("$name", repository.Value), ("$after", page.After), ("$limit", page.Limit + 1));
         return await SqlitePaging.ReadPageAsync(command, page.Limit, cancellationToken).ConfigureAwait(false);
     }
 
@@ -148,10 +149,10 @@ internal sealed class SqliteImageStore(SqliteDatabase database, TimeProvider tim
             """
             SELECT m.media_type, m.digest, m.size, m.artifact_type, m.annotations FROM manifests m
             JOIN repositories r ON r.id = m.repository_id
-            WHERE r.name = $name AND m.subject = $subject AND ($artifactType IS NULL OR m.artifact_type = $artifactType)
+            WHERE r.account_id = $account AND r.region = $region AND r.name = $name AND m.subject = $subject AND ($artifactType IS NULL OR m.artifact_type = $artifactType)
             ORDER BY m.pushed_at, m.digest
             """,
-            ("$name", repository.Value), ("$subject", subject.ToString()), ("$artifactType", artifactType));
+            ("$account", registry.AccountId), ("$region", registry.Region), ("$name", repository.Value), ("$subject", subject.ToString()), ("$artifactType", artifactType));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         var referrers = new List<Descriptor>();
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))

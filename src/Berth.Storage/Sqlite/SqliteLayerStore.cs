@@ -1,10 +1,11 @@
+using Berth.Core.Registries;
 using Berth.Core.Content;
 using Berth.Core.Layers;
 using Berth.Core.Naming;
 
 namespace Berth.Storage.Sqlite;
 
-internal sealed class SqliteLayerStore(SqliteDatabase database) : ILayerStore
+internal sealed class SqliteLayerStore(SqliteDatabase database, RegistryIdentity registry) : ILayerStore
 {
     public async ValueTask<LayerParts?> FindPartsAsync(string uploadId, CancellationToken cancellationToken)
     {
@@ -34,9 +35,9 @@ internal sealed class SqliteLayerStore(SqliteDatabase database) : ILayerStore
         var found = await connection.ScalarAsync(
             """
             SELECT 1 FROM manifest_references m JOIN repositories r ON r.id = m.repository_id
-            WHERE r.name = $name AND m.kind = 'blob' AND m.digest = $digest LIMIT 1
+            WHERE r.account_id = $account AND r.region = $region AND r.name = $name AND m.kind = 'blob' AND m.digest = $digest LIMIT 1
             """,
-            cancellationToken, ("$name", repository.Value), ("$digest", digest.ToString())).ConfigureAwait(false);
+            cancellationToken, ("$account", registry.AccountId), ("$region", registry.Region), ("$name", repository.Value), ("$digest", digest.ToString())).ConfigureAwait(false);
         return found is not null;
     }
 }

@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using Berth.Core.Credentials;
-using Berth.Core.Registries;
 using Berth.Core.Tests.SigV4;
 
 namespace Berth.Core.Tests.Credentials;
@@ -15,43 +14,55 @@ public sealed class RegistryTokenServiceTests
     [Fact]
     public async Task AnIssuedTokenIsValidForTwelveHoursOnly()
     {
-        var (token, expiresAt) = await Service(Now).IssueAsync(Root, default);
+        var (token, expiresAt) = await Service(Now).IssueAsync(Root, "us-east-1", default);
 
         Assert.Equal(Now.AddHours(12), expiresAt);
-        Assert.Equal((TokenCheck.Valid, Root), await Service(Now.AddHours(11.9)).CheckAsync(token, default));
-        Assert.Equal(TokenCheck.Invalid, (await Service(Now.AddHours(12)).CheckAsync(token, default)).Result);
+        Assert.Equal((TokenCheck.Valid, Root), await Service(Now.AddHours(11.9)).CheckAsync(token, "us-east-1", default));
+        Assert.Equal(TokenCheck.Invalid, (await Service(Now.AddHours(12)).CheckAsync(token, "us-east-1", default)).Result);
     }
 
     [Fact]
     public async Task ATamperedTokenIsInvalid()
     {
-        var (token, _) = await Service(Now).IssueAsync(Root, default);
+        var (token, _) = await Service(Now).IssueAsync(Root, "us-east-1", default);
         var dot = token.IndexOf('.', StringComparison.Ordinal);
         var payload = token[..dot].ToCharArray();
         payload[5] = payload[5] == 'A' ? 'B' : 'A';
 
-        Assert.Equal(TokenCheck.Invalid, (await Service(Now).CheckAsync(new string(payload) + token[dot..], default)).Result);
-        Assert.Equal(TokenCheck.Invalid, (await Service(Now).CheckAsync("garbage", default)).Result);
-        Assert.Equal(TokenCheck.Invalid, (await Service(Now).CheckAsync(token[..dot] + ".AAAA", default)).Result);
+        Assert.Equal(TokenCheck.Invalid, (await Service(Now).CheckAsync(new string(payload) + token[dot..], "us-east-1", default)).Result);
+        Assert.Equal(TokenCheck.Invalid, (await Service(Now).CheckAsync("garbage", "us-east-1", default)).Result);
+        Assert.Equal(TokenCheck.Invalid, (await Service(Now).CheckAsync(token[..dot] + ".AAAA", "us-east-1", default)).Result);
     }
 
     [Fact]
     public async Task ATokenOfAnotherRegionIsForAnotherRegistry()
     {
-        var (token, _) = await Service(Now).IssueAsync(Root, default);
-        var europeRegistry = new RegistryIdentity("000000000000", "eu-west-1");
-        var europe = new RegistryTokenService(new SigningKeys(_store, _protector, europeRegistry), europeRegistry, new FixedTimeProvider(Now));
+        var (token, _) = await Service(Now).IssueAsync(Root, "us-east-1", default);
 
-        Assert.Equal(TokenCheck.WrongRegistry, (await europe.CheckAsync(token, default)).Result);
+        Assert.Equal(TokenCheck.WrongRegistry, (await Service(Now).CheckAsync(token, "eu-west-1", default)).Result);
+    }
+
+    [Fact]
+    public async Task ATokenIsSignedWithItsAccountsKeySoAnotherAccountCannotForgeIt()
+    {
+        var other = new Principal("111111111111", "arn:aws:iam::111111111111:root", "AKIAOTHER");
+        var (token, _) = await Service(Now).IssueAsync(other, "us-east-1", default);
+        var (rootToken, _) = await Service(Now).IssueAsync(Root, "us-east-1", default);
+
+        Assert.Equal((TokenCheck.Valid, other), await Service(Now).CheckAsync(token, "us-east-1", default));
+
+        // The payload of one account's token under the signature of another's does not verify.
+        var forged = token[..token.IndexOf('.', StringComparison.Ordinal)] + rootToken[rootToken.IndexOf('.', StringComparison.Ordinal)..];
+        Assert.Equal(TokenCheck.Invalid, (await Service(Now).CheckAsync(forged, "us-east-1", default)).Result);
     }
 
     [Fact]
     public async Task EveryNodeSharingTheStoreAcceptsTheToken()
     {
-        var (token, _) = await Service(Now).IssueAsync(Root, default);
+        var (token, _) = await Service(Now).IssueAsync(Root, "us-east-1", default);
         var otherNode = Service(Now);
 
-        Assert.Equal(TokenCheck.Valid, (await otherNode.CheckAsync(token, default)).Result);
+        Assert.Equal(TokenCheck.Valid, (await otherNode.CheckAsync(token, "us-east-1", default)).Result);
     }
 
     [Fact]
@@ -64,9 +75,5 @@ public sealed class RegistryTokenServiceTests
         Assert.ThrowsAny<CryptographicException>(() => new SecretProtector(RandomNumberGenerator.GetBytes(32)).Unprotect(sealedSecret));
     }
 
-    private RegistryTokenService Service(DateTimeOffset now)
-    {
-        var registry = new RegistryIdentity("000000000000", "us-east-1");
-        return new(new SigningKeys(_store, _protector, registry), registry, new FixedTimeProvider(now));
-    }
+    private RegistryTokenService Service(DateTimeOffset now) => new(new SigningKeys(_store, _protector), new FixedTimeProvider(now));
 }

@@ -62,12 +62,12 @@ public sealed class EcrProtocolTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task ACallSignedForAnotherRegionIsRefused()
+    public async Task ACallSignedForAMalformedRegionIsRefused()
     {
-        using var response = await SignedRequests.SendAsync(_server, "DescribeRepositories", "{}", region: "eu-west-1");
+        using var response = await SignedRequests.SendAsync(_server, "DescribeRepositories", "{}", region: "eu_west_1");
         var (type, message) = await SignedRequests.ErrorAsync(response);
         Assert.Equal("InvalidSignatureException", type);
-        Assert.Contains("Credential should be scoped to a valid region", message, StringComparison.Ordinal);
+        Assert.Contains("Credential should be scoped to a valid region, not 'eu_west_1'", message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -33,7 +33,7 @@ public sealed class LayerDownloadTests : IAsyncLifetime
         Assert.Equal(layer, "sha256:" + Convert.ToHexStringLower(SHA256.HashData(await File.ReadAllBytesAsync(file))));
         Assert.Equal(206, partialStatus);
         Assert.Equal(content[1000..2000], await File.ReadAllBytesAsync(partialFile));
-        Assert.StartsWith($"{_server.BaseAddress}layer-downloads/{repository}/{layer}?expires=", url, StringComparison.Ordinal);
+        Assert.StartsWith($"{_server.BaseAddress}layer-downloads/000000000000/us-east-1/{repository}/{layer}?expires=", url, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -45,9 +45,12 @@ public sealed class LayerDownloadTests : IAsyncLifetime
         var flipped = url[..^1] + (url[^1] == '0' ? '1' : '0');
         var later = url.Replace("expires=", "expires=9", StringComparison.Ordinal);
         var (otherRepository, otherLayer, _) = await PushImageOverV2Async(1000);
-        var elsewhere = $"{_server.BaseAddress}layer-downloads/{otherRepository}/{otherLayer}?{url[(url.IndexOf('?', StringComparison.Ordinal) + 1)..]}";
+        var query = url[(url.IndexOf('?', StringComparison.Ordinal) + 1)..];
+        var elsewhere = $"{_server.BaseAddress}layer-downloads/000000000000/us-east-1/{otherRepository}/{otherLayer}?{query}";
+        var otherRegion = $"{_server.BaseAddress}layer-downloads/000000000000/eu-west-1/{repository}/{layer}?{query}";
+        var otherAccount = $"{_server.BaseAddress}layer-downloads/111111111111/us-east-1/{repository}/{layer}?{query}";
 
-        foreach (var tampered in new[] { flipped, later, elsewhere, url.Replace(signature, string.Empty, StringComparison.Ordinal) })
+        foreach (var tampered in new[] { flipped, later, elsewhere, otherRegion, otherAccount, url.Replace(signature, string.Empty, StringComparison.Ordinal) })
         {
             var (status, file) = await _ecr.CurlAsync(tampered);
             Assert.Equal(403, status);
@@ -59,11 +62,13 @@ public sealed class LayerDownloadTests : IAsyncLifetime
     public async Task AnExpiredDownloadUrlIsDenied()
     {
         var (repository, layer, _) = await PushImageOverV2Async(1000);
-        var signer = _server.Services.GetRequiredService<LayerDownloadSigner>();
+        using var scope = _server.Services.CreateScope();
+        scope.ServiceProvider.GetRequiredService<Berth.Server.Registries.RequestRegistry>().Current = new("000000000000", "us-east-1");
+        var signer = scope.ServiceProvider.GetRequiredService<LayerDownloadSigner>();
         var expires = DateTimeOffset.UtcNow.AddMinutes(-1).ToUnixTimeSeconds();
         var signature = await signer.SignAsync(RepositoryName.Parse(repository), Digest.Parse(layer), expires, CancellationToken.None);
 
-        var (status, file) = await _ecr.CurlAsync($"{_server.BaseAddress}layer-downloads/{repository}/{layer}?expires={expires}&signature={signature}");
+        var (status, file) = await _ecr.CurlAsync($"{_server.BaseAddress}layer-downloads/000000000000/us-east-1/{repository}/{layer}?expires={expires}&signature={signature}");
 
         Assert.Equal(403, status);
         Assert.Contains("<Message>Request has expired</Message>", await File.ReadAllTextAsync(file), StringComparison.Ordinal);

@@ -8,7 +8,8 @@ namespace Berth.Server.Tests.Ecr;
 public static class SignedRequests
 {
     public static async Task<HttpResponseMessage> SendAsync(
-        BerthTestServer server, string operation, string body, string? accessKeyId = null, string? secret = null, string region = "us-east-1", int offsetSeconds = 0)
+        BerthTestServer server, string operation, string body, string? accessKeyId = null, string? secret = null, string region = "us-east-1", int offsetSeconds = 0,
+        IReadOnlyDictionary<string, string>? unsignedHeaders = null)
     {
         var target = "AmazonEC2ContainerRegistry_V20150921." + operation;
         var url = server.BaseAddress.ToString();
@@ -28,6 +29,11 @@ public static class SignedRequests
             {
                 request.Headers.TryAddWithoutValidation(name, value);
             }
+        }
+
+        foreach (var (name, value) in unsignedHeaders ?? new Dictionary<string, string>())
+        {
+            request.Headers.TryAddWithoutValidation(name, value);
         }
 
         return await server.Client.SendAsync(request);

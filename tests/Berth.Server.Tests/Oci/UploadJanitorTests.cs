@@ -20,7 +20,7 @@ public sealed class UploadJanitorTests
 
         var staged = Path.Combine(server.DataDirectory, "blobs", "_uploads", location[(location.LastIndexOf('/') + 1)..]);
         Assert.True(File.Exists(staged));
-        var uploads = server.Services.GetRequiredService<BlobUploadService>();
+        var uploads = server.Services.GetRequiredService<OpenUploads>();
 
         var kept = await uploads.PurgeStaleAsync(DateTimeOffset.UtcNow.AddHours(-1), default);
         var removed = await uploads.PurgeStaleAsync(DateTimeOffset.UtcNow.AddMinutes(1), default);

@@ -15,7 +15,7 @@ public abstract class LayerStoreContract
         var (layers, uploads) = await CreateAsync();
         var id = Guid.NewGuid().ToString("D");
         var now = DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_000_000);
-        await uploads.CreateAsync(new UploadSession(id, RepositoryName.Parse("layers/parts"), new StagedUpload(id, 0), now, now), default);
+        await uploads.CreateAsync(new UploadSession(id, new Berth.Core.Registries.RegistryIdentity("000000000000", "us-east-1"), RepositoryName.Parse("layers/parts"), new StagedUpload(id, 0), now, now), default);
 
         await layers.SavePartsAsync(id, new LayerParts(0, false), default);
         await layers.SavePartsAsync(id, new LayerParts(1024, true), default);

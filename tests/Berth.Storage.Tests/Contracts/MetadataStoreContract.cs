@@ -104,7 +104,7 @@ public abstract class MetadataStoreContract
         var (_, _, _, uploads) = await CreateAsync();
         var id = Guid.NewGuid().ToString("D");
         var started = DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_000_000);
-        var session = new UploadSession(id, NewName(), new StagedUpload(id, 0, null), started, started);
+        var session = new UploadSession(id, new Berth.Core.Registries.RegistryIdentity("000000000000", "us-east-1"), NewName(), new StagedUpload(id, 0, null), started, started);
 
         await uploads.CreateAsync(session, default);
         await uploads.UpdateAsync(session with { Staged = new StagedUpload(id, 42, "state"), UpdatedAt = started.AddMinutes(1) }, default);

@@ -13,7 +13,7 @@ public sealed class PostgresDatabaseTests(PostgresCluster cluster)
     public async Task NodesStartingTogetherMigrateOnceAndAgree()
     {
         var connectionString = await cluster.CreateDatabaseAsync();
-        var nodes = Enumerable.Range(0, 6).Select(_ => new PostgresDatabase(connectionString)).ToList();
+        var nodes = Enumerable.Range(0, 6).Select(_ => new PostgresDatabase(connectionString, PostgresStores.Registry)).ToList();
 
         await Task.WhenAll(nodes.Select(n => Task.Run(() => n.InitializeAsync(default))));
         await nodes[0].InitializeAsync(default);
@@ -61,7 +61,7 @@ public sealed class PostgresDatabaseTests(PostgresCluster cluster)
         listener.Start();
         var port = ((IPEndPoint)listener.LocalEndpoint).Port;
         listener.Stop();
-        await using var database = new PostgresDatabase($"Host=127.0.0.1;Port={port};Database=berth;Username=berth;Password=s3cret-value;Timeout=3");
+        await using var database = new PostgresDatabase($"Host=127.0.0.1;Port={port};Database=berth;Username=berth;Password=s3cret-value;Timeout=3", PostgresStores.Registry);
 
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => database.InitializeAsync(default));
 
@@ -74,7 +74,7 @@ public sealed class PostgresDatabaseTests(PostgresCluster cluster)
     public async Task AWrongPasswordFailsWithTheKey()
     {
         var connectionString = new NpgsqlConnectionStringBuilder(await cluster.CreateDatabaseAsync()) { Password = "wrong-password" }.ConnectionString;
-        await using var database = new PostgresDatabase(connectionString);
+        await using var database = new PostgresDatabase(connectionString, PostgresStores.Registry);
 
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => database.InitializeAsync(default));
 
@@ -89,7 +89,7 @@ public sealed class PostgresDatabaseTests(PostgresCluster cluster)
     [InlineData("Host=127.0.0.1;Nonsense=1;Password=s3cret-value")]
     public void AMissingOrMalformedConnectionStringIsRefusedNamingTheKey(string? connectionString)
     {
-        var error = Assert.Throws<InvalidOperationException>(() => new PostgresDatabase(connectionString));
+        var error = Assert.Throws<InvalidOperationException>(() => new PostgresDatabase(connectionString, PostgresStores.Registry));
 
         Assert.Contains("'Berth:Storage:Metadata:Postgres:ConnectionString'", error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("s3cret-value", error.Message, StringComparison.Ordinal);

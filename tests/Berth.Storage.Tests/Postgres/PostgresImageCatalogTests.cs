@@ -12,7 +12,7 @@ public sealed class PostgresImageCatalogTests(PostgresCluster cluster) : ImageCa
     protected override async Task<(IRepositoryStore Repositories, IImageStore Images, IBlobLinkStore Links, IImageCatalog Catalog)> CreateAsync()
     {
         var database = await PostgresStores.CreateAsync(cluster);
-        return (new PostgresRepositoryStore(database), new PostgresImageStore(database, TimeProvider.System),
-            new PostgresBlobLinkStore(database, TimeProvider.System), new PostgresImageCatalog(database));
+        return (new PostgresRepositoryStore(database, PostgresStores.Registry), new PostgresImageStore(database, PostgresStores.Registry, TimeProvider.System),
+            new PostgresBlobLinkStore(database, PostgresStores.Registry, TimeProvider.System), new PostgresImageCatalog(database, PostgresStores.Registry));
     }
 }

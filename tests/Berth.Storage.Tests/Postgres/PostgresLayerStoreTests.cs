@@ -12,6 +12,6 @@ public sealed class PostgresLayerStoreTests(PostgresCluster cluster) : LayerStor
     protected override async Task<(ILayerStore Layers, IUploadSessionStore Uploads)> CreateAsync()
     {
         var database = await PostgresStores.CreateAsync(cluster);
-        return (new PostgresLayerStore(database), new PostgresUploadSessionStore(database));
+        return (new PostgresLayerStore(database, PostgresStores.Registry), new PostgresUploadSessionStore(database));
     }
 }

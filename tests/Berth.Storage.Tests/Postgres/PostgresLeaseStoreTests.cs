@@ -11,8 +11,8 @@ public sealed class PostgresLeaseStoreTests(PostgresCluster cluster) : LeaseStor
     protected override async Task<(ILeaseStore NodeA, ILeaseStore NodeB)> CreateAsync()
     {
         var connectionString = await cluster.CreateDatabaseAsync();
-        var nodeA = new PostgresDatabase(connectionString);
+        var nodeA = new PostgresDatabase(connectionString, PostgresStores.Registry);
         await nodeA.InitializeAsync(default);
-        return (new PostgresLeaseStore(nodeA), new PostgresLeaseStore(new PostgresDatabase(connectionString)));
+        return (new PostgresLeaseStore(nodeA), new PostgresLeaseStore(new PostgresDatabase(connectionString, PostgresStores.Registry)));
     }
 }

@@ -12,7 +12,7 @@ public sealed class PostgresMetadataStoreTests(PostgresCluster cluster) : Metada
     protected override async Task<(IRepositoryStore Repositories, IImageStore Images, IBlobLinkStore Links, IUploadSessionStore Uploads)> CreateAsync()
     {
         var database = await PostgresStores.CreateAsync(cluster);
-        return (new PostgresRepositoryStore(database), new PostgresImageStore(database, TimeProvider.System),
-            new PostgresBlobLinkStore(database, TimeProvider.System), new PostgresUploadSessionStore(database));
+        return (new PostgresRepositoryStore(database, PostgresStores.Registry), new PostgresImageStore(database, PostgresStores.Registry, TimeProvider.System),
+            new PostgresBlobLinkStore(database, PostgresStores.Registry, TimeProvider.System), new PostgresUploadSessionStore(database));
     }
 }

@@ -9,5 +9,5 @@ namespace Berth.Storage.Tests.Postgres;
 public sealed class PostgresRepositoryCreationTemplateStoreTests(PostgresCluster cluster) : RepositoryCreationTemplateStoreContract
 {
     protected override async Task<IRepositoryCreationTemplateStore> CreateAsync() =>
-        new PostgresRepositoryCreationTemplateStore(await PostgresStores.CreateAsync(cluster));
+        new PostgresRepositoryCreationTemplateStore(await PostgresStores.CreateAsync(cluster), PostgresStores.Registry);
 }

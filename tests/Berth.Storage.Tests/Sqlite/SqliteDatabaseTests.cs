@@ -8,7 +8,7 @@ public sealed class SqliteDatabaseTests
     [Fact]
     public async Task EveryConnectionHasForeignKeysAndFullSync_PooledOrFresh()
     {
-        var database = new SqliteDatabase(Path.Combine(Path.GetTempPath(), "berth-storage-tests", Guid.NewGuid().ToString("N"), "berth.db"));
+        var database = new SqliteDatabase(Path.Combine(Path.GetTempPath(), "berth-storage-tests", Guid.NewGuid().ToString("N"), "berth.db"), new Berth.Core.Registries.RegistryIdentity("000000000000", "us-east-1"));
         await database.InitializeAsync(default);
 
         // Two at once force a second physical connection; reopening reuses pooled ones; clearing the pool makes new ones.

@@ -7,11 +7,13 @@ namespace Berth.Storage.Tests.Sqlite;
 
 public sealed class SqliteImageCatalogTests : ImageCatalogContract
 {
+    private static readonly Berth.Core.Registries.RegistryIdentity Registry = new("000000000000", "us-east-1");
+
     protected override async Task<(IRepositoryStore Repositories, IImageStore Images, IBlobLinkStore Links, IImageCatalog Catalog)> CreateAsync()
     {
-        var database = new SqliteDatabase(Path.Combine(Path.GetTempPath(), "berth-storage-tests", Guid.NewGuid().ToString("N"), "berth.db"));
+        var database = new SqliteDatabase(Path.Combine(Path.GetTempPath(), "berth-storage-tests", Guid.NewGuid().ToString("N"), "berth.db"), Registry);
         await database.InitializeAsync(default);
-        return (new SqliteRepositoryStore(database), new SqliteImageStore(database, TimeProvider.System),
-            new SqliteBlobLinkStore(database, TimeProvider.System), new SqliteImageCatalog(database));
+        return (new SqliteRepositoryStore(database, Registry), new SqliteImageStore(database, Registry, TimeProvider.System),
+            new SqliteBlobLinkStore(database, Registry, TimeProvider.System), new SqliteImageCatalog(database, Registry));
     }
 }

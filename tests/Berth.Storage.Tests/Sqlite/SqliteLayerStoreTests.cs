@@ -7,10 +7,12 @@ namespace Berth.Storage.Tests.Sqlite;
 
 public sealed class SqliteLayerStoreTests : LayerStoreContract
 {
+    private static readonly Berth.Core.Registries.RegistryIdentity Registry = new("000000000000", "us-east-1");
+
     protected override async Task<(ILayerStore Layers, IUploadSessionStore Uploads)> CreateAsync()
     {
-        var database = new SqliteDatabase(Path.Combine(Path.GetTempPath(), "berth-storage-tests", Guid.NewGuid().ToString("N"), "berth.db"));
+        var database = new SqliteDatabase(Path.Combine(Path.GetTempPath(), "berth-storage-tests", Guid.NewGuid().ToString("N"), "berth.db"), Registry);
         await database.InitializeAsync(default);
-        return (new SqliteLayerStore(database), new SqliteUploadSessionStore(database));
+        return (new SqliteLayerStore(database, Registry), new SqliteUploadSessionStore(database));
     }
 }

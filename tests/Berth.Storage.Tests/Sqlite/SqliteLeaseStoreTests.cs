@@ -9,8 +9,8 @@ public sealed class SqliteLeaseStoreTests : LeaseStoreContract
     protected override async Task<(ILeaseStore NodeA, ILeaseStore NodeB)> CreateAsync()
     {
         var path = Path.Combine(Path.GetTempPath(), "berth-storage-tests", Guid.NewGuid().ToString("N"), "berth.db");
-        var first = new SqliteDatabase(path);
+        var first = new SqliteDatabase(path, new Berth.Core.Registries.RegistryIdentity("000000000000", "us-east-1"));
         await first.InitializeAsync(default);
-        return (new SqliteLeaseStore(first, TimeProvider.System), new SqliteLeaseStore(new SqliteDatabase(path), TimeProvider.System));
+        return (new SqliteLeaseStore(first, TimeProvider.System), new SqliteLeaseStore(new SqliteDatabase(path, new Berth.Core.Registries.RegistryIdentity("000000000000", "us-east-1")), TimeProvider.System));
     }
 }

@@ -7,18 +7,20 @@ namespace Berth.Storage.Tests.Sqlite;
 
 public sealed class SqliteMetadataStoreTests : MetadataStoreContract
 {
+    private static readonly Berth.Core.Registries.RegistryIdentity Registry = new("000000000000", "us-east-1");
+
     protected override async Task<(IRepositoryStore Repositories, IImageStore Images, IBlobLinkStore Links, IUploadSessionStore Uploads)> CreateAsync()
     {
-        var database = new SqliteDatabase(Path.Combine(Path.GetTempPath(), "berth-storage-tests", Guid.NewGuid().ToString("N"), "berth.db"));
+        var database = new SqliteDatabase(Path.Combine(Path.GetTempPath(), "berth-storage-tests", Guid.NewGuid().ToString("N"), "berth.db"), Registry);
         await database.InitializeAsync(default);
-        return (new SqliteRepositoryStore(database), new SqliteImageStore(database, TimeProvider.System),
-            new SqliteBlobLinkStore(database, TimeProvider.System), new SqliteUploadSessionStore(database));
+        return (new SqliteRepositoryStore(database, Registry), new SqliteImageStore(database, Registry, TimeProvider.System),
+            new SqliteBlobLinkStore(database, Registry, TimeProvider.System), new SqliteUploadSessionStore(database));
     }
 
     [Fact]
     public async Task MigratingTwiceIsANoOp()
     {
-        var database = new SqliteDatabase(Path.Combine(Path.GetTempPath(), "berth-storage-tests", Guid.NewGuid().ToString("N"), "berth.db"));
+        var database = new SqliteDatabase(Path.Combine(Path.GetTempPath(), "berth-storage-tests", Guid.NewGuid().ToString("N"), "berth.db"), Registry);
         await database.InitializeAsync(default);
         await database.InitializeAsync(default);
 

@@ -6,10 +6,12 @@ namespace Berth.Storage.Tests.Sqlite;
 
 public sealed class SqliteRepositoryCreationTemplateStoreTests : RepositoryCreationTemplateStoreContract
 {
+    private static readonly Berth.Core.Registries.RegistryIdentity Registry = new("000000000000", "us-east-1");
+
     protected override async Task<IRepositoryCreationTemplateStore> CreateAsync()
     {
-        var database = new SqliteDatabase(Path.Combine(Path.GetTempPath(), "berth-storage-tests", Guid.NewGuid().ToString("N"), "berth.db"));
+        var database = new SqliteDatabase(Path.Combine(Path.GetTempPath(), "berth-storage-tests", Guid.NewGuid().ToString("N"), "berth.db"), Registry);
         await database.InitializeAsync(default);
-        return new SqliteRepositoryCreationTemplateStore(database);
+        return new SqliteRepositoryCreationTemplateStore(database, Registry);
     }
 }

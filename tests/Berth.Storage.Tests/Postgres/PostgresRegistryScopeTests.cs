@@ -1,0 +1,117 @@
+using Berth.Core.Naming;
+using Berth.Core.Registries;
+using Berth.Core.Repositories;
+using Berth.Storage.Postgres;
+using Berth.Testing.Postgres;
+using Npgsql;
+
+namespace Berth.Storage.Tests.Postgres;
+
+/// <summary>Repositories belong to one registry (account, region); rows older than registries move to the default one.</summary>
+[Collection(PostgresClusterGroup.Name)]
+public sealed class PostgresRegistryScopeTests(PostgresCluster cluster)
+{
+    private static readonly RegistryIdentity Default = new("123456789012", "eu-central-1");
+
+    [Fact]
+    public async Task TwoRegistriesEachHaveTheirOwnRepositoryOfOneName()
+    {
+        var database = await PostgresStores.CreateAsync(cluster, Default);
+        var other = new RegistryIdentity("123456789012", "us-east-1");
+        var name = RepositoryName.Parse("app");
+        var here = new PostgresRepositoryStore(database, Default);
+        var there = new PostgresRepositoryStore(database, other);
+
+        Assert.True(await here.CreateAsync(name, RepositorySettings.Default, [], DateTimeOffset.UnixEpoch, default));
+        Assert.False(await there.ExistsAsync(name, default));
+        Assert.True(await there.CreateAsync(name, RepositorySettings.Default with { ImageTagMutability = "IMMUTABLE" }, [], DateTimeOffset.UnixEpoch, default));
+        Assert.False(await there.CreateAsync(name, RepositorySettings.Default, [], DateTimeOffset.UnixEpoch, default));
+
+        Assert.Equal("MUTABLE", (await here.FindAsync(name, default))!.Settings.ImageTagMutability);
+        Assert.Equal("IMMUTABLE", (await there.FindAsync(name, default))!.Settings.ImageTagMutability);
+        Assert.Equal(["app"], (await there.ListAsync(new Core.Paging.PageRequest(10, null), default)).Items);
+    }
+
+    [Fact]
+    public async Task ABlobLinkedInOneRegistryIsUnknownToTheRegistriesOfOtherRegionsAndAccounts()
+    {
+        var database = await PostgresStores.CreateAsync(cluster, Default);
+        var digest = Core.Content.Digest.Parse("sha256:" + new string('b', 64));
+        var name = RepositoryName.Parse("linked");
+        await new PostgresRepositoryStore(database, Default).CreateAsync(name, RepositorySettings.Default, [], DateTimeOffset.UnixEpoch, default);
+        Assert.True(await new PostgresBlobLinkStore(database, Default, TimeProvider.System).LinkAsync(name, digest, 5, default));
+
+        Assert.Equal(5, await new PostgresBlobLinkStore(database, Default, TimeProvider.System).FindInRegistryAsync(digest, default));
+        Assert.Null(await new PostgresBlobLinkStore(database, Default with { Region = "us-west-2" }, TimeProvider.System).FindInRegistryAsync(digest, default));
+        Assert.Null(await new PostgresBlobLinkStore(database, Default with { AccountId = "210987654321" }, TimeProvider.System).FindInRegistryAsync(digest, default));
+    }
+
+    [Fact]
+    public async Task AccountsAreCreatedOnceAndListedInOrdinalOrder()
+    {
+        var database = await PostgresStores.CreateAsync(cluster, Default);
+        var accounts = new PostgresAccountStore(database);
+
+        Assert.True(await accounts.CreateAsync("210987654321", DateTimeOffset.UnixEpoch, default));
+        Assert.False(await accounts.CreateAsync("210987654321", DateTimeOffset.UnixEpoch, default));
+
+        Assert.True(await accounts.ExistsAsync("210987654321", default));
+        Assert.False(await accounts.ExistsAsync("999999999999", default));
+        Assert.Equal(["123456789012", "210987654321"], await accounts.ListAsync(default));
+    }
+
+    [Fact]
+    public async Task RowsOlderThanRegistriesMoveToTheDefaultRegistryWithEverythingHangingOffThem()
+    {
+        var connectionString = await cluster.CreateDatabaseAsync();
+        await using (var connection = new NpgsqlConnection(connectionString))
+        {
+            await connection.OpenAsync();
+            await ExecuteAsync(connection, "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)");
+            foreach (var script in typeof(PostgresDatabase).Assembly.GetManifestResourceNames().Where(n => n.Contains(".postgres.000", StringComparison.Ordinal)).Order())
+            {
+                var version = int.Parse(script.Split(".postgres.")[1][..4], System.Globalization.CultureInfo.InvariantCulture);
+                if (version > 5)
+                {
+                    continue;
+                }
+
+                using var reader = new StreamReader(typeof(PostgresDatabase).Assembly.GetManifestResourceStream(script)!);
+                await ExecuteAsync(connection, await reader.ReadToEndAsync());
+                await ExecuteAsync(connection, $"INSERT INTO schema_migrations VALUES ({version}, 'old', 0)");
+            }
+
+            await ExecuteAsync(connection, """
+                INSERT INTO repositories (id, name, created_at) VALUES (7, 'old/app', 1);
+                INSERT INTO blob_links VALUES (7, 'sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', 3, 1);
+                INSERT INTO repository_tags VALUES (7, 'team', 'a');
+                INSERT INTO repository_creation_templates VALUES ('ROOT', NULL, 'AES256', NULL, '[]', 'MUTABLE', '[]', NULL, NULL, '["CREATE_ON_PUSH"]', NULL, 1, 1);
+                INSERT INTO account_settings VALUES ('123456789012', 'account-setting:BLOB_MOUNTING', 'ENABLED');
+                INSERT INTO access_keys VALUES ('AKIAOLD', '123456789012', 'arn:aws:iam::123456789012:root', '\x00'::bytea, 'Active', 1);
+                INSERT INTO access_keys VALUES ('AKIAOTHER', '210987654321', 'arn:aws:iam::210987654321:root', '\x00'::bytea, 'Active', 1);
+                """);
+        }
+
+        await using var database = new PostgresDatabase(connectionString, Default);
+        await database.InitializeAsync(default);
+
+        var repositories = new PostgresRepositoryStore(database, Default);
+        var name = RepositoryName.Parse("old/app");
+        Assert.True(await repositories.ExistsAsync(name, default));
+        Assert.Equal([new KeyValuePair<string, string>("team", "a")], await repositories.GetTagsAsync(name, default));
+        Assert.Equal(3, await new PostgresBlobLinkStore(database, Default, TimeProvider.System).FindAsync(name, Core.Content.Digest.Parse("sha256:" + new string('a', 64)), default));
+        Assert.NotNull(await new PostgresRepositoryCreationTemplateStore(database, Default).FindAsync("ROOT", default));
+        Assert.False(await new PostgresRepositoryStore(database, Default with { Region = "us-east-1" }).ExistsAsync(name, default));
+        Assert.Equal(["123456789012", "210987654321"], await new PostgresAccountStore(database).ListAsync(default));
+        Assert.Equal("ENABLED", await new PostgresCredentialStore(database).GetSettingAsync("123456789012", "account-setting:eu-central-1:BLOB_MOUNTING", default));
+
+        // The rebuilt unique key (account, region, name) takes new repositories.
+        Assert.True(await repositories.CreateAsync(RepositoryName.Parse("new/app"), RepositorySettings.Default, [], DateTimeOffset.UnixEpoch, default));
+    }
+
+    private static async Task ExecuteAsync(NpgsqlConnection connection, string sql)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+}
