@@ -1,5 +1,6 @@
 using Berth.Core.Blobs;
 using Berth.Core.Credentials;
+using Berth.Core.Iam;
 using Berth.Core.Images;
 using Berth.Core.Layers;
 using Berth.Core.Repositories;
@@ -41,6 +42,10 @@ public static class StorageRegistration
                 services.AddSingleton<ICredentialStore, SqliteCredentialStore>();
                 services.AddSingleton<ILayerStore, SqliteLayerStore>();
                 services.AddSingleton<IRepositoryCreationTemplateStore, SqliteRepositoryCreationTemplateStore>();
+                services.AddSingleton<IIamEntityStore, SqliteIamEntityStore>();
+                services.AddSingleton<IAccessKeyStore, SqliteAccessKeyStore>();
+                services.AddSingleton<IManagedPolicyStore, SqliteManagedPolicyStore>();
+                services.AddSingleton<IRoleSessionStore, SqliteRoleSessionStore>();
                 services.AddHostedService<SqliteInitializer>();
                 break;
             default:
