@@ -1,5 +1,5 @@
-using System.Text;
 using Berth.Core.Credentials;
+using Berth.Core.Iam;
 using Berth.Core.Registries;
 using Berth.Core.SigV4;
 using Microsoft.AspNetCore.Http.Features;
@@ -8,12 +8,20 @@ namespace Berth.Server.Authentication;
 
 /// <summary>
 /// Authenticates an AWS API call by its Signature Version 4: builds the verifier's request from the wire form of the
-/// HTTP request and looks the access key up in the credential store. Inactive keys are unknown keys.
+/// HTTP request and resolves the access key (and <c>X-Amz-Security-Token</c> for temporary credentials) through
+/// <see cref="IdentityResolver"/> on every request. Inactive keys are unknown keys; expired session credentials get
+/// ExpiredTokenException.
 /// </summary>
-internal sealed class SigV4Authenticator(SigV4Verifier verifier, ICredentialStore credentials, SecretProtector protector, RegistryIdentity registry)
+internal sealed class SigV4Authenticator(SigV4Verifier verifier, IdentityResolver identities, RegistryIdentity registry)
 {
+    public const string SecurityTokenName = "X-Amz-Security-Token";
+
+    public ValueTask<(Principal? Principal, SigV4Error? Error)> AuthenticateAsync(
+        HttpContext context, ReadOnlyMemory<byte> body, string service, CancellationToken cancellationToken) =>
+        AuthenticateAsync(context, body, service, registry.Region, cancellationToken);
+
     public async ValueTask<(Principal? Principal, SigV4Error? Error)> AuthenticateAsync(
-        HttpContext context, ReadOnlyMemory<byte> body, string service, CancellationToken cancellationToken)
+        HttpContext context, ReadOnlyMemory<byte> body, string service, string region, CancellationToken cancellationToken)
     {
         var target = context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? context.Request.Path.Value ?? "/";
         var question = target.IndexOf('?', StringComparison.Ordinal);
@@ -30,18 +38,26 @@ internal sealed class SigV4Authenticator(SigV4Verifier verifier, ICredentialStor
             headers,
             SigV4Request.HashPayload(body.Span));
 
-        AccessKey? key = null;
-        var result = await verifier.VerifyAsync(request, registry.Region, service, async (id, ct) =>
+        var token = context.Request.Headers[SecurityTokenName].ToString() is { Length: > 0 } header ? header : context.Request.Query[SecurityTokenName].ToString();
+        var sessionToken = token.Length > 0 ? token : null;
+        CredentialLookup? lookup = null;
+        var result = await verifier.VerifyAsync(request, region, service, async (id, ct) =>
         {
-            key = await credentials.FindAsync(id, ct).ConfigureAwait(false);
-            return key is { IsActive: true } ? Encoding.UTF8.GetString(protector.Unprotect(key.SecretCiphertext)) : null;
+            lookup = await identities.ResolveAsync(id, sessionToken, ct).ConfigureAwait(false);
+            return lookup.Secret;
         }, cancellationToken).ConfigureAwait(false);
+
+        if (lookup is { Expired: true })
+        {
+            return (null, SigV4Error.ExpiredToken());
+        }
 
         if (!result.Succeeded)
         {
             return (null, result.Error);
         }
 
-        return (new Principal(key!.AccountId, key.PrincipalArn, key.AccessKeyId), null);
+        // The token that was checked must be the one the signature covers.
+        return result.Identity.SessionToken == sessionToken ? (lookup!.Principal, null) : (null, SigV4Error.UnrecognizedClient());
     }
 }

@@ -1,9 +1,13 @@
 using Berth.Core.Blobs;
 using Berth.Core.Credentials;
+using Berth.Core.Iam;
 using Berth.Core.Images;
 using Berth.Core.Layers;
 using Berth.Core.SigV4;
 using Berth.Server.Authentication;
+using Berth.Server.AwsQuery;
+using Berth.Server.IamApi;
+using Berth.Server.StsApi;
 using Berth.Server.EcrApi;
 using Berth.Core.Registries;
 using Berth.Core.Repositories;
@@ -61,6 +65,7 @@ internal static class BerthApplication
         builder.Services.AddSingleton<SigV4Authenticator>();
         builder.Services.AddSingleton<RegistryAuthentication>();
         builder.Services.AddSingleton(_ => EcrModel.Load());
+        AddIam(builder.Services);
         builder.Services.AddHostedService<RootKeyBootstrap>();
         builder.Services.AddSingleton<BlobUploadService>();
         builder.Services.AddSingleton<ImageService>();
@@ -87,5 +92,19 @@ internal static class BerthApplication
             Console.WriteLine($"Berth listening on {string.Join(", ", addresses)}; {banner}");
         });
         return app;
+    }
+
+    /// <summary>IAM and STS: identities, policies, role sessions and the Query-protocol faces.</summary>
+    private static void AddIam(IServiceCollection services)
+    {
+        services.AddSingleton<IamIdentityService>();
+        services.AddSingleton<IamPolicyService>();
+        services.AddSingleton<AccessKeyService>();
+        services.AddSingleton<IdentityResolver>();
+        services.AddSingleton<IdentityPolicies>();
+        services.AddSingleton<IamAuthorization>();
+        services.AddSingleton<RoleSessionService>();
+        services.AddSingleton(new AwsManagedPolicyCatalog([]));
+        services.AddSingleton(_ => new QueryServices([IamApiOperations.Create(), StsOperations.Create()]));
     }
 }

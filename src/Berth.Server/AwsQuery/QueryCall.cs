@@ -1,0 +1,34 @@
+using Berth.Core.Credentials;
+using Berth.Core.Iam;
+
+namespace Berth.Server.AwsQuery;
+
+/// <summary>One authenticated, validated Query-protocol call: its input, caller and response writer.</summary>
+internal sealed class QueryCall(HttpContext context, QueryModel model, QueryOperation operation, QueryInput input, Principal principal, string requestId)
+{
+    public HttpContext Context => context;
+
+    public QueryInput Input => input;
+
+    public Principal Principal => principal;
+
+    public CancellationToken Aborted => context.RequestAborted;
+
+    public T Service<T>()
+        where T : notnull => context.RequestServices.GetRequiredService<T>();
+
+    /// <summary>Throws AccessDenied unless the caller's policies allow <paramref name="action"/> on the resource.</summary>
+    public ValueTask AuthorizeAsync(string action, string resourceArn) =>
+        Service<IamAuthorization>().AuthorizeAsync(principal, action, resourceArn, Aborted);
+
+    /// <summary>Writes the 200 response; <paramref name="output"/> holds the output shape's members (null when it has none).</summary>
+    public async Task RespondAsync(QueryOutput? output = null)
+    {
+        var body = QueryXmlWriter.Write(model, operation, output, requestId);
+        var response = context.Response;
+        response.StatusCode = StatusCodes.Status200OK;
+        response.ContentType = "text/xml";
+        response.ContentLength = body.Length;
+        await response.Body.WriteAsync(body, context.RequestAborted).ConfigureAwait(false);
+    }
+}
