@@ -25,9 +25,10 @@ internal static class BerthApplication
 {
     /// <summary>
     /// Builds the application. <paramref name="configure"/> adds the last (strongest) configuration source: the
-    /// command line, or a test's settings. Invalid configuration throws, naming the key.
+    /// command line, or a test's settings. Invalid configuration throws, naming the key. <paramref name="overrides"/>
+    /// replaces registered services (a test's clock).
     /// </summary>
-    public static WebApplication Create(Action<IConfigurationBuilder>? configure = null)
+    public static WebApplication Create(Action<IConfigurationBuilder>? configure = null, Action<IServiceCollection>? overrides = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
@@ -78,6 +79,7 @@ internal static class BerthApplication
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
         builder.Services.AddHostedService<UploadJanitor>();
 
+        overrides?.Invoke(builder.Services);
         var app = builder.Build();
         app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = UnexpectedErrorHandler.HandleAsync, SuppressDiagnosticsCallback = _ => true });
         app.MapGet("/healthz", () => Results.Text("ok\n"));
