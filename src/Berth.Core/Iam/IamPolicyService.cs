@@ -13,7 +13,7 @@ public sealed class IamPolicyService(IIamEntityStore entities, IManagedPolicySto
 
     public async ValueTask PutInlineAsync(IamEntity entity, string policyName, string document, CancellationToken cancellationToken)
     {
-        PolicyDocuments.ValidateIdentityPolicy(document);
+        PolicyDocuments.ValidateInlinePolicy(document);
         var others = await entities.ListInlinePoliciesAsync(entity, cancellationToken).ConfigureAwait(false);
         var total = PolicyDocuments.Size(document) + others.Where(p => !string.Equals(p.Name, policyName, StringComparison.OrdinalIgnoreCase)).Sum(p => PolicyDocuments.Size(p.Document));
         var quota = entity.Kind switch { IamEntityKind.User => 2048, IamEntityKind.Group => 5120, _ => 10240 };
@@ -38,7 +38,7 @@ public sealed class IamPolicyService(IIamEntityStore entities, IManagedPolicySto
 
     public async ValueTask<ManagedPolicy> CreateAsync(string accountId, string name, string? path, string document, string? description, CancellationToken cancellationToken)
     {
-        PolicyDocuments.ValidateIdentityPolicy(document);
+        PolicyDocuments.ValidateManagedPolicy(document);
         CheckManagedSize(document);
         var now = time.GetUtcNow();
         path ??= "/";
@@ -122,7 +122,7 @@ public sealed class IamPolicyService(IIamEntityStore entities, IManagedPolicySto
     public async ValueTask<PolicyVersion> CreateVersionAsync(string accountId, string arn, string document, bool setAsDefault, CancellationToken cancellationToken)
     {
         var policy = await GetCustomerAsync(accountId, arn, cancellationToken).ConfigureAwait(false);
-        PolicyDocuments.ValidateIdentityPolicy(document);
+        PolicyDocuments.ValidateManagedPolicy(document);
         CheckManagedSize(document);
         var now = time.GetUtcNow();
         var versionId = await policies.AddVersionAsync(policy.Arn, document, setAsDefault, MaxVersions, now, cancellationToken).ConfigureAwait(false)

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Berth.Core.Credentials;
+using Berth.Core.IamPolicies;
 
 namespace Berth.Core.Iam;
 
@@ -17,7 +18,8 @@ public sealed class RoleSessionService(IIamEntityStore entities, IRoleSessionSto
     // Expired sessions are kept a day so that their use is answered with ExpiredToken rather than an invalid token.
     private static readonly TimeSpan ForgetAfter = TimeSpan.FromDays(1);
 
-    public async ValueTask<AssumedRoleCredentials> AssumeRoleAsync(Principal caller, string roleArn, string sessionName, int? durationSeconds, CancellationToken cancellationToken)
+    public async ValueTask<AssumedRoleCredentials> AssumeRoleAsync(
+        Principal caller, string roleArn, string sessionName, int? durationSeconds, RequestContext context, CancellationToken cancellationToken)
     {
         if (caller.Kind == PrincipalKind.Root)
         {
@@ -26,7 +28,7 @@ public sealed class RoleSessionService(IIamEntityStore entities, IRoleSessionSto
 
         var denied = IamException.AccessDenied($"User: {caller.Arn} is not authorized to perform: sts:AssumeRole on resource: {roleArn}");
         var role = await entities.FindByArnAsync(roleArn, cancellationToken).ConfigureAwait(false);
-        if (role is not { Kind: IamEntityKind.Role } || !await authorization.CanAssumeAsync(caller, role, cancellationToken).ConfigureAwait(false))
+        if (role is not { Kind: IamEntityKind.Role } || !await authorization.CanAssumeAsync(caller, role, context, cancellationToken).ConfigureAwait(false))
         {
             throw denied;
         }

@@ -1,5 +1,6 @@
 using Berth.Core.Credentials;
 using Berth.Core.Iam;
+using Berth.Core.IamPolicies;
 
 namespace Berth.Server.AwsQuery;
 
@@ -19,7 +20,19 @@ internal sealed class QueryCall(HttpContext context, QueryModel model, QueryOper
 
     /// <summary>Throws AccessDenied unless the caller's policies allow <paramref name="action"/> on the resource.</summary>
     public ValueTask AuthorizeAsync(string action, string resourceArn) =>
-        Service<IamAuthorization>().AuthorizeAsync(principal, action, resourceArn, Aborted);
+        Service<IamAuthorization>().AuthorizeAsync(principal, action, resourceArn, RequestContext(), Aborted);
+
+    /// <summary>The condition keys of the request itself: aws:SourceIp and aws:SecureTransport.</summary>
+    public RequestContext RequestContext()
+    {
+        var keys = new RequestContext().Set(ContextKeys.SecureTransport, context.Request.IsHttps ? "true" : "false");
+        if (context.Connection.RemoteIpAddress is { } address)
+        {
+            keys.Set(ContextKeys.SourceIp, (address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address).ToString());
+        }
+
+        return keys;
+    }
 
     /// <summary>Writes the 200 response; <paramref name="output"/> holds the output shape's members (null when it has none).</summary>
     public async Task RespondAsync(QueryOutput? output = null)

@@ -16,6 +16,7 @@ using Berth.Server.OciDistribution;
 using Berth.Storage;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace Berth.Server.Hosting;
@@ -106,7 +107,8 @@ internal static class BerthApplication
         services.AddSingleton<IdentityPolicies>();
         services.AddSingleton<IamAuthorization>();
         services.AddSingleton<RoleSessionService>();
-        services.AddSingleton(new AwsManagedPolicyCatalog([]));
+        services.AddSingleton(AwsManagedPolicyCatalog.FromManagedPolicies());
+        services.TryAddSingleton<Berth.Core.IamPolicies.PolicyEvaluator>();
         services.AddSingleton(_ => new QueryServices([IamApiOperations.Create(), StsOperations.Create()]));
     }
 }

@@ -30,9 +30,15 @@ internal static class StsOperations
 
     private static async Task AssumeRoleAsync(QueryCall call)
     {
+        var context = call.RequestContext();
+        if (call.Input.String("ExternalId") is { } externalId)
+        {
+            context.Set("sts:ExternalId", externalId);
+        }
+
         Unsupported.Refuse(call.Input, "Policy", "PolicyArns", "Tags", "TransitiveTagKeys", "SerialNumber", "TokenCode", "SourceIdentity", "ProvidedContexts");
         var credentials = await call.Service<RoleSessionService>().AssumeRoleAsync(
-            call.Principal, call.Input.Required("RoleArn"), call.Input.Required("RoleSessionName"), call.Input.Int("DurationSeconds"), call.Aborted).ConfigureAwait(false);
+            call.Principal, call.Input.Required("RoleArn"), call.Input.Required("RoleSessionName"), call.Input.Int("DurationSeconds"), context, call.Aborted).ConfigureAwait(false);
         await call.RespondAsync(new QueryOutput
         {
             ["Credentials"] = new QueryOutput
