@@ -44,7 +44,7 @@ public sealed class BerthTestServer : IAsyncDisposable
     /// A server that behaves as ECR: repositories must be created, /v2/ needs a registry token, and the root key is
     /// known to the test (<see cref="AccessKeyId"/>, <see cref="SecretAccessKey"/>).
     /// </summary>
-    public static async Task<BerthTestServer> StartEcrAsync(IDictionary<string, string?>? settings = null, TimeProvider? time = null)
+    public static async Task<BerthTestServer> StartEcrAsync(IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
     {
         var accessKeyId = "AKIA" + Guid.NewGuid().ToString("N")[..16].ToUpperInvariant();
         var secret = Convert.ToBase64String(Guid.NewGuid().ToByteArray()) + Guid.NewGuid().ToString("N")[..16];
@@ -61,12 +61,12 @@ public sealed class BerthTestServer : IAsyncDisposable
             ecr[key] = value;
         }
 
-        var server = await StartAsync(ecr, time: time);
+        var server = await StartAsync(ecr, services: services);
         return new BerthTestServer(server._app, server.DataDirectory, server.BaseAddress) { AccessKeyId = accessKeyId, SecretAccessKey = secret };
     }
 
-    /// <param name="time">The server's clock, when a test moves time; the system clock otherwise.</param>
-    public static async Task<BerthTestServer> StartAsync(IDictionary<string, string?>? settings = null, string? dataDirectory = null, TimeProvider? time = null)
+    /// <param name="services">Replaces services of the server (a test's clock, a log capture).</param>
+    public static async Task<BerthTestServer> StartAsync(IDictionary<string, string?>? settings = null, string? dataDirectory = null, Action<IServiceCollection>? services = null)
     {
         dataDirectory ??= Path.Combine(Path.GetTempPath(), "berth-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dataDirectory);
@@ -88,13 +88,7 @@ public sealed class BerthTestServer : IAsyncDisposable
 
         var app = BerthApplication.Create(
             builder => builder.AddInMemoryCollection(configuration),
-            services =>
-            {
-                if (time is not null)
-                {
-                    services.AddSingleton(time);
-                }
-            });
+            services);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new BerthTestServer(app, dataDirectory, new Uri(address.EndsWith('/') ? address : address + "/"));
