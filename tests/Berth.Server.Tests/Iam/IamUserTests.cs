@@ -67,11 +67,18 @@ public sealed class IamUserTests : IAsyncLifetime
     {
         var root = (await _aws.RunAsync("iam", "get-user")).GetProperty("User");
         var key = await _aws.CreateUserWithKeyAsync("self");
+        var denied = await _aws.FailAsAsync(key, "iam", "get-user");
+        await _aws.RunAsync("iam", "put-user-policy", "--user-name", "self", "--policy-name", "self", "--policy-document",
+            """{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:GetUser","Resource":"arn:aws:iam::*:user/${aws:username}"}]}""");
         var self = (await _aws.RunAsAsync(key, "iam", "get-user")).GetProperty("User");
 
         Assert.Equal("arn:aws:iam::000000000000:root", root.GetProperty("Arn").GetString());
         Assert.Equal("000000000000", root.GetProperty("UserId").GetString());
         Assert.Equal("arn:aws:iam::000000000000:user/self", self.GetProperty("Arn").GetString());
+        Assert.Contains(
+            "(AccessDenied) when calling the GetUser operation: User: arn:aws:iam::000000000000:user/self is not authorized to perform: iam:GetUser " +
+            "on resource: arn:aws:iam::000000000000:user/self because no identity-based policy allows the iam:GetUser action",
+            denied, StringComparison.Ordinal);
     }
 
     [Fact]
