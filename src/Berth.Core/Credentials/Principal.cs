@@ -18,12 +18,4 @@ public sealed record Principal(
 {
     /// <summary>aws:userid: the account id for root, otherwise the unique id.</summary>
     public string UniqueId => UserId ?? AccountId;
-
-    /// <summary>The role's name for a session, the user's name for a user, null for root.</summary>
-    public string? EntityName => Kind switch
-    {
-        PrincipalKind.User => UserName,
-        PrincipalKind.AssumedRole => RoleArn?[(RoleArn.LastIndexOf('/') + 1)..],
-        _ => null,
-    };
 }
