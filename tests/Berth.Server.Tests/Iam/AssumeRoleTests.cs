@@ -137,6 +137,26 @@ public sealed class AssumeRoleTests : IAsyncLifetime, IDisposable
         Assert.Contains("(InvalidClientTokenId)", deleted, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task ARegistryTokenMintedWithASessionWorksUntilItsRoleIsDeleted()
+    {
+        var dev = await _aws.CreateUserWithKeyAsync("dev");
+        await CreateRoleAsync("puller", $"arn:aws:iam::{Account}:user/dev");
+        var session = Session(await _aws.RunAsAsync(dev, "sts", "assume-role", "--role-arn", $"arn:aws:iam::{Account}:role/puller", "--role-session-name", "pull"));
+        var login = await new AwsCli(_server).RunRawAsync(["ecr", "get-login-password"], session.Environment);
+        Assert.Equal(0, login.ExitCode);
+        using var client = new HttpClient { BaseAddress = _server.BaseAddress };
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue(
+            "Basic", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes("AWS:" + login.StandardOutput.Trim())));
+
+        var before = await client.GetAsync(new Uri("/v2/", UriKind.Relative));
+        await _aws.RunAsync("iam", "delete-role", "--role-name", "puller");
+        var after = await client.GetAsync(new Uri("/v2/", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.OK, before.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, after.StatusCode);
+    }
+
     private async Task<string> CreateRoleAsync(string name, string trusted)
     {
         var trust = $$"""{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"{{trusted}}"},"Action":"sts:AssumeRole"}]}""";
