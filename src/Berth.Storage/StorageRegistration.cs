@@ -1,6 +1,7 @@
 using Berth.Core.Accounts;
 using Berth.Core.Blobs;
 using Berth.Core.Credentials;
+using Berth.Core.Iam;
 using Berth.Core.Images;
 using Berth.Core.Layers;
 using Berth.Core.Registries;
@@ -50,6 +51,10 @@ public static class StorageRegistration
                 services.AddScoped<IRepositoryCreationTemplateStore, SqliteRepositoryCreationTemplateStore>();
                 services.AddSingleton<IUploadSessionStore, SqliteUploadSessionStore>();
                 services.AddSingleton<ICredentialStore, SqliteCredentialStore>();
+                services.AddSingleton<IIamEntityStore, SqliteIamEntityStore>();
+                services.AddSingleton<IAccessKeyStore, SqliteAccessKeyStore>();
+                services.AddSingleton<IManagedPolicyStore, SqliteManagedPolicyStore>();
+                services.AddSingleton<IRoleSessionStore, SqliteRoleSessionStore>();
                 services.AddSingleton<IAccountStore, SqliteAccountStore>();
                 services.AddSingleton<SqliteInitializer>();
                 services.AddSingleton<IStorageInitializer>(sp => sp.GetRequiredService<SqliteInitializer>());

@@ -44,7 +44,7 @@ public sealed class BerthTestServer : IAsyncDisposable
     /// A server that behaves as ECR: repositories must be created, /v2/ needs a registry token, and the root key is
     /// known to the test (<see cref="AccessKeyId"/>, <see cref="SecretAccessKey"/>).
     /// </summary>
-    public static async Task<BerthTestServer> StartEcrAsync(IDictionary<string, string?>? settings = null)
+    public static async Task<BerthTestServer> StartEcrAsync(IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
     {
         var accessKeyId = "AKIA" + Guid.NewGuid().ToString("N")[..16].ToUpperInvariant();
         var secret = Convert.ToBase64String(Guid.NewGuid().ToByteArray()) + Guid.NewGuid().ToString("N")[..16];
@@ -61,11 +61,12 @@ public sealed class BerthTestServer : IAsyncDisposable
             ecr[key] = value;
         }
 
-        var server = await StartAsync(ecr);
+        var server = await StartAsync(ecr, services: services);
         return new BerthTestServer(server._app, server.DataDirectory, server.BaseAddress) { AccessKeyId = accessKeyId, SecretAccessKey = secret };
     }
 
-    public static async Task<BerthTestServer> StartAsync(IDictionary<string, string?>? settings = null, string? dataDirectory = null)
+    /// <param name="services">Replaces services of the server (a test's clock, a log capture).</param>
+    public static async Task<BerthTestServer> StartAsync(IDictionary<string, string?>? settings = null, string? dataDirectory = null, Action<IServiceCollection>? services = null)
     {
         dataDirectory ??= Path.Combine(Path.GetTempPath(), "berth-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dataDirectory);
@@ -85,7 +86,9 @@ public sealed class BerthTestServer : IAsyncDisposable
             configuration[key] = value;
         }
 
-        var app = BerthApplication.Create(builder => builder.AddInMemoryCollection(configuration));
+        var app = BerthApplication.Create(
+            builder => builder.AddInMemoryCollection(configuration),
+            services);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new BerthTestServer(app, dataDirectory, new Uri(address.EndsWith('/') ? address : address + "/"));
