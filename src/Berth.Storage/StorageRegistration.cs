@@ -1,6 +1,7 @@
 using Berth.Core.Accounts;
 using Berth.Core.Blobs;
 using Berth.Core.Credentials;
+using Berth.Core.Iam;
 using Berth.Core.Images;
 using Berth.Core.Layers;
 using Berth.Core.Leases;
@@ -53,6 +54,10 @@ public static class StorageRegistration
                 services.AddSingleton<IUploadSessionStore, SqliteUploadSessionStore>();
                 services.AddSingleton<ICredentialStore, SqliteCredentialStore>();
                 services.AddSingleton<ILeaseStore, SqliteLeaseStore>();
+                services.AddSingleton<IIamEntityStore, SqliteIamEntityStore>();
+                services.AddSingleton<IAccessKeyStore, SqliteAccessKeyStore>();
+                services.AddSingleton<IManagedPolicyStore, SqliteManagedPolicyStore>();
+                services.AddSingleton<IRoleSessionStore, SqliteRoleSessionStore>();
                 services.AddSingleton<IAccountStore, SqliteAccountStore>();
                 services.AddSingleton<SqliteInitializer>();
                 services.AddSingleton<IStorageInitializer>(sp => sp.GetRequiredService<SqliteInitializer>());
@@ -71,6 +76,10 @@ public static class StorageRegistration
                 services.AddSingleton<IUploadSessionStore, PostgresUploadSessionStore>();
                 services.AddSingleton<ICredentialStore, PostgresCredentialStore>();
                 services.AddSingleton<ILeaseStore, PostgresLeaseStore>();
+                services.AddSingleton<IIamEntityStore, PostgresIamEntityStore>();
+                services.AddSingleton<IAccessKeyStore, PostgresAccessKeyStore>();
+                services.AddSingleton<IManagedPolicyStore, PostgresManagedPolicyStore>();
+                services.AddSingleton<IRoleSessionStore, PostgresRoleSessionStore>();
                 services.AddSingleton<IAccountStore, PostgresAccountStore>();
                 services.AddSingleton<PostgresInitializer>();
                 services.AddSingleton<IStorageInitializer>(sp => sp.GetRequiredService<PostgresInitializer>());

@@ -13,6 +13,7 @@ public sealed record SigV4Error(string Code, string Message)
     public const string IncompleteSignatureCode = "IncompleteSignatureException";
     public const string UnrecognizedClientCode = "UnrecognizedClientException";
     public const string InvalidSignatureCode = "InvalidSignatureException";
+    public const string ExpiredTokenCode = "ExpiredTokenException";
 
     /// <summary>The HTTP status ECR answers these errors with.</summary>
     public const int HttpStatus = 400;
@@ -20,8 +21,12 @@ public sealed record SigV4Error(string Code, string Message)
     internal static SigV4Error MissingAuthenticationToken() =>
         new(MissingAuthenticationTokenCode, "Missing Authentication Token");
 
-    internal static SigV4Error UnrecognizedClient() =>
+    public static SigV4Error UnrecognizedClient() =>
         new(UnrecognizedClientCode, "The security token included in the request is invalid.");
+
+    /// <summary>Temporary credentials (X-Amz-Security-Token) past their expiry.</summary>
+    public static SigV4Error ExpiredToken() =>
+        new(ExpiredTokenCode, "The security token included in the request is expired");
 
     internal static SigV4Error SignatureMismatch() =>
         new(InvalidSignatureCode,

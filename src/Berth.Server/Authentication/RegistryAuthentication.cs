@@ -1,6 +1,7 @@
 using System.Text;
 using Berth.Core.Credentials;
 using Berth.Core.Errors;
+using Berth.Core.Iam;
 
 namespace Berth.Server.Authentication;
 
@@ -8,8 +9,10 @@ namespace Berth.Server.Authentication;
 /// /v2/ authentication as ECR does it: <c>Authorization: Basic base64(AWS:&lt;token&gt;)</c> with a token from
 /// GetAuthorizationToken. No credentials or a bad token: 401 with a Basic challenge; a token of another region: 403.
 /// Whether the principal may use the registry (its own account's, or another's) is the authorizer's decision.
+/// A token names the access key it was minted with, and every request re-validates that key's principal: a token of
+/// a deleted user, a deactivated or deleted key, or an expired or deleted role session stops working at once.
 /// </summary>
-internal sealed class RegistryAuthentication(RegistryTokenService tokens)
+internal sealed class RegistryAuthentication(RegistryTokenService tokens, IdentityResolver identities)
 {
     public async ValueTask<Principal> AuthenticateAsync(HttpContext context, string region, CancellationToken cancellationToken)
     {
@@ -38,7 +41,8 @@ internal sealed class RegistryAuthentication(RegistryTokenService tokens)
         var (result, principal) = await tokens.CheckAsync(decoded[(colon + 1)..], region, cancellationToken).ConfigureAwait(false);
         return result switch
         {
-            TokenCheck.Valid => principal!,
+            TokenCheck.Valid => await identities.RevalidateAsync(principal!, cancellationToken).ConfigureAwait(false)
+                ?? throw Challenge(context, "Your authorization token has expired or is invalid. Reauthenticate and try again."),
             TokenCheck.WrongRegistry => throw new RegistryException(RegistryErrorCode.Denied, "Your authorization token is not valid for this registry."),
             _ => throw Challenge(context, "Your authorization token has expired or is invalid. Reauthenticate and try again."),
         };

@@ -28,7 +28,9 @@ internal static partial class EcrApiEndpoints
 
     public static IEndpointRouteBuilder MapEcrApi(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/", HandleAsync).WithName("EcrApi");
+        // One route for the AWS APIs on POST /: a form without X-Amz-Target is the Query protocol (IAM, STS).
+        app.MapPost("/", context => AwsQuery.AwsQueryEndpoint.Accepts(context.Request) ? AwsQuery.AwsQueryEndpoint.HandleAsync(context) : HandleAsync(context))
+            .WithName("EcrApi");
         return app;
     }
 

@@ -1,10 +1,14 @@
 using Berth.Core.Accounts;
 using Berth.Core.Blobs;
 using Berth.Core.Credentials;
+using Berth.Core.Iam;
 using Berth.Core.Images;
 using Berth.Core.Layers;
 using Berth.Core.SigV4;
 using Berth.Server.Authentication;
+using Berth.Server.AwsQuery;
+using Berth.Server.IamApi;
+using Berth.Server.StsApi;
 using Berth.Server.EcrApi;
 using Berth.Core.Registries;
 using Berth.Core.Repositories;
@@ -15,6 +19,7 @@ using Berth.Storage;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace Berth.Server.Hosting;
@@ -24,9 +29,10 @@ internal static class BerthApplication
 {
     /// <summary>
     /// Builds the application. <paramref name="configure"/> adds the last (strongest) configuration source: the
-    /// command line, or a test's settings. Invalid configuration throws, naming the key.
+    /// command line, or a test's settings. Invalid configuration throws, naming the key. <paramref name="overrides"/>
+    /// replaces registered services (a test's clock).
     /// </summary>
-    public static WebApplication Create(Action<IConfigurationBuilder>? configure = null)
+    public static WebApplication Create(Action<IConfigurationBuilder>? configure = null, Action<IServiceCollection>? overrides = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
@@ -74,6 +80,7 @@ internal static class BerthApplication
         builder.Services.AddSingleton<RegistryAuthentication>();
         builder.Services.AddSingleton(_ => EcrModel.Load());
         builder.Services.AddSingleton<OpenUploads>();
+        AddIam(builder.Services);
         builder.Services.AddHostedService<RootKeyBootstrap>();
 
         // Services of one registry: built per request, for the registry the edge decided (RequestRegistry).
@@ -104,6 +111,7 @@ internal static class BerthApplication
         builder.Services.AddSingleton<NodeIdentity>();
         builder.Services.AddHostedService<UploadJanitor>();
 
+        overrides?.Invoke(builder.Services);
         var app = builder.Build();
         if (options.TrustForwardedHeaders)
         {
@@ -123,5 +131,20 @@ internal static class BerthApplication
             Console.WriteLine($"Berth listening on {string.Join(", ", addresses)}; {banner}");
         });
         return app;
+    }
+
+    /// <summary>IAM and STS: identities, policies, role sessions and the Query-protocol faces.</summary>
+    private static void AddIam(IServiceCollection services)
+    {
+        services.AddSingleton<IamIdentityService>();
+        services.AddSingleton<IamPolicyService>();
+        services.AddSingleton<AccessKeyService>();
+        services.AddSingleton<IdentityResolver>();
+        services.AddSingleton<IdentityPolicies>();
+        services.AddSingleton<IamAuthorization>();
+        services.AddSingleton<RoleSessionService>();
+        services.AddSingleton(AwsManagedPolicyCatalog.FromManagedPolicies());
+        services.TryAddSingleton<Berth.Core.IamPolicies.PolicyEvaluator>();
+        services.AddSingleton(_ => new QueryServices([IamApiOperations.Create(), StsOperations.Create()]));
     }
 }

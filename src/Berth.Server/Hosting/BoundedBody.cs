@@ -9,7 +9,7 @@ namespace Berth.Server.Hosting;
 /// </summary>
 internal static class BoundedBody
 {
-    public static async Task<ReadOnlyMemory<byte>> ReadAsync(HttpRequest request, int limit, Func<RegistryException> tooLarge, CancellationToken cancellationToken)
+    public static async Task<ReadOnlyMemory<byte>> ReadAsync(HttpRequest request, int limit, Func<Exception> tooLarge, CancellationToken cancellationToken)
     {
         if (request.ContentLength > limit)
         {

@@ -51,6 +51,28 @@ internal static class PostgresCommands
             "SELECT id FROM repositories WHERE account_id = @account AND region = @region AND name = @name FOR NO KEY UPDATE",
             cancellationToken, ("account", registry.AccountId), ("region", registry.Region), ("name", name)).ConfigureAwait(false);
 
+    /// <summary>
+    /// Inside the caller's transaction, takes transaction-scoped advisory locks on <paramref name="keys"/> (in ordinal
+    /// order, so two transactions locking the same keys cannot deadlock). IAM's check-then-write transactions (quotas,
+    /// "delete only when unused") use them to get the serial order SQLite's BEGIN IMMEDIATE gives one process.
+    /// </summary>
+    public static async Task LockKeysAsync(this NpgsqlConnection connection, CancellationToken cancellationToken, params string[] keys)
+    {
+        foreach (var key in keys.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
+        {
+            await connection.ExecuteAsync("SELECT pg_advisory_xact_lock(hashtextextended(@key, 0))", cancellationToken, ("@key", key)).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The advisory lock key of an IAM user, group or role (by id): its memberships, policies and deletion.</summary>
+    public static string IamEntityLock(string entityId) => "iam-entity:" + entityId;
+
+    /// <summary>The advisory lock key of a principal's access keys (by ARN): their quota and the principal's deletion.</summary>
+    public static string AccessKeysLock(string principalArn) => "access-keys:" + principalArn;
+
+    /// <summary>The advisory lock key of a customer managed policy (by ARN): its versions, attachments and deletion.</summary>
+    public static string PolicyLock(string policyArn) => "iam-policy:" + policyArn;
+
     /// <summary>True for a foreign-key violation: the parent row (repository, upload session) was deleted meanwhile.</summary>
     public static bool IsForeignKeyViolation(this PostgresException exception) => exception.SqlState == PostgresErrorCodes.ForeignKeyViolation;
 }

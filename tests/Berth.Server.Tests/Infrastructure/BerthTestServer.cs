@@ -44,7 +44,7 @@ public sealed class BerthTestServer : IAsyncDisposable
     /// A server that behaves as ECR: repositories must be created, /v2/ needs a registry token, and the root key is
     /// known to the test (<see cref="AccessKeyId"/>, <see cref="SecretAccessKey"/>).
     /// </summary>
-    public static async Task<BerthTestServer> StartEcrAsync(IDictionary<string, string?>? settings = null)
+    public static async Task<BerthTestServer> StartEcrAsync(IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
     {
         var accessKeyId = "AKIA" + Guid.NewGuid().ToString("N")[..16].ToUpperInvariant();
         var secret = Convert.ToBase64String(Guid.NewGuid().ToByteArray()) + Guid.NewGuid().ToString("N")[..16];
@@ -62,7 +62,7 @@ public sealed class BerthTestServer : IAsyncDisposable
         }
 
         // A second node of a cluster is started with the first node's root key.
-        var server = await StartAsync(ecr);
+        var server = await StartAsync(ecr, services: services);
         return new BerthTestServer(server._app, server.DataDirectory, server.BaseAddress)
         {
             AccessKeyId = ecr["Berth:RootAccessKeyId"]!,
@@ -70,7 +70,8 @@ public sealed class BerthTestServer : IAsyncDisposable
         };
     }
 
-    public static async Task<BerthTestServer> StartAsync(IDictionary<string, string?>? settings = null, string? dataDirectory = null)
+    /// <param name="services">Replaces services of the server (a test's clock, a log capture).</param>
+    public static async Task<BerthTestServer> StartAsync(IDictionary<string, string?>? settings = null, string? dataDirectory = null, Action<IServiceCollection>? services = null)
     {
         dataDirectory ??= Path.Combine(Path.GetTempPath(), "berth-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dataDirectory);
@@ -90,7 +91,9 @@ public sealed class BerthTestServer : IAsyncDisposable
             configuration[key] = value;
         }
 
-        var app = BerthApplication.Create(builder => builder.AddInMemoryCollection(configuration));
+        var app = BerthApplication.Create(
+            builder => builder.AddInMemoryCollection(configuration),
+            services);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new BerthTestServer(app, dataDirectory, new Uri(address.EndsWith('/') ? address : address + "/"));

@@ -1,0 +1,47 @@
+using Berth.Core.Credentials;
+using Berth.Core.Iam;
+using Berth.Core.IamPolicies;
+
+namespace Berth.Server.AwsQuery;
+
+/// <summary>One authenticated, validated Query-protocol call: its input, caller and response writer.</summary>
+internal sealed class QueryCall(HttpContext context, QueryModel model, QueryOperation operation, QueryInput input, Principal principal, string requestId)
+{
+    public HttpContext Context => context;
+
+    public QueryInput Input => input;
+
+    public Principal Principal => principal;
+
+    public CancellationToken Aborted => context.RequestAborted;
+
+    public T Service<T>()
+        where T : notnull => context.RequestServices.GetRequiredService<T>();
+
+    /// <summary>Throws AccessDenied unless the caller's policies allow <paramref name="action"/> on the resource.</summary>
+    public ValueTask AuthorizeAsync(string action, string resourceArn) =>
+        Service<IamAuthorization>().AuthorizeAsync(principal, action, resourceArn, RequestContext(), Aborted);
+
+    /// <summary>The condition keys of the request itself: aws:SourceIp and aws:SecureTransport.</summary>
+    public RequestContext RequestContext()
+    {
+        var keys = new RequestContext().Set(ContextKeys.SecureTransport, context.Request.IsHttps ? "true" : "false");
+        if (context.Connection.RemoteIpAddress is { } address)
+        {
+            keys.Set(ContextKeys.SourceIp, (address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address).ToString());
+        }
+
+        return keys;
+    }
+
+    /// <summary>Writes the 200 response; <paramref name="output"/> holds the output shape's members (null when it has none).</summary>
+    public async Task RespondAsync(QueryOutput? output = null)
+    {
+        var body = QueryXmlWriter.Write(model, operation, output, requestId);
+        var response = context.Response;
+        response.StatusCode = StatusCodes.Status200OK;
+        response.ContentType = "text/xml";
+        response.ContentLength = body.Length;
+        await response.Body.WriteAsync(body, context.RequestAborted).ConfigureAwait(false);
+    }
+}

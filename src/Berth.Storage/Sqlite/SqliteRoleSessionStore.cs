@@ -1,0 +1,39 @@
+using Berth.Core.Iam;
+
+namespace Berth.Storage.Sqlite;
+
+internal sealed class SqliteRoleSessionStore(SqliteDatabase database) : IRoleSessionStore
+{
+    public async ValueTask SaveAsync(RoleSession session, DateTimeOffset forgetBefore, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = connection.BeginTransaction();
+        await connection.ExecuteAsync("DELETE FROM iam_sessions WHERE expires_at < $t", cancellationToken, ("$t", forgetBefore.ToUnixTimeMilliseconds())).ConfigureAwait(false);
+        await connection.ExecuteAsync(
+            """
+            INSERT INTO iam_sessions (access_key_id, account_id, role_id, role_arn, session_name, secret_ciphertext, token_hash, created_at, expires_at)
+            VALUES ($id, $account, $roleId, $roleArn, $name, $secret, $token, $created, $expires)
+            """,
+            cancellationToken, ("$id", session.AccessKeyId), ("$account", session.AccountId), ("$roleId", session.RoleId), ("$roleArn", session.RoleArn),
+            ("$name", session.SessionName), ("$secret", session.SecretCiphertext), ("$token", session.TokenHash),
+            ("$created", session.CreatedAt.ToUnixTimeMilliseconds()), ("$expires", session.ExpiresAt.ToUnixTimeMilliseconds())).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public async ValueTask<RoleSession?> FindAsync(string accessKeyId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.Command(
+            "SELECT account_id, role_id, role_arn, session_name, secret_ciphertext, token_hash, created_at, expires_at FROM iam_sessions WHERE access_key_id = $id",
+            ("$id", accessKeyId));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            return null;
+        }
+
+        return new RoleSession(accessKeyId, reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3),
+            (byte[])reader.GetValue(4), (byte[])reader.GetValue(5),
+            DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(6)), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(7)));
+    }
+}

@@ -1,0 +1,15 @@
+using Berth.Core.Iam;
+using Berth.Storage.Sqlite;
+using Berth.Storage.Tests.Contracts;
+
+namespace Berth.Storage.Tests.Sqlite;
+
+public sealed class SqliteIamStoreTests : IamStoreContract
+{
+    protected override async Task<(IIamEntityStore Entities, IAccessKeyStore Keys, IManagedPolicyStore Policies, IRoleSessionStore Sessions)> CreateAsync()
+    {
+        var database = new SqliteDatabase(Path.Combine(Path.GetTempPath(), "berth-storage-tests", Guid.NewGuid().ToString("N"), "berth.db"), new Berth.Core.Registries.RegistryIdentity("000000000000", "us-east-1"));
+        await database.InitializeAsync(default);
+        return (new SqliteIamEntityStore(database), new SqliteAccessKeyStore(database), new SqliteManagedPolicyStore(database), new SqliteRoleSessionStore(database));
+    }
+}
