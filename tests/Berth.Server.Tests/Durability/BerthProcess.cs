@@ -83,7 +83,13 @@ public sealed partial class BerthProcess : IAsyncDisposable
         var listening = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
         process.OutputDataReceived += (_, e) => berth.Observe(e.Data, listening);
         process.ErrorDataReceived += (_, e) => berth.Observe(e.Data, null);
-        process.Exited += (_, _) => listening.TrySetException(new InvalidOperationException($"berth exited before listening:\n{berth.Output}"));
+        process.Exited += (_, _) =>
+        {
+            // Exited can be raised before the last lines of stdout and stderr were handed to the handlers above; the
+            // parameterless WaitForExit returns once both streams reached their end, so the message is complete.
+            process.WaitForExit();
+            listening.TrySetException(new InvalidOperationException($"berth exited before listening:\n{berth.Output}"));
+        };
         process.EnableRaisingEvents = true;
         process.Start();
         process.BeginOutputReadLine();
