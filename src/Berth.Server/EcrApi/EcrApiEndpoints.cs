@@ -38,6 +38,7 @@ internal static partial class EcrApiEndpoints
     {
         var operations = new Dictionary<string, Func<EcrCall, Task>>(StringComparer.Ordinal);
         RepositoryOperations.Register(operations);
+        RepositoryPolicyOperations.Register(operations);
         AuthorizationOperations.Register(operations);
         LayerOperations.Register(operations);
         ImageOperations.Register(operations);
@@ -93,9 +94,9 @@ internal static partial class EcrApiEndpoints
         var input = document.RootElement;
         var registry = new RegistryIdentity(TargetAccount(input) ?? principal!.AccountId, region!);
         var resource = registry.RepositoryArn(RepositoryOf(input) ?? "*");
-        await context.RequestServices.GetRequiredService<IRegistryAuthorizer>()
-            .AuthorizeAsync(principal!, registry, "ecr:" + operation, resource, cancellationToken).ConfigureAwait(false);
         RequestRegistry.Set(context, registry);
+        await context.RequestServices.GetRequiredService<IRegistryAuthorizer>()
+            .AuthorizeAsync(principal!, registry, "ecr:" + operation, resource, RequestConditions.Of(context), cancellationToken).ConfigureAwait(false);
         var call = new EcrCall(context, input, principal!, registry);
         await handler(call).ConfigureAwait(false);
     }

@@ -74,7 +74,7 @@ internal static class OciDistributionEndpoints
         {
             var resource = registry.RepositoryArn(route.Name.Length == 0 ? "*" : route.Name);
             await context.RequestServices.GetRequiredService<IRegistryAuthorizer>()
-                .AuthorizeAsync(principal, registry, action, resource, context.RequestAborted).ConfigureAwait(false);
+                .AuthorizeAsync(principal, registry, action, resource, RequestConditions.Of(context), context.RequestAborted).ConfigureAwait(false);
         }
 
         await HandleAsync(context, route).ConfigureAwait(false);
