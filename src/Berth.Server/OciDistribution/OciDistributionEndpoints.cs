@@ -70,7 +70,12 @@ internal static class OciDistributionEndpoints
     private static async Task RouteAsync(HttpContext context, RegistryIdentity registry, Principal? principal)
     {
         var route = Route(context);
-        if (principal is not null && OciActions.Of(route.Resource, context.Request.Method) is { } action)
+        if (principal is not null && route.Resource == OciResource.Catalog)
+        {
+            // The catalog shows only the repositories the caller may describe (CatalogEndpoint filters each one).
+            context.Items[typeof(Principal)] = principal;
+        }
+        else if (principal is not null && OciActions.Of(route.Resource, context.Request.Method) is { } action)
         {
             var resource = registry.RepositoryArn(route.Name.Length == 0 ? "*" : route.Name);
             var authorizer = context.RequestServices.GetRequiredService<IRegistryAuthorizer>();

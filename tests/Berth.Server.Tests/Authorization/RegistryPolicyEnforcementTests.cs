@@ -57,6 +57,7 @@ public sealed class RegistryPolicyEnforcementTests(MultiRegistryFixture fixture,
         var allowed = await PushAsync(password, "seed2/mine");
         var refused = await PushAsync(password, "seed2/other");
         var ecrRefused = await _aws.FailAsAsync(pusher, "ecr", "initiate-layer-upload", "--repository-name", "seed2/other");
+        using var catalog = await fixture.GetAsync(Host, "/v2/_catalog", password);
 
         Assert.True(allowed.ExitCode == 0, allowed.ToString());
         Assert.NotEqual(0, refused.ExitCode);
@@ -65,6 +66,8 @@ public sealed class RegistryPolicyEnforcementTests(MultiRegistryFixture fixture,
             $"(AccessDeniedException) when calling the InitiateLayerUpload operation: User: arn:aws:iam::{Account}:user/seed2-pusher is not authorized to perform: ecr:InitiateLayerUpload on resource: {RepositoryArn("seed2/other")} because no identity-based policy allows the ecr:InitiateLayerUpload action",
             ecrRefused, StringComparison.Ordinal);
         Assert.Empty((await _aws.RunAsync("ecr", "describe-images", "--repository-name", "seed2/other")).GetProperty("imageDetails").EnumerateArray());
+        Assert.Equal(System.Net.HttpStatusCode.OK, catalog.StatusCode);
+        Assert.Equal("{\"repositories\":[]}", await catalog.Content.ReadAsStringAsync());
     }
 
     [Fact]
@@ -97,11 +100,13 @@ public sealed class RegistryPolicyEnforcementTests(MultiRegistryFixture fixture,
         var pulled = await PullAsync(password, "readonly/app");
         var pushed = await PushAsync(password, "readonly/app", "v2");
         var described = await _aws.RunAsAsync(reader, "ecr", "describe-images", "--repository-name", "readonly/app");
+        using var catalog = await fixture.GetAsync(Host, "/v2/_catalog?n=1000", password);
 
         Assert.True(pulled.ExitCode == 0, pulled.ToString());
         Assert.NotEqual(0, pushed.ExitCode);
         Assert.Contains("denied", pushed.StandardError, StringComparison.OrdinalIgnoreCase);
         Assert.Single(described.GetProperty("imageDetails").EnumerateArray());
+        Assert.Contains("\"readonly/app\"", await catalog.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     [Fact]
