@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Berth.Core.Credentials;
 using Berth.Core.IamPolicies;
 
@@ -10,12 +9,8 @@ namespace Berth.Core.Iam;
 /// also needs the role's trust policy to allow the caller: by naming it (enough within the account), or by naming its
 /// account, which then must allow sts:AssumeRole through the caller's identity policies.
 /// </summary>
-public sealed class IamAuthorization(IdentityPolicies identityPolicies, PolicyEvaluator evaluator)
+public sealed class IamAuthorization(IdentityPolicies identityPolicies, PolicyEvaluator evaluator, PolicyDocumentCache documents)
 {
-    // Parsed documents by text: a stored document never changes meaning, and parsing on every request is wasted work.
-    private const int MaxCachedDocuments = 4096;
-    private readonly ConcurrentDictionary<(string Text, PolicyDocumentKind Kind), PolicyDocument> _parsed = new();
-
     /// <summary>Throws AccessDenied in AWS's words unless <paramref name="caller"/> may perform the action on the resource.</summary>
     public async ValueTask AuthorizeAsync(Principal caller, string action, string resourceArn, RequestContext context, CancellationToken cancellationToken)
     {
@@ -59,18 +54,5 @@ public sealed class IamAuthorization(IdentityPolicies identityPolicies, PolicyEv
         return [.. texts.Select(t => Parse(t, PolicyDocumentKind.Identity))];
     }
 
-    private PolicyDocument Parse(string text, PolicyDocumentKind kind)
-    {
-        if (_parsed.TryGetValue((text, kind), out var cached))
-        {
-            return cached;
-        }
-
-        if (_parsed.Count >= MaxCachedDocuments)
-        {
-            _parsed.Clear();
-        }
-
-        return _parsed.GetOrAdd((text, kind), key => PolicyDocument.Parse(key.Text, key.Kind));
-    }
+    private PolicyDocument Parse(string text, PolicyDocumentKind kind) => documents.Get(text, kind);
 }

@@ -32,7 +32,16 @@ public interface IRepositoryStore
 
     /// <summary>Adds or overwrites <paramref name="upsert"/> and removes <paramref name="remove"/>; false when the repository does not exist.</summary>
     ValueTask<bool> UpdateTagsAsync(RepositoryName repository, IReadOnlyList<KeyValuePair<string, string>> upsert, IReadOnlyList<string> remove, CancellationToken cancellationToken);
+
+    /// <summary>The repository policy's text (null when it has none), or null when the repository does not exist.</summary>
+    ValueTask<RepositoryPolicyLookup?> GetPolicyAsync(RepositoryName repository, CancellationToken cancellationToken);
+
+    /// <summary>Replaces the repository policy (null removes it); false when the repository does not exist.</summary>
+    ValueTask<bool> SetPolicyAsync(RepositoryName repository, string? policyText, CancellationToken cancellationToken);
 }
+
+/// <summary>An existing repository's policy text, null when it has none.</summary>
+public sealed record RepositoryPolicyLookup(string? PolicyText);
 
 /// <summary>The result of deleting a repository.</summary>
 public enum RepositoryDeletion

@@ -1,17 +1,19 @@
 using Berth.Core.Credentials;
+using Berth.Core.IamPolicies;
 
 namespace Berth.Core.Registries;
 
 /// <summary>
 /// The one place that decides whether a principal may act on a registry: every ECR call (on the registry its
-/// <c>registryId</c> names) and every /v2/ request (on the registry its host names) asks here. IAM policies replace
-/// the implementation, not the callers.
+/// <c>registryId</c> names) and every /v2/ request (on the registry its host names) asks here. Scoped: it reads the
+/// repository policy of the request's registry.
 /// </summary>
 public interface IRegistryAuthorizer
 {
     /// <summary>
     /// Throws AccessDeniedException / DENIED with AWS's wording unless <paramref name="principal"/> may perform
     /// <paramref name="action"/> (<c>ecr:BatchGetImage</c>, …) on <paramref name="resourceArn"/> in <paramref name="registry"/>.
+    /// <paramref name="context"/> holds the request's own condition keys (aws:SourceIp, aws:SecureTransport).
     /// </summary>
-    ValueTask AuthorizeAsync(Principal principal, RegistryIdentity registry, string action, string resourceArn, CancellationToken cancellationToken);
+    ValueTask AuthorizeAsync(Principal principal, RegistryIdentity registry, string action, string resourceArn, RequestContext context, CancellationToken cancellationToken);
 }

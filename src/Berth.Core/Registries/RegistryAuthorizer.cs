@@ -1,20 +1,66 @@
 using Berth.Core.Credentials;
 using Berth.Core.Errors;
+using Berth.Core.Iam;
+using Berth.Core.IamPolicies;
+using Berth.Core.Images;
+using Berth.Core.Naming;
 
 namespace Berth.Core.Registries;
 
 /// <summary>
-/// The authorization until IAM exists: an account's principals may do everything in its own registries and nothing
-/// in another account's (or in an account this deployment does not host), which is what ECR answers when no
-/// resource-based policy grants cross-account access.
+/// ECR's authorization, evaluated as AWS evaluates it (<see cref="PolicyEvaluator"/>): the caller's identity policies
+/// (none for an account root, which may do anything in its own account), the repository policy when the resource is a
+/// repository of this registry, the request's keys, and the repository's resource tags as aws:ResourceTag/* and
+/// ecr:ResourceTag/* (read only when some policy mentions ResourceTag). Same account: an identity or repository policy
+/// Allow suffices; across accounts both must allow; an explicit Deny anywhere wins. Built per request scope: the
+/// repository store is the one of the request's registry, which is <paramref name="repositories"/>'s.
 /// </summary>
-public sealed class RegistryAuthorizer : IRegistryAuthorizer
+public sealed class RegistryAuthorizer(
+    IdentityPolicies identityPolicies, PolicyEvaluator evaluator, PolicyDocumentCache documents, IRepositoryStore repositories) : IRegistryAuthorizer
 {
-    public ValueTask AuthorizeAsync(Principal principal, RegistryIdentity registry, string action, string resourceArn, CancellationToken cancellationToken) =>
-        principal.AccountId == registry.AccountId ? ValueTask.CompletedTask : throw Denied(principal, action, resourceArn);
+    public async ValueTask AuthorizeAsync(Principal principal, RegistryIdentity registry, string action, string resourceArn, RequestContext context, CancellationToken cancellationToken)
+    {
+        var repository = RepositoryOf(registry, resourceArn);
+        var policyText = repository is null
+            ? null
+            : (await repositories.GetPolicyAsync(repository, cancellationToken).ConfigureAwait(false))?.PolicyText;
+        var sameAccount = principal.AccountId == registry.AccountId;
+        if (principal.Kind == PrincipalKind.Root && sameAccount && policyText is null)
+        {
+            // The hot path of a registry used with its root key: nothing could deny it.
+            return;
+        }
 
-    /// <summary>ECR's refusal when no policy allows an action.</summary>
-    public static RegistryException Denied(Principal principal, string action, string resourceArn) =>
-        new(EcrErrors.AccessDenied,
-            $"User: {principal.Arn} is not authorized to perform: {action} on resource: {resourceArn} because no resource-based policy allows the {action} action");
+        var identityTexts = principal.Kind == PrincipalKind.Root
+            ? []
+            : await identityPolicies.GetDocumentsAsync(principal, cancellationToken).ConfigureAwait(false);
+        var identity = new PolicyDocument[identityTexts.Count];
+        for (var i = 0; i < identity.Length; i++)
+        {
+            identity[i] = documents.Get(identityTexts[i], PolicyDocumentKind.Identity);
+        }
+
+        var resourcePolicy = policyText is null ? null : documents.Get(policyText, PolicyDocumentKind.Resource);
+        var keys = context;
+        if (repository is not null && (MentionsResourceTags(policyText) || identityTexts.Any(MentionsResourceTags))
+            && await repositories.GetTagsAsync(repository, cancellationToken).ConfigureAwait(false) is { Count: > 0 } tags)
+        {
+            keys = new RequestContext(context).SetResourceTags(tags);
+        }
+
+        var result = evaluator.Evaluate(new AuthorizationRequest(principal.ToRequestPrincipal(), action, resourceArn, registry.AccountId, keys, identity, resourcePolicy));
+        if (!result.IsAllowed)
+        {
+            throw new RegistryException(EcrErrors.AccessDenied, result.Message!);
+        }
+    }
+
+    /// <summary>The repository <paramref name="resourceArn"/> names in this registry, or null (<c>*</c>, another registry).</summary>
+    private static RepositoryName? RepositoryOf(RegistryIdentity registry, string resourceArn)
+    {
+        var prefix = registry.RepositoryArn(string.Empty);
+        return resourceArn.StartsWith(prefix, StringComparison.Ordinal) && RepositoryName.TryParse(resourceArn[prefix.Length..], out var name) ? name : null;
+    }
+
+    private static bool MentionsResourceTags(string? text) => text is not null && text.Contains("ResourceTag", StringComparison.OrdinalIgnoreCase);
 }

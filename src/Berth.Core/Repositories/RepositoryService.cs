@@ -1,4 +1,5 @@
 using Berth.Core.Errors;
+using Berth.Core.IamPolicies;
 using Berth.Core.Images;
 using Berth.Core.Naming;
 using Berth.Core.Paging;
@@ -110,6 +111,43 @@ public sealed class RepositoryService(
         {
             throw EcrErrors.RepositoryMissing(name.Value, registry.AccountId);
         }
+    }
+
+    /// <summary>
+    /// Stores a repository policy after checking it as a resource-based policy; an invalid one is refused with ECR's
+    /// InvalidParameterException and nothing is stored.
+    /// </summary>
+    public async ValueTask SetPolicyAsync(RepositoryName name, string policyText, CancellationToken cancellationToken)
+    {
+        try
+        {
+            _ = PolicyDocument.Parse(policyText, PolicyDocumentKind.Resource);
+        }
+        catch (MalformedPolicyDocumentException)
+        {
+            throw new RegistryException(EcrErrors.InvalidParameter, "Invalid parameter at 'PolicyText' failed to satisfy constraint: 'Invalid repository policy provided'");
+        }
+
+        if (!await store.SetPolicyAsync(name, policyText, cancellationToken).ConfigureAwait(false))
+        {
+            throw EcrErrors.RepositoryMissing(name.Value, registry.AccountId);
+        }
+    }
+
+    /// <summary>The repository's policy text; RepositoryNotFound / RepositoryPolicyNotFound when there is none.</summary>
+    public async ValueTask<string> GetPolicyAsync(RepositoryName name, CancellationToken cancellationToken)
+    {
+        var lookup = await store.GetPolicyAsync(name, cancellationToken).ConfigureAwait(false) ?? throw EcrErrors.RepositoryMissing(name.Value, registry.AccountId);
+        return lookup.PolicyText ?? throw new RegistryException(EcrErrors.RepositoryPolicyNotFound,
+            $"Repository policy does not exist for the repository with name '{name}' in the registry with id '{registry.AccountId}'");
+    }
+
+    /// <summary>Removes the repository's policy and returns the text it had.</summary>
+    public async ValueTask<string> DeletePolicyAsync(RepositoryName name, CancellationToken cancellationToken)
+    {
+        var text = await GetPolicyAsync(name, cancellationToken).ConfigureAwait(false);
+        await store.SetPolicyAsync(name, null, cancellationToken).ConfigureAwait(false);
+        return text;
     }
 
     /// <summary>ECR's resource tag rules: at most 50, keys 1–128 characters not starting with aws:, values up to 256.</summary>

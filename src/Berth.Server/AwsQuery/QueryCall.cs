@@ -23,16 +23,7 @@ internal sealed class QueryCall(HttpContext context, QueryModel model, QueryOper
         Service<IamAuthorization>().AuthorizeAsync(principal, action, resourceArn, RequestContext(), Aborted);
 
     /// <summary>The condition keys of the request itself: aws:SourceIp and aws:SecureTransport.</summary>
-    public RequestContext RequestContext()
-    {
-        var keys = new RequestContext().Set(ContextKeys.SecureTransport, context.Request.IsHttps ? "true" : "false");
-        if (context.Connection.RemoteIpAddress is { } address)
-        {
-            keys.Set(ContextKeys.SourceIp, (address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address).ToString());
-        }
-
-        return keys;
-    }
+    public RequestContext RequestContext() => Authentication.RequestConditions.Of(context);
 
     /// <summary>Writes the 200 response; <paramref name="output"/> holds the output shape's members (null when it has none).</summary>
     public async Task RespondAsync(QueryOutput? output = null)

@@ -38,6 +38,7 @@ internal static partial class EcrApiEndpoints
     {
         var operations = new Dictionary<string, Func<EcrCall, Task>>(StringComparer.Ordinal);
         RepositoryOperations.Register(operations);
+        RepositoryPolicyOperations.Register(operations);
         AuthorizationOperations.Register(operations);
         LayerOperations.Register(operations);
         ImageOperations.Register(operations);
@@ -92,13 +93,23 @@ internal static partial class EcrApiEndpoints
         model.Validate(shape, document.RootElement);
         var input = document.RootElement;
         var registry = new RegistryIdentity(TargetAccount(input) ?? principal!.AccountId, region!);
-        var resource = registry.RepositoryArn(RepositoryOf(input) ?? "*");
-        await context.RequestServices.GetRequiredService<IRegistryAuthorizer>()
-            .AuthorizeAsync(principal!, registry, "ecr:" + operation, resource, cancellationToken).ConfigureAwait(false);
+        var resource = ResourceOf(operation!, registry, RepositoryOf(input));
         RequestRegistry.Set(context, registry);
+        await context.RequestServices.GetRequiredService<IRegistryAuthorizer>()
+            .AuthorizeAsync(principal!, registry, "ecr:" + operation, resource, RequestConditions.Of(context), cancellationToken).ConfigureAwait(false);
         var call = new EcrCall(context, input, principal!, registry);
         await handler(call).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// The resource a call is authorized on: its repository's ARN; every repository (<c>repository/*</c>) for a
+    /// DescribeRepositories without names; <c>*</c> for the registry-wide calls (GetAuthorizationToken,
+    /// DescribeRegistry, account settings, templates), as the Service Authorization Reference lists them.
+    /// </summary>
+    private static string ResourceOf(string operation, RegistryIdentity registry, string? repository) =>
+        repository is not null ? registry.RepositoryArn(repository)
+        : operation == "DescribeRepositories" ? registry.RepositoryArn("*")
+        : "*";
 
     /// <summary>The account whose registry the call names: registryId, or the account of a repository resourceArn.</summary>
     private static string? TargetAccount(JsonElement input)

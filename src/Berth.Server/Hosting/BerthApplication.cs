@@ -67,7 +67,6 @@ internal static class BerthApplication
 
         // Process-wide services.
         builder.Services.AddSingleton<RegistryAddresses>();
-        builder.Services.AddSingleton<IRegistryAuthorizer, RegistryAuthorizer>();
         builder.Services.AddSingleton(new RepositoryPushPolicy(options.CreateRepositoryOnPush));
         builder.Services.AddSingleton(new AccountSettingDefaults(options.BlobMounting));
         builder.Services.AddSingleton(new SecretProtector(MasterKey.Load(options.MasterKey, dataDirectory)));
@@ -88,6 +87,7 @@ internal static class BerthApplication
         builder.Services.AddScoped(sp => sp.GetRequiredService<RequestRegistry>().Current);
         builder.Services.AddScoped<RepositoryCreationTemplateService>();
         builder.Services.AddScoped<RepositoryService>();
+        builder.Services.AddScoped<IRegistryAuthorizer, RegistryAuthorizer>();
         builder.Services.AddScoped<AccountSettingService>();
         builder.Services.AddScoped<BlobUploadService>();
         builder.Services.AddScoped<ImageService>();
@@ -141,6 +141,7 @@ internal static class BerthApplication
         services.AddSingleton<AccessKeyService>();
         services.AddSingleton<IdentityResolver>();
         services.AddSingleton<IdentityPolicies>();
+        services.AddSingleton<Berth.Core.IamPolicies.PolicyDocumentCache>();
         services.AddSingleton<IamAuthorization>();
         services.AddSingleton<RoleSessionService>();
         services.AddSingleton(AwsManagedPolicyCatalog.FromManagedPolicies());

@@ -70,11 +70,23 @@ internal static class OciDistributionEndpoints
     private static async Task RouteAsync(HttpContext context, RegistryIdentity registry, Principal? principal)
     {
         var route = Route(context);
-        if (principal is not null && OciActions.Of(route.Resource, context.Request.Method) is { } action)
+        if (principal is not null && route.Resource == OciResource.Catalog)
+        {
+            // The catalog shows only the repositories the caller may describe (CatalogEndpoint filters each one).
+            context.Items[typeof(Principal)] = principal;
+        }
+        else if (principal is not null && OciActions.Of(route.Resource, context.Request.Method) is { } action)
         {
             var resource = registry.RepositoryArn(route.Name.Length == 0 ? "*" : route.Name);
-            await context.RequestServices.GetRequiredService<IRegistryAuthorizer>()
-                .AuthorizeAsync(principal, registry, action, resource, context.RequestAborted).ConfigureAwait(false);
+            var authorizer = context.RequestServices.GetRequiredService<IRegistryAuthorizer>();
+            var conditions = RequestConditions.Of(context);
+            await authorizer.AuthorizeAsync(principal, registry, action, resource, conditions, context.RequestAborted).ConfigureAwait(false);
+            if (route.Resource == OciResource.Uploads && context.Request.Query.ContainsKey("mount")
+                && RepositoryName.TryParse(context.Request.Query["from"].ToString(), out var source))
+            {
+                // A cross-repository mount reads the source's layer: it needs what a pull of that layer needs.
+                await authorizer.AuthorizeAsync(principal, registry, "ecr:GetDownloadUrlForLayer", registry.RepositoryArn(source.Value), conditions, context.RequestAborted).ConfigureAwait(false);
+            }
         }
 
         await HandleAsync(context, route).ConfigureAwait(false);

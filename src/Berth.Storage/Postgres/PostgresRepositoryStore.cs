@@ -18,6 +18,30 @@ internal sealed class PostgresRepositoryStore(PostgresDatabase database, Registr
         return await connection.FindRepositoryIdAsync(registry, repository.Value, cancellationToken).ConfigureAwait(false) is not null;
     }
 
+    public async ValueTask<RepositoryPolicyLookup?> GetPolicyAsync(RepositoryName repository, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.Command(
+            "SELECT policy_text FROM repositories WHERE account_id = @account AND region = @region AND name = @name",
+            ("@account", registry.AccountId), ("@region", registry.Region), ("@name", repository.Value));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            return null;
+        }
+
+        return new RepositoryPolicyLookup(reader.IsDBNull(0) ? null : reader.GetString(0));
+    }
+
+    public async ValueTask<bool> SetPolicyAsync(RepositoryName repository, string? policyText, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var rows = await connection.ExecuteAsync(
+            "UPDATE repositories SET policy_text = @policy WHERE account_id = @account AND region = @region AND name = @name",
+            cancellationToken, ("@account", registry.AccountId), ("@region", registry.Region), ("@name", repository.Value), ("@policy", policyText)).ConfigureAwait(false);
+        return rows > 0;
+    }
+
     public async ValueTask<Repository?> FindAsync(RepositoryName repository, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);

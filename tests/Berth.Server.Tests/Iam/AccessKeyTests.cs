@@ -71,6 +71,9 @@ public sealed class AccessKeyTests : IAsyncLifetime
     public async Task ARegistryTokenStopsWorkingWhenItsKeyIsDeactivatedOrItsUserDeleted()
     {
         var key = await _aws.CreateUserWithKeyAsync("puller");
+
+        // A registry password needs ecr:GetAuthorizationToken.
+        await _aws.RunAsync("iam", "attach-user-policy", "--user-name", "puller", "--policy-arn", "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly");
         var login = await new AwsCli(_server).RunRawAsync(["ecr", "get-login-password"], key.Environment);
         Assert.Equal(0, login.ExitCode);
         using var client = new HttpClient { BaseAddress = _server.BaseAddress };
@@ -83,6 +86,7 @@ public sealed class AccessKeyTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri("/v2/", UriKind.Relative))).StatusCode);
 
         await _aws.RunAsync("iam", "delete-access-key", "--user-name", "puller", "--access-key-id", key.AccessKeyId);
+        await _aws.RunAsync("iam", "detach-user-policy", "--user-name", "puller", "--policy-arn", "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly");
         await _aws.RunAsync("iam", "delete-user", "--user-name", "puller");
         Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync(new Uri("/v2/", UriKind.Relative))).StatusCode);
     }

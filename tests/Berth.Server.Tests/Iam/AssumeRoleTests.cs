@@ -39,13 +39,16 @@ public sealed class AssumeRoleTests : IAsyncLifetime, IDisposable
     {
         var dev = await _aws.CreateUserWithKeyAsync("dev");
         var roleId = await CreateRoleAsync("deployer", $"arn:aws:iam::{Account}:user/dev");
+        await _aws.RunAsync("iam", "attach-role-policy", "--role-name", "deployer", "--policy-arn", "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly");
 
         var assumed = await _aws.RunAsAsync(dev, "sts", "assume-role", "--role-arn", $"arn:aws:iam::{Account}:role/deployer", "--role-session-name", "s1");
         var session = Session(assumed);
         var identity = await _aws.RunAsAsync(session, "sts", "get-caller-identity");
         await _aws.RunAsAsync(session, "ecr", "describe-repositories");
+        var refused = await _aws.FailAsAsync(session, "ecr", "create-repository", "--repository-name", "by-session");
 
         Assert.Matches("^ASIA[A-Z2-7]{16}$", session.AccessKeyId);
+        Assert.Contains($"(AccessDeniedException) when calling the CreateRepository operation: User: arn:aws:sts::{Account}:assumed-role/deployer/s1 is not authorized to perform: ecr:CreateRepository on resource: arn:aws:ecr:us-east-1:{Account}:repository/by-session because no identity-based policy allows the ecr:CreateRepository action", refused, StringComparison.Ordinal);
         var user = assumed.GetProperty("AssumedRoleUser");
         Assert.Equal($"arn:aws:sts::{Account}:assumed-role/deployer/s1", user.GetProperty("Arn").GetString());
         Assert.Equal($"{roleId}:s1", user.GetProperty("AssumedRoleId").GetString());
@@ -142,6 +145,8 @@ public sealed class AssumeRoleTests : IAsyncLifetime, IDisposable
     {
         var dev = await _aws.CreateUserWithKeyAsync("dev");
         await CreateRoleAsync("puller", $"arn:aws:iam::{Account}:user/dev");
+        await _aws.RunAsync("iam", "put-role-policy", "--role-name", "puller", "--policy-name", "token", "--policy-document",
+            """{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ecr:GetAuthorizationToken","Resource":"*"}]}""");
         var session = Session(await _aws.RunAsAsync(dev, "sts", "assume-role", "--role-arn", $"arn:aws:iam::{Account}:role/puller", "--role-session-name", "pull"));
         var login = await new AwsCli(_server).RunRawAsync(["ecr", "get-login-password"], session.Environment);
         Assert.Equal(0, login.ExitCode);
@@ -150,6 +155,7 @@ public sealed class AssumeRoleTests : IAsyncLifetime, IDisposable
             "Basic", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes("AWS:" + login.StandardOutput.Trim())));
 
         var before = await client.GetAsync(new Uri("/v2/", UriKind.Relative));
+        await _aws.RunAsync("iam", "delete-role-policy", "--role-name", "puller", "--policy-name", "token");
         await _aws.RunAsync("iam", "delete-role", "--role-name", "puller");
         var after = await client.GetAsync(new Uri("/v2/", UriKind.Relative));
 

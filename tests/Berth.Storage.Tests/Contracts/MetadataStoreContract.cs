@@ -262,6 +262,27 @@ public abstract class MetadataStoreContract
         Assert.Equal([new KeyValuePair<string, string>("team", "a")], await repositories.GetTagsAsync(repository, default));
     }
 
+    [Fact]
+    public async Task ARepositoryPolicyIsStoredReplacedRemovedAndDroppedWithItsRepository()
+    {
+        var (repositories, _, _, _) = await CreateAsync();
+        var repository = NewName();
+        Assert.Null(await repositories.GetPolicyAsync(repository, default));
+        Assert.False(await repositories.SetPolicyAsync(repository, "{}", default));
+        await CreateRepositoryAsync(repositories, repository);
+
+        Assert.Null((await repositories.GetPolicyAsync(repository, default))!.PolicyText);
+        Assert.True(await repositories.SetPolicyAsync(repository, "first", default));
+        Assert.True(await repositories.SetPolicyAsync(repository, "second", default));
+        Assert.Equal("second", (await repositories.GetPolicyAsync(repository, default))!.PolicyText);
+        Assert.True(await repositories.SetPolicyAsync(repository, null, default));
+        Assert.Null((await repositories.GetPolicyAsync(repository, default))!.PolicyText);
+        Assert.True(await repositories.SetPolicyAsync(repository, "third", default));
+        Assert.Equal(RepositoryDeletion.Deleted, await repositories.DeleteAsync(repository, force: true, default));
+        await CreateRepositoryAsync(repositories, repository);
+        Assert.Null((await repositories.GetPolicyAsync(repository, default))!.PolicyText);
+    }
+
     private static async Task CreateRepositoryAsync(IRepositoryStore repositories, RepositoryName name) =>
         Assert.True(await repositories.CreateAsync(name, RepositorySettings.Default, [], DateTimeOffset.UnixEpoch, default));
 
