@@ -39,6 +39,7 @@ IMAGE_LAYER_MIB=${IMAGE_LAYER_MIB:-57}  # 5 x 57 MiB of random bytes: about 300 
 IPERF_PORT=${IPERF_PORT:-15201}
 PIDS=()
 DOCKERD_PID=
+DOCKER_ROOT=
 
 want() { [[ " $WORKLOADS " == *" $1 "* ]]; }
 # The generator's own workloads, in the order it runs them.
@@ -53,6 +54,7 @@ cleanup() {
         for _ in $(seq 300); do kill -0 "$DOCKERD_PID" 2>/dev/null || break; sleep 0.1; done
         kill -9 "$DOCKERD_PID" 2>/dev/null || true
         wait "$DOCKERD_PID" 2>/dev/null || true
+        rm -rf "$DOCKER_ROOT"
     fi
     [[ $KEEP == 1 ]] || rm -rf "$WORK"
 }
@@ -160,7 +162,7 @@ if want auth; then
     PIDS+=("$BERTH_AUTH_PID")
     wait_http "http://127.0.0.1:$BERTH_AUTH_PORT/v2/" "$BERTH_AUTH_PID" >/dev/null || { cat "$WORK/berth-auth.log"; exit 2; }
     ecr() {
-        AWS_ACCESS_KEY_ID=$AUTH_KEY_ID AWS_SECRET_ACCESS_KEY=$AUTH_SECRET AWS_SESSION_TOKEN= AWS_PROFILE= \
+        env -u AWS_PROFILE -u AWS_SESSION_TOKEN AWS_ACCESS_KEY_ID="$AUTH_KEY_ID" AWS_SECRET_ACCESS_KEY="$AUTH_SECRET" \
             aws ecr "$@" --endpoint-url "http://127.0.0.1:$BERTH_AUTH_PORT" --region us-east-1
     }
     ecr create-repository --repository-name "$AUTH_REPOSITORY" >/dev/null
@@ -221,7 +223,10 @@ for r in $(seq "$REPEATS"); do
         image_line=$("${GEN[@]}" image "$WORK/image" v1 "$IMAGE_LAYERS" "$IMAGE_LAYER_MIB")
         put image_bytes "${image_line%%$'\t'*}" ceiling
     fi
-    for server in berth distribution; do
+    # Odd repeats start with Berth, even ones with Distribution, so neither always meets a warmer machine or client.
+    order=(berth distribution)
+    ((r % 2 == 1)) || order=(distribution berth)
+    for server in "${order[@]}"; do
         if [[ $server == berth ]]; then port=$BERTH_PORT pid=$BERTH_PID; else port=$DIST_PORT pid=$DIST_PID; fi
         out=$WORK/results/$server.$r.tsv
         : >"$out"

@@ -162,7 +162,8 @@ Produced by `bench/run.sh` on {now}.
 
 - Machine: {machine}
 - Medians of {repeats} repeats; Berth, Distribution and the bare Kestrel ceiling run side by side, driven alternately
-  by the same load generator (`bench/Berth.Bench`, HttpClient with SocketsHttpHandler), all on 127.0.0.1. The
+  (Berth first in odd repeats, Distribution first in even ones) by the same load generator (`bench/Berth.Bench`,
+  HttpClient with SocketsHttpHandler) and the same clients, all on 127.0.0.1. The
   generator runs on the same two cores as the server, so it takes its share of the CPU in every figure.
 - Berth runs twice: as an **open registry** (no authentication, create on push), like Distribution's default, for
   every workload; and as ECR does, **authenticated** (every `/v2/` request carries `Authorization: Basic
