@@ -18,13 +18,16 @@
 #               berth-bench image) per repeat: skopeo push, the same push again (every layer exists), skopeo pull
 #   docker      the same image docker-loaded into a dockerd started here (vfs, own data root): docker push, docker pull
 #               after docker rmi, and the push again; needs docker, dockerd and skopeo
+#   s3          a third Berth (open) with blobs on S3: a single-node OpenStack Swift with s3api started here (as
+#               tests/Berth.Storage.Tests/S3 does; Debian swift-proxy, swift-account, swift-container, swift-object and
+#               memcached), driven with the other selected workloads; a column "Berth on S3" in the table
 #
-# Usage: bench/run.sh            (REPEATS=3 WORKLOADS="push push2g concurrent small auth clients docker" KEEP=0
+# Usage: bench/run.sh            (REPEATS=3 WORKLOADS="push push2g concurrent small auth clients docker s3" KEEP=0
 #                                 BENCH_DIR=/tmp/... OUT=bench/RESULTS.md)
 set -euo pipefail
 
 REPEATS=${REPEATS:-3}
-WORKLOADS=${WORKLOADS:-push push2g concurrent small auth clients docker}
+WORKLOADS=${WORKLOADS:-push push2g concurrent small auth clients docker s3}
 KEEP=${KEEP:-0}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 OUT=${OUT:-$ROOT/bench/RESULTS.md}
@@ -34,6 +37,8 @@ DIST_PORT=${DIST_PORT:-15001}
 BERTH_PORT=${BERTH_PORT:-15002}
 KESTREL_PORT=${KESTREL_PORT:-15003}
 BERTH_AUTH_PORT=${BERTH_AUTH_PORT:-15004}
+BERTH_S3_PORT=${BERTH_S3_PORT:-15005}
+SWIFT_PORT=${SWIFT_PORT:-15010}  # Swift's proxy (the S3 endpoint); account, container, object and memcached on the next four
 IMAGE_LAYERS=${IMAGE_LAYERS:-5}
 IMAGE_LAYER_MIB=${IMAGE_LAYER_MIB:-57}  # 5 x 57 MiB of random bytes: about 300 MB compressed (gzip cannot shrink them)
 IPERF_PORT=${IPERF_PORT:-15201}
@@ -173,6 +178,107 @@ if want auth; then
     [[ $code == 200 ]] || { log "auth: /v2/ with the token answered $code, expected 200"; exit 2; }
 fi
 
+if want s3; then
+    for tool in swift-proxy-server swift-account-server swift-container-server swift-object-server swift-ring-builder memcached aws; do
+        command -v "$tool" >/dev/null || { log "s3: $tool is missing (apt-get install swift-proxy swift-account swift-container swift-object memcached)"; exit 2; }
+    done
+    log "starting a single-node OpenStack Swift with s3api (one-replica rings, plain directories as the device)"
+    SWIFT=$WORK/swift
+    mkdir -p "$SWIFT/devices/d1"
+    swift_backend() { # swift_backend SERVER PORT EXTRA
+        printf '[DEFAULT]\nbind_ip = 127.0.0.1\nbind_port = %s\ndevices = %s\nmount_check = false\nswift_dir = %s\nuser = %s\nworkers = 0\nlog_level = WARNING\n\n[pipeline:main]\npipeline = %s-server\n\n[app:%s-server]\nuse = egg:swift#%s\n%s\n' \
+            "$2" "$SWIFT/devices" "$SWIFT" "$(id -un)" "$1" "$1" "$1" "$3" >"$SWIFT/$1-server.conf"
+    }
+    swift_backend account $((SWIFT_PORT + 1)) ""
+    swift_backend container $((SWIFT_PORT + 2)) ""
+    # Container updates of object PUTs must not time out under load, or listings miss objects.
+    swift_backend object $((SWIFT_PORT + 3)) "container_update_timeout = 30"
+    cat >"$SWIFT/proxy-server.conf" <<EOF
+[DEFAULT]
+bind_ip = 127.0.0.1
+bind_port = $SWIFT_PORT
+swift_dir = $SWIFT
+user = $(id -un)
+workers = 0
+log_level = WARNING
+
+[pipeline:main]
+pipeline = catch_errors gatekeeper healthcheck proxy-logging cache listing_formats bulk s3api tempauth copy slo dlo versioned_writes proxy-logging proxy-server
+
+[app:proxy-server]
+use = egg:swift#proxy
+account_autocreate = true
+
+[filter:s3api]
+use = egg:swift#s3api
+location = us-east-1
+allow_multipart_uploads = true
+
+[filter:tempauth]
+use = egg:swift#tempauth
+user_test_tester = testing .admin
+
+[filter:cache]
+use = egg:swift#memcache
+memcache_servers = 127.0.0.1:$((SWIFT_PORT + 4))
+
+[filter:catch_errors]
+use = egg:swift#catch_errors
+[filter:gatekeeper]
+use = egg:swift#gatekeeper
+[filter:healthcheck]
+use = egg:swift#healthcheck
+[filter:proxy-logging]
+use = egg:swift#proxy_logging
+[filter:listing_formats]
+use = egg:swift#listing_formats
+[filter:bulk]
+use = egg:swift#bulk
+[filter:copy]
+use = egg:swift#copy
+[filter:slo]
+use = egg:swift#slo
+[filter:dlo]
+use = egg:swift#dlo
+[filter:versioned_writes]
+use = egg:swift#versioned_writes
+EOF
+    port=$((SWIFT_PORT + 1))
+    for kind in account container object; do
+        swift-ring-builder "$SWIFT/$kind.builder" create 8 1 1 >/dev/null
+        swift-ring-builder "$SWIFT/$kind.builder" add "r1z1-127.0.0.1:$port/d1" 100 >/dev/null
+        swift-ring-builder "$SWIFT/$kind.builder" rebalance >/dev/null || (($? == 1))  # 1 is a warning: one device
+        port=$((port + 1))
+    done
+    memcached -l 127.0.0.1 -p $((SWIFT_PORT + 4)) -U 0 -u "$(id -un)" >"$SWIFT/memcached.log" 2>&1 &
+    PIDS+=("$!")
+    for kind in account container object proxy; do
+        "swift-$kind-server" "$SWIFT/$kind-server.conf" >"$SWIFT/$kind.log" 2>&1 &
+        PIDS+=("$!")
+    done
+    printf '[default]\ns3 =\n    addressing_style = path\n' >"$SWIFT/aws.config"
+    s3api() {
+        env -u AWS_PROFILE -u AWS_SESSION_TOKEN AWS_CONFIG_FILE="$SWIFT/aws.config" AWS_ACCESS_KEY_ID=test:tester \
+            AWS_SECRET_ACCESS_KEY=testing aws s3api "$@" --endpoint-url "http://127.0.0.1:$SWIFT_PORT" --region us-east-1
+    }
+    for i in $(seq 240); do  # the Python servers take a few seconds to listen
+        s3api create-bucket --bucket berth-bench >/dev/null 2>&1 && break
+        ((i < 240)) || { log "s3: Swift did not start"; tail -n 20 "$SWIFT"/*.log; exit 2; }
+        sleep 0.5
+    done
+    log "starting Berth on fresh storage with blobs on S3 (Swift), open registry as the first"
+    Logging__LogLevel__Default=Warning Berth__RequireRegistryAuthentication=false Berth__CreateRepositoryOnPush=true \
+        Berth__BlobMounting=ENABLED Berth__Storage__Blobs__Type=S3 \
+        Berth__Storage__Blobs__S3__ServiceUrl="http://127.0.0.1:$SWIFT_PORT/" Berth__Storage__Blobs__S3__Region=us-east-1 \
+        Berth__Storage__Blobs__S3__Bucket=berth-bench Berth__Storage__Blobs__S3__Prefix=bench \
+        Berth__Storage__Blobs__S3__AccessKeyId=test:tester Berth__Storage__Blobs__S3__SecretAccessKey=testing \
+        dotnet "$BERTH_DLL" serve --urls "http://127.0.0.1:$BERTH_S3_PORT" --data "$WORK/berth-s3" >"$WORK/berth-s3.log" 2>&1 &
+    BERTH_S3_PID=$!
+    PIDS+=("$BERTH_S3_PID")
+    wait_http "http://127.0.0.1:$BERTH_S3_PORT/v2/" "$BERTH_S3_PID" >"$WORK/berth-s3.start" || { cat "$WORK/berth-s3.log"; exit 2; }
+    put startup_s "$(cat "$WORK/berth-s3.start")" berth_s3
+fi
+
 if want docker; then
     for tool in docker dockerd skopeo; do command -v "$tool" >/dev/null || { log "docker: $tool is missing"; exit 2; }; done
     log "starting dockerd as a plain process (vfs storage driver, own data root, no networking set-up)"
@@ -180,7 +286,8 @@ if want docker; then
     DOCKER_ROOT=$(mktemp -d /tmp/berth-dk.XXXXXX)
     mkdir -p "$DOCKER_ROOT/config"
     # An explicit config keeps a host /etc/docker/daemon.json out; 127.0.0.0/8 is insecure by default, listed anyway.
-    printf '{"insecure-registries": ["127.0.0.1:%s", "127.0.0.1:%s"]}\n' "$BERTH_PORT" "$DIST_PORT" >"$DOCKER_ROOT/daemon.json"
+    printf '{"insecure-registries": ["127.0.0.1:%s", "127.0.0.1:%s", "127.0.0.1:%s"]}\n' "$BERTH_PORT" "$DIST_PORT" "$BERTH_S3_PORT" \
+        >"$DOCKER_ROOT/daemon.json"
     dockerd --iptables=false --ip6tables=false --bridge=none --storage-driver=vfs --data-root "$DOCKER_ROOT/data" \
         --exec-root "$DOCKER_ROOT/exec" --pidfile "$DOCKER_ROOT/docker.pid" --config-file "$DOCKER_ROOT/daemon.json" \
         -H "unix://$DOCKER_ROOT/docker.sock" >"$WORK/dockerd.log" 2>&1 &
@@ -198,6 +305,7 @@ sleep 3
 put idle_rss_mb "$(rss_mb "$BERTH_PID")" berth
 put idle_rss_mb "$(rss_mb "$DIST_PID")" distribution
 [[ -n ${BERTH_AUTH_PID:-} ]] && put idle_rss_mb "$(rss_mb "$BERTH_AUTH_PID")" berth_auth
+[[ -n ${BERTH_S3_PID:-} ]] && put idle_rss_mb "$(rss_mb "$BERTH_S3_PID")" berth_s3
 
 timed() { # timed KEY PID FILE COMMAND... -> KEY_s, KEY_cpu_s (server CPU) and KEY_peak_rss_mb lines in FILE
     local key=$1 pid=$2 file=$3 t0 cpu0
@@ -226,8 +334,13 @@ for r in $(seq "$REPEATS"); do
     # Odd repeats start with Berth, even ones with Distribution, so neither always meets a warmer machine or client.
     order=(berth distribution)
     ((r % 2 == 1)) || order=(distribution berth)
+    if [[ -n ${BERTH_S3_PID:-} ]]; then order+=(berth_s3); fi
     for server in "${order[@]}"; do
-        if [[ $server == berth ]]; then port=$BERTH_PORT pid=$BERTH_PID; else port=$DIST_PORT pid=$DIST_PID; fi
+        case $server in
+            berth) port=$BERTH_PORT pid=$BERTH_PID ;;
+            berth_s3) port=$BERTH_S3_PORT pid=$BERTH_S3_PID ;;
+            distribution) port=$DIST_PORT pid=$DIST_PID ;;
+        esac
         out=$WORK/results/$server.$r.tsv
         : >"$out"
         if [[ -n $GEN_WORKLOADS ]]; then
@@ -273,6 +386,7 @@ sleep 5
 put idle_rss_after_mb "$(rss_mb "$BERTH_PID")" berth
 put idle_rss_after_mb "$(rss_mb "$DIST_PID")" distribution
 [[ -n ${BERTH_AUTH_PID:-} ]] && put idle_rss_after_mb "$(rss_mb "$BERTH_AUTH_PID")" berth_auth
+[[ -n ${BERTH_S3_PID:-} ]] && put idle_rss_after_mb "$(rss_mb "$BERTH_S3_PID")" berth_s3
 
 # ---- the table ----
 COMMANDS=$(cat <<EOF
@@ -280,6 +394,8 @@ Berth:        Berth__RequireRegistryAuthentication=false Berth__CreateRepository
 Distribution: /usr/bin/docker-registry serve \$WORK/distribution.yml   (filesystem storage, delete enabled, blobdescriptor cache inmemory, access log off)
 Berth (auth): BERTH_ROOT_ACCESS_KEY_ID=... BERTH_ROOT_SECRET_ACCESS_KEY=... dotnet src/Berth.Server/bin/Release/net10.0/berth.dll serve --urls http://127.0.0.1:$BERTH_AUTH_PORT --data \$WORK/berth-auth   (defaults: authentication on, no create on push)
               aws ecr create-repository --repository-name $AUTH_REPOSITORY; aws ecr get-login-password   (--endpoint-url http://127.0.0.1:$BERTH_AUTH_PORT --region us-east-1)
+Berth (S3):   the open Berth's settings and Berth__Storage__Blobs__Type=S3 Berth__Storage__Blobs__S3__ServiceUrl=http://127.0.0.1:$SWIFT_PORT/ Berth__Storage__Blobs__S3__Bucket=berth-bench (Prefix bench, AccessKeyId test:tester, SecretAccessKey testing) ... --urls http://127.0.0.1:$BERTH_S3_PORT --data \$WORK/berth-s3
+              Swift: swift-{account,container,object,proxy}-server (workers = 0, one-replica rings, s3api + tempauth, memcached), as tests/Berth.Storage.Tests/S3
 Bare Kestrel: dotnet bench/Berth.Bench/bin/Release/net10.0/berth-bench.dll kestrel $KESTREL_PORT \$WORK/kestrel
 Generator:    dotnet bench/Berth.Bench/bin/Release/net10.0/berth-bench.dll run http://127.0.0.1:PORT PID registry|kestrel ${GEN_WORKLOADS:-(none)}  ($REPEATS repeats, servers alternating)
               BERTH_BENCH_AUTHORIZATION="Basic base64(AWS:token)" BERTH_BENCH_REPOSITORY=$AUTH_REPOSITORY berth-bench run http://127.0.0.1:$BERTH_AUTH_PORT PID registry requests

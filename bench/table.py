@@ -25,23 +25,33 @@ def runs(target):
     return [load(p) for p in sorted(glob.glob(f"{results}/{target}.[0-9]*.tsv"))]
 
 
-data = {t: runs(t) for t in ("berth", "berth_auth", "distribution", "kestrel")}
-machine_values = {t: load(f"{results}/{t}.machine.tsv") for t in ("berth", "berth_auth", "distribution", "ceiling")}
+data = {t: runs(t) for t in ("berth", "berth_auth", "berth_s3", "distribution", "kestrel")}
+machine_values = {t: load(f"{results}/{t}.machine.tsv") for t in ("berth", "berth_auth", "berth_s3", "distribution", "ceiling")}
+# The column "Berth on S3" only when the run had the s3 workload.
+with_s3 = bool(data["berth_s3"]) or bool(machine_values["berth_s3"])
+
+
+def auth_target(t):
+    """The authenticated rows: Berth's figure from the authenticated instance, Distribution's from its only (open) one."""
+    return {"berth": "berth_auth", "berth_s3": None}.get(t, t)
 
 
 def median(target, key):
+    if target not in data:
+        return None
     vs = [r[key] for r in data[target] if key in r]
     return statistics.median(vs) if vs else None
 
 
 def peak(target, suffix):
+    if target not in data:
+        return None
     vs = [v for r in data[target] for k, v in r.items() if k.endswith("_peak_rss_mb") and k.startswith(suffix)]
     return max(vs) if vs else None
 
 
 def authenticated(key):
-    """Berth's figure from the authenticated instance, Distribution's from its (only, open) instance."""
-    return lambda t: median("berth_auth" if t == "berth" else t, key)
+    return lambda t: median(auth_target(t), key) if auth_target(t) else None
 
 
 def per_gib(key):
@@ -109,11 +119,11 @@ rows = [
     ("peak RSS, 2 GiB push", lambda t: median(t, "push_2g_peak_rss_mb"), "MB", None),
     ("peak RSS, pulls (incl. concurrent)", lambda t: peak(t, "pull"), "MB", None),
     ("peak RSS, small requests", lambda t: max([x for x in (peak(t, "manifest"), peak(t, "blob")) if x is not None], default=None), "MB", None),
-    ("peak RSS, small requests, Berth authenticated", lambda t: max([x for x in (peak("berth_auth" if t == "berth" else t, "manifest"), peak("berth_auth" if t == "berth" else t, "blob")) if x is not None], default=None), "MB", None),
+    ("peak RSS, small requests, Berth authenticated", lambda t: max([x for x in (peak(auth_target(t), "manifest"), peak(auth_target(t), "blob")) if x is not None], default=None) if auth_target(t) else None, "MB", None),
     ("peak RSS, skopeo and docker push and pull", client_peak, "MB", None),
     ("idle RSS after start", lambda t: machine_values[t].get("idle_rss_mb"), "MB", None),
     ("idle RSS after the run", lambda t: machine_values[t].get("idle_rss_after_mb"), "MB", None),
-    ("idle RSS after the run, Berth authenticated", lambda t: machine_values["berth_auth" if t == "berth" else t].get("idle_rss_after_mb"), "MB", None),
+    ("idle RSS after the run, Berth authenticated", lambda t: machine_values[auth_target(t)].get("idle_rss_after_mb") if auth_target(t) else None, "MB", None),
     ("start to first answered request", lambda t: machine_values[t].get("startup_s"), "s", None),
 ]
 
@@ -130,13 +140,18 @@ def fmt(v):
     return f"{v:.3f}"
 
 
-table = ["| workload | unit | Berth | Distribution | Berth / Distribution | Berth / ceiling |", "|---|---|--:|--:|--:|--:|"]
+columns = ("berth", "berth_s3", "distribution") if with_s3 else ("berth", "distribution")
+table = [
+    "| workload | unit | Berth |" + (" Berth on S3 |" if with_s3 else "") + " Distribution | Berth / Distribution | Berth / ceiling |",
+    "|---|---|--:|" + ("--:|" if with_s3 else "") + "--:|--:|--:|",
+]
 for label, key, unit, ceil in rows:
-    b, d = (key(t) if callable(key) else median(t, key) for t in ("berth", "distribution"))
+    values = {t: key(t) if callable(key) else median(t, key) for t in columns}
+    b, d = values["berth"], values["distribution"]
     ratio = f"{b / d:.2f}×" if b is not None and d else "—"
     c = ceiling(ceil)
     share = f"{100 * b / c:.0f}% of {fmt(c)}" if b is not None and c else ""
-    table.append(f"| {label} | {unit} | {fmt(b)} | {fmt(d)} | {ratio} | {share} |")
+    table.append(f"| {label} | {unit} | " + " | ".join(fmt(values[t]) for t in columns) + f" | {ratio} | {share} |")
 
 ceilings = [
     ("SHA-256, openssl speed -evp sha256, 16 KiB blocks, one core", machine_values["ceiling"].get("openssl_sha256_gbps"), "GB/s"),
@@ -154,6 +169,11 @@ print("\n".join(table))
 print()
 print("\n".join(ctable))
 
+S3_NOTE = ("""- "Berth on S3" is a third Berth, open like the first, with blobs in a bucket of a single-node OpenStack Swift
+  (s3api, one Python process per server, on the same disk and cores) instead of the filesystem; its ratio to
+  Distribution is not shown, and Swift's own CPU and memory are not counted in its figures.
+""" if with_s3 else "")
+S3_TRAILER = "" if with_s3 else "Not in this run: Berth with blobs on S3 (workload `s3`).\n"
 now = datetime.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")
 with open(out, "w") as f:
     f.write(f"""# Benchmark: Berth against CNCF Distribution
@@ -180,7 +200,7 @@ Produced by `bench/run.sh` on {now}.
   that hashes, writes and fsyncs the body in one pass, pulls against iperf3 loopback, small requests against the
   bare Kestrel 2-byte GET. Peak RSS is the kernel's VmHWM, reset through /proc/PID/clear_refs before each workload.
 - A "—" is a figure this run did not measure (a workload left out of `WORKLOADS`).
-
+{S3_NOTE}
 ## Commands
 
 ```
@@ -195,5 +215,4 @@ Produced by `bench/run.sh` on {now}.
 
 {chr(10).join(ctable)}
 
-Not in this benchmark: Berth with blobs on S3 (only the embedded filesystem store is measured).
-""")
+{S3_TRAILER}""")
