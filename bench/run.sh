@@ -3,14 +3,31 @@
 #
 # Builds Berth and the load generator (bench/Berth.Bench) in Release, measures the machine's ceilings (openssl and .NET
 # single-core SHA-256, 1 GiB dd with fsync, loopback TCP with iperf3, a bare Kestrel server that hashes and fsyncs an
-# upload), starts Berth and Distribution on 127.0.0.1 on fresh storage, drives both with the same generator REPEATS
-# times (alternating), prints one table of medians with the ratio Berth / Distribution and writes bench/RESULTS.md.
+# upload), starts Berth (open, and a second instance with ECR authentication) and Distribution on 127.0.0.1 on fresh
+# storage, drives them with the same generator and real clients REPEATS times (alternating), prints one table of
+# medians with the ratio Berth / Distribution and writes bench/RESULTS.md.
 #
-# Usage: bench/run.sh            (REPEATS=3 WORKLOADS="push concurrent small" KEEP=0 BENCH_DIR=/tmp/... OUT=bench/RESULTS.md)
+# WORKLOADS (all by default):
+#   push        1 GiB monolithic, chunked (10 MiB PATCHes) and streamed pushes, and a 1 GiB pull
+#   push2g      one 2 GiB monolithic push and its pull (the peak-RSS case)
+#   concurrent  16 concurrent pushes and pulls of distinct 64 MiB blobs
+#   small       manifest GET by tag and blob HEAD at 16 connections, tags/list of 1,000 tags
+#   auth        manifest GET and blob HEAD at 16 connections on a second Berth with authentication on (Basic AWS:token
+#               from aws ecr get-login-password, repository made by aws ecr create-repository); needs the aws CLI
+#   clients     a new five-layer ~300 MB image (tar+gzip layers of random bytes, an OCI layout written offline by
+#               berth-bench image) per repeat: skopeo push, the same push again (every layer exists), skopeo pull
+#   docker      the same image docker-loaded into a dockerd started here (vfs, own data root): docker push, docker pull
+#               after docker rmi, and the push again; needs docker, dockerd and skopeo
+#   s3          a third Berth (open) with blobs on S3: a single-node OpenStack Swift with s3api started here (as
+#               tests/Berth.Storage.Tests/S3 does; Debian swift-proxy, swift-account, swift-container, swift-object and
+#               memcached), driven with the other selected workloads; a column "Berth on S3" in the table
+#
+# Usage: bench/run.sh            (REPEATS=3 WORKLOADS="push push2g concurrent small auth clients docker s3" KEEP=0
+#                                 BENCH_DIR=/tmp/... OUT=bench/RESULTS.md)
 set -euo pipefail
 
 REPEATS=${REPEATS:-3}
-WORKLOADS=${WORKLOADS:-push concurrent small}
+WORKLOADS=${WORKLOADS:-push push2g concurrent small auth clients docker s3}
 KEEP=${KEEP:-0}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 OUT=${OUT:-$ROOT/bench/RESULTS.md}
@@ -19,12 +36,31 @@ mkdir -p "$WORK/results"
 DIST_PORT=${DIST_PORT:-15001}
 BERTH_PORT=${BERTH_PORT:-15002}
 KESTREL_PORT=${KESTREL_PORT:-15003}
+BERTH_AUTH_PORT=${BERTH_AUTH_PORT:-15004}
+BERTH_S3_PORT=${BERTH_S3_PORT:-15005}
+SWIFT_PORT=${SWIFT_PORT:-15010}  # Swift's proxy (the S3 endpoint); account, container, object and memcached on the next four
+IMAGE_LAYERS=${IMAGE_LAYERS:-5}
+IMAGE_LAYER_MIB=${IMAGE_LAYER_MIB:-57}  # 5 x 57 MiB of random bytes: about 300 MB compressed (gzip cannot shrink them)
 IPERF_PORT=${IPERF_PORT:-15201}
 PIDS=()
+DOCKERD_PID=
+DOCKER_ROOT=
+
+want() { [[ " $WORKLOADS " == *" $1 "* ]]; }
+# The generator's own workloads, in the order it runs them.
+GEN_WORKLOADS=$(for w in push push2g concurrent small; do want "$w" && printf '%s ' "$w"; done || true)
 
 cleanup() {
     for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
     for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+    if [[ -n $DOCKERD_PID ]]; then
+        # dockerd leaves vfs layers and its exec root behind if it is killed; give it time to stop cleanly.
+        kill "$DOCKERD_PID" 2>/dev/null || true
+        for _ in $(seq 300); do kill -0 "$DOCKERD_PID" 2>/dev/null || break; sleep 0.1; done
+        kill -9 "$DOCKERD_PID" 2>/dev/null || true
+        wait "$DOCKERD_PID" 2>/dev/null || true
+        rm -rf "$DOCKER_ROOT"
+    fi
     [[ $KEEP == 1 ]] || rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -32,6 +68,13 @@ trap 'echo "run.sh: failed at line $LINENO: $BASH_COMMAND" >&2' ERR
 log() { printf '%s %s\n' "$(date +%T)" "$*" >&2; }
 put() { printf '%s\t%s\n' "$1" "$2" >>"$WORK/results/$3.machine.tsv"; }
 rss_mb() { awk '/^VmRSS:/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status"; }
+hwm_mb() { awk '/^VmHWM:/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status"; }
+# Writing 5 to clear_refs resets the kernel's peak RSS (VmHWM) to the current RSS, so the next hwm_mb is that span's peak.
+reset_peak() { echo 5 >"/proc/$1/clear_refs" 2>/dev/null || true; }
+cpu_s() { awk '{ sub(/.*\) /, ""); printf "%.2f", ($12 + $13) / 100 }' "/proc/$1/stat"; }  # utime + stime
+now() { date +%s.%N; }
+since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.3f", b - a }'; }
+minus() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a - b }'; }
 
 log "building Berth and the load generator (Release)"
 dotnet build "$ROOT/src/Berth.Server" -c Release -nologo -v quiet >"$WORK/build.log" 2>&1 || { cat "$WORK/build.log"; exit 2; }
@@ -112,33 +155,256 @@ PIDS+=("$BERTH_PID")
 wait_http "http://127.0.0.1:$BERTH_PORT/v2/" "$BERTH_PID" >"$WORK/berth.start" || { cat "$WORK/berth.log"; exit 2; }
 put startup_s "$(cat "$WORK/berth.start")" berth
 
+AUTH_KEY_ID=AKIABERTHBENCH0000001
+AUTH_SECRET=$(head -c 30 /dev/urandom | base64 | tr -d '/+=')
+AUTH_REPOSITORY=bench/auth
+if want auth; then
+    command -v aws >/dev/null || { log "auth: the aws CLI is missing (pip install awscli)"; exit 2; }
+    log "starting a second Berth on fresh storage with ECR authentication (the default), repositories made by create-repository"
+    Logging__LogLevel__Default=Warning BERTH_ROOT_ACCESS_KEY_ID=$AUTH_KEY_ID BERTH_ROOT_SECRET_ACCESS_KEY=$AUTH_SECRET \
+        dotnet "$BERTH_DLL" serve --urls "http://127.0.0.1:$BERTH_AUTH_PORT" --data "$WORK/berth-auth" >"$WORK/berth-auth.log" 2>&1 &
+    BERTH_AUTH_PID=$!
+    PIDS+=("$BERTH_AUTH_PID")
+    wait_http "http://127.0.0.1:$BERTH_AUTH_PORT/v2/" "$BERTH_AUTH_PID" >/dev/null || { cat "$WORK/berth-auth.log"; exit 2; }
+    ecr() {
+        env -u AWS_PROFILE -u AWS_SESSION_TOKEN AWS_ACCESS_KEY_ID="$AUTH_KEY_ID" AWS_SECRET_ACCESS_KEY="$AUTH_SECRET" \
+            aws ecr "$@" --endpoint-url "http://127.0.0.1:$BERTH_AUTH_PORT" --region us-east-1
+    }
+    ecr create-repository --repository-name "$AUTH_REPOSITORY" >/dev/null
+    AUTH_HEADER="Basic $(printf 'AWS:%s' "$(ecr get-login-password)" | base64 -w0)"
+    code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$BERTH_AUTH_PORT/v2/")
+    [[ $code == 401 ]] || { log "auth: /v2/ without a token answered $code, expected 401"; exit 2; }
+    code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: $AUTH_HEADER" "http://127.0.0.1:$BERTH_AUTH_PORT/v2/")
+    [[ $code == 200 ]] || { log "auth: /v2/ with the token answered $code, expected 200"; exit 2; }
+fi
+
+if want s3; then
+    for tool in swift-proxy-server swift-account-server swift-container-server swift-object-server swift-ring-builder memcached aws; do
+        command -v "$tool" >/dev/null || { log "s3: $tool is missing (apt-get install swift-proxy swift-account swift-container swift-object memcached)"; exit 2; }
+    done
+    log "starting a single-node OpenStack Swift with s3api (one-replica rings, plain directories as the device)"
+    SWIFT=$WORK/swift
+    mkdir -p "$SWIFT/devices/d1"
+    swift_backend() { # swift_backend SERVER PORT EXTRA
+        printf '[DEFAULT]\nbind_ip = 127.0.0.1\nbind_port = %s\ndevices = %s\nmount_check = false\nswift_dir = %s\nuser = %s\nworkers = 0\nlog_level = WARNING\n\n[pipeline:main]\npipeline = %s-server\n\n[app:%s-server]\nuse = egg:swift#%s\n%s\n' \
+            "$2" "$SWIFT/devices" "$SWIFT" "$(id -un)" "$1" "$1" "$1" "$3" >"$SWIFT/$1-server.conf"
+    }
+    swift_backend account $((SWIFT_PORT + 1)) ""
+    swift_backend container $((SWIFT_PORT + 2)) ""
+    # Container updates of object PUTs must not time out under load, or listings miss objects.
+    swift_backend object $((SWIFT_PORT + 3)) "container_update_timeout = 30"
+    cat >"$SWIFT/proxy-server.conf" <<EOF
+[DEFAULT]
+bind_ip = 127.0.0.1
+bind_port = $SWIFT_PORT
+swift_dir = $SWIFT
+user = $(id -un)
+workers = 0
+log_level = WARNING
+
+[pipeline:main]
+pipeline = catch_errors gatekeeper healthcheck proxy-logging cache listing_formats bulk s3api tempauth copy slo dlo versioned_writes proxy-logging proxy-server
+
+[app:proxy-server]
+use = egg:swift#proxy
+account_autocreate = true
+
+[filter:s3api]
+use = egg:swift#s3api
+location = us-east-1
+allow_multipart_uploads = true
+
+[filter:tempauth]
+use = egg:swift#tempauth
+user_test_tester = testing .admin
+
+[filter:cache]
+use = egg:swift#memcache
+memcache_servers = 127.0.0.1:$((SWIFT_PORT + 4))
+
+[filter:catch_errors]
+use = egg:swift#catch_errors
+[filter:gatekeeper]
+use = egg:swift#gatekeeper
+[filter:healthcheck]
+use = egg:swift#healthcheck
+[filter:proxy-logging]
+use = egg:swift#proxy_logging
+[filter:listing_formats]
+use = egg:swift#listing_formats
+[filter:bulk]
+use = egg:swift#bulk
+[filter:copy]
+use = egg:swift#copy
+[filter:slo]
+use = egg:swift#slo
+[filter:dlo]
+use = egg:swift#dlo
+[filter:versioned_writes]
+use = egg:swift#versioned_writes
+EOF
+    port=$((SWIFT_PORT + 1))
+    for kind in account container object; do
+        swift-ring-builder "$SWIFT/$kind.builder" create 8 1 1 >/dev/null
+        swift-ring-builder "$SWIFT/$kind.builder" add "r1z1-127.0.0.1:$port/d1" 100 >/dev/null
+        swift-ring-builder "$SWIFT/$kind.builder" rebalance >/dev/null || (($? == 1))  # 1 is a warning: one device
+        port=$((port + 1))
+    done
+    memcached -l 127.0.0.1 -p $((SWIFT_PORT + 4)) -U 0 -u "$(id -un)" >"$SWIFT/memcached.log" 2>&1 &
+    PIDS+=("$!")
+    for kind in account container object proxy; do
+        "swift-$kind-server" "$SWIFT/$kind-server.conf" >"$SWIFT/$kind.log" 2>&1 &
+        PIDS+=("$!")
+    done
+    printf '[default]\ns3 =\n    addressing_style = path\n' >"$SWIFT/aws.config"
+    s3api() {
+        env -u AWS_PROFILE -u AWS_SESSION_TOKEN AWS_CONFIG_FILE="$SWIFT/aws.config" AWS_ACCESS_KEY_ID=test:tester \
+            AWS_SECRET_ACCESS_KEY=testing aws s3api "$@" --endpoint-url "http://127.0.0.1:$SWIFT_PORT" --region us-east-1
+    }
+    for i in $(seq 240); do  # the Python servers take a few seconds to listen
+        s3api create-bucket --bucket berth-bench >/dev/null 2>&1 && break
+        ((i < 240)) || { log "s3: Swift did not start"; tail -n 20 "$SWIFT"/*.log; exit 2; }
+        sleep 0.5
+    done
+    log "starting Berth on fresh storage with blobs on S3 (Swift), open registry as the first"
+    Logging__LogLevel__Default=Warning Berth__RequireRegistryAuthentication=false Berth__CreateRepositoryOnPush=true \
+        Berth__BlobMounting=ENABLED Berth__Storage__Blobs__Type=S3 \
+        Berth__Storage__Blobs__S3__ServiceUrl="http://127.0.0.1:$SWIFT_PORT/" Berth__Storage__Blobs__S3__Region=us-east-1 \
+        Berth__Storage__Blobs__S3__Bucket=berth-bench Berth__Storage__Blobs__S3__Prefix=bench \
+        Berth__Storage__Blobs__S3__AccessKeyId=test:tester Berth__Storage__Blobs__S3__SecretAccessKey=testing \
+        dotnet "$BERTH_DLL" serve --urls "http://127.0.0.1:$BERTH_S3_PORT" --data "$WORK/berth-s3" >"$WORK/berth-s3.log" 2>&1 &
+    BERTH_S3_PID=$!
+    PIDS+=("$BERTH_S3_PID")
+    wait_http "http://127.0.0.1:$BERTH_S3_PORT/v2/" "$BERTH_S3_PID" >"$WORK/berth-s3.start" || { cat "$WORK/berth-s3.log"; exit 2; }
+    put startup_s "$(cat "$WORK/berth-s3.start")" berth_s3
+fi
+
+if want docker; then
+    for tool in docker dockerd skopeo; do command -v "$tool" >/dev/null || { log "docker: $tool is missing"; exit 2; }; done
+    log "starting dockerd as a plain process (vfs storage driver, own data root, no networking set-up)"
+    # unix socket paths must stay under 108 bytes: a short directory of its own.
+    DOCKER_ROOT=$(mktemp -d /tmp/berth-dk.XXXXXX)
+    mkdir -p "$DOCKER_ROOT/config"
+    # An explicit config keeps a host /etc/docker/daemon.json out; 127.0.0.0/8 is insecure by default, listed anyway.
+    printf '{"insecure-registries": ["127.0.0.1:%s", "127.0.0.1:%s", "127.0.0.1:%s"]}\n' "$BERTH_PORT" "$DIST_PORT" "$BERTH_S3_PORT" \
+        >"$DOCKER_ROOT/daemon.json"
+    dockerd --iptables=false --ip6tables=false --bridge=none --storage-driver=vfs --data-root "$DOCKER_ROOT/data" \
+        --exec-root "$DOCKER_ROOT/exec" --pidfile "$DOCKER_ROOT/docker.pid" --config-file "$DOCKER_ROOT/daemon.json" \
+        -H "unix://$DOCKER_ROOT/docker.sock" >"$WORK/dockerd.log" 2>&1 &
+    DOCKERD_PID=$!
+    dk() { DOCKER_CONFIG=$DOCKER_ROOT/config docker -H "unix://$DOCKER_ROOT/docker.sock" "$@"; }
+    for _ in $(seq 1200); do
+        grep -q 'API listen on' "$WORK/dockerd.log" && break
+        kill -0 "$DOCKERD_PID" 2>/dev/null || { cat "$WORK/dockerd.log"; exit 2; }
+        sleep 0.1
+    done
+    dk info >/dev/null || { tail -50 "$WORK/dockerd.log"; exit 2; }
+fi
+
 sleep 3
 put idle_rss_mb "$(rss_mb "$BERTH_PID")" berth
 put idle_rss_mb "$(rss_mb "$DIST_PID")" distribution
+[[ -n ${BERTH_AUTH_PID:-} ]] && put idle_rss_mb "$(rss_mb "$BERTH_AUTH_PID")" berth_auth
+[[ -n ${BERTH_S3_PID:-} ]] && put idle_rss_mb "$(rss_mb "$BERTH_S3_PID")" berth_s3
+
+timed() { # timed KEY PID FILE COMMAND... -> KEY_s, KEY_cpu_s (server CPU) and KEY_peak_rss_mb lines in FILE
+    local key=$1 pid=$2 file=$3 t0 cpu0
+    shift 3
+    reset_peak "$pid"
+    cpu0=$(cpu_s "$pid")
+    t0=$(now)
+    "$@" >>"$WORK/clients.log" 2>&1 || { log "$key failed: $*"; tail -30 "$WORK/clients.log" >&2; return 1; }
+    printf '%s_s\t%s\n%s_cpu_s\t%s\n%s_peak_rss_mb\t%s\n' "$key" "$(since "$t0")" "$key" "$(minus "$(cpu_s "$pid")" "$cpu0")" \
+        "$key" "$(hwm_mb "$pid")" >>"$file"
+}
 
 # ---- workloads, alternating the servers in each repeat ----
 for r in $(seq "$REPEATS"); do
-    log "repeat $r/$REPEATS: bare Kestrel"
-    # shellcheck disable=SC2086
-    "${GEN[@]}" run "http://127.0.0.1:$KESTREL_PORT" "$KESTREL_PID" kestrel $WORKLOADS >"$WORK/results/kestrel.$r.tsv"
-    for server in berth distribution; do
-        if [[ $server == berth ]]; then port=$BERTH_PORT pid=$BERTH_PID; else port=$DIST_PORT pid=$DIST_PID; fi
-        log "repeat $r/$REPEATS: $server"
+    if want push || want small; then
+        log "repeat $r/$REPEATS: bare Kestrel"
         # shellcheck disable=SC2086
-        "${GEN[@]}" run "http://127.0.0.1:$port" "$pid" registry $WORKLOADS >"$WORK/results/$server.$r.tsv"
+        "${GEN[@]}" run "http://127.0.0.1:$KESTREL_PORT" "$KESTREL_PID" kestrel $GEN_WORKLOADS >"$WORK/results/kestrel.$r.tsv"
+    fi
+    if want clients || want docker; then
+        log "repeat $r/$REPEATS: writing a new ${IMAGE_LAYERS}-layer image ($IMAGE_LAYERS x $IMAGE_LAYER_MIB MiB random, tar+gzip)"
+        rm -rf "$WORK/image"
+        image_line=$("${GEN[@]}" image "$WORK/image" v1 "$IMAGE_LAYERS" "$IMAGE_LAYER_MIB")
+        put image_bytes "${image_line%%$'\t'*}" ceiling
+    fi
+    # Odd repeats start with Berth, even ones with Distribution, so neither always meets a warmer machine or client.
+    order=(berth distribution)
+    ((r % 2 == 1)) || order=(distribution berth)
+    if [[ -n ${BERTH_S3_PID:-} ]]; then order+=(berth_s3); fi
+    for server in "${order[@]}"; do
+        case $server in
+            berth) port=$BERTH_PORT pid=$BERTH_PID ;;
+            berth_s3) port=$BERTH_S3_PORT pid=$BERTH_S3_PID ;;
+            distribution) port=$DIST_PORT pid=$DIST_PID ;;
+        esac
+        out=$WORK/results/$server.$r.tsv
+        : >"$out"
+        if [[ -n $GEN_WORKLOADS ]]; then
+            log "repeat $r/$REPEATS: $server: $GEN_WORKLOADS"
+            # shellcheck disable=SC2086
+            "${GEN[@]}" run "http://127.0.0.1:$port" "$pid" registry $GEN_WORKLOADS >>"$out"
+        fi
+        if want clients; then
+            log "repeat $r/$REPEATS: $server: skopeo push, re-push, pull"
+            remote=docker://127.0.0.1:$port/clients/skopeo-$r:v1
+            timed skopeo_push "$pid" "$out" skopeo copy --quiet --dest-tls-verify=false "oci:$WORK/image:v1" "$remote"
+            timed skopeo_repush "$pid" "$out" skopeo copy --quiet --dest-tls-verify=false "oci:$WORK/image:v1" "$remote"
+            rm -rf "$WORK/pulled"
+            timed skopeo_pull "$pid" "$out" skopeo copy --quiet --src-tls-verify=false "$remote" "dir:$WORK/pulled"
+            rm -rf "$WORK/pulled"
+        fi
+        if want docker; then
+            log "repeat $r/$REPEATS: $server: docker push, pull after rmi, re-push"
+            local_ref=berth-bench/local:r$r
+            remote=127.0.0.1:$port/clients/docker-$r:v1
+            rm -f "$WORK/image.tar"
+            skopeo copy --quiet "oci:$WORK/image:v1" "docker-archive:$WORK/image.tar:$local_ref" >>"$WORK/clients.log" 2>&1
+            dk load --quiet --input "$WORK/image.tar" >>"$WORK/clients.log"
+            rm -f "$WORK/image.tar"
+            dk tag "$local_ref" "$remote"
+            # docker push recompresses every layer from its store (gzip in the client), the same work for both servers.
+            timed docker_push "$pid" "$out" dk push --quiet "$remote"
+            # Untag both names so the layers leave the daemon and the pull downloads every one of them.
+            dk rmi "$remote" "$local_ref" >>"$WORK/clients.log"
+            timed docker_pull "$pid" "$out" dk pull --quiet "$remote"
+            timed docker_repush "$pid" "$out" dk push --quiet "$remote"
+            dk rmi "$remote" >>"$WORK/clients.log"
+        fi
     done
+    if [[ -n ${BERTH_AUTH_PID:-} ]]; then
+        log "repeat $r/$REPEATS: authenticated Berth: manifest GET and blob HEAD"
+        BERTH_BENCH_AUTHORIZATION=$AUTH_HEADER BERTH_BENCH_REPOSITORY=$AUTH_REPOSITORY "${GEN[@]}" run \
+            "http://127.0.0.1:$BERTH_AUTH_PORT" "$BERTH_AUTH_PID" registry requests >"$WORK/results/berth_auth.$r.tsv"
+    fi
 done
 
 sleep 5
 put idle_rss_after_mb "$(rss_mb "$BERTH_PID")" berth
 put idle_rss_after_mb "$(rss_mb "$DIST_PID")" distribution
+[[ -n ${BERTH_AUTH_PID:-} ]] && put idle_rss_after_mb "$(rss_mb "$BERTH_AUTH_PID")" berth_auth
+[[ -n ${BERTH_S3_PID:-} ]] && put idle_rss_after_mb "$(rss_mb "$BERTH_S3_PID")" berth_s3
 
 # ---- the table ----
 COMMANDS=$(cat <<EOF
 Berth:        Berth__RequireRegistryAuthentication=false Berth__CreateRepositoryOnPush=true Berth__BlobMounting=ENABLED dotnet src/Berth.Server/bin/Release/net10.0/berth.dll serve --urls http://127.0.0.1:$BERTH_PORT --data \$WORK/berth
 Distribution: /usr/bin/docker-registry serve \$WORK/distribution.yml   (filesystem storage, delete enabled, blobdescriptor cache inmemory, access log off)
+Berth (auth): BERTH_ROOT_ACCESS_KEY_ID=... BERTH_ROOT_SECRET_ACCESS_KEY=... dotnet src/Berth.Server/bin/Release/net10.0/berth.dll serve --urls http://127.0.0.1:$BERTH_AUTH_PORT --data \$WORK/berth-auth   (defaults: authentication on, no create on push)
+              aws ecr create-repository --repository-name $AUTH_REPOSITORY; aws ecr get-login-password   (--endpoint-url http://127.0.0.1:$BERTH_AUTH_PORT --region us-east-1)
+Berth (S3):   the open Berth's settings and Berth__Storage__Blobs__Type=S3 Berth__Storage__Blobs__S3__ServiceUrl=http://127.0.0.1:$SWIFT_PORT/ Berth__Storage__Blobs__S3__Bucket=berth-bench (Prefix bench, AccessKeyId test:tester, SecretAccessKey testing) ... --urls http://127.0.0.1:$BERTH_S3_PORT --data \$WORK/berth-s3
+              Swift: swift-{account,container,object,proxy}-server (workers = 0, one-replica rings, s3api + tempauth, memcached), as tests/Berth.Storage.Tests/S3
 Bare Kestrel: dotnet bench/Berth.Bench/bin/Release/net10.0/berth-bench.dll kestrel $KESTREL_PORT \$WORK/kestrel
-Generator:    dotnet bench/Berth.Bench/bin/Release/net10.0/berth-bench.dll run http://127.0.0.1:PORT PID registry|kestrel $WORKLOADS   ($REPEATS repeats, servers alternating)
+Generator:    dotnet bench/Berth.Bench/bin/Release/net10.0/berth-bench.dll run http://127.0.0.1:PORT PID registry|kestrel ${GEN_WORKLOADS:-(none)}  ($REPEATS repeats, servers alternating)
+              BERTH_BENCH_AUTHORIZATION="Basic base64(AWS:token)" BERTH_BENCH_REPOSITORY=$AUTH_REPOSITORY berth-bench run http://127.0.0.1:$BERTH_AUTH_PORT PID registry requests
+Image:        berth-bench image \$WORK/image v1 $IMAGE_LAYERS $IMAGE_LAYER_MIB   (a new OCI layout per repeat: $IMAGE_LAYERS tar+gzip layers of $IMAGE_LAYER_MIB MiB random bytes)
+skopeo:       skopeo copy --dest-tls-verify=false oci:\$WORK/image:v1 docker://127.0.0.1:PORT/clients/skopeo-R:v1   (twice: push, re-push)
+              skopeo copy --src-tls-verify=false docker://127.0.0.1:PORT/clients/skopeo-R:v1 dir:\$WORK/pulled
+docker:       dockerd --storage-driver=vfs --bridge=none --iptables=false (own data root); skopeo copy oci:... docker-archive:...; docker load
+              docker push 127.0.0.1:PORT/clients/docker-R:v1; docker rmi (every name); docker pull ...; docker push ... (again)
+Workloads:    $WORKLOADS
 Ceilings:     openssl speed -evp sha256 -bytes 16384 -seconds 3; berth-bench sha256; dd if=/dev/zero of=\$WORK/dd bs=1M count=1024 conv=fsync; iperf3 -c 127.0.0.1 -t 5
 EOF
 )

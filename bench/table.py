@@ -25,17 +25,43 @@ def runs(target):
     return [load(p) for p in sorted(glob.glob(f"{results}/{target}.[0-9]*.tsv"))]
 
 
-data = {t: runs(t) for t in ("berth", "distribution", "kestrel")}
-machine_values = {t: load(f"{results}/{t}.machine.tsv") for t in ("berth", "distribution", "ceiling")}
+data = {t: runs(t) for t in ("berth", "berth_auth", "berth_s3", "distribution", "kestrel")}
+machine_values = {t: load(f"{results}/{t}.machine.tsv") for t in ("berth", "berth_auth", "berth_s3", "distribution", "ceiling")}
+# The column "Berth on S3" only when the run had the s3 workload.
+with_s3 = bool(data["berth_s3"]) or bool(machine_values["berth_s3"])
+
+
+def auth_target(t):
+    """The authenticated rows: Berth's figure from the authenticated instance, Distribution's from its only (open) one."""
+    return {"berth": "berth_auth", "berth_s3": None}.get(t, t)
 
 
 def median(target, key):
+    if target not in data:
+        return None
     vs = [r[key] for r in data[target] if key in r]
     return statistics.median(vs) if vs else None
 
 
 def peak(target, suffix):
+    if target not in data:
+        return None
     vs = [v for r in data[target] for k, v in r.items() if k.endswith("_peak_rss_mb") and k.startswith(suffix)]
+    return max(vs) if vs else None
+
+
+def authenticated(key):
+    return lambda t: median(auth_target(t), key) if auth_target(t) else None
+
+
+def per_gib(key):
+    """Server CPU seconds of a real-client step per GiB of the image it moved."""
+    image = machine_values["ceiling"].get("image_bytes")
+    return lambda t: (median(t, key) / (image / 2**30)) if image and median(t, key) is not None else None
+
+
+def client_peak(target):
+    vs = [v for r in data[target] for k, v in r.items() if k.endswith("_peak_rss_mb") and k.startswith(("skopeo_", "docker_"))]
     return max(vs) if vs else None
 
 
@@ -53,6 +79,8 @@ rows = [
     ("push 1 GiB chunked (10 MiB PATCHes with Content-Range)", "push_chunked_gbps", "GB/s", "kestrel:push_monolithic_gbps"),
     ("push 1 GiB streamed (one chunked PATCH, no Content-Range)", "push_streamed_gbps", "GB/s", "kestrel:push_streamed_gbps"),
     ("pull 1 GiB", "pull_gbps", "GB/s", "loopback_gbps"),
+    ("push 2 GiB monolithic", "push_2g_gbps", "GB/s", "kestrel:push_monolithic_gbps"),
+    ("pull 2 GiB", "pull_2g_gbps", "GB/s", "loopback_gbps"),
     ("16 concurrent pushes of 64 MiB, aggregate", "push_16x64m_gbps", "GB/s", "kestrel:push_monolithic_gbps"),
     ("16 concurrent pulls of 64 MiB, aggregate", "pull_16x64m_gbps", "GB/s", "loopback_gbps"),
     ("manifest GET by tag, 16 conn, 10 s", "manifest_get_rps", "req/s", "kestrel:small_get_rps"),
@@ -61,20 +89,41 @@ rows = [
     ("blob HEAD, 16 conn, 10 s", "blob_head_rps", "req/s", "kestrel:small_get_rps"),
     ("blob HEAD p50", "blob_head_p50_ms", "ms", None),
     ("blob HEAD p99", "blob_head_p99_ms", "ms", None),
+    ("manifest GET by tag, 16 conn, 10 s, Berth authenticated", authenticated("manifest_get_rps"), "req/s", "kestrel:small_get_rps"),
+    ("manifest GET p50, Berth authenticated", authenticated("manifest_get_p50_ms"), "ms", None),
+    ("manifest GET p99, Berth authenticated", authenticated("manifest_get_p99_ms"), "ms", None),
+    ("blob HEAD, 16 conn, 10 s, Berth authenticated", authenticated("blob_head_rps"), "req/s", "kestrel:small_get_rps"),
+    ("blob HEAD p50, Berth authenticated", authenticated("blob_head_p50_ms"), "ms", None),
+    ("blob HEAD p99, Berth authenticated", authenticated("blob_head_p99_ms"), "ms", None),
     ("tags/list of 1,000 tags (all pages) p50", "tags_list_p50_ms", "ms", None),
     ("tags/list of 1,000 tags (all pages) p99", "tags_list_p99_ms", "ms", None),
     ("tags/list pages followed", "tags_list_pages", "", None),
+    ("skopeo push of the 5-layer image", "skopeo_push_s", "s", None),
+    ("skopeo re-push (every layer exists)", "skopeo_repush_s", "s", None),
+    ("skopeo pull to a directory", "skopeo_pull_s", "s", None),
+    ("docker push of the 5-layer image", "docker_push_s", "s", None),
+    ("docker pull after docker rmi", "docker_pull_s", "s", None),
+    ("docker re-push (every layer exists)", "docker_repush_s", "s", None),
     ("server CPU per GiB, monolithic push", "push_monolithic_cpu_s_per_gib", "s", None),
     ("server CPU per GiB, chunked push", "push_chunked_cpu_s_per_gib", "s", None),
     ("server CPU per GiB, streamed push", "push_streamed_cpu_s_per_gib", "s", None),
     ("server CPU per GiB, pull", "pull_cpu_s_per_gib", "s", None),
+    ("server CPU per GiB, 2 GiB push", "push_2g_cpu_s_per_gib", "s", None),
     ("server CPU per GiB, 16 concurrent pushes", "push_16x64m_cpu_s_per_gib", "s", None),
+    ("server CPU per GiB, skopeo push", per_gib("skopeo_push_cpu_s"), "s", None),
+    ("server CPU per GiB, skopeo pull", per_gib("skopeo_pull_cpu_s"), "s", None),
+    ("server CPU per GiB, docker push", per_gib("docker_push_cpu_s"), "s", None),
+    ("server CPU per GiB, docker pull", per_gib("docker_pull_cpu_s"), "s", None),
     ("server CPU, 10 s of manifest GETs", "manifest_get_cpu_s", "s", None),
-    ("peak RSS, pushes (incl. concurrent)", lambda t: peak(t, "push"), "MB", None),
+    ("peak RSS, pushes (incl. concurrent and 2 GiB)", lambda t: peak(t, "push"), "MB", None),
+    ("peak RSS, 2 GiB push", lambda t: median(t, "push_2g_peak_rss_mb"), "MB", None),
     ("peak RSS, pulls (incl. concurrent)", lambda t: peak(t, "pull"), "MB", None),
     ("peak RSS, small requests", lambda t: max([x for x in (peak(t, "manifest"), peak(t, "blob")) if x is not None], default=None), "MB", None),
+    ("peak RSS, small requests, Berth authenticated", lambda t: max([x for x in (peak(auth_target(t), "manifest"), peak(auth_target(t), "blob")) if x is not None], default=None) if auth_target(t) else None, "MB", None),
+    ("peak RSS, skopeo and docker push and pull", client_peak, "MB", None),
     ("idle RSS after start", lambda t: machine_values[t].get("idle_rss_mb"), "MB", None),
     ("idle RSS after the run", lambda t: machine_values[t].get("idle_rss_after_mb"), "MB", None),
+    ("idle RSS after the run, Berth authenticated", lambda t: machine_values[auth_target(t)].get("idle_rss_after_mb") if auth_target(t) else None, "MB", None),
     ("start to first answered request", lambda t: machine_values[t].get("startup_s"), "s", None),
 ]
 
@@ -91,13 +140,18 @@ def fmt(v):
     return f"{v:.3f}"
 
 
-table = ["| workload | unit | Berth | Distribution | Berth / Distribution | Berth / ceiling |", "|---|---|--:|--:|--:|--:|"]
+columns = ("berth", "berth_s3", "distribution") if with_s3 else ("berth", "distribution")
+table = [
+    "| workload | unit | Berth |" + (" Berth on S3 |" if with_s3 else "") + " Distribution | Berth / Distribution | Berth / ceiling |",
+    "|---|---|--:|" + ("--:|" if with_s3 else "") + "--:|--:|--:|",
+]
 for label, key, unit, ceil in rows:
-    b, d = (key(t) if callable(key) else median(t, key) for t in ("berth", "distribution"))
+    values = {t: key(t) if callable(key) else median(t, key) for t in columns}
+    b, d = values["berth"], values["distribution"]
     ratio = f"{b / d:.2f}×" if b is not None and d else "—"
     c = ceiling(ceil)
     share = f"{100 * b / c:.0f}% of {fmt(c)}" if b is not None and c else ""
-    table.append(f"| {label} | {unit} | {fmt(b)} | {fmt(d)} | {ratio} | {share} |")
+    table.append(f"| {label} | {unit} | " + " | ".join(fmt(values[t]) for t in columns) + f" | {ratio} | {share} |")
 
 ceilings = [
     ("SHA-256, openssl speed -evp sha256, 16 KiB blocks, one core", machine_values["ceiling"].get("openssl_sha256_gbps"), "GB/s"),
@@ -115,6 +169,11 @@ print("\n".join(table))
 print()
 print("\n".join(ctable))
 
+S3_NOTE = ("""- "Berth on S3" is a third Berth, open like the first, with blobs in a bucket of a single-node OpenStack Swift
+  (s3api, one Python process per server, on the same disk and cores) instead of the filesystem; its ratio to
+  Distribution is not shown, and Swift's own CPU and memory are not counted in its figures.
+""" if with_s3 else "")
+S3_TRAILER = "" if with_s3 else "Not in this run: Berth with blobs on S3 (workload `s3`).\n"
 now = datetime.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")
 with open(out, "w") as f:
     f.write(f"""# Benchmark: Berth against CNCF Distribution
@@ -123,16 +182,25 @@ Produced by `bench/run.sh` on {now}.
 
 - Machine: {machine}
 - Medians of {repeats} repeats; Berth, Distribution and the bare Kestrel ceiling run side by side, driven alternately
-  by the same load generator (`bench/Berth.Bench`, HttpClient with SocketsHttpHandler), all on 127.0.0.1. The
+  (Berth first in odd repeats, Distribution first in even ones) by the same load generator (`bench/Berth.Bench`,
+  HttpClient with SocketsHttpHandler) and the same clients, all on 127.0.0.1. The
   generator runs on the same two cores as the server, so it takes its share of the CPU in every figure.
-- Berth runs as an **open registry** (no authentication), like Distribution's default; authenticated figures are
-  not measured yet.
+- Berth runs twice: as an **open registry** (no authentication, create on push), like Distribution's default, for
+  every workload; and as ECR does, **authenticated** (every `/v2/` request carries `Authorization: Basic
+  base64(AWS:token)` with the token of `aws ecr get-login-password`; the repository made by `aws ecr
+  create-repository`), for the rows marked "Berth authenticated", which set it against the open Distribution.
 - Blob bodies come from a 64 MiB random buffer in the generator's memory (first 16 bytes a per-blob nonce, so every
   blob is new to both servers); pulls are read and discarded (length checked).
+- The real clients (skopeo, docker) move a new five-layer image per repeat, about 300 MB: tar+gzip layers of random
+  bytes in an OCI layout written offline (`berth-bench image`). skopeo copies the layers as they are; docker push
+  recompresses each layer from its store, and docker pull unpacks into the vfs driver, both client work that is the
+  same for either server. Client rows are wall-clock seconds (lower is better, so the ratio is better below 1×);
+  "server CPU per GiB" of a client step divides the server's CPU seconds by the image's size.
 - "Berth / ceiling" reads a figure as a share of what this machine allows: pushes against the bare Kestrel server
   that hashes, writes and fsyncs the body in one pass, pulls against iperf3 loopback, small requests against the
-  bare Kestrel 2-byte GET.
-
+  bare Kestrel 2-byte GET. Peak RSS is the kernel's VmHWM, reset through /proc/PID/clear_refs before each workload.
+- A "—" is a figure this run did not measure (a workload left out of `WORKLOADS`).
+{S3_NOTE}
 ## Commands
 
 ```
@@ -147,6 +215,4 @@ Produced by `bench/run.sh` on {now}.
 
 {chr(10).join(ctable)}
 
-Not measured yet: skopeo and docker push/pull of a five-layer 300 MB image and the re-push of existing layers;
-authenticated manifest GET/HEAD; a 2 GiB push's peak RSS (see `bench/memory.sh`).
-""")
+{S3_TRAILER}""")

@@ -1,9 +1,17 @@
-// The load generator of bench/run.sh. Three commands:
+// The load generator of bench/run.sh. Four commands:
 //   berth-bench sha256                      single-core .NET SHA-256 over 1 GiB in memory, GB/s
 //   berth-bench kestrel PORT DIR            a bare Kestrel server: PUT /upload hashes and fsyncs the body, GET /small
+//   berth-bench image DIR TAG LAYERS MIB    writes an OCI image layout in DIR: one linux/amd64 image tagged TAG with
+//                                           LAYERS tar+gzip layers of MIB MiB of random bytes each (new every call)
 //   berth-bench run BASE PID KIND [WORKLOADS...]
 //                                           drives a registry (KIND=registry) or the bare server (KIND=kestrel) at BASE,
 //                                           reading the CPU time and peak RSS of PID from /proc around each workload.
+//                                           Registry workloads: push, push2g, concurrent, small (= requests + tags list),
+//                                           requests (manifest GET and blob HEAD only). Environment:
+//                                           BERTH_BENCH_AUTHORIZATION  an Authorization header value sent on every
+//                                                                      request (e.g. "Basic base64(AWS:token)")
+//                                           BERTH_BENCH_REPOSITORY     the repository of small/requests (default
+//                                                                      bench/small-RANDOM); it must exist or be created on push
 // Output: one "name<TAB>value" line per figure on stdout.
 using System.Buffers;
 using System.Diagnostics;
@@ -21,7 +29,7 @@ internal static class Program
     {
         if (args.Length == 0)
         {
-            await Console.Error.WriteLineAsync("usage: berth-bench sha256 | kestrel PORT DIR | run BASE PID KIND [WORKLOADS...]");
+            await Console.Error.WriteLineAsync("usage: berth-bench sha256 | kestrel PORT DIR | image DIR TAG LAYERS MIB | run BASE PID KIND [WORKLOADS...]");
             return 2;
         }
         switch (args[0])
@@ -31,6 +39,9 @@ internal static class Program
                 return 0;
             case "kestrel":
                 await BareKestrel.RunAsync(int.Parse(args[1], CultureInfo.InvariantCulture), args[2]);
+                return 0;
+            case "image":
+                OciImage.Write(args[1], args[2], int.Parse(args[3], CultureInfo.InvariantCulture), int.Parse(args[4], CultureInfo.InvariantCulture));
                 return 0;
             case "run":
                 {
@@ -211,6 +222,10 @@ internal sealed class Driver : IDisposable
             AllowAutoRedirect = true,
         };
         _http = new HttpClient(handler) { Timeout = TimeSpan.FromMinutes(10) };
+        if (Environment.GetEnvironmentVariable("BERTH_BENCH_AUTHORIZATION") is { Length: > 0 } authorization)
+        {
+            _http.DefaultRequestHeaders.Authorization = AuthenticationHeaderValue.Parse(authorization);
+        }
     }
 
     public void Dispose() => _http.Dispose();
@@ -243,6 +258,13 @@ internal sealed class Driver : IDisposable
             await Measure("push_streamed", GiB, () => PushStreamed($"bench/streamed-{_run}", streamed));
             await Measure("pull", GiB, () => Pull($"bench/mono-{_run}", mono));
         }
+        if (Want("push2g"))
+        {
+            // The peak-memory case of the issue: one 2 GiB monolithic push (pulled back once, length checked).
+            var big = new Source(2 * GiB);
+            await Measure("push_2g", 2 * GiB, () => PushMonolithic($"bench/big-{_run}", big));
+            await Measure("pull_2g", 2 * GiB, () => Pull($"bench/big-{_run}", big));
+        }
         if (Want("concurrent"))
         {
             var blobs = Enumerable.Range(0, 16).Select(_ => new Source(64 << 20)).ToArray();
@@ -250,9 +272,9 @@ internal sealed class Driver : IDisposable
             await Measure("push_16x64m", 16L * (64 << 20), () => Task.WhenAll(blobs.Select(b => PushMonolithic(repo, b))));
             await Measure("pull_16x64m", 16L * (64 << 20), () => Task.WhenAll(blobs.Select(b => Pull(repo, b))));
         }
-        if (Want("small"))
+        if (Want("small") || Want("requests"))
         {
-            var repo = $"bench/small-{_run}";
+            var repo = Environment.GetEnvironmentVariable("BERTH_BENCH_REPOSITORY") is { Length: > 0 } named ? named : $"bench/small-{_run}";
             var (manifest, layer) = await PushImage(repo, "latest");
             await Rps("manifest_get", () =>
             {
@@ -261,7 +283,10 @@ internal sealed class Driver : IDisposable
                 return request;
             });
             await Rps("blob_head", () => new HttpRequestMessage(HttpMethod.Head, new Uri(_base, $"/v2/{repo}/blobs/{layer}")));
-            await TagsList(repo, manifest);
+            if (Want("small"))
+            {
+                await TagsList(repo, manifest);
+            }
         }
     }
 
