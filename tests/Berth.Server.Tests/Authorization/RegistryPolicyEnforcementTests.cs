@@ -128,6 +128,26 @@ public sealed class RegistryPolicyEnforcementTests(MultiRegistryFixture fixture,
     }
 
     [Fact]
+    public async Task ConditionsOnSourceIpAndSecureTransportApplyToEcrCalls()
+    {
+        var user = await UserWithInlinePolicyAsync("conditioned", """
+            {"Version":"2012-10-17","Statement":[
+             {"Effect":"Allow","Action":["ecr:GetAuthorizationToken","ecr:DescribeRepositories","ecr:CreateRepository"],"Resource":"*"},
+             {"Effect":"Deny","Action":"ecr:DescribeRepositories","Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":"127.0.0.0/8"}}},
+             {"Effect":"Deny","Action":"ecr:CreateRepository","Resource":"*","Condition":{"Bool":{"aws:SecureTransport":"false"}}}]}
+            """);
+
+        await _aws.RunAsAsync(user, "ecr", "get-authorization-token");
+        var fromLoopback = await _aws.FailAsAsync(user, "ecr", "describe-repositories");
+        var overHttp = await _aws.FailAsAsync(user, "ecr", "create-repository", "--repository-name", "conditioned/app");
+
+        Assert.Contains("(AccessDeniedException) when calling the DescribeRepositories operation", fromLoopback, StringComparison.Ordinal);
+        Assert.Contains("with an explicit deny in an identity-based policy", fromLoopback, StringComparison.Ordinal);
+        Assert.Contains("(AccessDeniedException) when calling the CreateRepository operation", overHttp, StringComparison.Ordinal);
+        Assert.Contains("with an explicit deny in an identity-based policy", overHttp, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task AnotherAccountPullsWhenTheRepositoryPolicyNamesItAndIsRefusedOtherwise()
     {
         if (!ClientTools.AreAvailable(output, Skopeo.Tool, "aws"))
