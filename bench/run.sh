@@ -28,6 +28,12 @@ set -euo pipefail
 
 REPEATS=${REPEATS:-3}
 WORKLOADS=${WORKLOADS:-push push2g concurrent small auth clients docker s3}
+for w in $WORKLOADS; do
+    case $w in
+        push | push2g | concurrent | small | auth | clients | docker | s3) ;;
+        *) echo "run.sh: unknown workload '$w' (push push2g concurrent small auth clients docker s3)" >&2; exit 2 ;;
+    esac
+done
 KEEP=${KEEP:-0}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 OUT=${OUT:-$ROOT/bench/RESULTS.md}
