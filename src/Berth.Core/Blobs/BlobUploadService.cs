@@ -56,14 +56,10 @@ public sealed class BlobUploadService(
     public async ValueTask<UploadSession> AppendAsync(
         RepositoryName repository, string id, Stream body, ChunkRange? range, long? contentLength, CancellationToken cancellationToken)
     {
-        var (session, state) = await AcquireAsync(repository, id, cancellationToken).ConfigureAwait(false);
-        try
+        var (session, hold) = await AcquireAsync(repository, id, cancellationToken).ConfigureAwait(false);
+        await using (hold.ConfigureAwait(false))
         {
-            return await AppendLockedAsync(session, state, body, range, contentLength, cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            state.Lock.Release();
+            return await AppendLockedAsync(session, hold.State, body, range, contentLength, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -75,9 +71,10 @@ public sealed class BlobUploadService(
     public async ValueTask<long> CompleteAsync(
         RepositoryName repository, string id, Digest expected, Stream? body, ChunkRange? range, long? contentLength, CancellationToken cancellationToken)
     {
-        var (session, state) = await AcquireAsync(repository, id, cancellationToken).ConfigureAwait(false);
-        try
+        var (session, hold) = await AcquireAsync(repository, id, cancellationToken).ConfigureAwait(false);
+        await using (hold.ConfigureAwait(false))
         {
+            var state = hold.State;
             if (body is not null)
             {
                 session = await AppendLockedAsync(session, state, body, range, contentLength, cancellationToken).ConfigureAwait(false);
@@ -102,23 +99,15 @@ public sealed class BlobUploadService(
             open.Forget(id, state);
             return session.Staged.Size;
         }
-        finally
-        {
-            state.Lock.Release();
-        }
     }
 
     /// <summary>Cancels an upload and discards its bytes; throws BLOB_UPLOAD_UNKNOWN when there is none.</summary>
     public async ValueTask CancelAsync(RepositoryName repository, string id, CancellationToken cancellationToken)
     {
-        var (session, state) = await AcquireAsync(repository, id, cancellationToken).ConfigureAwait(false);
-        try
+        var (session, hold) = await AcquireAsync(repository, id, cancellationToken).ConfigureAwait(false);
+        await using (hold.ConfigureAwait(false))
         {
             await DiscardAsync(session).ConfigureAwait(false);
-        }
-        finally
-        {
-            state.Lock.Release();
         }
     }
 
@@ -176,21 +165,20 @@ public sealed class BlobUploadService(
     }
 
     /// <summary>
-    /// Takes the upload's lock and reads its session. An unknown id leaves nothing behind, so requests for made-up
-    /// ids cannot grow the state table.
+    /// Holds the upload (in this process and across nodes) and reads its session. An unknown id leaves nothing behind,
+    /// so requests for made-up ids cannot grow the state table.
     /// </summary>
-    private async ValueTask<(UploadSession Session, OpenUploads.UploadState State)> AcquireAsync(RepositoryName repository, string id, CancellationToken cancellationToken)
+    private async ValueTask<(UploadSession Session, OpenUploads.Hold Hold)> AcquireAsync(RepositoryName repository, string id, CancellationToken cancellationToken)
     {
-        var state = open.Get(id);
-        await state.Lock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var hold = await open.HoldAsync(id, cancellationToken).ConfigureAwait(false);
         try
         {
-            return (await GetAsync(repository, id, cancellationToken).ConfigureAwait(false), state);
+            return (await GetAsync(repository, id, cancellationToken).ConfigureAwait(false), hold);
         }
         catch
         {
-            open.ForgetIfEmpty(id, state);
-            state.Lock.Release();
+            open.ForgetIfEmpty(id, hold.State);
+            await hold.DisposeAsync().ConfigureAwait(false);
             throw;
         }
     }

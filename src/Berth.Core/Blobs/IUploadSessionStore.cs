@@ -16,4 +16,11 @@ public interface IUploadSessionStore
 
     /// <summary>Sessions last updated before <paramref name="cutoff"/>, oldest first, at most <paramref name="limit"/>.</summary>
     ValueTask<IReadOnlyList<UploadSession>> ListStaleAsync(DateTimeOffset cutoff, int limit, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Holds upload <paramref name="id"/> exclusively, across every Berth node that shares this store, until the result
+    /// is disposed; waits while another node holds it. A node that dies releases what it held. A store only one process
+    /// uses may return at once: <see cref="OpenUploads"/> already serializes the requests of one process.
+    /// </summary>
+    ValueTask<IAsyncDisposable> LockAsync(string id, CancellationToken cancellationToken);
 }

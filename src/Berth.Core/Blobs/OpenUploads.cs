@@ -15,6 +15,26 @@ public sealed class OpenUploads(IBlobStore blobs, IUploadSessionStore sessions)
     /// <summary>The state of an upload, created when absent.</summary>
     internal UploadState Get(string id) => _states.GetOrAdd(id, static _ => new UploadState());
 
+    /// <summary>
+    /// Holds an upload for one request: first this process's lock on it, then the store's lock across nodes, so that
+    /// the session read next is the one every node sees and no other node appends meanwhile.
+    /// </summary>
+    internal async ValueTask<Hold> HoldAsync(string id, CancellationToken cancellationToken)
+    {
+        var state = Get(id);
+        await state.Lock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return new Hold(state, await sessions.LockAsync(id, cancellationToken).ConfigureAwait(false));
+        }
+        catch
+        {
+            ForgetIfEmpty(id, state);
+            state.Lock.Release();
+            throw;
+        }
+    }
+
     /// <summary>Removes the state of an upload if it is still this one.</summary>
     internal void Forget(string id, UploadState state)
     {
@@ -50,19 +70,37 @@ public sealed class OpenUploads(IBlobStore blobs, IUploadSessionStore sessions)
         var stale = await sessions.ListStaleAsync(cutoff, 1000, cancellationToken).ConfigureAwait(false);
         foreach (var session in stale)
         {
-            var state = Get(session.Id);
-            await state.Lock.WaitAsync(cancellationToken).ConfigureAwait(false);
+            var hold = await HoldAsync(session.Id, cancellationToken).ConfigureAwait(false);
+            await using (hold.ConfigureAwait(false))
+            {
+                // Another node may have continued it since the listing.
+                var current = await sessions.FindAsync(session.Id, cancellationToken).ConfigureAwait(false);
+                if (current is not null && current.UpdatedAt < cutoff)
+                {
+                    await DiscardAsync(current).ConfigureAwait(false);
+                }
+            }
+        }
+
+        return stale.Count;
+    }
+
+    /// <summary>An upload held by <see cref="HoldAsync"/>; disposing releases the store's lock, then this process's.</summary>
+    internal sealed class Hold(UploadState state, IAsyncDisposable storeLock) : IAsyncDisposable
+    {
+        public UploadState State => state;
+
+        public async ValueTask DisposeAsync()
+        {
             try
             {
-                await DiscardAsync(session).ConfigureAwait(false);
+                await storeLock.DisposeAsync().ConfigureAwait(false);
             }
             finally
             {
                 state.Lock.Release();
             }
         }
-
-        return stale.Count;
     }
 
     internal sealed class UploadState

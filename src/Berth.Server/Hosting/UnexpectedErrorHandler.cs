@@ -7,8 +7,8 @@ namespace Berth.Server.Hosting;
 
 /// <summary>
 /// The one place an unexpected exception ends: logged once with the request id, answered 500 with no internal detail.
-/// A client that went away is not a server fault and is logged at Debug. A metadata store that cannot be reached
-/// answers 503 with Retry-After, which docker, skopeo and the AWS SDKs retry (distribution's UNAVAILABLE; for the ECR
+/// A client that went away is not a server fault and is logged at Debug. A metadata store or object store that cannot be
+/// reached (or answers 5xx) answers 503 with Retry-After, which docker, skopeo and the AWS SDKs retry (distribution's UNAVAILABLE; for the ECR
 /// API, ServiceUnavailableException).
 /// </summary>
 internal static partial class UnexpectedErrorHandler
@@ -29,7 +29,7 @@ internal static partial class UnexpectedErrorHandler
             LogUnavailable(logger, request.Method, request.Path, context.TraceIdentifier, exception!.Message);
             context.Response.Headers.RetryAfter = "1";
             await (request.Headers.ContainsKey("X-Amz-Target")
-                ? AwsJsonErrorWriter.WriteAsync(context, 503, "ServiceUnavailableException", "The metadata store is unavailable; retry the request.")
+                ? AwsJsonErrorWriter.WriteAsync(context, 503, "ServiceUnavailableException", "A storage backend is unavailable; retry the request.")
                 : OciErrorWriter.WriteAsync(context, 503, "UNAVAILABLE", "service unavailable", null)).ConfigureAwait(false);
             return;
         }
@@ -41,7 +41,7 @@ internal static partial class UnexpectedErrorHandler
     [LoggerMessage(EventId = 1, Level = LogLevel.Error, Message = "Unexpected error on {Method} {Path} (request {RequestId})")]
     private static partial void LogUnexpected(ILogger logger, Exception? exception, string method, PathString path, string requestId);
 
-    [LoggerMessage(EventId = 3, Level = LogLevel.Warning, Message = "Metadata store unavailable on {Method} {Path} (request {RequestId}): {Reason}")]
+    [LoggerMessage(EventId = 3, Level = LogLevel.Warning, Message = "Storage backend unavailable on {Method} {Path} (request {RequestId}): {Reason}")]
     private static partial void LogUnavailable(ILogger logger, string method, PathString path, string requestId, string reason);
 
     [LoggerMessage(EventId = 2, Level = LogLevel.Debug, Message = "Client went away during {Method} {Path} (request {RequestId})")]

@@ -73,6 +73,9 @@ internal static class PostgresCommands
     /// <summary>The advisory lock key of a customer managed policy (by ARN): its versions, attachments and deletion.</summary>
     public static string PolicyLock(string policyArn) => "iam-policy:" + policyArn;
 
+    /// <summary>The advisory lock key of an upload session (by id): its appends, completion and cancellation.</summary>
+    public static string UploadLock(string uploadId) => "upload:" + uploadId;
+
     /// <summary>True for a foreign-key violation: the parent row (repository, upload session) was deleted meanwhile.</summary>
     public static bool IsForeignKeyViolation(this PostgresException exception) => exception.SqlState == PostgresErrorCodes.ForeignKeyViolation;
 }

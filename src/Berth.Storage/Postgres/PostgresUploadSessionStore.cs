@@ -38,6 +38,26 @@ internal sealed class PostgresUploadSessionStore(PostgresDatabase database) : IU
             ("@updated", session.UpdatedAt.ToUnixTimeMilliseconds())).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// A transaction-scoped advisory lock on the upload id, held by a connection of its own until disposal: ending the
+    /// transaction releases it, and so does the database when the node holding it dies (its connection closes).
+    /// </summary>
+    public async ValueTask<IAsyncDisposable> LockAsync(string id, CancellationToken cancellationToken)
+    {
+        var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            await connection.LockKeysAsync(cancellationToken, PostgresCommands.UploadLock(id)).ConfigureAwait(false);
+            return new Held(connection, transaction);
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
     public async ValueTask DeleteAsync(string id, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
@@ -67,4 +87,25 @@ internal sealed class PostgresUploadSessionStore(PostgresDatabase database) : IU
         new StagedUpload(reader.GetString(0), reader.GetInt64(2), reader.IsDBNull(3) ? null : reader.GetString(3)),
         DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(4)),
         DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(5)));
+
+    private sealed class Held(NpgsqlConnection connection, NpgsqlTransaction transaction) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            try
+            {
+                // Nothing was written in this transaction: ending it only releases the lock.
+                await transaction.RollbackAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is NpgsqlException or InvalidOperationException)
+            {
+                // The connection broke, which released the lock with the session.
+            }
+            finally
+            {
+                await transaction.DisposeAsync().ConfigureAwait(false);
+                await connection.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
 }

@@ -38,6 +38,10 @@ internal sealed class SqliteUploadSessionStore(SqliteDatabase database) : IUploa
             ("$updated", session.UpdatedAt.ToUnixTimeMilliseconds())).ConfigureAwait(false);
     }
 
+    /// <summary>A SQLite database belongs to one process, whose in-process lock is all there is to take.</summary>
+    public ValueTask<IAsyncDisposable> LockAsync(string id, CancellationToken cancellationToken) =>
+        ValueTask.FromResult<IAsyncDisposable>(NothingHeld.Instance);
+
     public async ValueTask DeleteAsync(string id, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
@@ -67,4 +71,11 @@ internal sealed class SqliteUploadSessionStore(SqliteDatabase database) : IUploa
         new StagedUpload(reader.GetString(0), reader.GetInt64(2), reader.IsDBNull(3) ? null : reader.GetString(3)),
         DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(4)),
         DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(5)));
+
+    private sealed class NothingHeld : IAsyncDisposable
+    {
+        public static readonly NothingHeld Instance = new();
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
 }

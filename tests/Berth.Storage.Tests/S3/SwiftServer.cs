@@ -17,6 +17,7 @@ public sealed class SwiftServer : IAsyncDisposable
 {
     private static readonly TimeSpan StartLimit = TimeSpan.FromSeconds(120);
     private readonly List<Process> _processes = [];
+    private Process? _proxy;
     private readonly SwiftConfiguration _configuration;
 
     private SwiftServer(SwiftConfiguration configuration)
@@ -105,6 +106,18 @@ public sealed class SwiftServer : IAsyncDisposable
         }
     }
 
+    /// <summary>Stops the S3 endpoint (the Swift proxy) as an outage would: requests are refused until <see cref="StartProxy"/>.</summary>
+    public async Task StopProxyAsync()
+    {
+        var proxy = _proxy ?? throw new InvalidOperationException("the proxy is not running");
+        _proxy = null;
+        proxy.Kill(entireProcessTree: true);
+        await proxy.WaitForExitAsync();
+    }
+
+    /// <summary>Starts the Swift proxy again after <see cref="StopProxyAsync"/>; it serves within a second or two.</summary>
+    public void StartProxy() => _proxy = Start("swift-proxy-server", _configuration.ConfigPath("proxy"));
+
     private async Task StartProcessesAsync()
     {
         var c = _configuration;
@@ -113,10 +126,12 @@ public sealed class SwiftServer : IAsyncDisposable
         await BuildRingAsync("container", c.ContainerPort);
         await BuildRingAsync("object", c.ObjectPort);
         Start("memcached", "-l", "127.0.0.1", "-p", c.MemcachedPort.ToString(System.Globalization.CultureInfo.InvariantCulture), "-U", "0", "-u", Environment.UserName);
-        foreach (var server in new[] { "account", "container", "object", "proxy" })
+        foreach (var server in new[] { "account", "container", "object" })
         {
             Start($"swift-{server}-server", c.ConfigPath(server));
         }
+
+        StartProxy();
 
         await CreateBucketAsync();
     }
@@ -183,7 +198,7 @@ public sealed class SwiftServer : IAsyncDisposable
     }
 
     /// <summary>Starts a long-running server with its output in a log file next to the configuration.</summary>
-    private void Start(string file, params string[] arguments)
+    private Process Start(string file, params string[] arguments)
     {
         var log = Path.Combine(_configuration.Root, Path.GetFileName(file) + ".log");
         var info = new ProcessStartInfo("/bin/sh") { RedirectStandardInput = false };
@@ -196,7 +211,9 @@ public sealed class SwiftServer : IAsyncDisposable
         }
 
         info.Environment["LOG"] = log;
-        _processes.Add(Process.Start(info) ?? throw new InvalidOperationException($"cannot start {file}"));
+        var process = Process.Start(info) ?? throw new InvalidOperationException($"cannot start {file}");
+        _processes.Add(process);
+        return process;
     }
 
     private string Logs() => string.Join(
