@@ -22,10 +22,23 @@ public sealed class RegistryAuthorizer(
 {
     public async ValueTask AuthorizeAsync(Principal principal, RegistryIdentity registry, string action, string resourceArn, RequestContext context, CancellationToken cancellationToken)
     {
+        var result = await EvaluateAsync(principal, registry, action, resourceArn, context, null, cancellationToken).ConfigureAwait(false);
+        if (!result.IsAllowed)
+        {
+            throw new RegistryException(EcrErrors.AccessDenied, result.Message!);
+        }
+    }
+
+    public async ValueTask<bool> WouldAllowAsync(
+        Principal principal, RegistryIdentity registry, string action, string resourceArn, RequestContext context, string repositoryPolicy, CancellationToken cancellationToken) =>
+        (await EvaluateAsync(principal, registry, action, resourceArn, context, repositoryPolicy, cancellationToken).ConfigureAwait(false)).IsAllowed;
+
+    private async ValueTask<AuthorizationResult> EvaluateAsync(
+        Principal principal, RegistryIdentity registry, string action, string resourceArn, RequestContext context, string? repositoryPolicy, CancellationToken cancellationToken)
+    {
         var repository = RepositoryOf(registry, resourceArn);
-        var policyText = repository is null
-            ? null
-            : (await repositories.GetPolicyAsync(repository, cancellationToken).ConfigureAwait(false))?.PolicyText;
+        var policyText = repository is null ? null
+            : repositoryPolicy ?? (await repositories.GetPolicyAsync(repository, cancellationToken).ConfigureAwait(false))?.PolicyText;
         var registryPolicyText = await registryPolicies.FindAsync(registry, cancellationToken).ConfigureAwait(false);
         if (registryPolicyText is not null
             && !RegistryPolicyService.Governs(action, await registryPolicyService.IsScopeV2Async(cancellationToken).ConfigureAwait(false)))
@@ -37,7 +50,7 @@ public sealed class RegistryAuthorizer(
         if (principal.Kind == PrincipalKind.Root && sameAccount && policyText is null && registryPolicyText is null)
         {
             // The hot path of a registry used with its root key: nothing could deny it.
-            return;
+            return AuthorizationResult.Allowed;
         }
 
         var identityTexts = principal.Kind == PrincipalKind.Root
@@ -58,11 +71,7 @@ public sealed class RegistryAuthorizer(
             keys = new RequestContext(context).SetResourceTags(tags);
         }
 
-        var result = evaluator.Evaluate(new AuthorizationRequest(principal.ToRequestPrincipal(), action, resourceArn, registry.AccountId, keys, identity, resourcePolicy, registryPolicy));
-        if (!result.IsAllowed)
-        {
-            throw new RegistryException(EcrErrors.AccessDenied, result.Message!);
-        }
+        return evaluator.Evaluate(new AuthorizationRequest(principal.ToRequestPrincipal(), action, resourceArn, registry.AccountId, keys, identity, resourcePolicy, registryPolicy));
     }
 
     /// <summary>The repository <paramref name="resourceArn"/> names in this registry, or null (<c>*</c>, another registry).</summary>

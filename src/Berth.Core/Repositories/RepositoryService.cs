@@ -122,6 +122,16 @@ public sealed class RepositoryService(
     /// </summary>
     public async ValueTask SetPolicyAsync(RepositoryName name, string policyText, CancellationToken cancellationToken)
     {
+        ValidatePolicy(policyText);
+        if (!await store.SetPolicyAsync(name, policyText, cancellationToken).ConfigureAwait(false))
+        {
+            throw EcrErrors.RepositoryMissing(name.Value, registry.AccountId);
+        }
+    }
+
+    /// <summary>Throws ECR's InvalidParameterException unless <paramref name="policyText"/> is a valid repository (resource-based) policy.</summary>
+    public static void ValidatePolicy(string policyText)
+    {
         try
         {
             _ = PolicyDocument.Parse(policyText, PolicyDocumentKind.Resource);
@@ -129,11 +139,6 @@ public sealed class RepositoryService(
         catch (MalformedPolicyDocumentException)
         {
             throw new RegistryException(EcrErrors.InvalidParameter, "Invalid parameter at 'PolicyText' failed to satisfy constraint: 'Invalid repository policy provided'");
-        }
-
-        if (!await store.SetPolicyAsync(name, policyText, cancellationToken).ConfigureAwait(false))
-        {
-            throw EcrErrors.RepositoryMissing(name.Value, registry.AccountId);
         }
     }
 
