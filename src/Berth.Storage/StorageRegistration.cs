@@ -59,6 +59,7 @@ public static class StorageRegistration
                 services.AddSingleton<IManagedPolicyStore, SqliteManagedPolicyStore>();
                 services.AddSingleton<IRoleSessionStore, SqliteRoleSessionStore>();
                 services.AddSingleton<IAccountStore, SqliteAccountStore>();
+                services.AddSingleton<IRegistryPolicyStore, SqliteRegistryPolicyStore>();
                 services.AddSingleton<SqliteInitializer>();
                 services.AddSingleton<IStorageInitializer>(sp => sp.GetRequiredService<SqliteInitializer>());
                 services.AddHostedService(sp => sp.GetRequiredService<SqliteInitializer>());
@@ -81,6 +82,7 @@ public static class StorageRegistration
                 services.AddSingleton<IManagedPolicyStore, PostgresManagedPolicyStore>();
                 services.AddSingleton<IRoleSessionStore, PostgresRoleSessionStore>();
                 services.AddSingleton<IAccountStore, PostgresAccountStore>();
+                services.AddSingleton<IRegistryPolicyStore, PostgresRegistryPolicyStore>();
                 services.AddSingleton<PostgresInitializer>();
                 services.AddSingleton<IStorageInitializer>(sp => sp.GetRequiredService<PostgresInitializer>());
                 services.AddHostedService(sp => sp.GetRequiredService<PostgresInitializer>());

@@ -31,6 +31,7 @@ public static class EcrErrors
     public static readonly RegistryErrorCode AccessDenied = new("DENIED", 403, "access denied", "AccessDeniedException");
     public static readonly RegistryErrorCode Validation = new("UNSUPPORTED", 400, "validation failed", "ValidationException");
     public static readonly RegistryErrorCode RepositoryPolicyNotFound = new("UNSUPPORTED", 400, "repository policy not found", "RepositoryPolicyNotFoundException");
+    public static readonly RegistryErrorCode RegistryPolicyNotFound = new("UNSUPPORTED", 400, "registry policy not found", "RegistryPolicyNotFoundException");
 
     /// <summary>ECR's wording for a missing repository, used on both faces.</summary>
     public static RegistryException RepositoryMissing(string repository, string registryId) =>

@@ -5,7 +5,8 @@ namespace Berth.Core.IamPolicies;
 /// (<c>ecr:PutImage</c>) on <see cref="Resource"/> (a repository ARN, or <c>*</c> for registry-wide calls), which
 /// belongs to <see cref="ResourceAccountId"/>? <see cref="IdentityPolicies"/> are every policy of the principal (inline
 /// and attached, its groups' for a user, its role's for a session); <see cref="ResourcePolicy"/> is the repository's
-/// or registry's policy, if any. <see cref="Context"/> holds the request's condition keys; the evaluator adds the
+/// policy, if any, and <see cref="RegistryPolicy"/> the registry's when it governs the action (both are resource-based
+/// policies: a Deny in either wins, an Allow in either counts). <see cref="Context"/> holds the request's condition keys; the evaluator adds the
 /// principal's own keys (aws:PrincipalArn, aws:username, …) and the time keys when the caller did not set them.
 /// </summary>
 public sealed record AuthorizationRequest(
@@ -15,4 +16,5 @@ public sealed record AuthorizationRequest(
     string ResourceAccountId,
     RequestContext Context,
     IReadOnlyList<PolicyDocument> IdentityPolicies,
-    PolicyDocument? ResourcePolicy = null);
+    PolicyDocument? ResourcePolicy = null,
+    PolicyDocument? RegistryPolicy = null);

@@ -3,7 +3,8 @@ using System.Globalization;
 namespace Berth.Core.IamPolicies;
 
 /// <summary>
-/// AWS's policy evaluation logic for one account's identity policies and one resource policy:
+/// AWS's policy evaluation logic for one account's identity policies and the resource's policies (the repository's and
+/// the registry's, which count as one resource-based policy):
 /// <list type="number">
 /// <item>A Deny statement that applies, in any policy, wins (identity-based reported first).</item>
 /// <item>An account's root may do anything on its own account's resources; identity policies do not apply to it, a
@@ -47,7 +48,7 @@ public sealed class PolicyEvaluator(TimeProvider timeProvider)
         }
 
         var resourceAllow = PrincipalMatch.None;
-        foreach (var statement in request.ResourcePolicy?.Statements ?? [])
+        foreach (var statement in ResourceStatements(request))
         {
             var named = statement.MatchPrincipal(principal);
             if (named == PrincipalMatch.None || !Applies(statement, request, context))
@@ -87,6 +88,9 @@ public sealed class PolicyEvaluator(TimeProvider timeProvider)
             ? AuthorizationResult.Allowed
             : AuthorizationResult.Denied(request, AuthorizationDecision.ImplicitDeny, PolicyType.IdentityBased);
     }
+
+    private static IEnumerable<PolicyStatement> ResourceStatements(AuthorizationRequest request) =>
+        (request.ResourcePolicy?.Statements ?? []).Concat(request.RegistryPolicy?.Statements ?? []);
 
     private static bool Applies(PolicyStatement statement, AuthorizationRequest request, RequestContext context) =>
         statement.AppliesToAction(request.Action)

@@ -12,8 +12,17 @@ public interface IRepositoryStore
     /// <summary>The repository, or null.</summary>
     ValueTask<Repository?> FindAsync(RepositoryName repository, CancellationToken cancellationToken);
 
-    /// <summary>Creates a repository with its settings and resource tags; false when it already exists.</summary>
-    ValueTask<bool> CreateAsync(RepositoryName repository, RepositorySettings settings, IReadOnlyList<KeyValuePair<string, string>> tags, DateTimeOffset createdAt, CancellationToken cancellationToken);
+    /// <summary>Creates a repository with its settings and resource tags and no policy; false when it already exists.</summary>
+    ValueTask<bool> CreateAsync(RepositoryName repository, RepositorySettings settings, IReadOnlyList<KeyValuePair<string, string>> tags, DateTimeOffset createdAt, CancellationToken cancellationToken) =>
+        CreateAsync(repository, settings, tags, null, createdAt, cancellationToken);
+
+    /// <summary>
+    /// Creates a repository with its settings, resource tags and repository policy (<paramref name="policyText"/>,
+    /// already validated; null for none) in one transaction, so the repository is never seen without its policy;
+    /// false when it already exists (nothing is changed then).
+    /// </summary>
+    ValueTask<bool> CreateAsync(
+        RepositoryName repository, RepositorySettings settings, IReadOnlyList<KeyValuePair<string, string>> tags, string? policyText, DateTimeOffset createdAt, CancellationToken cancellationToken);
 
     /// <summary>
     /// Deletes a repository with its images, tags, blob links and uploads. Without <paramref name="force"/> a repository

@@ -16,4 +16,12 @@ public interface IRegistryAuthorizer
     /// <paramref name="context"/> holds the request's own condition keys (aws:SourceIp, aws:SecureTransport).
     /// </summary>
     ValueTask AuthorizeAsync(Principal principal, RegistryIdentity registry, string action, string resourceArn, RequestContext context, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Whether <see cref="AuthorizeAsync"/> would allow the request if the repository <paramref name="resourceArn"/>
+    /// names had <paramref name="repositoryPolicy"/> (already validated) as its policy instead of its stored one:
+    /// SetRepositoryPolicy's lock-out check. Throws nothing for a denial.
+    /// </summary>
+    ValueTask<bool> WouldAllowAsync(
+        Principal principal, RegistryIdentity registry, string action, string resourceArn, RequestContext context, string repositoryPolicy, CancellationToken cancellationToken);
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Berth.Core.Errors;
+using Berth.Core.IamPolicies;
 using Berth.Core.Naming;
 using Berth.Core.Paging;
 using Berth.Core.Registries;
@@ -126,7 +127,7 @@ public sealed class RepositoryCreationTemplateService(IRepositoryCreationTemplat
         }
 
         RepositoryService.ValidateTags(template.ResourceTags);
-        RequireJsonObject(template.RepositoryPolicy, "repositoryPolicy", "Invalid repository policy provided");
+        RequireResourcePolicy(template.RepositoryPolicy);
         RequireJsonObject(template.LifecyclePolicy, "lifecyclePolicy", "Invalid lifecycle policy provided");
         return template with
         {
@@ -136,6 +137,24 @@ public sealed class RepositoryCreationTemplateService(IRepositoryCreationTemplat
             RepositoryPolicy = string.IsNullOrEmpty(template.RepositoryPolicy) ? null : template.RepositoryPolicy,
             LifecyclePolicy = string.IsNullOrEmpty(template.LifecyclePolicy) ? null : template.LifecyclePolicy,
         };
+    }
+
+    // The policy becomes a repository's policy when the template creates one, so it must pass what SetRepositoryPolicy checks.
+    private static void RequireResourcePolicy(string? text)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            return;
+        }
+
+        try
+        {
+            _ = PolicyDocument.Parse(text, PolicyDocumentKind.Resource);
+        }
+        catch (MalformedPolicyDocumentException)
+        {
+            throw Invalid("repositoryPolicy", "Invalid repository policy provided");
+        }
     }
 
     private static void RequireJsonObject(string? text, string member, string message)

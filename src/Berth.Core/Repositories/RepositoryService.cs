@@ -19,7 +19,8 @@ public sealed class RepositoryService(
     /// <summary>
     /// Admits a push into <paramref name="name"/>. A missing repository is created from the CREATE_ON_PUSH template with
     /// the longest matching prefix (its mutability, exclusion filters, encryption and resource tags), or with the
-    /// default settings when <see cref="RepositoryPushPolicy.CreateRepositoryOnPush"/> stands in for a ROOT template.
+    /// default settings when <see cref="RepositoryPushPolicy.CreateRepositoryOnPush"/> stands in for a ROOT template. The
+    /// template's repository policy becomes the repository's.
     /// Otherwise throws RepositoryNotFoundException / NAME_UNKNOWN with ECR's message. Concurrent pushes are safe: the
     /// first creation wins and the others find the repository.
     /// </summary>
@@ -36,8 +37,10 @@ public sealed class RepositoryService(
             throw EcrErrors.RepositoryMissing(name.Value, registry.AccountId);
         }
 
-        // The repository store has no place yet for the template's repository and lifecycle policies; they stay on the template.
-        await store.CreateAsync(name, template?.ToSettings() ?? RepositorySettings.Default, template?.ResourceTags ?? [], time.GetUtcNow(), cancellationToken)
+        // The template's repository policy is created with the repository, in one transaction: a pushed repository is
+        // never reachable without the access rules its template gives it. Lifecycle policies have no place yet.
+        await store.CreateAsync(
+            name, template?.ToSettings() ?? RepositorySettings.Default, template?.ResourceTags ?? [], template?.RepositoryPolicy, time.GetUtcNow(), cancellationToken)
             .ConfigureAwait(false);
     }
 
@@ -119,6 +122,16 @@ public sealed class RepositoryService(
     /// </summary>
     public async ValueTask SetPolicyAsync(RepositoryName name, string policyText, CancellationToken cancellationToken)
     {
+        ValidatePolicy(policyText);
+        if (!await store.SetPolicyAsync(name, policyText, cancellationToken).ConfigureAwait(false))
+        {
+            throw EcrErrors.RepositoryMissing(name.Value, registry.AccountId);
+        }
+    }
+
+    /// <summary>Throws ECR's InvalidParameterException unless <paramref name="policyText"/> is a valid repository (resource-based) policy.</summary>
+    public static void ValidatePolicy(string policyText)
+    {
         try
         {
             _ = PolicyDocument.Parse(policyText, PolicyDocumentKind.Resource);
@@ -126,11 +139,6 @@ public sealed class RepositoryService(
         catch (MalformedPolicyDocumentException)
         {
             throw new RegistryException(EcrErrors.InvalidParameter, "Invalid parameter at 'PolicyText' failed to satisfy constraint: 'Invalid repository policy provided'");
-        }
-
-        if (!await store.SetPolicyAsync(name, policyText, cancellationToken).ConfigureAwait(false))
-        {
-            throw EcrErrors.RepositoryMissing(name.Value, registry.AccountId);
         }
     }
 

@@ -43,6 +43,7 @@ internal static partial class EcrApiEndpoints
         LayerOperations.Register(operations);
         ImageOperations.Register(operations);
         RegistryOperations.Register(operations);
+        RegistryPolicyOperations.Register(operations);
         TemplateOperations.Register(operations);
         return operations;
     }
@@ -93,23 +94,41 @@ internal static partial class EcrApiEndpoints
         model.Validate(shape, document.RootElement);
         var input = document.RootElement;
         var registry = new RegistryIdentity(TargetAccount(input) ?? principal!.AccountId, region!);
-        var resource = ResourceOf(operation!, registry, RepositoryOf(input));
         RequestRegistry.Set(context, registry);
-        await context.RequestServices.GetRequiredService<IRegistryAuthorizer>()
-            .AuthorizeAsync(principal!, registry, "ecr:" + operation, resource, RequestConditions.Of(context), cancellationToken).ConfigureAwait(false);
+        var authorizer = context.RequestServices.GetRequiredService<IRegistryAuthorizer>();
+        var conditions = RequestConditions.Of(context);
+        foreach (var resource in ResourcesOf(operation!, registry, input))
+        {
+            await authorizer.AuthorizeAsync(principal!, registry, "ecr:" + operation, resource, conditions, cancellationToken).ConfigureAwait(false);
+        }
+
         var call = new EcrCall(context, input, principal!, registry);
         await handler(call).ConfigureAwait(false);
     }
 
     /// <summary>
-    /// The resource a call is authorized on: its repository's ARN; every repository (<c>repository/*</c>) for a
-    /// DescribeRepositories without names; <c>*</c> for the registry-wide calls (GetAuthorizationToken,
-    /// DescribeRegistry, account settings, templates), as the Service Authorization Reference lists them.
+    /// The resources a call is authorized on, each in turn: its repository's ARN; each named repository's ARN for a
+    /// DescribeRepositories with <c>repositoryNames</c>, and every repository (<c>repository/*</c>) without names (ECR
+    /// decides that listing once, on <c>repository/*</c>: a caller allowed on some repositories only is refused, not
+    /// served a filtered list); <c>*</c> for the registry-wide calls (GetAuthorizationToken, DescribeRegistry, account
+    /// settings, templates, registry policies), as the Service Authorization Reference lists them.
     /// </summary>
-    private static string ResourceOf(string operation, RegistryIdentity registry, string? repository) =>
-        repository is not null ? registry.RepositoryArn(repository)
-        : operation == "DescribeRepositories" ? registry.RepositoryArn("*")
-        : "*";
+    private static List<string> ResourcesOf(string operation, RegistryIdentity registry, JsonElement input)
+    {
+        if (RepositoryOf(input) is { } repository)
+        {
+            return [registry.RepositoryArn(repository)];
+        }
+
+        if (operation != "DescribeRepositories")
+        {
+            return ["*"];
+        }
+
+        return input.TryGetProperty("repositoryNames", out var names) && names.ValueKind == JsonValueKind.Array
+            ? names.EnumerateArray().Select(n => registry.RepositoryArn(n.GetString()!)).ToList()
+            : [registry.RepositoryArn("*")];
+    }
 
     /// <summary>The account whose registry the call names: registryId, or the account of a repository resourceArn.</summary>
     private static string? TargetAccount(JsonElement input)

@@ -1,4 +1,7 @@
+using Berth.Core.Errors;
+using Berth.Core.Registries;
 using Berth.Core.Repositories;
+using Berth.Server.Authentication;
 
 namespace Berth.Server.EcrApi;
 
@@ -15,13 +18,30 @@ internal static class RepositoryPolicyOperations
         operations.Add("DeleteRepositoryPolicy", DeleteAsync);
     }
 
-    // `force` (accepted, as the model requires) skips ECR's lock-out check; Berth does not make that check, so every
-    // valid policy is stored and the account root can always replace or delete it.
+    /// <summary>The refusal of a policy that would lock its caller out (ECR documents the check, not its wording).</summary>
+    public const string LockOutMessage =
+        "Invalid parameter at 'PolicyText' failed to satisfy constraint: 'The repository policy would prevent you from setting another policy in the future; use force to set it anyway'";
+
+    // Without `force`, ECR refuses a policy "that would prevent you from setting another policy in the future" (the
+    // model's ForceFlag): the caller, with the new policy in place, must still be allowed ecr:SetRepositoryPolicy.
     private static async Task SetAsync(EcrCall call)
     {
         var name = call.RepositoryName();
         var text = call.String("policyText")!;
-        await call.Service<RepositoryService>().SetPolicyAsync(name, text, call.Aborted).ConfigureAwait(false);
+        var repositories = call.Service<RepositoryService>();
+        RepositoryService.ValidatePolicy(text);
+        if (call.Bool("force") != true)
+        {
+            _ = await repositories.GetAsync(name, call.Aborted).ConfigureAwait(false);
+            var allowed = await call.Service<IRegistryAuthorizer>().WouldAllowAsync(
+                call.Principal, call.Registry, "ecr:SetRepositoryPolicy", call.Registry.RepositoryArn(name.Value), RequestConditions.Of(call.Context), text, call.Aborted).ConfigureAwait(false);
+            if (!allowed)
+            {
+                throw new RegistryException(EcrErrors.InvalidParameter, LockOutMessage);
+            }
+        }
+
+        await repositories.SetPolicyAsync(name, text, call.Aborted).ConfigureAwait(false);
         await RespondAsync(call, name.Value, text).ConfigureAwait(false);
     }
 

@@ -89,6 +89,7 @@ internal static class BerthApplication
         builder.Services.AddScoped<RepositoryService>();
         builder.Services.AddScoped<IRegistryAuthorizer, RegistryAuthorizer>();
         builder.Services.AddScoped<AccountSettingService>();
+        builder.Services.AddScoped<RegistryPolicyService>();
         builder.Services.AddScoped<BlobUploadService>();
         builder.Services.AddScoped<ImageService>();
         builder.Services.AddScoped<ImageCatalogService>();

@@ -56,19 +56,19 @@ internal sealed class PostgresRepositoryStore(PostgresDatabase database, Registr
     }
 
     public async ValueTask<bool> CreateAsync(
-        RepositoryName repository, RepositorySettings settings, IReadOnlyList<KeyValuePair<string, string>> tags, DateTimeOffset createdAt, CancellationToken cancellationToken)
+        RepositoryName repository, RepositorySettings settings, IReadOnlyList<KeyValuePair<string, string>> tags, string? policyText, DateTimeOffset createdAt, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         // A concurrent create of the same name waits for this one and then inserts nothing.
         var id = (long?)await connection.ScalarAsync(
             """
-            INSERT INTO repositories (account_id, region, name, created_at, image_tag_mutability, mutability_exclusions, scan_on_push, encryption_type, kms_key)
-            VALUES (@account, @region, @name, @created, @mutability, @exclusions, @scan, @encryption, @kms)
+            INSERT INTO repositories (account_id, region, name, created_at, image_tag_mutability, mutability_exclusions, scan_on_push, encryption_type, kms_key, policy_text)
+            VALUES (@account, @region, @name, @created, @mutability, @exclusions, @scan, @encryption, @kms, @policy)
             ON CONFLICT (account_id, region, name) DO NOTHING
             RETURNING id
             """,
-            cancellationToken, [("@account", registry.AccountId), ("@region", registry.Region), ("@name", repository.Value), ("@created", createdAt.ToUnixTimeMilliseconds()), .. SettingsParameters(settings)]).ConfigureAwait(false);
+            cancellationToken, [("@account", registry.AccountId), ("@region", registry.Region), ("@name", repository.Value), ("@created", createdAt.ToUnixTimeMilliseconds()), ("@policy", policyText), .. SettingsParameters(settings)]).ConfigureAwait(false);
         if (id is null)
         {
             return false;

@@ -32,17 +32,17 @@ internal sealed class SqliteRepositoryStore(SqliteDatabase database, RegistryIde
     }
 
     public async ValueTask<bool> CreateAsync(
-        RepositoryName repository, RepositorySettings settings, IReadOnlyList<KeyValuePair<string, string>> tags, DateTimeOffset createdAt, CancellationToken cancellationToken)
+        RepositoryName repository, RepositorySettings settings, IReadOnlyList<KeyValuePair<string, string>> tags, string? policyText, DateTimeOffset createdAt, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = connection.BeginTransaction();
         var inserted = await connection.ExecuteAsync(
             """
-            INSERT INTO repositories (account_id, region, name, created_at, image_tag_mutability, mutability_exclusions, scan_on_push, encryption_type, kms_key)
-            VALUES ($account, $region, $name, $created, $mutability, $exclusions, $scan, $encryption, $kms)
+            INSERT INTO repositories (account_id, region, name, created_at, image_tag_mutability, mutability_exclusions, scan_on_push, encryption_type, kms_key, policy_text)
+            VALUES ($account, $region, $name, $created, $mutability, $exclusions, $scan, $encryption, $kms, $policy)
             ON CONFLICT (account_id, region, name) DO NOTHING
             """,
-            cancellationToken, [("$account", registry.AccountId), ("$region", registry.Region), ("$name", repository.Value), ("$created", createdAt.ToUnixTimeMilliseconds()), .. SettingsParameters(settings)]).ConfigureAwait(false);
+            cancellationToken, [("$account", registry.AccountId), ("$region", registry.Region), ("$name", repository.Value), ("$created", createdAt.ToUnixTimeMilliseconds()), ("$policy", policyText), .. SettingsParameters(settings)]).ConfigureAwait(false);
         if (inserted == 0)
         {
             return false;

@@ -115,6 +115,22 @@ public sealed class TemplatesCreateOnPushTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task TheTemplatesRepositoryPolicyIsTheCreatedRepositorysPolicyAndIsEnforced()
+    {
+        const string Policy = """{"Version":"2012-10-17","Statement":[{"Sid":"keep","Effect":"Deny","Principal":"*","Action":"ecr:DeleteRepository"}]}""";
+        await _aws.RunAsync("ecr", "create-repository-creation-template", "--prefix", "guarded", "--applied-for", "CREATE_ON_PUSH", "--repository-policy", Policy);
+
+        await _registry.PushImageAsync("guarded/app", "v1");
+
+        var policy = await _aws.RunAsync("ecr", "get-repository-policy", "--repository-name", "guarded/app");
+        var refused = await _aws.FailAsync("ecr", "delete-repository", "--repository-name", "guarded/app", "--force");
+        Assert.Equal(Policy, policy.GetProperty("policyText").GetString());
+        Assert.Contains(
+            "User: arn:aws:iam::000000000000:root is not authorized to perform: ecr:DeleteRepository on resource: arn:aws:ecr:us-east-1:000000000000:repository/guarded/app with an explicit deny in a resource-based policy",
+            refused, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task CreateRepositoryOnPushStandsInForARootTemplateThatARealTemplateOverrides()
     {
         await using var server = await BerthTestServer.StartEcrAsync(new Dictionary<string, string?> { ["Berth:CreateRepositoryOnPush"] = "true" });

@@ -130,6 +130,7 @@ public sealed class TemplatesTests : IAsyncLifetime
     [InlineData("--image-tag-mutability", "IMMUTABLE_WITH_EXCLUSION", "--description", "no filters")]
     [InlineData("--encryption-configuration", "encryptionType=AES256,kmsKey=arn:aws:kms:us-east-1:000000000000:key/abc", "--description", "x")]
     [InlineData("--repository-policy", "not json", "--description", "x")]
+    [InlineData("--repository-policy", """{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ecr:*"}]}""", "--description", "no principal")]
     [InlineData("--lifecycle-policy", "[]", "--description", "x")]
     [InlineData("--applied-for", "CREATE_ON_PUSH", "--custom-role-arn", "arn:aws:iam::111111111111:role/elsewhere")]
     [InlineData("--applied-for", "ON_PULL", "--description", "x")]

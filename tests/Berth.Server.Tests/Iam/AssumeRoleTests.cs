@@ -163,6 +163,41 @@ public sealed class AssumeRoleTests : IAsyncLifetime, IDisposable
         Assert.Equal(HttpStatusCode.Unauthorized, after.StatusCode);
     }
 
+    [Fact]
+    public async Task ARegistryTokenMintedWithASessionStopsWorkingOnV2WhenTheSessionExpires()
+    {
+        var dev = await _aws.CreateUserWithKeyAsync("dev");
+        await CreateRoleAsync("short", $"arn:aws:iam::{Account}:user/dev");
+        await _aws.RunAsync("iam", "put-role-policy", "--role-name", "short", "--policy-name", "pull", "--policy-document",
+            """{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["ecr:GetAuthorizationToken","ecr:DescribeRepositories"],"Resource":"*"}]}""");
+        var session = Session(await _aws.RunAsAsync(dev, "sts", "assume-role", "--role-arn", $"arn:aws:iam::{Account}:role/short", "--role-session-name", "brief", "--duration-seconds", "900"));
+        var login = await new AwsCli(_server).RunRawAsync(["ecr", "get-login-password"], session.Environment);
+        Assert.Equal(0, login.ExitCode);
+        using var client = new HttpClient { BaseAddress = _server.BaseAddress };
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue(
+            "Basic", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes("AWS:" + login.StandardOutput.Trim())));
+
+        using var before = await client.GetAsync(new Uri("/v2/_catalog", UriKind.Relative));
+        HttpResponseMessage after;
+        try
+        {
+            // The registry token itself is valid for 12 hours; the 15-minute session it was minted with is not.
+            _clock.Offset = TimeSpan.FromMinutes(16);
+            after = await client.GetAsync(new Uri("/v2/_catalog", UriKind.Relative));
+        }
+        finally
+        {
+            _clock.Offset = TimeSpan.Zero;
+        }
+
+        using var afterResponse = after;
+        using var again = await client.GetAsync(new Uri("/v2/_catalog", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, before.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, afterResponse.StatusCode);
+        Assert.Contains("UNAUTHORIZED", await afterResponse.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+    }
+
     private async Task<string> CreateRoleAsync(string name, string trusted)
     {
         var trust = $$"""{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"{{trusted}}"},"Action":"sts:AssumeRole"}]}""";

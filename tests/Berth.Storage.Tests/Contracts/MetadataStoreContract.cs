@@ -283,6 +283,18 @@ public abstract class MetadataStoreContract
         Assert.Null((await repositories.GetPolicyAsync(repository, default))!.PolicyText);
     }
 
+    [Fact]
+    public async Task ARepositoryCreatedWithAPolicyHasItAtOnceAndASecondCreateChangesNothing()
+    {
+        var (repositories, _, _, _) = await CreateAsync();
+        var repository = NewName();
+
+        Assert.True(await repositories.CreateAsync(repository, RepositorySettings.Default, [], "from-template", DateTimeOffset.UnixEpoch, default));
+        Assert.False(await repositories.CreateAsync(repository, RepositorySettings.Default, [], "other", DateTimeOffset.UnixEpoch, default));
+
+        Assert.Equal("from-template", (await repositories.GetPolicyAsync(repository, default))!.PolicyText);
+    }
+
     private static async Task CreateRepositoryAsync(IRepositoryStore repositories, RepositoryName name) =>
         Assert.True(await repositories.CreateAsync(name, RepositorySettings.Default, [], DateTimeOffset.UnixEpoch, default));
 

@@ -22,10 +22,10 @@ public sealed class PostgresRegistryScopeTests(PostgresCluster cluster)
         var here = new PostgresRepositoryStore(database, Default);
         var there = new PostgresRepositoryStore(database, other);
 
-        Assert.True(await here.CreateAsync(name, RepositorySettings.Default, [], DateTimeOffset.UnixEpoch, default));
+        Assert.True(await here.CreateAsync(name, RepositorySettings.Default, [], null, DateTimeOffset.UnixEpoch, default));
         Assert.False(await there.ExistsAsync(name, default));
-        Assert.True(await there.CreateAsync(name, RepositorySettings.Default with { ImageTagMutability = "IMMUTABLE" }, [], DateTimeOffset.UnixEpoch, default));
-        Assert.False(await there.CreateAsync(name, RepositorySettings.Default, [], DateTimeOffset.UnixEpoch, default));
+        Assert.True(await there.CreateAsync(name, RepositorySettings.Default with { ImageTagMutability = "IMMUTABLE" }, [], null, DateTimeOffset.UnixEpoch, default));
+        Assert.False(await there.CreateAsync(name, RepositorySettings.Default, [], null, DateTimeOffset.UnixEpoch, default));
 
         Assert.Equal("MUTABLE", (await here.FindAsync(name, default))!.Settings.ImageTagMutability);
         Assert.Equal("IMMUTABLE", (await there.FindAsync(name, default))!.Settings.ImageTagMutability);
@@ -38,7 +38,7 @@ public sealed class PostgresRegistryScopeTests(PostgresCluster cluster)
         var database = await PostgresStores.CreateAsync(cluster, Default);
         var digest = Core.Content.Digest.Parse("sha256:" + new string('b', 64));
         var name = RepositoryName.Parse("linked");
-        await new PostgresRepositoryStore(database, Default).CreateAsync(name, RepositorySettings.Default, [], DateTimeOffset.UnixEpoch, default);
+        await new PostgresRepositoryStore(database, Default).CreateAsync(name, RepositorySettings.Default, [], null, DateTimeOffset.UnixEpoch, default);
         Assert.True(await new PostgresBlobLinkStore(database, Default, TimeProvider.System).LinkAsync(name, digest, 5, default));
 
         Assert.Equal(5, await new PostgresBlobLinkStore(database, Default, TimeProvider.System).FindInRegistryAsync(digest, default));
@@ -106,7 +106,7 @@ public sealed class PostgresRegistryScopeTests(PostgresCluster cluster)
         Assert.Equal("ENABLED", await new PostgresCredentialStore(database).GetSettingAsync("123456789012", "account-setting:eu-central-1:BLOB_MOUNTING", default));
 
         // The rebuilt unique key (account, region, name) takes new repositories.
-        Assert.True(await repositories.CreateAsync(RepositoryName.Parse("new/app"), RepositorySettings.Default, [], DateTimeOffset.UnixEpoch, default));
+        Assert.True(await repositories.CreateAsync(RepositoryName.Parse("new/app"), RepositorySettings.Default, [], null, DateTimeOffset.UnixEpoch, default));
     }
 
     private static async Task ExecuteAsync(NpgsqlConnection connection, string sql)

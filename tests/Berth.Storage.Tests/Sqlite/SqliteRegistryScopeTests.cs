@@ -20,10 +20,10 @@ public sealed class SqliteRegistryScopeTests
         var here = new SqliteRepositoryStore(database, Default);
         var there = new SqliteRepositoryStore(database, other);
 
-        Assert.True(await here.CreateAsync(name, RepositorySettings.Default, [], DateTimeOffset.UnixEpoch, default));
+        Assert.True(await here.CreateAsync(name, RepositorySettings.Default, [], null, DateTimeOffset.UnixEpoch, default));
         Assert.False(await there.ExistsAsync(name, default));
-        Assert.True(await there.CreateAsync(name, RepositorySettings.Default with { ImageTagMutability = "IMMUTABLE" }, [], DateTimeOffset.UnixEpoch, default));
-        Assert.False(await there.CreateAsync(name, RepositorySettings.Default, [], DateTimeOffset.UnixEpoch, default));
+        Assert.True(await there.CreateAsync(name, RepositorySettings.Default with { ImageTagMutability = "IMMUTABLE" }, [], null, DateTimeOffset.UnixEpoch, default));
+        Assert.False(await there.CreateAsync(name, RepositorySettings.Default, [], null, DateTimeOffset.UnixEpoch, default));
 
         Assert.Equal("MUTABLE", (await here.FindAsync(name, default))!.Settings.ImageTagMutability);
         Assert.Equal("IMMUTABLE", (await there.FindAsync(name, default))!.Settings.ImageTagMutability);
@@ -36,7 +36,7 @@ public sealed class SqliteRegistryScopeTests
         var database = await CreateAsync();
         var digest = Core.Content.Digest.Parse("sha256:" + new string('b', 64));
         var name = RepositoryName.Parse("linked");
-        await new SqliteRepositoryStore(database, Default).CreateAsync(name, RepositorySettings.Default, [], DateTimeOffset.UnixEpoch, default);
+        await new SqliteRepositoryStore(database, Default).CreateAsync(name, RepositorySettings.Default, [], null, DateTimeOffset.UnixEpoch, default);
         Assert.True(await new SqliteBlobLinkStore(database, Default, TimeProvider.System).LinkAsync(name, digest, 5, default));
 
         Assert.Equal(5, await new SqliteBlobLinkStore(database, Default, TimeProvider.System).FindInRegistryAsync(digest, default));

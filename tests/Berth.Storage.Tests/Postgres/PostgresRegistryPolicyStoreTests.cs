@@ -1,0 +1,18 @@
+using Berth.Core.Registries;
+using Berth.Storage.Postgres;
+using Berth.Storage.Tests.Contracts;
+using Berth.Testing.Postgres;
+
+namespace Berth.Storage.Tests.Postgres;
+
+[Collection(PostgresClusterGroup.Name)]
+public sealed class PostgresRegistryPolicyStoreTests(PostgresCluster cluster) : RegistryPolicyStoreContract
+{
+    protected override async Task<(IRegistryPolicyStore NodeA, IRegistryPolicyStore NodeB)> CreateAsync()
+    {
+        var connectionString = await cluster.CreateDatabaseAsync();
+        var nodeA = new PostgresDatabase(connectionString, PostgresStores.Registry);
+        await nodeA.InitializeAsync(default);
+        return (new PostgresRegistryPolicyStore(nodeA), new PostgresRegistryPolicyStore(new PostgresDatabase(connectionString, PostgresStores.Registry)));
+    }
+}

@@ -1,0 +1,17 @@
+using Berth.Core.Registries;
+using Berth.Storage.Sqlite;
+using Berth.Storage.Tests.Contracts;
+
+namespace Berth.Storage.Tests.Sqlite;
+
+public sealed class SqliteRegistryPolicyStoreTests : RegistryPolicyStoreContract
+{
+    protected override async Task<(IRegistryPolicyStore NodeA, IRegistryPolicyStore NodeB)> CreateAsync()
+    {
+        var path = Path.Combine(Path.GetTempPath(), "berth-storage-tests", Guid.NewGuid().ToString("N"), "berth.db");
+        var registry = new RegistryIdentity("000000000000", "us-east-1");
+        var first = new SqliteDatabase(path, registry);
+        await first.InitializeAsync(default);
+        return (new SqliteRegistryPolicyStore(first), new SqliteRegistryPolicyStore(new SqliteDatabase(path, registry)));
+    }
+}
