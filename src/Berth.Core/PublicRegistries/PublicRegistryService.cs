@@ -45,10 +45,9 @@ public sealed partial class PublicRegistryService(IPublicRegistryStore store, Ti
         return registry with { DisplayName = displayName };
     }
 
-    /// <summary>A repository's catalog data; RepositoryCatalogDataNotFoundException when it has none.</summary>
+    /// <summary>A repository's catalog data; empty when none was ever put (as a repository created without it answers).</summary>
     public async ValueTask<RepositoryCatalogData> GetCatalogDataAsync(string accountId, RepositoryName repository, CancellationToken cancellationToken) =>
-        await store.GetCatalogDataAsync(accountId, repository, cancellationToken).ConfigureAwait(false)
-            ?? throw new RegistryException(PublicErrors.RepositoryCatalogDataNotFound, $"The repository catalog data for repository with name '{repository}' does not exist in the registry with id '{accountId}'");
+        await store.GetCatalogDataAsync(accountId, repository, cancellationToken).ConfigureAwait(false) ?? RepositoryCatalogData.Empty;
 
     /// <summary>Replaces a repository's catalog data; RepositoryNotFoundException when the repository is missing.</summary>
     public async ValueTask PutCatalogDataAsync(string accountId, RepositoryName repository, RepositoryCatalogData data, CancellationToken cancellationToken)
