@@ -11,7 +11,7 @@ using Berth.Server.Registries;
 namespace Berth.Server.PublicDistribution;
 
 /// <summary>
-/// The public registries' token endpoint, <c>/token/</c> (and <c>/token</c>) on the public host, as the registry token
+/// The public registries' token endpoint, <c>/token/</c> (routing also takes <c>/token</c>) on the public host, as the registry token
 /// spec and docker use it:
 /// <list type="bullet">
 /// <item><c>GET</c> with Basic <c>AWS:&lt;password&gt;</c> (<c>aws ecr-public get-login-password</c>): a token for the
@@ -28,7 +28,6 @@ internal static class PublicTokenEndpoint
     public static IEndpointRouteBuilder MapPublicTokens(this IEndpointRouteBuilder app)
     {
         app.MapMethods("/token", ["GET", "POST"], HandleAsync).WithName("PublicToken");
-        app.MapMethods("/token/", ["GET", "POST"], HandleAsync).WithName("PublicTokenSlash");
         return app;
     }
 
