@@ -137,6 +137,49 @@ public sealed partial class PublicApiTests(ITestOutputHelper output) : IAsyncLif
         Assert.Contains("InvalidParameterException", privateArn, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task DescribeImageTagsPagesThroughEveryTag()
+    {
+        if (!ClientTools.AreAvailable(output, "aws"))
+        {
+            return;
+        }
+
+        var alias = await _public.AliasAsync();
+        await _public.Aws.RunAsync("ecr-public", "create-repository", "--repository-name", "paged");
+        using var client = _public.Client(await _public.BearerAsync(await _public.PasswordAsync(), $"repository:{alias}/paged:pull,push"));
+        var (manifest, digest) = await client.PushImageAsync($"{alias}/paged", "a");
+        foreach (var tag in (string[])["b", "c"])
+        {
+            using var put = await client.PutManifestAsync($"{alias}/paged", tag, manifest, OciTestClient.OciManifest);
+            Assert.Equal(System.Net.HttpStatusCode.Created, put.StatusCode);
+        }
+
+        var (_, other) = await client.PushImageAsync($"{alias}/paged", "d");
+        var pages = await _public.Boto3Async("""
+            pages, token = [], None
+            while True:
+                r = ecr.describe_image_tags(repositoryName="paged", maxResults=2, **({"nextToken": token} if token else {}))
+                pages.append([[t["imageTag"], t["imageDetail"]["imageDigest"], sorted(t["imageDetail"])] for t in r["imageTagDetails"]])
+                token = r.get("nextToken")
+                if not token:
+                    break
+            print(json.dumps(pages, default=str))
+            """);
+
+        var all = pages.EnumerateArray().SelectMany(p => p.EnumerateArray()).ToList();
+        Assert.Equal(2, pages.GetArrayLength());
+        Assert.All(pages.EnumerateArray(), p => Assert.Equal(2, p.GetArrayLength()));
+        Assert.Equal(
+            new[] { ("a", digest), ("b", digest), ("c", digest), ("d", other) }.OrderBy(t => t.Item2, StringComparer.Ordinal).ThenBy(t => t.Item1, StringComparer.Ordinal),
+            all.Select(t => (t[0].GetString()!, t[1].GetString()!)));
+        Assert.Equal(["artifactMediaType", "imageDigest", "imageManifestMediaType", "imagePushedAt", "imageSizeInBytes"], all[0][2].EnumerateArray().Select(m => m.GetString()));
+
+        // The CLI's own pagination walks the same pages.
+        var cli = await _public.Aws.RunAsync("ecr-public", "describe-image-tags", "--repository-name", "paged", "--page-size", "1");
+        Assert.Equal(4, cli.GetProperty("imageTagDetails").GetArrayLength());
+    }
+
     [GeneratedRegex("^[a-z][a-z0-9]{7}$")]
     private static partial Regex AliasPattern();
 }

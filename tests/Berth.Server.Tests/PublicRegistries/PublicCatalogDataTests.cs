@@ -30,7 +30,7 @@ public sealed class PublicCatalogDataTests(ITestOutputHelper output) : IAsyncLif
         }
 
         // boto3 sends the logo's bytes (the CLI installed here is v1, whose nested blobs are text).
-        var created = await Boto3Async($$"""
+        var created = await _public.Boto3Async($$"""
             r = ecr.create_repository(repositoryName="web", catalogData={"description": "A web app", "architectures": ["x86-64", "ARM 64"],
                 "operatingSystems": ["Linux"], "logoImageBlob": bytes([{{string.Join(", ", Logo)}}]), "aboutText": "# About\nIt serves.", "usageText": "docker pull it"})
             print(json.dumps(r["catalogData"]))
@@ -59,7 +59,7 @@ public sealed class PublicCatalogDataTests(ITestOutputHelper output) : IAsyncLif
         using var gone = await client.GetAsync(logoUrl);
         Assert.Equal(System.Net.HttpStatusCode.NotFound, gone.StatusCode);
 
-        var notAnImage = await Boto3Async("""
+        var notAnImage = await _public.Boto3Async("""
             try:
                 ecr.put_repository_catalog_data(repositoryName="web", catalogData={"logoImageBlob": b"GIF89a not a png"})
             except ecr.exceptions.InvalidParameterException as e:
@@ -68,26 +68,6 @@ public sealed class PublicCatalogDataTests(ITestOutputHelper output) : IAsyncLif
         Assert.Equal("Invalid parameter at 'logoImageBlob' failed to satisfy constraint: 'The logo must be a PNG or JPEG image'", notAnImage.GetString());
         var missing = await _public.Aws.FailAsync("ecr-public", "get-repository-catalog-data", "--repository-name", "nothing-here");
         Assert.Contains("RepositoryNotFoundException", missing, StringComparison.Ordinal);
-    }
-
-    private async Task<System.Text.Json.JsonElement> Boto3Async(string body)
-    {
-        var script = $"import boto3, json\necr = boto3.client(\"ecr-public\", endpoint_url=\"{_server.BaseAddress.ToString().TrimEnd('/')}\", region_name=\"us-east-1\")\n" + body;
-        var result = await ProcessRunner.RunAsync("python3", ["-c", script], new ProcessRunOptions
-        {
-            AllowFailure = true,
-            Environment = new Dictionary<string, string?>
-            {
-                ["AWS_ACCESS_KEY_ID"] = _server.AccessKeyId,
-                ["AWS_SECRET_ACCESS_KEY"] = _server.SecretAccessKey,
-                ["AWS_CONFIG_FILE"] = "/dev/null",
-                ["AWS_SHARED_CREDENTIALS_FILE"] = "/dev/null",
-                ["AWS_EC2_METADATA_DISABLED"] = "true",
-            },
-        });
-        Assert.True(result.ExitCode == 0, result.ToString());
-        using var document = System.Text.Json.JsonDocument.Parse(result.StandardOutput);
-        return document.RootElement.Clone();
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using Berth.Server.Tests.Clients.Tools;
 using Berth.Server.Tests.Infrastructure;
 
 namespace Berth.Server.Tests.PublicRegistries;
@@ -53,6 +54,27 @@ public sealed class PublicRegistryClient(BerthTestServer server)
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(response.IsSuccessStatusCode, $"{(int)response.StatusCode} {body}");
         using var document = JsonDocument.Parse(body);
+        return document.RootElement.Clone();
+    }
+
+    /// <summary>Runs python with <c>ecr = boto3.client("ecr-public", …)</c> as the root, then <paramref name="body"/>; returns the JSON it prints.</summary>
+    public async Task<JsonElement> Boto3Async(string body)
+    {
+        var script = $"import boto3, json\necr = boto3.client(\"ecr-public\", endpoint_url=\"{server.BaseAddress.ToString().TrimEnd('/')}\", region_name=\"us-east-1\")\n" + body;
+        var result = await ProcessRunner.RunAsync("python3", ["-c", script], new ProcessRunOptions
+        {
+            AllowFailure = true,
+            Environment = new Dictionary<string, string?>
+            {
+                ["AWS_ACCESS_KEY_ID"] = server.AccessKeyId,
+                ["AWS_SECRET_ACCESS_KEY"] = server.SecretAccessKey,
+                ["AWS_CONFIG_FILE"] = "/dev/null",
+                ["AWS_SHARED_CREDENTIALS_FILE"] = "/dev/null",
+                ["AWS_EC2_METADATA_DISABLED"] = "true",
+            },
+        });
+        Assert.True(result.ExitCode == 0, result.ToString());
+        using var document = JsonDocument.Parse(result.StandardOutput);
         return document.RootElement.Clone();
     }
 
