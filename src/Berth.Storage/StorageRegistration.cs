@@ -5,6 +5,7 @@ using Berth.Core.Iam;
 using Berth.Core.Images;
 using Berth.Core.Layers;
 using Berth.Core.Leases;
+using Berth.Core.PublicRegistries;
 using Berth.Core.Registries;
 using Berth.Core.Repositories;
 using Berth.Storage.FileSystem;
@@ -60,6 +61,7 @@ public static class StorageRegistration
                 services.AddSingleton<IRoleSessionStore, SqliteRoleSessionStore>();
                 services.AddSingleton<IAccountStore, SqliteAccountStore>();
                 services.AddSingleton<IRegistryPolicyStore, SqliteRegistryPolicyStore>();
+                services.AddSingleton<IPublicRegistryStore, SqlitePublicRegistryStore>();
                 services.AddSingleton<SqliteInitializer>();
                 services.AddSingleton<IStorageInitializer>(sp => sp.GetRequiredService<SqliteInitializer>());
                 services.AddHostedService(sp => sp.GetRequiredService<SqliteInitializer>());
@@ -83,6 +85,7 @@ public static class StorageRegistration
                 services.AddSingleton<IRoleSessionStore, PostgresRoleSessionStore>();
                 services.AddSingleton<IAccountStore, PostgresAccountStore>();
                 services.AddSingleton<IRegistryPolicyStore, PostgresRegistryPolicyStore>();
+                services.AddSingleton<IPublicRegistryStore, PostgresPublicRegistryStore>();
                 services.AddSingleton<PostgresInitializer>();
                 services.AddSingleton<IStorageInitializer>(sp => sp.GetRequiredService<PostgresInitializer>());
                 services.AddHostedService(sp => sp.GetRequiredService<PostgresInitializer>());

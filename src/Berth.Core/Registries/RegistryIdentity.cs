@@ -4,12 +4,31 @@ namespace Berth.Core.Registries;
 
 /// <summary>
 /// A registry is one (account, region), as in ECR: a deployment hosts a registry for every region of every account it
-/// knows. ARNs, repository URIs and the proxy endpoint are built from it.
+/// knows. ARNs, repository URIs and the proxy endpoint are built from it. An account's ECR Public registry is the
+/// registry of the reserved region key <see cref="PublicRegion"/>, which no AWS region can be: every store keyed by
+/// registry serves it unchanged, and only its ARNs differ (<c>arn:aws:ecr-public::&lt;account&gt;:…</c>, no region).
 /// </summary>
 public sealed partial record RegistryIdentity(string AccountId, string Region)
 {
-    /// <summary>arn:&lt;partition&gt;:ecr:&lt;region&gt;:&lt;account&gt;:repository/&lt;name&gt;</summary>
-    public string RepositoryArn(string repository) => $"arn:{Partition}:ecr:{Region}:{AccountId}:repository/{repository}";
+    /// <summary>The region key of an account's public registry (not an AWS region: it fails <see cref="IsValidRegion"/>).</summary>
+    public const string PublicRegion = "public";
+
+    /// <summary>Whether this is an account's ECR Public registry.</summary>
+    public bool IsPublic => Region == PublicRegion;
+
+    /// <summary>The ECR Public registry of <paramref name="accountId"/>.</summary>
+    public static RegistryIdentity Public(string accountId) => new(accountId, PublicRegion);
+
+    /// <summary>
+    /// arn:&lt;partition&gt;:ecr:&lt;region&gt;:&lt;account&gt;:repository/&lt;name&gt;, or for the public registry
+    /// arn:aws:ecr-public::&lt;account&gt;:repository/&lt;name&gt;.
+    /// </summary>
+    public string RepositoryArn(string repository) => IsPublic
+        ? $"arn:aws:ecr-public::{AccountId}:repository/{repository}"
+        : $"arn:{Partition}:ecr:{Region}:{AccountId}:repository/{repository}";
+
+    /// <summary>arn:aws:ecr-public::&lt;account&gt;:registry/&lt;account&gt;, the public registry's ARN.</summary>
+    public string PublicRegistryArn => $"arn:aws:ecr-public::{AccountId}:registry/{AccountId}";
 
     /// <summary>The account root, arn:aws:iam::&lt;account&gt;:root.</summary>
     public string RootArn => AccountRootArn(AccountId);

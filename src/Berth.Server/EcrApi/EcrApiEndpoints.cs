@@ -29,7 +29,11 @@ internal static partial class EcrApiEndpoints
     public static IEndpointRouteBuilder MapEcrApi(this IEndpointRouteBuilder app)
     {
         // One route for the AWS APIs on POST /: a form without X-Amz-Target is the Query protocol (IAM, STS).
-        app.MapPost("/", context => AwsQuery.AwsQueryEndpoint.Accepts(context.Request) ? AwsQuery.AwsQueryEndpoint.HandleAsync(context) : HandleAsync(context))
+        // ECR Public's JSON API shares the route, told apart by its X-Amz-Target prefix.
+        app.MapPost("/", context =>
+                AwsQuery.AwsQueryEndpoint.Accepts(context.Request) ? AwsQuery.AwsQueryEndpoint.HandleAsync(context)
+                : EcrPublicApi.EcrPublicApiEndpoints.Accepts(context.Request) ? EcrPublicApi.EcrPublicApiEndpoints.HandleAsync(context)
+                : HandleAsync(context))
             .WithName("EcrApi");
         return app;
     }
@@ -47,6 +51,9 @@ internal static partial class EcrApiEndpoints
         TemplateOperations.Register(operations);
         return operations;
     }
+
+    /// <summary>An ECR operation's handler, for ECR Public operations whose shapes and behaviour are ECR's.</summary>
+    public static Func<EcrCall, Task> Handler(string operation) => Operations[operation];
 
     /// <summary>Adds an operation; called by each operation group's Register.</summary>
     public static void Add(this Dictionary<string, Func<EcrCall, Task>> operations, string name, Func<EcrCall, Task> handler) =>
@@ -159,7 +166,7 @@ internal static partial class EcrApiEndpoints
         return parts.Length == 6 && parts[0] == "arn" && parts[2] == "ecr" && RegistryIdentity.IsValidAccountId(parts[4]) ? parts[index] : null;
     }
 
-    private static JsonDocument ParseJson(ReadOnlyMemory<byte> body)
+    public static JsonDocument ParseJson(ReadOnlyMemory<byte> body)
     {
         try
         {

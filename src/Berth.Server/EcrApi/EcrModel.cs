@@ -8,7 +8,8 @@ namespace Berth.Server.EcrApi;
 
 /// <summary>
 /// The botocore service model of ECR (ecr/2015-09-21, Apache-2.0, embedded), used to validate every request the way
-/// the service does: required members, types, lengths, ranges, patterns and enums of each input shape.
+/// the service does: required members, types, lengths, ranges, patterns and enums of each input shape. ECR Public's
+/// model (ecr-public/2020-10-30) is loaded the same way (<see cref="Load(string)"/>).
 /// </summary>
 internal sealed class EcrModel
 {
@@ -23,10 +24,13 @@ internal sealed class EcrModel
         _shapes = model.RootElement.GetProperty("shapes");
     }
 
-    public static EcrModel Load()
+    public static EcrModel Load() => Load("Berth.Server.EcrApi.Model.ecr-2015-09-21.json.gz");
+
+    /// <summary>Another AWS JSON service model embedded the same way (ECR Public's), validated by the same rules.</summary>
+    public static EcrModel Load(string resourceName)
     {
-        using var stream = typeof(EcrModel).Assembly.GetManifestResourceStream("Berth.Server.EcrApi.Model.ecr-2015-09-21.json.gz")
-            ?? throw new InvalidOperationException("The embedded ECR service model is missing.");
+        using var stream = typeof(EcrModel).Assembly.GetManifestResourceStream(resourceName)
+            ?? throw new InvalidOperationException($"The embedded service model {resourceName} is missing.");
         using var gzip = new GZipStream(stream, CompressionMode.Decompress);
         return new EcrModel(JsonDocument.Parse(gzip));
     }

@@ -14,6 +14,8 @@ using Berth.Core.Registries;
 using Berth.Core.Repositories;
 using Berth.Server.BackgroundJobs;
 using Berth.Server.OciDistribution;
+using Berth.Server.PublicDistribution;
+using Berth.Core.PublicRegistries;
 using Berth.Server.Registries;
 using Berth.Storage;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -79,6 +81,9 @@ internal static class BerthApplication
         builder.Services.AddSingleton<RegistryAuthentication>();
         builder.Services.AddSingleton(_ => EcrModel.Load());
         builder.Services.AddSingleton<OpenUploads>();
+        builder.Services.AddSingleton<PublicRegistryService>();
+        builder.Services.AddSingleton(sp => new PublicAccessTokens(sp.GetRequiredService<SigningKeys>(), sp.GetRequiredService<TimeProvider>(), options.AccountId));
+        builder.Services.AddSingleton<PublicPullLimiter>();
         AddIam(builder.Services);
         builder.Services.AddHostedService<RootKeyBootstrap>();
 
@@ -124,6 +129,8 @@ internal static class BerthApplication
         app.MapOciDistribution();
         app.MapEcrApi();
         app.MapLayerDownloads();
+        app.MapPublicTokens();
+        app.MapPublicLogos();
 
         var banner = $"data in {dataDirectory} ({StorageRegistration.Describe(storage, dataDirectory, app.Services)})";
         app.Lifetime.ApplicationStarted.Register(() =>

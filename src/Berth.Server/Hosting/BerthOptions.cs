@@ -69,6 +69,16 @@ internal sealed class BerthOptions
     /// </summary>
     public string BlobMounting { get; set; } = "DISABLED";
 
+    /// <summary>
+    /// The host[:port] of the ECR Public registries' /v2/ face (images <c>&lt;host&gt;/&lt;alias&gt;/&lt;repository&gt;</c>),
+    /// matched against each request's Host, e.g. a second listen URL's port; empty means <c>public.</c> before
+    /// PublicHost or the request's host.
+    /// </summary>
+    public string? PublicRegistryHost { get; set; }
+
+    /// <summary>Image pulls per second from the public registries (ECR Public's quotas).</summary>
+    public PublicPullOptions PublicPulls { get; set; } = new();
+
     public UploadOptions Uploads { get; set; } = new();
 }
 

@@ -49,6 +49,22 @@ internal sealed class BerthOptionsValidator : IValidateOptions<BerthOptions>
             failures.Add($"Invalid configuration 'Berth:BlobMounting': '{options.BlobMounting}' is not ENABLED or DISABLED.");
         }
 
+        if (options.PublicRegistryHost is { Length: > 0 } publicHost
+            && (!Uri.TryCreate("http://" + publicHost, UriKind.Absolute, out var publicUri) || publicHost.IndexOfAny(['/', '@', '?', '#']) >= 0 || publicUri.UserInfo.Length > 0))
+        {
+            failures.Add($"Invalid configuration 'Berth:PublicRegistryHost': '{publicHost}' is not a host[:port] such as public.registry.example.com (no scheme or path).");
+        }
+
+        if (options.PublicPulls.AnonymousPerSecond < 1)
+        {
+            failures.Add("Invalid configuration 'Berth:PublicPulls:AnonymousPerSecond': must be at least 1.");
+        }
+
+        if (options.PublicPulls.AuthenticatedPerSecond < 1)
+        {
+            failures.Add("Invalid configuration 'Berth:PublicPulls:AuthenticatedPerSecond': must be at least 1.");
+        }
+
         if (options.Uploads.MaxAge <= TimeSpan.Zero)
         {
             failures.Add("Invalid configuration 'Berth:Uploads:MaxAge': must be greater than zero.");

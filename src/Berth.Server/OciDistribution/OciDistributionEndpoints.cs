@@ -37,6 +37,13 @@ internal static class OciDistributionEndpoints
         {
             var services = context.RequestServices;
             var addresses = services.GetRequiredService<RegistryAddresses>();
+            if (addresses.IsPublicHost(context.Request))
+            {
+                // The public registries: /v2/<alias>/<repository>/…, with Bearer tokens and anonymous pulls.
+                await PublicDistribution.PublicDistributionEndpoint.DispatchAsync(context).ConfigureAwait(false);
+                return;
+            }
+
             var registry = addresses.Resolve(context.Request);
             RequestRegistry.Set(context, registry);
             Principal? principal = null;
@@ -114,7 +121,8 @@ internal static class OciDistributionEndpoints
             : new RegistryException(RegistryErrorCode.NameUnknown, $"The registry with id '{registry.AccountId}' does not exist in {registry.Region}");
     }
 
-    private static Task HandleAsync(HttpContext context, OciRoute route)
+    /// <summary>Serves a routed request of the registry the edge set (the public face passes the name without its alias).</summary>
+    public static Task HandleAsync(HttpContext context, OciRoute route)
     {
         var method = context.Request.Method;
         var services = context.RequestServices;

@@ -49,6 +49,31 @@ internal sealed class RegistryAddresses(IOptions<BerthOptions> options)
         return RegistryHostName.IsIpLiteral(advertised) ? advertised : RegistryHostName.Format(registry, advertised);
     }
 
+    /// <summary>
+    /// The host[:port] of the public registries' /v2/ face: Berth:PublicRegistryHost, else <c>public.</c> before
+    /// Berth:PublicHost or the request's host. Images are <c>&lt;this&gt;/&lt;alias&gt;/&lt;repository&gt;</c>.
+    /// </summary>
+    public string PublicHostOf(HttpRequest request) =>
+        options.Value.PublicRegistryHost is { Length: > 0 } configured ? configured
+        : "public." + (options.Value.PublicHost is { Length: > 0 } p ? p : request.Host.Value is { Length: > 0 } h ? h : "localhost");
+
+    /// <summary>
+    /// Whether a request arrived on the public registries' host: Berth:PublicRegistryHost (with its port when it names
+    /// one), else any host whose first label is <c>public</c>. Its /v2/ paths start with a registry alias.
+    /// </summary>
+    public bool IsPublicHost(HttpRequest request)
+    {
+        var host = request.Host;
+        if (options.Value.PublicRegistryHost is not { Length: > 0 } configured)
+        {
+            return host.Host.StartsWith("public.", StringComparison.OrdinalIgnoreCase);
+        }
+
+        var expected = HostString.FromUriComponent(configured);
+        return string.Equals(expected.Host, host.Host, StringComparison.OrdinalIgnoreCase)
+            && (expected.Port is null || expected.Port == (host.Port ?? (request.IsHttps ? 443 : 80)));
+    }
+
     private static string PortSuffix(string host)
     {
         var colon = host.LastIndexOf(':');

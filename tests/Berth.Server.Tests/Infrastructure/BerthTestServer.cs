@@ -40,6 +40,42 @@ public sealed class BerthTestServer : IAsyncDisposable
 
     public string SecretAccessKey { get; private init; } = string.Empty;
 
+    /// <summary>"127.0.0.1:PORT" of the public registries' second listen URL (see <see cref="StartPublicAsync"/>).</summary>
+    public string PublicHost { get; private init; } = string.Empty;
+
+    /// <summary>
+    /// An ECR-mode server that also serves the ECR Public registries on a second port of 127.0.0.1
+    /// (Berth:PublicRegistryHost), so clients reach <c>&lt;PublicHost&gt;/&lt;alias&gt;/&lt;repository&gt;</c>.
+    /// </summary>
+    public static async Task<BerthTestServer> StartPublicAsync(IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
+    {
+        var port = FreePort();
+        var all = new Dictionary<string, string?>
+        {
+            ["Berth:Urls"] = $"http://127.0.0.1:0;http://127.0.0.1:{port}",
+            ["Berth:PublicRegistryHost"] = $"127.0.0.1:{port}",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            all[key] = value;
+        }
+
+        var server = await StartEcrAsync(all, services);
+        return new BerthTestServer(server._app, server.DataDirectory, server.BaseAddress)
+        {
+            AccessKeyId = server.AccessKeyId,
+            SecretAccessKey = server.SecretAccessKey,
+            PublicHost = $"127.0.0.1:{port}",
+        };
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
     /// <summary>
     /// A server that behaves as ECR: repositories must be created, /v2/ needs a registry token, and the root key is
     /// known to the test (<see cref="AccessKeyId"/>, <see cref="SecretAccessKey"/>).
@@ -95,7 +131,10 @@ public sealed class BerthTestServer : IAsyncDisposable
             builder => builder.AddInMemoryCollection(configuration),
             services);
         await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        // With a public registry port the base address is the other listen URL.
+        var publicPort = configuration.TryGetValue("Berth:PublicRegistryHost", out var publicHost) && publicHost is not null ? ":" + publicHost.Split(':')[^1] : null;
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
+            .First(a => publicPort is null || !a.TrimEnd('/').EndsWith(publicPort, StringComparison.Ordinal));
         return new BerthTestServer(app, dataDirectory, new Uri(address.EndsWith('/') ? address : address + "/"));
     }
 
