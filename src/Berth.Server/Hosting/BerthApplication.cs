@@ -1,3 +1,4 @@
+using Berth.Core.Caching;
 using Berth.Core.Accounts;
 using Berth.Core.Blobs;
 using Berth.Core.Credentials;
@@ -77,6 +78,9 @@ internal static class BerthApplication
         builder.Services.AddSingleton<SigV4Verifier>();
         builder.Services.AddSingleton<SigV4Authenticator>();
         builder.Services.AddSingleton<RegistryAuthentication>();
+        builder.Services.AddSingleton(sp => new AuthorizationCachePolicy(
+            TimeSpan.FromSeconds(options.AuthorizationCacheSeconds), sp.GetRequiredService<TimeProvider>()));
+        builder.Services.AddSingleton<RegistryAuthorizationCache>();
         builder.Services.AddSingleton(_ => EcrModel.Load());
         builder.Services.AddSingleton<OpenUploads>();
         AddIam(builder.Services);
@@ -118,6 +122,7 @@ internal static class BerthApplication
             app.UseForwardedHeaders();
         }
 
+        app.UseAuthorizationCacheInvalidation();
         app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = UnexpectedErrorHandler.HandleAsync, SuppressDiagnosticsCallback = _ => true });
         app.MapGet("/healthz", () => Results.Text("ok\n"));
         app.MapOciDistribution();
