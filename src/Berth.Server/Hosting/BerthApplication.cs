@@ -81,6 +81,7 @@ internal static class BerthApplication
         builder.Services.AddSingleton(sp => new AuthorizationCachePolicy(
             TimeSpan.FromSeconds(options.AuthorizationCacheSeconds), sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton<RegistryAuthorizationCache>();
+        builder.Services.AddSingleton<PullRecordThrottle>();
         builder.Services.AddSingleton(_ => EcrModel.Load());
         builder.Services.AddSingleton<OpenUploads>();
         AddIam(builder.Services);
