@@ -11,4 +11,7 @@ public sealed record CredentialLookup(string? Secret, Principal? Principal, bool
     public static readonly CredentialLookup Unknown = new(null, null, false);
 
     public static readonly CredentialLookup ExpiredToken = new(null, null, true);
+
+    /// <summary>When a temporary key stops working (role sessions); null for long-term keys.</summary>
+    public DateTimeOffset? ValidUntil { get; init; }
 }

@@ -16,13 +16,14 @@ public sealed class IdentityResolver(ICredentialStore keys, IRoleSessionStore se
         ResolveAsync(accessKeyId, sessionToken, checkToken: true, cancellationToken);
 
     /// <summary>
-    /// Checks that a principal authenticated earlier (a registry token's) still holds: same key, still active, owner
-    /// still there, session not expired. Returns the current principal, or null.
+    /// The principal an access key belongs to now (an earlier authentication's, such as a registry token's, still holds
+    /// when it is the same one): null when the key is inactive or gone, its owner deleted, or its session expired; for a
+    /// role session also the time it ends. The secret is not decrypted: nothing is signed with it here.
     /// </summary>
-    public async ValueTask<Principal?> RevalidateAsync(Principal principal, CancellationToken cancellationToken)
+    public async ValueTask<(Principal? Principal, DateTimeOffset? ValidUntil)> FindKeyOwnerAsync(string accessKeyId, CancellationToken cancellationToken)
     {
-        var lookup = await ResolveAsync(principal.AccessKeyId, null, checkToken: false, cancellationToken).ConfigureAwait(false);
-        return lookup.Principal is { } current && current.Arn == principal.Arn && current.AccountId == principal.AccountId ? current : null;
+        var lookup = await ResolveAsync(accessKeyId, null, checkToken: false, cancellationToken).ConfigureAwait(false);
+        return (lookup.Principal, lookup.ValidUntil);
     }
 
     private async ValueTask<CredentialLookup> ResolveAsync(string accessKeyId, string? sessionToken, bool checkToken, CancellationToken cancellationToken)
@@ -54,7 +55,7 @@ public sealed class IdentityResolver(ICredentialStore keys, IRoleSessionStore se
             principal = new Principal(key.AccountId, user.Arn, key.AccessKeyId, PrincipalKind.User, user.Name, user.Id);
         }
 
-        return new CredentialLookup(Encoding.UTF8.GetString(protector.Unprotect(key.SecretCiphertext)), principal, false);
+        return new CredentialLookup(checkToken ? Encoding.UTF8.GetString(protector.Unprotect(key.SecretCiphertext)) : null, principal, false);
     }
 
     private async ValueTask<CredentialLookup> ResolveSessionAsync(string accessKeyId, string? sessionToken, bool checkToken, CancellationToken cancellationToken)
@@ -84,6 +85,7 @@ public sealed class IdentityResolver(ICredentialStore keys, IRoleSessionStore se
 
         var principal = new Principal(session.AccountId, session.AssumedRoleArn, accessKeyId, PrincipalKind.AssumedRole,
             UserId: $"{role.Id}:{session.SessionName}", RoleArn: role.Arn);
-        return new CredentialLookup(Encoding.UTF8.GetString(protector.Unprotect(session.SecretCiphertext)), principal, false);
+        var secret = checkToken ? Encoding.UTF8.GetString(protector.Unprotect(session.SecretCiphertext)) : null;
+        return new CredentialLookup(secret, principal, false) { ValidUntil = session.ExpiresAt };
     }
 }

@@ -10,7 +10,8 @@ namespace Berth.Core.Images;
 /// The image use cases of the ECR face (ListImages, DescribeImages, BatchGetImage, BatchDeleteImage). Each throws
 /// RepositoryNotFoundException when the repository does not exist; a missing image is a return value.
 /// </summary>
-public sealed class ImageCatalogService(IImageCatalog catalog, IImageStore images, IRepositoryStore repositories, RepositoryService repositoryService, TimeProvider time)
+public sealed class ImageCatalogService(
+    IImageCatalog catalog, IImageStore images, IRepositoryStore repositories, RepositoryService repositoryService, PullRecordThrottle throttle, TimeProvider time)
 {
     /// <summary>
     /// A pull is recorded at most this often per image, so that a busy image does not turn every pull into a write.
@@ -47,8 +48,14 @@ public sealed class ImageCatalogService(IImageCatalog catalog, IImageStore image
     }
 
     /// <summary>Records a pull (from /v2/ or BatchGetImage) for lastRecordedPullTime.</summary>
-    public ValueTask RecordPullAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken) =>
-        catalog.RecordPullAsync(repository, digest, time.GetUtcNow(), PullRecordInterval, cancellationToken);
+    public ValueTask RecordPullAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var registry = repositoryService.Registry;
+        return throttle.ShouldAsk(registry.AccountId, registry.Region, repository.Value, digest, now)
+            ? catalog.RecordPullAsync(repository, digest, now, PullRecordInterval, cancellationToken)
+            : ValueTask.CompletedTask;
+    }
 
     public ValueTask<ImageDeletion> DeleteAsync(RepositoryName repository, Digest? digest, Tag? tag, CancellationToken cancellationToken) =>
         catalog.DeleteImageAsync(repository, digest, tag, cancellationToken);

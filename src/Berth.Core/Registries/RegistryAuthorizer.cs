@@ -14,11 +14,13 @@ namespace Berth.Core.Registries;
 /// ECR action; V1: replication, pull through cache and repository creation only), the request's keys, and the repository's resource tags as aws:ResourceTag/* and
 /// ecr:ResourceTag/* (read only when some policy mentions ResourceTag). Same account: an identity or repository policy
 /// Allow suffices; across accounts both must allow; an explicit Deny anywhere wins. Built per request scope: the
-/// repository store is the one of the request's registry, which is <paramref name="repositories"/>'s.
+/// repository store is the one of the request's registry, which is <paramref name="repositories"/>'s. What it reads
+/// from the store is reused for at most a second (<see cref="RegistryAuthorizationCache"/>); the evaluation itself
+/// runs for every request.
 /// </summary>
 public sealed class RegistryAuthorizer(
     IdentityPolicies identityPolicies, PolicyEvaluator evaluator, PolicyDocumentCache documents, IRepositoryStore repositories,
-    IRegistryPolicyStore registryPolicies, RegistryPolicyService registryPolicyService) : IRegistryAuthorizer
+    IRegistryPolicyStore registryPolicies, RegistryPolicyService registryPolicyService, RegistryAuthorizationCache cache) : IRegistryAuthorizer
 {
     public async ValueTask AuthorizeAsync(Principal principal, RegistryIdentity registry, string action, string resourceArn, RequestContext context, CancellationToken cancellationToken)
     {
@@ -37,11 +39,11 @@ public sealed class RegistryAuthorizer(
         Principal principal, RegistryIdentity registry, string action, string resourceArn, RequestContext context, string? repositoryPolicy, CancellationToken cancellationToken)
     {
         var repository = RepositoryOf(registry, resourceArn);
+        var repositoryKey = repository is null ? default : new RegistryAuthorizationCache.RepositoryKey(registry.AccountId, registry.Region, repository.Value);
         var policyText = repository is null ? null
-            : repositoryPolicy ?? (await repositories.GetPolicyAsync(repository, cancellationToken).ConfigureAwait(false))?.PolicyText;
-        var registryPolicyText = await registryPolicies.FindAsync(registry, cancellationToken).ConfigureAwait(false);
-        if (registryPolicyText is not null
-            && !RegistryPolicyService.Governs(action, await registryPolicyService.IsScopeV2Async(cancellationToken).ConfigureAwait(false)))
+            : repositoryPolicy ?? await PolicyTextAsync(repository, repositoryKey, cancellationToken).ConfigureAwait(false);
+        var (registryPolicyText, scopeV2) = await RegistryPolicyAsync(registry, cancellationToken).ConfigureAwait(false);
+        if (registryPolicyText is not null && !RegistryPolicyService.Governs(action, scopeV2))
         {
             registryPolicyText = null;
         }
@@ -55,7 +57,7 @@ public sealed class RegistryAuthorizer(
 
         var identityTexts = principal.Kind == PrincipalKind.Root
             ? []
-            : await identityPolicies.GetDocumentsAsync(principal, cancellationToken).ConfigureAwait(false);
+            : await IdentityDocumentsAsync(principal, cancellationToken).ConfigureAwait(false);
         var identity = new PolicyDocument[identityTexts.Count];
         for (var i = 0; i < identity.Length; i++)
         {
@@ -66,12 +68,63 @@ public sealed class RegistryAuthorizer(
         var registryPolicy = registryPolicyText is null ? null : documents.Get(registryPolicyText, PolicyDocumentKind.Resource);
         var keys = context;
         if (repository is not null && (MentionsResourceTags(policyText) || MentionsResourceTags(registryPolicyText) || identityTexts.Any(MentionsResourceTags))
-            && await repositories.GetTagsAsync(repository, cancellationToken).ConfigureAwait(false) is { Count: > 0 } tags)
+            && await TagsAsync(repository, repositoryKey, cancellationToken).ConfigureAwait(false) is { Count: > 0 } tags)
         {
             keys = new RequestContext(context).SetResourceTags(tags);
         }
 
         return evaluator.Evaluate(new AuthorizationRequest(principal.ToRequestPrincipal(), action, resourceArn, registry.AccountId, keys, identity, resourcePolicy, registryPolicy));
+    }
+
+    private async ValueTask<string?> PolicyTextAsync(RepositoryName repository, RegistryAuthorizationCache.RepositoryKey key, CancellationToken cancellationToken)
+    {
+        if (!cache.RepositoryPolicies.TryGet(key, out var text))
+        {
+            var start = cache.RepositoryPolicies.Begin();
+            text = (await repositories.GetPolicyAsync(repository, cancellationToken).ConfigureAwait(false))?.PolicyText;
+            cache.RepositoryPolicies.Set(key, text, start);
+        }
+
+        return text;
+    }
+
+    private async ValueTask<(string? Text, bool ScopeV2)> RegistryPolicyAsync(RegistryIdentity registry, CancellationToken cancellationToken)
+    {
+        var key = new RegistryAuthorizationCache.RegistryKey(registry.AccountId, registry.Region);
+        if (!cache.RegistryPolicies.TryGet(key, out var entry))
+        {
+            var start = cache.RegistryPolicies.Begin();
+            var text = await registryPolicies.FindAsync(registry, cancellationToken).ConfigureAwait(false);
+            entry = (text, text is not null && await registryPolicyService.IsScopeV2Async(cancellationToken).ConfigureAwait(false));
+            cache.RegistryPolicies.Set(key, entry, start);
+        }
+
+        return entry;
+    }
+
+    private async ValueTask<IReadOnlyList<KeyValuePair<string, string>>?> TagsAsync(RepositoryName repository, RegistryAuthorizationCache.RepositoryKey key, CancellationToken cancellationToken)
+    {
+        if (!cache.RepositoryTags.TryGet(key, out var tags))
+        {
+            var start = cache.RepositoryTags.Begin();
+            tags = await repositories.GetTagsAsync(repository, cancellationToken).ConfigureAwait(false);
+            cache.RepositoryTags.Set(key, tags, start);
+        }
+
+        return tags;
+    }
+
+    private async ValueTask<IReadOnlyList<string>> IdentityDocumentsAsync(Principal principal, CancellationToken cancellationToken)
+    {
+        var key = RegistryAuthorizationCache.IdentityKey.Of(principal);
+        if (!cache.IdentityPolicies.TryGet(key, out var texts))
+        {
+            var start = cache.IdentityPolicies.Begin();
+            texts = await identityPolicies.GetDocumentsAsync(principal, cancellationToken).ConfigureAwait(false);
+            cache.IdentityPolicies.Set(key, texts, start);
+        }
+
+        return texts;
     }
 
     /// <summary>The repository <paramref name="resourceArn"/> names in this registry, or null (<c>*</c>, another registry).</summary>

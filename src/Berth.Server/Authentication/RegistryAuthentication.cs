@@ -1,4 +1,5 @@
 using System.Text;
+using Berth.Core.Caching;
 using Berth.Core.Credentials;
 using Berth.Core.Errors;
 using Berth.Core.Iam;
@@ -9,11 +10,16 @@ namespace Berth.Server.Authentication;
 /// /v2/ authentication as ECR does it: <c>Authorization: Basic base64(AWS:&lt;token&gt;)</c> with a token from
 /// GetAuthorizationToken. No credentials or a bad token: 401 with a Basic challenge; a token of another region: 403.
 /// Whether the principal may use the registry (its own account's, or another's) is the authorizer's decision.
-/// A token names the access key it was minted with, and every request re-validates that key's principal: a token of
-/// a deleted user, a deactivated or deleted key, or an expired or deleted role session stops working at once.
+/// A token's signature, expiry and region are checked on every request. It names the access key it was minted with,
+/// and that key's principal is re-validated from the store at most <see cref="AuthorizationCachePolicy.Lifetime"/>
+/// (1 s) apart and after every change made on this node: a token of a deleted user, a deactivated or deleted key, or a
+/// deleted role session stops working within that bound, and one of an expired session at its expiry.
 /// </summary>
-internal sealed class RegistryAuthentication(RegistryTokenService tokens, IdentityResolver identities)
+internal sealed class RegistryAuthentication(RegistryTokenService tokens, IdentityResolver identities, AuthorizationCachePolicy cachePolicy)
 {
+    // Access key id → the principal it belonged to when last read (null: inactive, deleted, or its owner gone).
+    private readonly ShortLivedCache<string, Principal?> _revalidated = new(cachePolicy);
+
     public async ValueTask<Principal> AuthenticateAsync(HttpContext context, string region, CancellationToken cancellationToken)
     {
         var header = context.Request.Headers.Authorization.ToString();
@@ -41,11 +47,24 @@ internal sealed class RegistryAuthentication(RegistryTokenService tokens, Identi
         var (result, principal) = await tokens.CheckAsync(decoded[(colon + 1)..], region, cancellationToken).ConfigureAwait(false);
         return result switch
         {
-            TokenCheck.Valid => await identities.RevalidateAsync(principal!, cancellationToken).ConfigureAwait(false)
+            TokenCheck.Valid => await RevalidateAsync(principal!, cancellationToken).ConfigureAwait(false)
                 ?? throw Challenge(context, "Your authorization token has expired or is invalid. Reauthenticate and try again."),
             TokenCheck.WrongRegistry => throw new RegistryException(RegistryErrorCode.Denied, "Your authorization token is not valid for this registry."),
             _ => throw Challenge(context, "Your authorization token has expired or is invalid. Reauthenticate and try again."),
         };
+    }
+
+    private async ValueTask<Principal?> RevalidateAsync(Principal claimed, CancellationToken cancellationToken)
+    {
+        if (!_revalidated.TryGet(claimed.AccessKeyId, out var current))
+        {
+            var start = _revalidated.Begin();
+            (current, var validUntil) = await identities.FindKeyOwnerAsync(claimed.AccessKeyId, cancellationToken).ConfigureAwait(false);
+            _revalidated.Set(claimed.AccessKeyId, current, start, validUntil);
+        }
+
+        // The key's principal now, provided it is still the one the token was minted for.
+        return current is not null && current.Arn == claimed.Arn && current.AccountId == claimed.AccountId ? current : null;
     }
 
     private static RegistryException Challenge(HttpContext context, string message)

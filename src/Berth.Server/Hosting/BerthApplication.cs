@@ -1,3 +1,4 @@
+using Berth.Core.Caching;
 using Berth.Core.Accounts;
 using Berth.Core.Blobs;
 using Berth.Core.Credentials;
@@ -79,6 +80,10 @@ internal static class BerthApplication
         builder.Services.AddSingleton<SigV4Verifier>();
         builder.Services.AddSingleton<SigV4Authenticator>();
         builder.Services.AddSingleton<RegistryAuthentication>();
+        builder.Services.AddSingleton(sp => new AuthorizationCachePolicy(
+            TimeSpan.FromSeconds(options.AuthorizationCacheSeconds), sp.GetRequiredService<TimeProvider>()));
+        builder.Services.AddSingleton<RegistryAuthorizationCache>();
+        builder.Services.AddSingleton<PullRecordThrottle>();
         builder.Services.AddSingleton(_ => EcrModel.Load());
         builder.Services.AddSingleton<OpenUploads>();
         builder.Services.AddSingleton<PublicRegistryService>();
@@ -124,6 +129,7 @@ internal static class BerthApplication
             app.UseForwardedHeaders();
         }
 
+        app.UseAuthorizationCacheInvalidation();
         app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = UnexpectedErrorHandler.HandleAsync, SuppressDiagnosticsCallback = _ => true });
         app.MapGet("/healthz", () => Results.Text("ok\n"));
         app.MapOciDistribution();

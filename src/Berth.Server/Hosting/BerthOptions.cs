@@ -26,6 +26,13 @@ internal sealed class BerthOptions
     /// </summary>
     public bool RequireRegistryAuthentication { get; set; } = true;
 
+    /// <summary>
+    /// How many seconds authorization may reuse what it read from the store (a registry token's key and owner, identity
+    /// and repository policies, repository tags); changes made on this node apply at once regardless, changes made on
+    /// other nodes within this bound. 0 reads the store on every request.
+    /// </summary>
+    public double AuthorizationCacheSeconds { get; set; } = 1;
+
     /// <summary>Base64 of the 32-byte key that encrypts secrets at rest; empty means &lt;data&gt;/master.key.</summary>
     public string? MasterKey { get; set; }
 

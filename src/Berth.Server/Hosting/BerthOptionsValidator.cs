@@ -65,6 +65,11 @@ internal sealed class BerthOptionsValidator : IValidateOptions<BerthOptions>
             failures.Add("Invalid configuration 'Berth:PublicPulls:AuthenticatedPerSecond': must be at least 1.");
         }
 
+        if (options.AuthorizationCacheSeconds is < 0 or > 60 || double.IsNaN(options.AuthorizationCacheSeconds))
+        {
+            failures.Add("Invalid configuration 'Berth:AuthorizationCacheSeconds': must be between 0 and 60.");
+        }
+
         if (options.Uploads.MaxAge <= TimeSpan.Zero)
         {
             failures.Add("Invalid configuration 'Berth:Uploads:MaxAge': must be greater than zero.");

@@ -84,12 +84,26 @@ internal sealed class FileSystemBlobStore : IBlobStore
             long written = 0;
             try
             {
-                int read;
-                while ((read = await source.ReadAsync(buffer.AsMemory(0, CopyBufferBytes), cancellationToken).ConfigureAwait(false)) > 0)
+                // A streamed (chunked) body arrives a socket read at a time, often 16–32 KiB: the buffer is filled before
+                // each write, so a GiB is about 4,000 writes (each a thread-pool hop on Linux) rather than 30,000+.
+                int filled;
+                do
                 {
-                    await file.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
-                    written += read;
+                    filled = 0;
+                    int read;
+                    while (filled < CopyBufferBytes
+                        && (read = await source.ReadAsync(buffer.AsMemory(filled, CopyBufferBytes - filled), cancellationToken).ConfigureAwait(false)) > 0)
+                    {
+                        filled += read;
+                    }
+
+                    if (filled > 0)
+                    {
+                        await file.WriteAsync(buffer.AsMemory(0, filled), cancellationToken).ConfigureAwait(false);
+                        written += filled;
+                    }
                 }
+                while (filled == CopyBufferBytes);
             }
             finally
             {

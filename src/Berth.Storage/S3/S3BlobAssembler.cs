@@ -1,4 +1,3 @@
-using System.Buffers;
 using Amazon.Runtime;
 using Amazon.S3.Model;
 using Berth.Core.Blobs;
@@ -13,7 +12,7 @@ namespace Berth.Storage.S3;
 /// several small pieces (less than 5 MiB together) is read back and sent as the last part, since no part but the
 /// last may be under 5 MiB.
 /// </summary>
-internal sealed class S3BlobAssembler(S3Bucket bucket, S3KeyLayout keys, ArrayPool<byte> buffers)
+internal sealed class S3BlobAssembler(S3Bucket bucket, S3KeyLayout keys, S3PartBuffers buffers)
 {
     private const int CopyParallelism = 4;
 
@@ -133,7 +132,7 @@ internal sealed class S3BlobAssembler(S3Bucket bucket, S3KeyLayout keys, ArrayPo
 
     private async Task WithPendingAsync(StagedUpload upload, S3StagedState state, Func<byte[], int, Task> use, CancellationToken cancellationToken)
     {
-        var buffer = buffers.Rent(S3BlobStore.PartBytes);
+        var buffer = await buffers.RentAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             await LoadPendingAsync(upload, state, buffer, cancellationToken).ConfigureAwait(false);

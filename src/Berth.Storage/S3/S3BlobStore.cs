@@ -1,4 +1,3 @@
-using System.Buffers;
 using Berth.Core.Blobs;
 using Berth.Core.Content;
 using Berth.Core.Errors;
@@ -7,15 +6,16 @@ namespace Berth.Storage.S3;
 
 /// <summary>
 /// Blobs on S3-compatible object storage (key layout in <see cref="S3KeyLayout"/>). An upload is a list of piece
-/// objects (<see cref="S3StagedState"/>): each append fills one pooled 8 MiB buffer from the request body and writes
-/// it as a piece whenever it is full, so memory stays at one buffer per active append whatever the blob size. The
+/// objects (<see cref="S3StagedState"/>): each append fills one 8 MiB buffer from the request body and writes it as a
+/// piece whenever it is full; the buffers are a fixed few shared by all uploads (<see cref="S3PartBuffers"/>), so
+/// memory stays flat whatever the blob size and the number of concurrent pushes. The
 /// bytes left at the end of an append become a piece of their own when they reach the 5 MiB part minimum, else a
 /// small piece of the pending tail; the next append that reaches the minimum reads the tail back (less than 5 MiB,
 /// once) in front of its new bytes and writes them together as one piece. Commit assembles the pieces at the blob's
 /// address with a server-side multipart copy (<see cref="S3BlobAssembler"/>). Pieces stay readable objects, so an
 /// upload continued after a restart or on another node re-hashes its staged bytes with plain GETs.
 /// </summary>
-internal sealed class S3BlobStore : IBlobStore
+internal sealed class S3BlobStore : IBlobStore, IDisposable
 {
     /// <summary>S3's smallest multipart part except the last.</summary>
     public const int MinimumPartBytes = 5 * 1024 * 1024;
@@ -31,18 +31,21 @@ internal sealed class S3BlobStore : IBlobStore
 
     private readonly S3Bucket _bucket;
     private readonly S3KeyLayout _keys;
-    private readonly ArrayPool<byte> _buffers;
+    private readonly S3PartBuffers _buffers;
     private readonly S3BlobAssembler _assembler;
 
     public S3BlobStore(S3Bucket bucket, S3KeyLayout keys)
     {
         _bucket = bucket;
         _keys = keys;
-        _buffers = ArrayPool<byte>.Create(PartBytes, Environment.ProcessorCount * 2);
+        // Two per core keep the object store busy while others fill from the network: 32 MiB on two cores.
+        _buffers = new S3PartBuffers(Math.Max(4, Environment.ProcessorCount * 2));
         _assembler = new S3BlobAssembler(bucket, keys, _buffers);
     }
 
     public long MinimumChunkBytes => MinimumPartBytes;
+
+    public void Dispose() => _buffers.Dispose();
 
     public async ValueTask<long?> FindSizeAsync(Digest digest, CancellationToken cancellationToken) =>
         await _bucket.FindSizeAsync(_keys.Blob(digest), cancellationToken).ConfigureAwait(false);
@@ -60,7 +63,7 @@ internal sealed class S3BlobStore : IBlobStore
     public async ValueTask<StagedUpload> AppendAsync(StagedUpload upload, Stream source, CancellationToken cancellationToken)
     {
         var state = S3StagedState.Parse(upload);
-        var buffer = _buffers.Rent(PartBytes);
+        var buffer = await _buffers.RentAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             // The pending tail's bytes go in front of the new ones, but are only fetched when a piece is written with them.
