@@ -26,6 +26,16 @@ public sealed class IdentityResolver(ICredentialStore keys, IRoleSessionStore se
         return (lookup.Principal, lookup.ValidUntil);
     }
 
+    /// <summary>
+    /// Checks that a principal authenticated earlier (a token's) still holds: same key, still active, owner still
+    /// there, session not expired. Returns the current principal, or null. Read from the store every time.
+    /// </summary>
+    public async ValueTask<Principal?> RevalidateAsync(Principal principal, CancellationToken cancellationToken)
+    {
+        var (current, _) = await FindKeyOwnerAsync(principal.AccessKeyId, cancellationToken).ConfigureAwait(false);
+        return current is not null && current.Arn == principal.Arn && current.AccountId == principal.AccountId ? current : null;
+    }
+
     private async ValueTask<CredentialLookup> ResolveAsync(string accessKeyId, string? sessionToken, bool checkToken, CancellationToken cancellationToken)
     {
         if (accessKeyId.StartsWith("ASIA", StringComparison.Ordinal))
