@@ -17,6 +17,7 @@ public static class EcrErrors
     public static readonly RegistryErrorCode LayersNotFound = new("MANIFEST_BLOB_UNKNOWN", 404, "layers not found", "LayersNotFoundException");
     public static readonly RegistryErrorCode ReferencedImagesNotFound = new("MANIFEST_UNKNOWN", 404, "referenced images not found", "ReferencedImagesNotFoundException");
     public static readonly RegistryErrorCode LimitExceeded = new("TOOMANYREQUESTS", 429, "limit exceeded", "LimitExceededException");
+    public static readonly RegistryErrorCode TagLimitExceeded = new("TAG_INVALID", 400, "too many tags for the image", "LimitExceededException");
     public static readonly RegistryErrorCode TooManyTags = new("UNSUPPORTED", 400, "too many tags", "TooManyTagsException");
     public static readonly RegistryErrorCode InvalidTagParameter = new("UNSUPPORTED", 400, "invalid tag parameter", "InvalidTagParameterException");
     public static readonly RegistryErrorCode UploadNotFound = new("BLOB_UPLOAD_UNKNOWN", 404, "upload not found", "UploadNotFoundException");

@@ -8,10 +8,13 @@ using Berth.Core.Repositories;
 namespace Berth.Core.Images;
 
 /// <summary>The use cases on manifests and tags, shared by the OCI and ECR faces.</summary>
-public sealed class ImageService(IImageStore images, IRepositoryStore repositories, RepositoryService repositoryService)
+public sealed class ImageService(IImageStore images, IRepositoryStore repositories, RepositoryService repositoryService, IImageCatalog catalog)
 {
     /// <summary>The largest manifest accepted, as distribution and ECR (4 MiB).</summary>
     public const int MaxManifestBytes = 4 * 1024 * 1024;
+
+    /// <summary>The tags one image may have (ECR's and ECR Public's quota, which cannot be changed).</summary>
+    public const int MaxTagsPerImage = 1000;
 
     /// <summary>Throws MANIFEST_UNKNOWN / NAME_UNKNOWN when the reference names nothing.</summary>
     public async ValueTask<StoredManifest> GetManifestAsync(RepositoryName repository, Reference reference, CancellationToken cancellationToken)
@@ -82,6 +85,13 @@ public sealed class ImageService(IImageStore images, IRepositoryStore repositori
     public async ValueTask<PutManifestOutcome> PutParsedManifestAsync(RepositoryName repository, ParsedManifest manifest, Tag? tag, CancellationToken cancellationToken)
     {
         await repositoryService.EnsureForPushAsync(repository, cancellationToken).ConfigureAwait(false);
+        if (tag is { } newTag && await catalog.FindImageAsync(repository, Reference.Of(manifest.Digest), cancellationToken).ConfigureAwait(false) is { Tags.Count: >= MaxTagsPerImage } image
+            && !image.Tags.Contains(newTag.Value, StringComparer.Ordinal))
+        {
+            // Checked before the write, outside its transaction: pushes racing for the last free tags may end a few over.
+            throw new RegistryException(EcrErrors.TagLimitExceeded, $"The image with digest '{manifest.Digest}' already has the maximum of {MaxTagsPerImage} tags.");
+        }
+
         var outcome = await images.PutManifestAsync(repository, manifest, tag, cancellationToken).ConfigureAwait(false);
         return outcome.Status switch
         {

@@ -180,6 +180,43 @@ public sealed partial class PublicApiTests(ITestOutputHelper output) : IAsyncLif
         Assert.Equal(4, cli.GetProperty("imageTagDetails").GetArrayLength());
     }
 
+    [Fact]
+    public async Task AnImageHoldsAtMostAThousandTags()
+    {
+        if (!ClientTools.AreAvailable(output, "aws"))
+        {
+            return;
+        }
+
+        var alias = await _public.AliasAsync();
+        await _public.Aws.RunAsync("ecr-public", "create-repository", "--repository-name", "many-tags");
+        using var client = _public.Client(await _public.BearerAsync(await _public.PasswordAsync(), $"repository:{alias}/many-tags:pull,push"));
+        var (manifest, digest) = await client.PushImageAsync($"{alias}/many-tags", "t0");
+        await Parallel.ForEachAsync(Enumerable.Range(1, 999), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, _) =>
+        {
+            using var put = await client.PutManifestAsync($"{alias}/many-tags", $"t{i}", manifest, OciTestClient.OciManifest);
+            Assert.Equal(System.Net.HttpStatusCode.Created, put.StatusCode);
+        });
+
+        using (var over = await client.PutManifestAsync($"{alias}/many-tags", "t1000", manifest, OciTestClient.OciManifest))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.BadRequest, over.StatusCode);
+            Assert.Equal("TAG_INVALID", await OciTestClient.ErrorCodeAsync(over));
+        }
+
+        // Pushing a tag the image already has is not a new tag.
+        using (var again = await client.PutManifestAsync($"{alias}/many-tags", "t500", manifest, OciTestClient.OciManifest))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.Created, again.StatusCode);
+        }
+
+        var text = System.Text.Encoding.UTF8.GetString(manifest);
+        var refused = await _public.Aws.FailAsync("ecr-public", "put-image", "--repository-name", "many-tags", "--image-tag", "t1000", "--image-manifest", text);
+        Assert.Contains($"An error occurred (LimitExceededException) when calling the PutImage operation: The image with digest '{digest}' already has the maximum of 1000 tags.", refused, StringComparison.Ordinal);
+        var image = await _public.Aws.RunAsync("ecr-public", "describe-images", "--repository-name", "many-tags");
+        Assert.Equal(1000, image.GetProperty("imageDetails")[0].GetProperty("imageTags").GetArrayLength());
+    }
+
     [GeneratedRegex("^[a-z][a-z0-9]{7}$")]
     private static partial Regex AliasPattern();
 }

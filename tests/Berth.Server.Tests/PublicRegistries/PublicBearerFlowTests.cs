@@ -138,8 +138,11 @@ public sealed class PublicBearerFlowTests(ITestOutputHelper output) : IAsyncLife
         using var client = _public.Client();
         using var refreshed = await client.PostAsync("/token/", new FormUrlEncodedContent(new Dictionary<string, string>
         {
-            ["grant_type"] = "refresh_token", ["refresh_token"] = refreshToken, ["service"] = _public.Host,
-            ["scope"] = $"repository:{alias}/oauth:pull,push", ["client_id"] = "docker",
+            ["grant_type"] = "refresh_token",
+            ["refresh_token"] = refreshToken,
+            ["service"] = _public.Host,
+            ["scope"] = $"repository:{alias}/oauth:pull,push",
+            ["client_id"] = "docker",
         }));
         Assert.Equal(HttpStatusCode.OK, refreshed.StatusCode);
         using var json = JsonDocument.Parse(await refreshed.Content.ReadAsStringAsync());
@@ -150,8 +153,13 @@ public sealed class PublicBearerFlowTests(ITestOutputHelper output) : IAsyncLife
 
         using var withPassword = await client.PostAsync("/token/", new FormUrlEncodedContent(new Dictionary<string, string>
         {
-            ["grant_type"] = "password", ["username"] = "AWS", ["password"] = refreshToken, ["access_type"] = "offline",
-            ["service"] = _public.Host, ["scope"] = $"repository:{alias}/oauth:pull", ["client_id"] = "docker",
+            ["grant_type"] = "password",
+            ["username"] = "AWS",
+            ["password"] = refreshToken,
+            ["access_type"] = "offline",
+            ["service"] = _public.Host,
+            ["scope"] = $"repository:{alias}/oauth:pull",
+            ["client_id"] = "docker",
         }));
         using var passwordJson = JsonDocument.Parse(await withPassword.Content.ReadAsStringAsync());
         Assert.Equal($"repository:{alias}/oauth:pull", passwordJson.RootElement.GetProperty("scope").GetString());
@@ -159,7 +167,9 @@ public sealed class PublicBearerFlowTests(ITestOutputHelper output) : IAsyncLife
 
         using var bad = await client.PostAsync("/token/", new FormUrlEncodedContent(new Dictionary<string, string>
         {
-            ["grant_type"] = "refresh_token", ["refresh_token"] = refreshToken[..^2] + "xx", ["service"] = _public.Host,
+            ["grant_type"] = "refresh_token",
+            ["refresh_token"] = refreshToken[..^2] + "xx",
+            ["service"] = _public.Host,
         }));
         Assert.Equal(HttpStatusCode.Unauthorized, bad.StatusCode);
     }
