@@ -60,7 +60,11 @@ internal sealed class RegistryAuthentication(RegistryTokenService tokens, Identi
         {
             var start = _revalidated.Begin();
             (current, var validUntil) = await identities.FindKeyOwnerAsync(claimed.AccessKeyId, cancellationToken).ConfigureAwait(false);
-            _revalidated.Set(claimed.AccessKeyId, current, start, validUntil);
+            if (current is not null)
+            {
+                // Only a key that holds is kept: a refusal is read again next time, so nothing can pin it.
+                _revalidated.Set(claimed.AccessKeyId, current, start, validUntil);
+            }
         }
 
         // The key's principal now, provided it is still the one the token was minted for.
