@@ -1,0 +1,231 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Security.Cryptography;
+
+namespace Berth.Bench;
+
+/// <summary>
+/// Runs the workloads against a registry (one node or several sharing one database and bucket) or the bare Kestrel
+/// server, and prints each figure. With several nodes, sequential pushes deal every request round-robin (an upload's
+/// POST, PATCHes and PUT land on different nodes), the concurrent pushes and pulls pin blob i to node i mod N, and
+/// the request-rate workloads deal each request to the next node.
+/// </summary>
+internal sealed class Driver : IDisposable
+{
+    private const long GiB = 1L << 30;
+    private readonly Nodes _nodes;
+    private readonly ProcessProbe _probe;
+    private readonly bool _kestrel;
+    private readonly HttpClient _http;
+    private readonly RegistryClient _registry;
+    private readonly string _run = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4));
+
+    public Driver(Nodes nodes, IReadOnlyList<int> pids, string kind)
+    {
+        _nodes = nodes;
+        _probe = new ProcessProbe(pids);
+        _kestrel = kind == "kestrel";
+        var handler = new SocketsHttpHandler
+        {
+            MaxConnectionsPerServer = 64,
+            PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
+            UseCookies = false,
+            AllowAutoRedirect = true,
+        };
+        _http = new HttpClient(handler) { Timeout = TimeSpan.FromMinutes(10) };
+        if (Environment.GetEnvironmentVariable("BERTH_BENCH_AUTHORIZATION") is { Length: > 0 } authorization)
+        {
+            _http.DefaultRequestHeaders.Authorization = AuthenticationHeaderValue.Parse(authorization);
+        }
+        _registry = new RegistryClient(_http, nodes);
+    }
+
+    public void Dispose() => _http.Dispose();
+
+    public async Task RunAsync(IReadOnlySet<string> only)
+    {
+        bool Want(string name) => only.Count == 0 || only.Contains(name);
+        if (_kestrel)
+        {
+            if (Want("push"))
+            {
+                var blob = new Source(GiB);
+                await Measure("push_monolithic", GiB, () => KestrelUpload(blob, chunked: false));
+                await Measure("push_streamed", GiB, () => KestrelUpload(blob, chunked: true));
+            }
+            if (Want("small"))
+            {
+                await Rps("small_get", () => new HttpRequestMessage(HttpMethod.Get, _nodes.Next("/small")));
+            }
+            return;
+        }
+
+        Func<Uri> spread = _nodes.Next;
+        if (Want("push"))
+        {
+            var mono = new Source(GiB);
+            await Measure("push_monolithic", GiB, () => _registry.PushMonolithic($"bench/mono-{_run}", mono, spread));
+            var chunked = new Source(GiB);
+            await Measure("push_chunked", GiB, () => _registry.PushChunked($"bench/chunked-{_run}", chunked, 10 << 20, spread));
+            var streamed = new Source(GiB);
+            await Measure("push_streamed", GiB, () => _registry.PushStreamed($"bench/streamed-{_run}", streamed, spread));
+            await Measure("pull", GiB, () => _registry.Pull($"bench/mono-{_run}", mono, spread));
+        }
+        if (Want("push2g"))
+        {
+            // The peak-memory case of the issue: one 2 GiB monolithic push (pulled back once, length checked).
+            var big = new Source(2 * GiB);
+            await Measure("push_2g", 2 * GiB, () => _registry.PushMonolithic($"bench/big-{_run}", big, spread));
+            await Measure("pull_2g", 2 * GiB, () => _registry.Pull($"bench/big-{_run}", big, spread));
+        }
+        if (Want("concurrent"))
+        {
+            var blobs = Enumerable.Range(0, 16).Select(_ => new Source(64 << 20)).ToArray();
+            var repo = $"bench/concurrent-{_run}";
+            await Measure("push_16x64m", 16L * (64 << 20),
+                () => Task.WhenAll(blobs.Select((b, i) => _registry.PushMonolithic(repo, b, () => _nodes.At(i)))));
+            // Each blob is pulled from another node than the one that took it.
+            await Measure("pull_16x64m", 16L * (64 << 20),
+                () => Task.WhenAll(blobs.Select((b, i) => _registry.Pull(repo, b, () => _nodes.At(i + 1)))));
+        }
+        if (Want("small") || Want("requests"))
+        {
+            var repo = Environment.GetEnvironmentVariable("BERTH_BENCH_REPOSITORY") is { Length: > 0 } named ? named : $"bench/small-{_run}";
+            var (manifest, layer) = await _registry.PushImage(repo, "latest");
+            await Rps("manifest_get", () =>
+            {
+                var request = new HttpRequestMessage(HttpMethod.Get, _nodes.Next($"/v2/{repo}/manifests/latest"));
+                request.Headers.Accept.ParseAdd(RegistryClient.ManifestType);
+                return request;
+            });
+            await Rps("blob_head", () => new HttpRequestMessage(HttpMethod.Head, _nodes.Next($"/v2/{repo}/blobs/{layer}")));
+            if (Want("small"))
+            {
+                await TagsList(repo, manifest);
+            }
+        }
+    }
+
+    private async Task Measure(string name, long bytes, Func<Task> work)
+    {
+        _probe.ResetPeak();
+        var cpu = _probe.CpuSeconds();
+        var watch = Stopwatch.StartNew();
+        await work();
+        var elapsed = watch.Elapsed;
+        var cpuUsed = _probe.CpuSeconds() - cpu;
+        Report.Line(name + "_gbps", Program.Gb(bytes, elapsed));
+        Report.Line(name + "_cpu_s_per_gib", cpuUsed / ((double)bytes / GiB));
+        Report.Line(name + "_peak_rss_mb", _probe.StatusMb("VmHWM"));
+    }
+
+    private async Task KestrelUpload(Source blob, bool chunked)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Put, _nodes.Next("/upload"))
+        {
+            Content = new SourceContent(blob, 0, blob.Length, chunked),
+        };
+        using var response = await _http.SendAsync(request);
+        response.EnsureSuccessStatusCode();
+        var digest = await response.Content.ReadAsStringAsync();
+        if (digest != blob.Digest)
+        {
+            throw new InvalidOperationException($"bare server digest {digest}, expected {blob.Digest}");
+        }
+    }
+
+    private async Task Rps(string name, Func<HttpRequestMessage> make, int connections = 16, double seconds = 10)
+    {
+        async Task<List<double>> Worker(TimeSpan duration, bool record)
+        {
+            var latencies = new List<double>(100_000);
+            var buffer = new byte[16384];
+            var clock = Stopwatch.StartNew();
+            while (clock.Elapsed < duration)
+            {
+                var start = Stopwatch.GetTimestamp();
+                using (var request = make())
+                using (var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead))
+                {
+                    await using var body = await response.Content.ReadAsStreamAsync();
+                    while (await body.ReadAsync(buffer) > 0)
+                    {
+                    }
+                    if (response.StatusCode != HttpStatusCode.OK)
+                    {
+                        throw new InvalidOperationException($"{name}: {(int)response.StatusCode} from {request.RequestUri}");
+                    }
+                }
+                if (record)
+                {
+                    latencies.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+                }
+            }
+            return latencies;
+        }
+
+        await Task.WhenAll(Enumerable.Range(0, connections).Select(_ => Task.Run(() => Worker(TimeSpan.FromSeconds(1), false))));
+        var cpu = _probe.CpuSeconds();
+        _probe.ResetPeak();
+        var watch = Stopwatch.StartNew();
+        var results = await Task.WhenAll(Enumerable.Range(0, connections).Select(_ => Task.Run(() => Worker(TimeSpan.FromSeconds(seconds), true))));
+        var elapsed = watch.Elapsed.TotalSeconds;
+        var all = results.SelectMany(r => r).Order().ToArray();
+        Report.Line(name + "_rps", all.Length / elapsed);
+        Report.Line(name + "_p50_ms", Percentile(all, 0.50));
+        Report.Line(name + "_p99_ms", Percentile(all, 0.99));
+        Report.Line(name + "_cpu_s", _probe.CpuSeconds() - cpu);
+        Report.Line(name + "_peak_rss_mb", _probe.StatusMb("VmHWM"));
+    }
+
+    private static double Percentile(double[] sorted, double q) =>
+        sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(q * sorted.Length) - 1)];
+
+    private async Task TagsList(string repo, byte[] manifest)
+    {
+        var next = 0;
+        await Task.WhenAll(Enumerable.Range(0, 16).Select(async _ =>
+        {
+            int i;
+            while ((i = Interlocked.Increment(ref next) - 1) < 1000)
+            {
+                await _registry.PutManifest(repo, string.Create(CultureInfo.InvariantCulture, $"t{i:0000}"), manifest);
+            }
+        }));
+        var latencies = new List<double>();
+        int count = 0, pages = 0;
+        for (var round = 0; round < 60; round++)
+        {
+            count = 0;
+            pages = 0;
+            var start = Stopwatch.GetTimestamp();
+            var uri = _nodes.Next($"/v2/{repo}/tags/list");
+            while (true)
+            {
+                using var response = await _http.GetAsync(uri);
+                RegistryClient.Expect(response, HttpStatusCode.OK);
+                var body = await response.Content.ReadAsStringAsync();
+                count += body.Split("\"t", StringSplitOptions.None).Length - 2; // less the "tags" key
+                pages++;
+                if (!response.Headers.TryGetValues("Link", out var links))
+                {
+                    break;
+                }
+                // The next page from the next node: the Link's cursor is in its query.
+                var link = links.First();
+                uri = _nodes.Next(link[(link.IndexOf('<', StringComparison.Ordinal) + 1)..link.IndexOf('>', StringComparison.Ordinal)]);
+            }
+            if (round >= 10)
+            {
+                latencies.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+            }
+        }
+        var sorted = latencies.Order().ToArray();
+        Report.Line("tags_list_p50_ms", Percentile(sorted, 0.5));
+        Report.Line("tags_list_p99_ms", Percentile(sorted, 0.99));
+        Report.Line("tags_list_tags", count);
+        Report.Line("tags_list_pages", pages);
+    }
+}
