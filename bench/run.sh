@@ -21,17 +21,23 @@
 #   s3          a third Berth (open) with blobs on S3: a single-node OpenStack Swift with s3api started here (as
 #               tests/Berth.Storage.Tests/S3 does; Debian swift-proxy, swift-account, swift-container, swift-object and
 #               memcached), driven with the other selected workloads; a column "Berth on S3" in the table
+#   cluster     Berth on S3 (the same Swift) with metadata in PostgreSQL 15 (a private cluster started here: initdb,
+#               pg_ctl -w start on 127.0.0.1 and a free port, fsync on; Debian postgresql-15), as one node and as two
+#               nodes on one database and bucket (each configuration on a database and bucket of its own), driven
+#               with the other selected workloads; the generator spreads the requests across the two nodes, and the
+#               real clients reach them through a round-robin TCP balancer (berth-bench balance); columns
+#               "Berth S3+PG (1 node)" and "Berth S3+PG (2 nodes)"
 #
-# Usage: bench/run.sh            (REPEATS=3 WORKLOADS="push push2g concurrent small auth clients docker s3" KEEP=0
-#                                 BENCH_DIR=/tmp/... OUT=bench/RESULTS.md)
+# Usage: bench/run.sh            (REPEATS=3 WORKLOADS="push push2g concurrent small auth clients docker s3 cluster"
+#                                 KEEP=0 BENCH_DIR=/tmp/... OUT=bench/RESULTS.md)
 set -euo pipefail
 
 REPEATS=${REPEATS:-3}
-WORKLOADS=${WORKLOADS:-push push2g concurrent small auth clients docker s3}
+WORKLOADS=${WORKLOADS:-push push2g concurrent small auth clients docker s3 cluster}
 for w in $WORKLOADS; do
     case $w in
-        push | push2g | concurrent | small | auth | clients | docker | s3) ;;
-        *) echo "run.sh: unknown workload '$w' (push push2g concurrent small auth clients docker s3)" >&2; exit 2 ;;
+        push | push2g | concurrent | small | auth | clients | docker | s3 | cluster) ;;
+        *) echo "run.sh: unknown workload '$w' (push push2g concurrent small auth clients docker s3 cluster)" >&2; exit 2 ;;
     esac
 done
 KEEP=${KEEP:-0}
@@ -44,6 +50,10 @@ BERTH_PORT=${BERTH_PORT:-15002}
 KESTREL_PORT=${KESTREL_PORT:-15003}
 BERTH_AUTH_PORT=${BERTH_AUTH_PORT:-15004}
 BERTH_S3_PORT=${BERTH_S3_PORT:-15005}
+BERTH_PG1_PORT=${BERTH_PG1_PORT:-15006}   # Berth S3+PG, one node
+BERTH_PG2_PORT=${BERTH_PG2_PORT:-15007}   # Berth S3+PG, two nodes: this port and the next
+BALANCER_PORT=${BALANCER_PORT:-15009}     # the two nodes behind a round-robin TCP balancer, for skopeo and docker
+PG_PORT=${PG_PORT:-}                      # PostgreSQL; empty: a free port
 SWIFT_PORT=${SWIFT_PORT:-15010}  # Swift's proxy (the S3 endpoint); account, container, object and memcached on the next four
 IMAGE_LAYERS=${IMAGE_LAYERS:-5}
 IMAGE_LAYER_MIB=${IMAGE_LAYER_MIB:-57}  # 5 x 57 MiB of random bytes: about 300 MB compressed (gzip cannot shrink them)
@@ -51,14 +61,27 @@ IPERF_PORT=${IPERF_PORT:-15201}
 PIDS=()
 DOCKERD_PID=
 DOCKER_ROOT=
+PG_DIR=
+PG_BIN=/usr/lib/postgresql/15/bin
 
 want() { [[ " $WORKLOADS " == *" $1 "* ]]; }
 # The generator's own workloads, in the order it runs them.
 GEN_WORKLOADS=$(for w in push push2g concurrent small; do want "$w" && printf '%s ' "$w"; done || true)
 
+# initdb and the server refuse to run as root: as the postgres user then (which owns PG_DIR).
+as_postgres() { if [[ $(id -u) == 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+
 cleanup() {
     for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
     for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+    if [[ -n $PG_DIR ]]; then
+        # pg_ctl started the server in the background (not in PIDS): stop it through its data directory.
+        if [[ -f $PG_DIR/data/postmaster.pid ]]; then
+            as_postgres "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m fast -w -t 60 stop >/dev/null 2>&1 ||
+                as_postgres "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m immediate -w stop >/dev/null 2>&1 || true
+        fi
+        [[ $KEEP == 1 ]] || rm -rf "$PG_DIR"
+    fi
     if [[ -n $DOCKERD_PID ]]; then
         # dockerd leaves vfs layers and its exec root behind if it is killed; give it time to stop cleanly.
         kill "$DOCKERD_PID" 2>/dev/null || true
@@ -70,14 +93,22 @@ cleanup() {
     [[ $KEEP == 1 ]] || rm -rf "$WORK"
 }
 trap cleanup EXIT
+trap 'exit 130' INT  # a signal ends the script through its EXIT trap, so the servers stop with it
+trap 'exit 143' TERM
 trap 'echo "run.sh: failed at line $LINENO: $BASH_COMMAND" >&2' ERR
 log() { printf '%s %s\n' "$(date +%T)" "$*" >&2; }
 put() { printf '%s\t%s\n' "$1" "$2" >>"$WORK/results/$3.machine.tsv"; }
-rss_mb() { awk '/^VmRSS:/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status"; }
-hwm_mb() { awk '/^VmHWM:/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status"; }
+# A server is one PID or, for a cluster, its nodes' PIDs separated by commas: memory is the largest node's (what a
+# node needs), CPU the sum over the nodes (what the servers spent together).
+status_files() { local pid; for pid in ${1//,/ }; do printf '/proc/%s/status\n' "$pid"; done; }
+rss_mb() { status_files "$1" | xargs awk '/^VmRSS:/ { if ($2 > m) m = $2 } END { printf "%.1f", m / 1024 }'; }
+hwm_mb() { status_files "$1" | xargs awk '/^VmHWM:/ { if ($2 > m) m = $2 } END { printf "%.1f", m / 1024 }'; }
 # Writing 5 to clear_refs resets the kernel's peak RSS (VmHWM) to the current RSS, so the next hwm_mb is that span's peak.
-reset_peak() { echo 5 >"/proc/$1/clear_refs" 2>/dev/null || true; }
-cpu_s() { awk '{ sub(/.*\) /, ""); printf "%.2f", ($12 + $13) / 100 }' "/proc/$1/stat"; }  # utime + stime
+reset_peak() { local pid; for pid in ${1//,/ }; do echo 5 >"/proc/$pid/clear_refs" 2>/dev/null || true; done; }
+cpu_s() { # utime + stime
+    local pid
+    for pid in ${1//,/ }; do cat "/proc/$pid/stat"; done | awk '{ sub(/.*\) /, ""); t += $12 + $13 } END { printf "%.2f", t / 100 }'
+}
 now() { date +%s.%N; }
 since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.3f", b - a }'; }
 minus() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a - b }'; }
@@ -184,7 +215,7 @@ if want auth; then
     [[ $code == 200 ]] || { log "auth: /v2/ with the token answered $code, expected 200"; exit 2; }
 fi
 
-if want s3; then
+if want s3 || want cluster; then
     for tool in swift-proxy-server swift-account-server swift-container-server swift-object-server swift-ring-builder memcached aws; do
         command -v "$tool" >/dev/null || { log "s3: $tool is missing (apt-get install swift-proxy swift-account swift-container swift-object memcached)"; exit 2; }
     done
@@ -272,6 +303,9 @@ EOF
         ((i < 240)) || { log "s3: Swift did not start"; tail -n 20 "$SWIFT"/*.log; exit 2; }
         sleep 0.5
     done
+fi
+
+if want s3; then
     log "starting Berth on fresh storage with blobs on S3 (Swift), open registry as the first"
     Logging__LogLevel__Default=Warning Berth__RequireRegistryAuthentication=false Berth__CreateRepositoryOnPush=true \
         Berth__BlobMounting=ENABLED Berth__Storage__Blobs__Type=S3 \
@@ -285,6 +319,66 @@ EOF
     put startup_s "$(cat "$WORK/berth-s3.start")" berth_s3
 fi
 
+if want cluster; then
+    [[ -x $PG_BIN/initdb ]] || { log "cluster: PostgreSQL 15 is missing ($PG_BIN/initdb; apt-get install postgresql-15)"; exit 2; }
+    PG_PORT=${PG_PORT:-$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}
+    log "starting a private PostgreSQL 15 cluster on 127.0.0.1:$PG_PORT (initdb, pg_ctl -w start; fsync on)"
+    # Its own directory outside WORK (mode 0700, root's): the postgres user owns it.
+    PG_DIR=$(mktemp -d /tmp/berth-pg.XXXXXX)
+    PG_SUPERUSER_PASSWORD=$(head -c 24 /dev/urandom | base64 | tr -d '/+=')
+    PG_PASSWORD=$(head -c 24 /dev/urandom | base64 | tr -d '/+=')
+    printf '%s\n' "$PG_SUPERUSER_PASSWORD" >"$PG_DIR/superuser.password"
+    [[ $(id -u) != 0 ]] || chown -R postgres:postgres "$PG_DIR"
+    # TCP logins need a password (scram-sha-256), as in production; the unix socket in PG_DIR trusts the local user.
+    (cd /tmp && as_postgres "$PG_BIN/initdb" -D "$PG_DIR/data" -U postgres --auth-local=trust --auth-host=scram-sha-256 \
+        --pwfile="$PG_DIR/superuser.password" -E UTF8 --locale=C.UTF-8) >"$WORK/initdb.log" 2>&1 || { cat "$WORK/initdb.log"; exit 2; }
+    # Durability as in production: fsync, full_page_writes and synchronous_commit keep their defaults (on). Three
+    # nodes with Npgsql's default pool of 100 connections each stay under max_connections.
+    (cd /tmp && as_postgres "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w -t 60 \
+        -o "-c listen_addresses=127.0.0.1 -p $PG_PORT -c unix_socket_directories=$PG_DIR -c max_connections=400" start) \
+        >"$WORK/pg_ctl.log" 2>&1 || { cat "$WORK/pg_ctl.log" "$PG_DIR/server.log"; exit 2; }
+    # Each configuration on fresh storage: a database (owned by the login Berth uses, as the README's production
+    # section asks) and a bucket of its own.
+    (cd /tmp && as_postgres "$PG_BIN/psql" -q -h "$PG_DIR" -p "$PG_PORT" -U postgres -d postgres -v ON_ERROR_STOP=1 \
+        -c "CREATE ROLE berth LOGIN PASSWORD '$PG_PASSWORD'" -c "CREATE DATABASE berth_one OWNER berth" \
+        -c "CREATE DATABASE berth_two OWNER berth") >"$WORK/psql.log" 2>&1 || { cat "$WORK/psql.log"; exit 2; }
+    s3api create-bucket --bucket berth-cluster-1 >/dev/null
+    s3api create-bucket --bucket berth-cluster-2 >/dev/null
+    # Every node of a cluster needs the same master key (it encrypts the signing keys kept in the database).
+    CLUSTER_MASTER_KEY=$(head -c 32 /dev/urandom | base64 -w0)
+    start_cluster_node() { # start_cluster_node NAME PORT DATABASE BUCKET -> the node's PID in NODE_PID, its start time in WORK/NAME.start
+        Logging__LogLevel__Default=Warning Berth__RequireRegistryAuthentication=false Berth__CreateRepositoryOnPush=true \
+            Berth__BlobMounting=ENABLED Berth__MasterKey="$CLUSTER_MASTER_KEY" Berth__Storage__Blobs__Type=S3 \
+            Berth__Storage__Blobs__S3__ServiceUrl="http://127.0.0.1:$SWIFT_PORT/" Berth__Storage__Blobs__S3__Region=us-east-1 \
+            Berth__Storage__Blobs__S3__Bucket="$4" Berth__Storage__Blobs__S3__Prefix=bench \
+            Berth__Storage__Blobs__S3__AccessKeyId=test:tester Berth__Storage__Blobs__S3__SecretAccessKey=testing \
+            Berth__Storage__Metadata__Type=Postgres \
+            Berth__Storage__Metadata__Postgres__ConnectionString="Host=127.0.0.1;Port=$PG_PORT;Database=$3;Username=berth;Password=$PG_PASSWORD" \
+            dotnet "$BERTH_DLL" serve --urls "http://127.0.0.1:$2" --data "$WORK/$1" >"$WORK/$1.log" 2>&1 &
+        NODE_PID=$!
+        PIDS+=("$NODE_PID")
+        wait_http "http://127.0.0.1:$2/v2/" "$NODE_PID" >"$WORK/$1.start" || { cat "$WORK/$1.log"; exit 2; }
+    }
+    log "starting Berth S3+PG, one node (blobs on Swift, metadata in PostgreSQL database berth_one)"
+    start_cluster_node berth-pg1 "$BERTH_PG1_PORT" berth_one berth-cluster-1
+    BERTH_PG1_PID=$NODE_PID
+    put startup_s "$(cat "$WORK/berth-pg1.start")" berth_pg1
+    log "starting Berth S3+PG, two nodes on one database (berth_two) and one bucket"
+    start_cluster_node berth-pg2a "$BERTH_PG2_PORT" berth_two berth-cluster-2
+    BERTH_PG2_PIDS=$NODE_PID
+    start_cluster_node berth-pg2b $((BERTH_PG2_PORT + 1)) berth_two berth-cluster-2
+    BERTH_PG2_PIDS+=,$NODE_PID
+    put startup_s "$(sort -n "$WORK/berth-pg2a.start" "$WORK/berth-pg2b.start" | tail -1)" berth_pg2
+    BERTH_PG2_BASES=http://127.0.0.1:$BERTH_PG2_PORT,http://127.0.0.1:$((BERTH_PG2_PORT + 1))
+    if want clients || want docker; then
+        log "starting a round-robin TCP balancer on 127.0.0.1:$BALANCER_PORT in front of the two nodes, for skopeo and docker"
+        "${GEN[@]}" balance "$BALANCER_PORT" "127.0.0.1:$BERTH_PG2_PORT,127.0.0.1:$((BERTH_PG2_PORT + 1))" >"$WORK/balancer.log" 2>&1 &
+        BALANCER_PID=$!
+        PIDS+=("$BALANCER_PID")
+        wait_http "http://127.0.0.1:$BALANCER_PORT/v2/" "$BALANCER_PID" >/dev/null || { cat "$WORK/balancer.log"; exit 2; }
+    fi
+fi
+
 if want docker; then
     for tool in docker dockerd skopeo; do command -v "$tool" >/dev/null || { log "docker: $tool is missing"; exit 2; }; done
     log "starting dockerd as a plain process (vfs storage driver, own data root, no networking set-up)"
@@ -292,8 +386,8 @@ if want docker; then
     DOCKER_ROOT=$(mktemp -d /tmp/berth-dk.XXXXXX)
     mkdir -p "$DOCKER_ROOT/config"
     # An explicit config keeps a host /etc/docker/daemon.json out; 127.0.0.0/8 is insecure by default, listed anyway.
-    printf '{"insecure-registries": ["127.0.0.1:%s", "127.0.0.1:%s", "127.0.0.1:%s"]}\n' "$BERTH_PORT" "$DIST_PORT" "$BERTH_S3_PORT" \
-        >"$DOCKER_ROOT/daemon.json"
+    printf '{"insecure-registries": ["127.0.0.1:%s", "127.0.0.1:%s", "127.0.0.1:%s", "127.0.0.1:%s", "127.0.0.1:%s"]}\n' \
+        "$BERTH_PORT" "$DIST_PORT" "$BERTH_S3_PORT" "$BERTH_PG1_PORT" "$BALANCER_PORT" >"$DOCKER_ROOT/daemon.json"
     dockerd --iptables=false --ip6tables=false --bridge=none --storage-driver=vfs --data-root "$DOCKER_ROOT/data" \
         --exec-root "$DOCKER_ROOT/exec" --pidfile "$DOCKER_ROOT/docker.pid" --config-file "$DOCKER_ROOT/daemon.json" \
         -H "unix://$DOCKER_ROOT/docker.sock" >"$WORK/dockerd.log" 2>&1 &
@@ -312,6 +406,8 @@ put idle_rss_mb "$(rss_mb "$BERTH_PID")" berth
 put idle_rss_mb "$(rss_mb "$DIST_PID")" distribution
 [[ -n ${BERTH_AUTH_PID:-} ]] && put idle_rss_mb "$(rss_mb "$BERTH_AUTH_PID")" berth_auth
 [[ -n ${BERTH_S3_PID:-} ]] && put idle_rss_mb "$(rss_mb "$BERTH_S3_PID")" berth_s3
+[[ -n ${BERTH_PG1_PID:-} ]] && put idle_rss_mb "$(rss_mb "$BERTH_PG1_PID")" berth_pg1
+[[ -n ${BERTH_PG2_PIDS:-} ]] && put idle_rss_mb "$(rss_mb "$BERTH_PG2_PIDS")" berth_pg2
 
 timed() { # timed KEY PID FILE COMMAND... -> KEY_s, KEY_cpu_s (server CPU) and KEY_peak_rss_mb lines in FILE
     local key=$1 pid=$2 file=$3 t0 cpu0
@@ -341,18 +437,24 @@ for r in $(seq "$REPEATS"); do
     order=(berth distribution)
     ((r % 2 == 1)) || order=(distribution berth)
     if [[ -n ${BERTH_S3_PID:-} ]]; then order+=(berth_s3); fi
+    if [[ -n ${BERTH_PG1_PID:-} ]]; then order+=(berth_pg1 berth_pg2); fi
     for server in "${order[@]}"; do
+        # bases: the generator's base URLs (a cluster's nodes, comma-separated); port: where skopeo and docker go.
         case $server in
             berth) port=$BERTH_PORT pid=$BERTH_PID ;;
             berth_s3) port=$BERTH_S3_PORT pid=$BERTH_S3_PID ;;
+            berth_pg1) port=$BERTH_PG1_PORT pid=$BERTH_PG1_PID ;;
+            berth_pg2) port=$BALANCER_PORT pid=$BERTH_PG2_PIDS ;;
             distribution) port=$DIST_PORT pid=$DIST_PID ;;
         esac
+        bases=http://127.0.0.1:$port
+        [[ $server != berth_pg2 ]] || bases=$BERTH_PG2_BASES
         out=$WORK/results/$server.$r.tsv
         : >"$out"
         if [[ -n $GEN_WORKLOADS ]]; then
             log "repeat $r/$REPEATS: $server: $GEN_WORKLOADS"
             # shellcheck disable=SC2086
-            "${GEN[@]}" run "http://127.0.0.1:$port" "$pid" registry $GEN_WORKLOADS >>"$out"
+            "${GEN[@]}" run "$bases" "$pid" registry $GEN_WORKLOADS >>"$out"
         fi
         if want clients; then
             log "repeat $r/$REPEATS: $server: skopeo push, re-push, pull"
@@ -393,6 +495,8 @@ put idle_rss_after_mb "$(rss_mb "$BERTH_PID")" berth
 put idle_rss_after_mb "$(rss_mb "$DIST_PID")" distribution
 [[ -n ${BERTH_AUTH_PID:-} ]] && put idle_rss_after_mb "$(rss_mb "$BERTH_AUTH_PID")" berth_auth
 [[ -n ${BERTH_S3_PID:-} ]] && put idle_rss_after_mb "$(rss_mb "$BERTH_S3_PID")" berth_s3
+[[ -n ${BERTH_PG1_PID:-} ]] && put idle_rss_after_mb "$(rss_mb "$BERTH_PG1_PID")" berth_pg1
+[[ -n ${BERTH_PG2_PIDS:-} ]] && put idle_rss_after_mb "$(rss_mb "$BERTH_PG2_PIDS")" berth_pg2
 
 # ---- the table ----
 COMMANDS=$(cat <<EOF
@@ -402,6 +506,11 @@ Berth (auth): BERTH_ROOT_ACCESS_KEY_ID=... BERTH_ROOT_SECRET_ACCESS_KEY=... dotn
               aws ecr create-repository --repository-name $AUTH_REPOSITORY; aws ecr get-login-password   (--endpoint-url http://127.0.0.1:$BERTH_AUTH_PORT --region us-east-1)
 Berth (S3):   the open Berth's settings and Berth__Storage__Blobs__Type=S3 Berth__Storage__Blobs__S3__ServiceUrl=http://127.0.0.1:$SWIFT_PORT/ Berth__Storage__Blobs__S3__Bucket=berth-bench (Prefix bench, AccessKeyId test:tester, SecretAccessKey testing) ... --urls http://127.0.0.1:$BERTH_S3_PORT --data \$WORK/berth-s3
               Swift: swift-{account,container,object,proxy}-server (workers = 0, one-replica rings, s3api + tempauth, memcached), as tests/Berth.Storage.Tests/S3
+Berth S3+PG:  the S3 Berth's settings (buckets berth-cluster-1, berth-cluster-2) and Berth__Storage__Metadata__Type=Postgres Berth__Storage__Metadata__Postgres__ConnectionString="Host=127.0.0.1;Port=PG_PORT;Database=berth_one|berth_two;Username=berth;Password=..." Berth__MasterKey=... (the same on both nodes)
+              one node: --urls http://127.0.0.1:$BERTH_PG1_PORT; two nodes: --urls http://127.0.0.1:$BERTH_PG2_PORT and http://127.0.0.1:$((BERTH_PG2_PORT + 1)) on one database and bucket
+              PostgreSQL 15: initdb -U postgres --auth-host=scram-sha-256 -E UTF8 --locale=C.UTF-8; pg_ctl -w start -o "-c listen_addresses=127.0.0.1 -p PG_PORT -c max_connections=400" (fsync on)
+              two nodes: berth-bench run http://127.0.0.1:$BERTH_PG2_PORT,http://127.0.0.1:$((BERTH_PG2_PORT + 1)) PID_A,PID_B registry ...   (requests round-robin)
+              skopeo and docker on two nodes: berth-bench balance $BALANCER_PORT 127.0.0.1:$BERTH_PG2_PORT,127.0.0.1:$((BERTH_PG2_PORT + 1))   (round-robin per TCP connection)
 Bare Kestrel: dotnet bench/Berth.Bench/bin/Release/net10.0/berth-bench.dll kestrel $KESTREL_PORT \$WORK/kestrel
 Generator:    dotnet bench/Berth.Bench/bin/Release/net10.0/berth-bench.dll run http://127.0.0.1:PORT PID registry|kestrel ${GEN_WORKLOADS:-(none)}  ($REPEATS repeats, servers alternating)
               BERTH_BENCH_AUTHORIZATION="Basic base64(AWS:token)" BERTH_BENCH_REPOSITORY=$AUTH_REPOSITORY berth-bench run http://127.0.0.1:$BERTH_AUTH_PORT PID registry requests

@@ -25,15 +25,17 @@ def runs(target):
     return [load(p) for p in sorted(glob.glob(f"{results}/{target}.[0-9]*.tsv"))]
 
 
-data = {t: runs(t) for t in ("berth", "berth_auth", "berth_s3", "distribution", "kestrel")}
-machine_values = {t: load(f"{results}/{t}.machine.tsv") for t in ("berth", "berth_auth", "berth_s3", "distribution", "ceiling")}
-# The column "Berth on S3" only when the run had the s3 workload.
+CLUSTER = ("berth_pg1", "berth_pg2")
+data = {t: runs(t) for t in ("berth", "berth_auth", "berth_s3", *CLUSTER, "distribution", "kestrel")}
+machine_values = {t: load(f"{results}/{t}.machine.tsv") for t in ("berth", "berth_auth", "berth_s3", *CLUSTER, "distribution", "ceiling")}
+# The column "Berth on S3" only when the run had the s3 workload, the S3+PG columns only with the cluster workload.
 with_s3 = bool(data["berth_s3"]) or bool(machine_values["berth_s3"])
+with_cluster = any(data[t] or machine_values[t] for t in CLUSTER)
 
 
 def auth_target(t):
     """The authenticated rows: Berth's figure from the authenticated instance, Distribution's from its only (open) one."""
-    return {"berth": "berth_auth", "berth_s3": None}.get(t, t)
+    return {"berth": "berth_auth", "berth_s3": None, "berth_pg1": None, "berth_pg2": None}.get(t, t)
 
 
 def median(target, key):
@@ -140,18 +142,32 @@ def fmt(v):
     return f"{v:.3f}"
 
 
-columns = ("berth", "berth_s3", "distribution") if with_s3 else ("berth", "distribution")
+def ratio(v, d):
+    return f"{v / d:.2f}×" if v is not None and d else "—"
+
+
+columns = ("berth",) + (("berth_s3",) if with_s3 else ()) + (CLUSTER if with_cluster else ()) + ("distribution",)
+headers = {"berth": "Berth", "berth_s3": "Berth on S3", "berth_pg1": "Berth S3+PG (1 node)", "berth_pg2": "Berth S3+PG (2 nodes)",
+           "distribution": "Distribution"}
 table = [
-    "| workload | unit | Berth |" + (" Berth on S3 |" if with_s3 else "") + " Distribution | Berth / Distribution | Berth / ceiling |",
-    "|---|---|--:|" + ("--:|" if with_s3 else "") + "--:|--:|--:|",
+    "| workload | unit | " + " | ".join(headers[t] for t in columns) + " | Berth / Distribution | Berth / ceiling |",
+    "|---|---|" + "--:|" * len(columns) + "--:|--:|",
 ]
+
+
+def cell(t, values):
+    """A figure; in the S3+PG columns followed by its ratio to Distribution's."""
+    if t in CLUSTER and values[t] is not None:
+        return f"{fmt(values[t])} ({ratio(values[t], values['distribution'])})"
+    return fmt(values[t])
+
+
 for label, key, unit, ceil in rows:
     values = {t: key(t) if callable(key) else median(t, key) for t in columns}
     b, d = values["berth"], values["distribution"]
-    ratio = f"{b / d:.2f}×" if b is not None and d else "—"
     c = ceiling(ceil)
     share = f"{100 * b / c:.0f}% of {fmt(c)}" if b is not None and c else ""
-    table.append(f"| {label} | {unit} | " + " | ".join(fmt(values[t]) for t in columns) + f" | {ratio} | {share} |")
+    table.append(f"| {label} | {unit} | " + " | ".join(cell(t, values) for t in columns) + f" | {ratio(b, d)} | {share} |")
 
 ceilings = [
     ("SHA-256, openssl speed -evp sha256, 16 KiB blocks, one core", machine_values["ceiling"].get("openssl_sha256_gbps"), "GB/s"),
@@ -173,7 +189,21 @@ S3_NOTE = ("""- "Berth on S3" is a third Berth, open like the first, with blobs 
   (s3api, one Python process per server, on the same disk and cores) instead of the filesystem; its ratio to
   Distribution is not shown, and Swift's own CPU and memory are not counted in its figures.
 """ if with_s3 else "")
-S3_TRAILER = "" if with_s3 else "Not in this run: Berth with blobs on S3 (workload `s3`).\n"
+CLUSTER_NOTE = ("""- "Berth S3+PG (1 node)" and "(2 nodes)" are Berth as the README's scale-out deployment runs it, open like the
+  first: blobs on the same Swift (a bucket per configuration), metadata in a private PostgreSQL 15 (fsync on, a
+  database per configuration), as one node and as two nodes sharing one database and one bucket. Each figure is
+  followed by its ratio to Distribution's. With two nodes the generator deals every request round-robin (one
+  upload's POST, PATCHes and PUT land on different nodes; tags/list pages alternate), pins blob i of the concurrent
+  pushes to node i mod 2 and pulls it from the other, and skopeo and docker go through a round-robin TCP balancer
+  (`berth-bench balance`, one node per connection; its CPU is not counted). CPU is the sum over both nodes, RSS the
+  larger node's. Both nodes, PostgreSQL, Swift and the generator share this machine's two cores, so the two-node
+  column shows that spreading the load across nodes works, not how a cluster scales; PostgreSQL's and Swift's own
+  CPU and memory are not counted.
+""" if with_cluster else "")
+S3_TRAILER = "".join([
+    "" if with_s3 else "Not in this run: Berth with blobs on S3 (workload `s3`).\n",
+    "" if with_cluster else "Not in this run: Berth on S3 and PostgreSQL, one and two nodes (workload `cluster`).\n",
+])
 now = datetime.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")
 with open(out, "w") as f:
     f.write(f"""# Benchmark: Berth against CNCF Distribution
@@ -200,7 +230,7 @@ Produced by `bench/run.sh` on {now}.
   that hashes, writes and fsyncs the body in one pass, pulls against iperf3 loopback, small requests against the
   bare Kestrel 2-byte GET. Peak RSS is the kernel's VmHWM, reset through /proc/PID/clear_refs before each workload.
 - A "—" is a figure this run did not measure (a workload left out of `WORKLOADS`).
-{S3_NOTE}
+{S3_NOTE}{CLUSTER_NOTE}
 ## Commands
 
 ```
