@@ -30,6 +30,9 @@
 #
 # Usage: bench/run.sh            (REPEATS=3 WORKLOADS="push push2g concurrent small auth clients docker s3 cluster"
 #                                 KEEP=0 BENCH_DIR=/tmp/... OUT=bench/RESULTS.md)
+#        BLOB_MIB=1024 is the size of the "1 GiB" blobs (twice that for push2g, a sixteenth each for concurrent); a
+#        smaller one only checks the script quickly (REPEATS=1 BLOB_MIB=32 WORKLOADS="cluster push" OUT=/tmp/x.md), and
+#        the table then says that its figures are no result.
 set -euo pipefail
 
 REPEATS=${REPEATS:-3}
@@ -55,6 +58,8 @@ BERTH_PG2_PORT=${BERTH_PG2_PORT:-15007}   # Berth S3+PG, two nodes: this port an
 BALANCER_PORT=${BALANCER_PORT:-15009}     # the two nodes behind a round-robin TCP balancer, for skopeo and docker
 PG_PORT=${PG_PORT:-}                      # PostgreSQL; empty: a free port
 SWIFT_PORT=${SWIFT_PORT:-15010}  # Swift's proxy (the S3 endpoint); account, container, object and memcached on the next four
+BLOB_MIB=${BLOB_MIB:-1024}
+export BERTH_BENCH_BLOB_MIB=$BLOB_MIB
 IMAGE_LAYERS=${IMAGE_LAYERS:-5}
 IMAGE_LAYER_MIB=${IMAGE_LAYER_MIB:-57}  # 5 x 57 MiB of random bytes: about 300 MB compressed (gzip cannot shrink them)
 IPERF_PORT=${IPERF_PORT:-15201}
@@ -120,6 +125,7 @@ BERTH_DLL=$ROOT/src/Berth.Server/bin/Release/net10.0/berth.dll
 GEN=(dotnet "$ROOT/bench/Berth.Bench/bin/Release/net10.0/berth-bench.dll")
 
 # ---- machine ceilings ----
+put blob_mib "$BLOB_MIB" ceiling
 log "ceiling: openssl speed -evp sha256 (16 KiB blocks)"
 openssl_kbs=$(openssl speed -evp sha256 -bytes 16384 -seconds 3 2>/dev/null | awk '/^sha256|^SHA256/ { v = $NF } END { sub(/k$/, "", v); print v }')
 put openssl_sha256_gbps "$(awk -v k="$openssl_kbs" 'BEGIN { printf "%.3f", k * 1000 / 1e9 }')" ceiling

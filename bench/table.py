@@ -181,6 +181,8 @@ ceilings = [
 ]
 ctable = ["| ceiling | value | unit |", "|---|--:|---|"] + [f"| {l} | {fmt(v)} | {u} |" for l, v, u in ceilings]
 
+if SIZE_WARNING:
+    print(SIZE_WARNING.strip())
 print("\n".join(table))
 print()
 print("\n".join(ctable))
@@ -204,12 +206,16 @@ S3_TRAILER = "".join([
     "" if with_s3 else "Not in this run: Berth with blobs on S3 (workload `s3`).\n",
     "" if with_cluster else "Not in this run: Berth on S3 and PostgreSQL, one and two nodes (workload `cluster`).\n",
 ])
+blob_mib = machine_values["ceiling"].get("blob_mib", 1024)
+SIZE_WARNING = (f"""
+**Not a result: this run used blobs of {blob_mib:.0f} MiB (`BLOB_MIB`) where the rows say 1 GiB, 2 GiB and 64 MiB.**
+""" if blob_mib != 1024 else "")
 now = datetime.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")
 with open(out, "w") as f:
     f.write(f"""# Benchmark: Berth against CNCF Distribution
 
 Produced by `bench/run.sh` on {now}.
-
+{SIZE_WARNING}
 - Machine: {machine}
 - Medians of {repeats} repeats; Berth, Distribution and the bare Kestrel ceiling run side by side, driven alternately
   (Berth first in odd repeats, Distribution first in even ones) by the same load generator (`bench/Berth.Bench`,

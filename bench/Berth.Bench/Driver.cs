@@ -22,6 +22,12 @@ internal sealed class Driver : IDisposable
     private readonly RegistryClient _registry;
     private readonly string _run = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4));
 
+    // The size of the "1 GiB" blobs (2 GiB: twice, 16 x 64 MiB: a sixteenth each); smaller only for a quick check of
+    // the script (BERTH_BENCH_BLOB_MIB), never for published figures.
+    private readonly long _blob = Environment.GetEnvironmentVariable("BERTH_BENCH_BLOB_MIB") is { Length: > 0 } mib
+        ? long.Parse(mib, CultureInfo.InvariantCulture) << 20
+        : GiB;
+
     public Driver(Nodes nodes, IReadOnlyList<int> pids, string kind)
     {
         _nodes = nodes;
@@ -51,9 +57,9 @@ internal sealed class Driver : IDisposable
         {
             if (Want("push"))
             {
-                var blob = new Source(GiB);
-                await Measure("push_monolithic", GiB, () => KestrelUpload(blob, chunked: false));
-                await Measure("push_streamed", GiB, () => KestrelUpload(blob, chunked: true));
+                var blob = new Source(_blob);
+                await Measure("push_monolithic", _blob, () => KestrelUpload(blob, chunked: false));
+                await Measure("push_streamed", _blob, () => KestrelUpload(blob, chunked: true));
             }
             if (Want("small"))
             {
@@ -65,29 +71,29 @@ internal sealed class Driver : IDisposable
         Func<Uri> spread = _nodes.Next;
         if (Want("push"))
         {
-            var mono = new Source(GiB);
-            await Measure("push_monolithic", GiB, () => _registry.PushMonolithic($"bench/mono-{_run}", mono, spread));
-            var chunked = new Source(GiB);
-            await Measure("push_chunked", GiB, () => _registry.PushChunked($"bench/chunked-{_run}", chunked, 10 << 20, spread));
-            var streamed = new Source(GiB);
-            await Measure("push_streamed", GiB, () => _registry.PushStreamed($"bench/streamed-{_run}", streamed, spread));
-            await Measure("pull", GiB, () => _registry.Pull($"bench/mono-{_run}", mono, spread));
+            var mono = new Source(_blob);
+            await Measure("push_monolithic", _blob, () => _registry.PushMonolithic($"bench/mono-{_run}", mono, spread));
+            var chunked = new Source(_blob);
+            await Measure("push_chunked", _blob, () => _registry.PushChunked($"bench/chunked-{_run}", chunked, 10 << 20, spread));
+            var streamed = new Source(_blob);
+            await Measure("push_streamed", _blob, () => _registry.PushStreamed($"bench/streamed-{_run}", streamed, spread));
+            await Measure("pull", _blob, () => _registry.Pull($"bench/mono-{_run}", mono, spread));
         }
         if (Want("push2g"))
         {
             // The peak-memory case of the issue: one 2 GiB monolithic push (pulled back once, length checked).
-            var big = new Source(2 * GiB);
-            await Measure("push_2g", 2 * GiB, () => _registry.PushMonolithic($"bench/big-{_run}", big, spread));
-            await Measure("pull_2g", 2 * GiB, () => _registry.Pull($"bench/big-{_run}", big, spread));
+            var big = new Source(2 * _blob);
+            await Measure("push_2g", 2 * _blob, () => _registry.PushMonolithic($"bench/big-{_run}", big, spread));
+            await Measure("pull_2g", 2 * _blob, () => _registry.Pull($"bench/big-{_run}", big, spread));
         }
         if (Want("concurrent"))
         {
-            var blobs = Enumerable.Range(0, 16).Select(_ => new Source(64 << 20)).ToArray();
+            var blobs = Enumerable.Range(0, 16).Select(_ => new Source(_blob / 16)).ToArray();
             var repo = $"bench/concurrent-{_run}";
-            await Measure("push_16x64m", 16L * (64 << 20),
+            await Measure("push_16x64m", _blob,
                 () => Task.WhenAll(blobs.Select((b, i) => _registry.PushMonolithic(repo, b, () => _nodes.At(i)))));
             // Each blob is pulled from another node than the one that took it.
-            await Measure("pull_16x64m", 16L * (64 << 20),
+            await Measure("pull_16x64m", _blob,
                 () => Task.WhenAll(blobs.Select((b, i) => _registry.Pull(repo, b, () => _nodes.At(i + 1)))));
         }
         if (Want("small") || Want("requests"))
