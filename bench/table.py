@@ -130,6 +130,12 @@ rows = [
 ]
 
 
+blob_mib = machine_values["ceiling"].get("blob_mib", 1024)
+SIZE_WARNING = (f"""
+**Not a result: this run used blobs of {blob_mib:.0f} MiB (`BLOB_MIB`) where the rows say 1 GiB, 2 GiB and 64 MiB.**
+""" if blob_mib != 1024 else "")
+
+
 def fmt(v):
     if v is None:
         return "—"
@@ -206,10 +212,6 @@ S3_TRAILER = "".join([
     "" if with_s3 else "Not in this run: Berth with blobs on S3 (workload `s3`).\n",
     "" if with_cluster else "Not in this run: Berth on S3 and PostgreSQL, one and two nodes (workload `cluster`).\n",
 ])
-blob_mib = machine_values["ceiling"].get("blob_mib", 1024)
-SIZE_WARNING = (f"""
-**Not a result: this run used blobs of {blob_mib:.0f} MiB (`BLOB_MIB`) where the rows say 1 GiB, 2 GiB and 64 MiB.**
-""" if blob_mib != 1024 else "")
 now = datetime.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")
 with open(out, "w") as f:
     f.write(f"""# Benchmark: Berth against CNCF Distribution

@@ -20,6 +20,7 @@ internal sealed class Driver : IDisposable
     private readonly bool _kestrel;
     private readonly HttpClient _http;
     private readonly RegistryClient _registry;
+    private readonly NodeCounter? _counter;
     private readonly string _run = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4));
 
     // The size of the "1 GiB" blobs (2 GiB: twice, 16 x 64 MiB: a sixteenth each); smaller only for a quick check of
@@ -40,7 +41,9 @@ internal sealed class Driver : IDisposable
             UseCookies = false,
             AllowAutoRedirect = true,
         };
-        _http = new HttpClient(handler) { Timeout = TimeSpan.FromMinutes(10) };
+        // With several nodes, every request is counted per node (printed to stderr at the end of the run).
+        _counter = nodes.Count > 1 ? new NodeCounter(handler) : null;
+        _http = new HttpClient(_counter ?? (HttpMessageHandler)handler) { Timeout = TimeSpan.FromMinutes(10) };
         if (Environment.GetEnvironmentVariable("BERTH_BENCH_AUTHORIZATION") is { Length: > 0 } authorization)
         {
             _http.DefaultRequestHeaders.Authorization = AuthenticationHeaderValue.Parse(authorization);
@@ -51,6 +54,15 @@ internal sealed class Driver : IDisposable
     public void Dispose() => _http.Dispose();
 
     public async Task RunAsync(IReadOnlySet<string> only)
+    {
+        await RunWorkloadsAsync(only);
+        if (_counter is not null)
+        {
+            await Console.Error.WriteLineAsync($"berth-bench: {_counter.Summary()}");
+        }
+    }
+
+    private async Task RunWorkloadsAsync(IReadOnlySet<string> only)
     {
         bool Want(string name) => only.Count == 0 || only.Contains(name);
         if (_kestrel)
