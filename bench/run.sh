@@ -496,6 +496,12 @@ for r in $(seq "$REPEATS"); do
     fi
 done
 
+if [[ -n ${BALANCER_PID:-} ]]; then  # its connections per node, printed when it stops
+    kill "$BALANCER_PID"
+    wait "$BALANCER_PID" || true
+    log "$(cat "$WORK/balancer.log")"
+fi
+
 sleep 5
 put idle_rss_after_mb "$(rss_mb "$BERTH_PID")" berth
 put idle_rss_after_mb "$(rss_mb "$DIST_PID")" distribution

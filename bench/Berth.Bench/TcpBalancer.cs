@@ -7,7 +7,7 @@ namespace Berth.Bench;
 /// A round-robin TCP balancer for the real clients (skopeo, docker) on a cluster: each accepted connection goes to the
 /// next node and bytes are copied both ways until both sides finish. A client's parallel layer uploads use several
 /// connections, so they spread across the nodes; requests on one kept-alive connection stay on its node.
-/// Runs until the process is stopped (SIGTERM).
+/// Runs until the process is stopped (SIGTERM), then prints how many connections each node took.
 /// </summary>
 internal static class TcpBalancer
 {
@@ -23,6 +23,7 @@ internal static class TcpBalancer
                 stop.Cancel();
             });
         var next = 0;
+        var connections = new long[nodes.Count];
         while (!stop.IsCancellationRequested)
         {
             Socket client;
@@ -34,9 +35,12 @@ internal static class TcpBalancer
             {
                 break;
             }
-            var node = nodes[next++ % nodes.Count];
+            var index = next++ % nodes.Count;
+            connections[index]++;
+            var node = nodes[index];
             _ = Task.Run(() => Relay(client, node));
         }
+        Console.WriteLine("berth-bench balance: " + string.Join(", ", nodes.Select((n, i) => $"{n} {connections[i]} connections")));
     }
 
     private static async Task Relay(Socket client, IPEndPoint node)
