@@ -27,10 +27,10 @@ public static class ManagedPolicies
         Load("AmazonElasticContainerRegistryPublicFullAccess", "Provides administrative access to Amazon ECR Public resources");
 
     public static ManagedPolicy AmazonElasticContainerRegistryPublicPowerUser { get; } =
-        Load("AmazonElasticContainerRegistryPublicPowerUser", "Provides power user access to Amazon ECR Public: write access to public repositories, without deleting them or changing their policies.");
+        Load("AmazonElasticContainerRegistryPublicPowerUser", "Provides full access to Amazon ECR Public repositories, but does not allow repository deletion or policy changes.");
 
     public static ManagedPolicy AmazonElasticContainerRegistryPublicReadOnly { get; } =
-        Load("AmazonElasticContainerRegistryPublicReadOnly", "Provides read-only access to Amazon ECR Public resources");
+        Load("AmazonElasticContainerRegistryPublicReadOnly", "Provides read-only access to Amazon ECR Public repositories.");
 
     public static IReadOnlyList<ManagedPolicy> All { get; } =
     [

@@ -8,63 +8,24 @@ using Berth.Core.Paging;
 namespace Berth.Server.EcrApi;
 
 /// <summary>
-/// The read-only image listings: DescribeImages, ListImages and ListImageReferrers, paged with opaque
-/// <see cref="NextToken"/>s that carry the last key returned.
+/// The read-only image listings: DescribeImages (<see cref="ImageDescriptions"/>, with ECR's own ImageDetail members
+/// and filters), ListImages and ListImageReferrers, paged with opaque <see cref="NextToken"/>s that carry the last key
+/// returned.
 /// </summary>
 internal static class ImageListingOperations
 {
     public static void Register(Dictionary<string, Func<EcrCall, Task>> operations)
     {
-        operations.Add("DescribeImages", DescribeImagesAsync);
+        operations.Add("DescribeImages", call => ImageDescriptions.DescribeImagesAsync(call, ReadTagStatus(call), ActiveOnly(call), WriteEcrMembers));
         operations.Add("ListImages", ListImagesAsync);
         operations.Add("ListImageReferrers", ListImageReferrersAsync);
-    }
-
-    /// <summary>https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_DescribeImages.html</summary>
-    private static async Task DescribeImagesAsync(EcrCall call)
-    {
-        var repository = call.RepositoryName();
-        var catalog = call.Service<ImageCatalogService>();
-        var details = new List<ImageDetail>();
-        string? nextToken = null;
-        if (call.Element("imageIds") is { } imageIds)
-        {
-            if (call.Int("maxResults") is not null || call.String("nextToken") is not null)
-            {
-                throw new RegistryException(EcrErrors.InvalidParameter, "Invalid parameter: maxResults and nextToken cannot be used with imageIds");
-            }
-
-            await catalog.RequireRepositoryAsync(repository, call.Aborted).ConfigureAwait(false);
-            foreach (var element in imageIds.EnumerateArray())
-            {
-                details.Add(await FindAsync(call, catalog, repository, element).ConfigureAwait(false));
-            }
-        }
-        else
-        {
-            var page = await catalog.DescribeAsync(repository, ReadTagStatus(call), ReadPage(call), call.Aborted).ConfigureAwait(false);
-            details.AddRange(ActiveOnly(call) ? page.Items : []);
-            nextToken = page.HasMore && ActiveOnly(call) ? NextToken.Write(page.Items[^1].Digest.ToString()) : null;
-        }
-
-        await call.RespondAsync(json =>
-        {
-            json.WriteStartArray("imageDetails");
-            foreach (var detail in details)
-            {
-                WriteDetail(json, call, repository, detail);
-            }
-
-            json.WriteEndArray();
-            WriteNextToken(json, nextToken);
-        }).ConfigureAwait(false);
     }
 
     /// <summary>https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_ListImages.html</summary>
     private static async Task ListImagesAsync(EcrCall call)
     {
         var repository = call.RepositoryName();
-        var page = await call.Service<ImageCatalogService>().ListAsync(repository, ReadTagStatus(call), ReadPage(call), call.Aborted).ConfigureAwait(false);
+        var page = await call.Service<ImageCatalogService>().ListAsync(repository, ReadTagStatus(call), ImageDescriptions.ReadPage(call), call.Aborted).ConfigureAwait(false);
         var items = ActiveOnly(call) ? page.Items : [];
         await call.RespondAsync(json =>
         {
@@ -75,7 +36,7 @@ internal static class ImageListingOperations
             }
 
             json.WriteEndArray();
-            WriteNextToken(json, page.HasMore && items.Count > 0 ? NextToken.Write(items[^1].Key) : null);
+            ImageDescriptions.WriteNextToken(json, page.HasMore && items.Count > 0 ? NextToken.Write(items[^1].Key) : null);
         }).ConfigureAwait(false);
     }
 
@@ -136,53 +97,13 @@ internal static class ImageListingOperations
             }
 
             json.WriteEndArray();
-            WriteNextToken(json, matching.Count > limit ? NextToken.Write(page[^1].Digest.ToString()) : null);
+            ImageDescriptions.WriteNextToken(json, matching.Count > limit ? NextToken.Write(page[^1].Digest.ToString()) : null);
         }).ConfigureAwait(false);
     }
 
-    private static async Task<ImageDetail> FindAsync(EcrCall call, ImageCatalogService catalog, RepositoryName repository, JsonElement element)
+    /// <summary>The members of ECR's ImageDetail that ECR Public's lacks.</summary>
+    private static void WriteEcrMembers(Utf8JsonWriter json, ImageDetail detail)
     {
-        var (id, failure) = ImageIds.Read(element);
-        if (failure is not null)
-        {
-            throw new RegistryException(EcrErrors.InvalidParameter, $"Invalid parameter at 'imageIds' failed to satisfy constraint: '{failure.Reason}'");
-        }
-
-        var detail = await catalog.FindAsync(repository, id.Tag is null ? Reference.Of(id.Digest!.Value) : Reference.Of(id.Tag), call.Aborted).ConfigureAwait(false);
-        if (detail is null || (id.Digest is { } digest && detail.Digest != digest))
-        {
-            throw new RegistryException(EcrErrors.ImageNotFound,
-                $"The image with imageId {{imageDigest:'{id.DigestText ?? "null"}', imageTag:'{id.TagText ?? "null"}'}} does not exist within the repository with name '{repository}' in the registry with id '{call.Registry.AccountId}'");
-        }
-
-        return detail;
-    }
-
-    private static void WriteDetail(Utf8JsonWriter json, EcrCall call, RepositoryName repository, ImageDetail detail)
-    {
-        json.WriteStartObject();
-        json.WriteString("registryId", call.Registry.AccountId);
-        json.WriteString("repositoryName", repository.Value);
-        json.WriteString("imageDigest", detail.Digest.ToString());
-        if (detail.Tags.Count > 0)
-        {
-            json.WriteStartArray("imageTags");
-            foreach (var tag in detail.Tags)
-            {
-                json.WriteStringValue(tag);
-            }
-
-            json.WriteEndArray();
-        }
-
-        json.WriteNumber("imageSizeInBytes", detail.ImageSize);
-        EcrCall.WriteTimestamp(json, "imagePushedAt", detail.PushedAt);
-        json.WriteString("imageManifestMediaType", detail.MediaType);
-        if (detail.ArtifactMediaType is not null)
-        {
-            json.WriteString("artifactMediaType", detail.ArtifactMediaType);
-        }
-
         if (detail.LastPulledAt is { } pulled)
         {
             EcrCall.WriteTimestamp(json, "lastRecordedPullTime", pulled);
@@ -194,7 +115,6 @@ internal static class ImageListingOperations
         }
 
         json.WriteString("imageStatus", "ACTIVE");
-        json.WriteEndObject();
     }
 
     private static TagStatus ReadTagStatus(EcrCall call) =>
@@ -205,15 +125,4 @@ internal static class ImageListingOperations
     /// <summary>Every image here is ACTIVE: a filter for archived or activating images matches none.</summary>
     private static bool ActiveOnly(EcrCall call) =>
         call.Element("filter") is not { } filter || !filter.TryGetProperty("imageStatus", out var status) || status.GetString() is "ACTIVE" or "ANY";
-
-    // ECR's default page for DescribeImages and ListImages is 100.
-    private static PageRequest ReadPage(EcrCall call) => new(call.Int("maxResults") ?? 100, NextToken.Read(call.String("nextToken")));
-
-    private static void WriteNextToken(Utf8JsonWriter json, string? nextToken)
-    {
-        if (nextToken is not null)
-        {
-            json.WriteString("nextToken", nextToken);
-        }
-    }
 }

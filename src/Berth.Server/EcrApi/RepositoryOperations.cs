@@ -8,22 +8,21 @@ using Berth.Core.Repositories;
 namespace Berth.Server.EcrApi;
 
 /// <summary>
-/// Repository operations: CreateRepository, DescribeRepositories, DeleteRepository, PutImageTagMutability,
-/// PutImageScanningConfiguration, TagResource, UntagResource, ListTagsForResource.
+/// Repository operations: CreateRepository, PutImageTagMutability, PutImageScanningConfiguration, and with ECR's
+/// Repository shape and ARNs the ones ECR Public shares (<see cref="RepositoryHandlers"/>): DescribeRepositories,
+/// DeleteRepository, TagResource, UntagResource, ListTagsForResource.
 /// See https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_Operations.html
 /// </summary>
 internal static class RepositoryOperations
 {
+    private static readonly RepositoryHandlers Shared = new(WriteRepository, RepositoryOf);
+
     public static void Register(Dictionary<string, Func<EcrCall, Task>> operations)
     {
         operations.Add("CreateRepository", CreateAsync);
-        operations.Add("DescribeRepositories", DescribeAsync);
-        operations.Add("DeleteRepository", DeleteAsync);
         operations.Add("PutImageTagMutability", PutImageTagMutabilityAsync);
         operations.Add("PutImageScanningConfiguration", PutImageScanningConfigurationAsync);
-        operations.Add("TagResource", TagResourceAsync);
-        operations.Add("UntagResource", UntagResourceAsync);
-        operations.Add("ListTagsForResource", ListTagsForResourceAsync);
+        Shared.Register(operations);
     }
 
     private static async Task CreateAsync(EcrCall call)
@@ -40,70 +39,8 @@ internal static class RepositoryOperations
             throw new RegistryException(EcrErrors.InvalidParameter, "Invalid parameter at 'encryptionConfiguration' failed to satisfy constraint: 'kmsKey can only be specified with KMS encryption'");
         }
 
-        var repository = await call.Service<RepositoryService>().CreateAsync(call.RepositoryName(), settings, ReadTags(call.Element("tags")), call.Aborted).ConfigureAwait(false);
-        await call.RespondAsync(json =>
-        {
-            json.WritePropertyName("repository");
-            WriteRepository(json, call, repository);
-        }).ConfigureAwait(false);
-    }
-
-    private static async Task DescribeAsync(EcrCall call)
-    {
-        var service = call.Service<RepositoryService>();
-        var repositories = new List<Repository>();
-        string? nextToken = null;
-        if (call.Element("repositoryNames") is { } names)
-        {
-            if (call.Int("maxResults") is not null || call.String("nextToken") is not null)
-            {
-                throw new RegistryException(EcrErrors.InvalidParameter, "Invalid parameter: maxResults and nextToken cannot be used with repositoryNames");
-            }
-
-            foreach (var name in names.EnumerateArray())
-            {
-                repositories.Add(await service.GetAsync(RepositoryName.Parse(name.GetString()!), call.Aborted).ConfigureAwait(false));
-            }
-        }
-        else
-        {
-            var limit = call.Int("maxResults") ?? 100;
-            var page = await service.ListNamesAsync(new PageRequest(limit, NextToken.Read(call.String("nextToken"))), call.Aborted).ConfigureAwait(false);
-            foreach (var name in page.Items)
-            {
-                if (await TryGetAsync(service, name, call.Aborted).ConfigureAwait(false) is { } repository)
-                {
-                    repositories.Add(repository);
-                }
-            }
-
-            nextToken = page.HasMore ? NextToken.Write(page.Items[^1]) : null;
-        }
-
-        await call.RespondAsync(json =>
-        {
-            json.WriteStartArray("repositories");
-            foreach (var repository in repositories)
-            {
-                WriteRepository(json, call, repository);
-            }
-
-            json.WriteEndArray();
-            if (nextToken is not null)
-            {
-                json.WriteString("nextToken", nextToken);
-            }
-        }).ConfigureAwait(false);
-    }
-
-    private static async Task DeleteAsync(EcrCall call)
-    {
-        var repository = await call.Service<RepositoryService>().DeleteAsync(call.RepositoryName(), call.Bool("force") ?? false, call.Aborted).ConfigureAwait(false);
-        await call.RespondAsync(json =>
-        {
-            json.WritePropertyName("repository");
-            WriteRepository(json, call, repository);
-        }).ConfigureAwait(false);
+        var repository = await call.Service<RepositoryService>().CreateAsync(call.RepositoryName(), settings, RepositoryHandlers.ReadTags(call.Element("tags")), call.Aborted).ConfigureAwait(false);
+        await Shared.RespondWithRepositoryAsync(call, repository).ConfigureAwait(false);
     }
 
     private static async Task PutImageTagMutabilityAsync(EcrCall call)
@@ -131,37 +68,6 @@ internal static class RepositoryOperations
             json.WriteStartObject("imageScanningConfiguration");
             json.WriteBoolean("scanOnPush", repository.Settings.ScanOnPush);
             json.WriteEndObject();
-        }).ConfigureAwait(false);
-    }
-
-    private static async Task TagResourceAsync(EcrCall call)
-    {
-        await call.Service<RepositoryService>().TagAsync(RepositoryOf(call), ReadTags(call.Element("tags")), call.Aborted).ConfigureAwait(false);
-        await call.RespondAsync(_ => { }).ConfigureAwait(false);
-    }
-
-    private static async Task UntagResourceAsync(EcrCall call)
-    {
-        var keys = call.Element("tagKeys")!.Value.EnumerateArray().Select(k => k.GetString()!).ToList();
-        await call.Service<RepositoryService>().UntagAsync(RepositoryOf(call), keys, call.Aborted).ConfigureAwait(false);
-        await call.RespondAsync(_ => { }).ConfigureAwait(false);
-    }
-
-    private static async Task ListTagsForResourceAsync(EcrCall call)
-    {
-        var tags = await call.Service<RepositoryService>().GetTagsAsync(RepositoryOf(call), call.Aborted).ConfigureAwait(false);
-        await call.RespondAsync(json =>
-        {
-            json.WriteStartArray("tags");
-            foreach (var (key, value) in tags)
-            {
-                json.WriteStartObject();
-                json.WriteString("Key", key);
-                json.WriteString("Value", value);
-                json.WriteEndObject();
-            }
-
-            json.WriteEndArray();
         }).ConfigureAwait(false);
     }
 
@@ -198,23 +104,7 @@ internal static class RepositoryOperations
         return (mutability, exclusions);
     }
 
-    public static List<KeyValuePair<string, string>> ReadTags(JsonElement? tags) =>
-        tags?.EnumerateArray().Select(t => new KeyValuePair<string, string>(t.GetProperty("Key").GetString()!, t.GetProperty("Value").GetString()!)).ToList() ?? [];
-
-    private static async Task<Repository?> TryGetAsync(RepositoryService service, string name, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await service.GetAsync(RepositoryName.Parse(name), cancellationToken).ConfigureAwait(false);
-        }
-        catch (RegistryException)
-        {
-            // Deleted between the listing and the read.
-            return null;
-        }
-    }
-
-    public static void WriteRepository(Utf8JsonWriter json, EcrCall call, Repository repository)
+    private static void WriteRepository(Utf8JsonWriter json, EcrCall call, Repository repository)
     {
         json.WriteStartObject();
         json.WriteString("repositoryArn", call.Registry.RepositoryArn(repository.Name));

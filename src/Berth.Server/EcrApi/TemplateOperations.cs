@@ -94,7 +94,7 @@ internal static class TemplateOperations
         return template with
         {
             Description = call.String("description") ?? template.Description,
-            ResourceTags = call.Element("resourceTags") is { } tags ? RepositoryOperations.ReadTags(tags) : template.ResourceTags,
+            ResourceTags = call.Element("resourceTags") is { } tags ? RepositoryHandlers.ReadTags(tags) : template.ResourceTags,
             ImageTagMutability = call.String("imageTagMutability") ?? template.ImageTagMutability,
             RepositoryPolicy = call.String("repositoryPolicy") ?? template.RepositoryPolicy,
             LifecyclePolicy = call.String("lifecyclePolicy") ?? template.LifecyclePolicy,

@@ -1,8 +1,10 @@
 using System.Text.Json;
+using Berth.Core.Credentials;
 using Berth.Core.Errors;
 using Berth.Core.PublicRegistries;
 using Berth.Core.Registries;
 using Berth.Server.Authentication;
+using Berth.Server.AwsJson;
 using Berth.Server.EcrApi;
 using Berth.Server.Hosting;
 using Berth.Server.Registries;
@@ -11,28 +13,54 @@ namespace Berth.Server.EcrPublicApi;
 
 /// <summary>
 /// The ECR Public control plane: <c>POST /</c> with <c>X-Amz-Target: SpencerFrontendService.&lt;Operation&gt;</c> and an
-/// AWS JSON 1.1 body signed with SigV4 for service <c>ecr-public</c>. The same order of checks as the ECR API (body
-/// size, signature, operation, JSON, model validation against the embedded ecr-public/2020-10-30 model,
-/// authorization, operation), the same error writer, and for the operations whose shapes and rules are ECR's (the
+/// AWS JSON 1.1 body signed with SigV4 for service <c>ecr-public</c>, on the dispatch ECR's API uses too
+/// (<see cref="AwsJsonApi"/>: body size, signature, operation, JSON, validation against the embedded
+/// ecr-public/2020-10-30 model, authorization, operation), and for the operations whose shapes and rules are ECR's (the
 /// layer API, PutImage, BatchDeleteImage, repository policies) the same handlers. The call's registry is the public
 /// registry (<see cref="RegistryIdentity.Public"/>) of the account <c>registryId</c> (an account id or, where the model
 /// allows, the registry's alias) or <c>resourceArn</c> names, else of the caller's account.
 /// </summary>
-internal static class EcrPublicApiEndpoints
+internal sealed class EcrPublicApiEndpoints() : AwsJsonApi("ecr-public", CreateOperations())
 {
     public const string TargetPrefix = "SpencerFrontendService.";
     private const string ModelResource = "Berth.Server.EcrPublicApi.Model.ecr-public-2020-10-30.json.gz";
-    private const int MaxBodyBytes = 1024 * 1024;
-    private const int MaxLayerPartBodyBytes = 28 * 1024 * 1024;
 
     private static readonly EcrModel Model = EcrModel.Load(ModelResource);
-    private static readonly Dictionary<string, Func<EcrCall, Task>> Operations = CreateOperations();
+
+    /// <summary>The API, built once per process (the tests' servers share it).</summary>
+    public static EcrPublicApiEndpoints Api { get; } = new();
 
     /// <summary>Whether the request is an ECR Public call (its target names this service).</summary>
     public static bool Accepts(HttpRequest request) => request.Headers["X-Amz-Target"].ToString().StartsWith(TargetPrefix, StringComparison.Ordinal);
 
     /// <summary>The 23 operations of ecr-public/2020-10-30.</summary>
-    internal static IReadOnlyCollection<string> OperationNames => Operations.Keys;
+    internal static IReadOnlyCollection<string> OperationNames => Api.Operations.Keys.ToList();
+
+    protected override string? OperationOf(string target) =>
+        target.StartsWith(TargetPrefix, StringComparison.Ordinal) ? target[TargetPrefix.Length..] : null;
+
+    protected override EcrModel ModelOf(HttpContext context) => Model;
+
+    protected override async Task<RegistryIdentity> AuthorizeAsync(HttpContext context, string operation, JsonElement input, Principal principal, string region)
+    {
+        var cancellationToken = context.RequestAborted;
+        var publicRegistries = context.RequestServices.GetRequiredService<PublicRegistryService>();
+        var account = await TargetAccountAsync(publicRegistries, input, cancellationToken).ConfigureAwait(false) ?? principal.AccountId;
+        var registry = RegistryIdentity.Public(account);
+        RequestRegistry.Set(context, registry);
+        var authorizer = context.RequestServices.GetRequiredService<IRegistryAuthorizer>();
+        var conditions = RequestConditions.Of(context);
+        await authorizer.AuthorizeAsync(principal, registry, "ecr-public:" + operation, ResourceOf(operation, registry, RepositoryOf(input)), conditions, cancellationToken).ConfigureAwait(false);
+        if (operation == "GetAuthorizationToken")
+        {
+            // ECR Public's token is a service bearer token: the caller also needs sts:GetServiceBearerToken.
+            await authorizer.AuthorizeAsync(principal, registry, "sts:GetServiceBearerToken", "*", conditions, cancellationToken).ConfigureAwait(false);
+        }
+
+        // The public registry exists from its account's first call on, with its default alias.
+        context.Items[typeof(PublicRegistry)] = await publicRegistries.GetAsync(account, cancellationToken).ConfigureAwait(false);
+        return registry;
+    }
 
     private static Dictionary<string, Func<EcrCall, Task>> CreateOperations()
     {
@@ -48,63 +76,6 @@ internal static class EcrPublicApiEndpoints
         }
 
         return operations;
-    }
-
-    public static async Task HandleAsync(HttpContext context)
-    {
-        context.Response.Headers["x-amzn-RequestId"] = Guid.NewGuid().ToString("D");
-        try
-        {
-            await DispatchAsync(context).ConfigureAwait(false);
-        }
-        catch (RegistryException e)
-        {
-            await AwsJsonErrorWriter.WriteAsync(context, e.Error.HttpStatus >= 500 || e.Error.HttpStatus == 413 ? e.Error.HttpStatus : 400, e.Error.EcrException, e.Message).ConfigureAwait(false);
-        }
-    }
-
-    private static async Task DispatchAsync(HttpContext context)
-    {
-        var cancellationToken = context.RequestAborted;
-        var target = context.Request.Headers["X-Amz-Target"].ToString();
-        var operation = target[TargetPrefix.Length..];
-        var limit = operation == "UploadLayerPart" ? MaxLayerPartBodyBytes : MaxBodyBytes;
-        var body = await BoundedBody.ReadAsync(
-            context.Request, limit, () => new RegistryException(EcrApiErrors.TooLarge, $"The request body exceeds the {limit} byte limit"), cancellationToken).ConfigureAwait(false);
-
-        var authenticator = context.RequestServices.GetRequiredService<SigV4Authenticator>();
-        var (principal, _, error) = await authenticator.AuthenticateAsync(context, body, "ecr-public", cancellationToken).ConfigureAwait(false);
-        if (error is not null)
-        {
-            await AwsJsonErrorWriter.WriteAsync(context, Core.SigV4.SigV4Error.HttpStatus, error.Code, error.Message).ConfigureAwait(false);
-            return;
-        }
-
-        var shape = Model.InputShape(operation);
-        if (shape is null || !Operations.TryGetValue(operation, out var handler))
-        {
-            throw new RegistryException(EcrApiErrors.UnknownOperation, $"Operation {operation} is not supported by this registry");
-        }
-
-        using var document = EcrApiEndpoints.ParseJson(body);
-        Model.Validate(shape, document.RootElement);
-        var input = document.RootElement;
-        var publicRegistries = context.RequestServices.GetRequiredService<PublicRegistryService>();
-        var account = await TargetAccountAsync(publicRegistries, input, cancellationToken).ConfigureAwait(false) ?? principal!.AccountId;
-        var registry = RegistryIdentity.Public(account);
-        RequestRegistry.Set(context, registry);
-        var authorizer = context.RequestServices.GetRequiredService<IRegistryAuthorizer>();
-        var conditions = RequestConditions.Of(context);
-        await authorizer.AuthorizeAsync(principal!, registry, "ecr-public:" + operation, ResourceOf(operation, registry, RepositoryOf(input)), conditions, cancellationToken).ConfigureAwait(false);
-        if (operation == "GetAuthorizationToken")
-        {
-            // ECR Public's token is a service bearer token: the caller also needs sts:GetServiceBearerToken.
-            await authorizer.AuthorizeAsync(principal!, registry, "sts:GetServiceBearerToken", "*", conditions, cancellationToken).ConfigureAwait(false);
-        }
-
-        // The public registry exists from its account's first call on, with its default alias.
-        context.Items[typeof(PublicRegistry)] = await publicRegistries.GetAsync(account, cancellationToken).ConfigureAwait(false);
-        await handler(new EcrCall(context, input, principal!, registry)).ConfigureAwait(false);
     }
 
     /// <summary>

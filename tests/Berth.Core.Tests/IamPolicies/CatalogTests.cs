@@ -42,6 +42,23 @@ public sealed class CatalogTests
         Assert.Equal(allowed, Evaluation.Evaluate(Evaluation.User, action, Evaluation.Repository, [policy.Document]).IsAllowed);
     }
 
+    // The documents and descriptions of AWS's managed policy reference (one statement, Allow, Resource "*").
+    [Theory]
+    [InlineData("AmazonElasticContainerRegistryPublicFullAccess", "Provides administrative access to Amazon ECR Public resources", "ecr-public:* sts:GetServiceBearerToken")]
+    [InlineData("AmazonElasticContainerRegistryPublicReadOnly", "Provides read-only access to Amazon ECR Public repositories.", "ecr-public:GetAuthorizationToken sts:GetServiceBearerToken ecr-public:BatchCheckLayerAvailability ecr-public:GetRepositoryPolicy ecr-public:DescribeRepositories ecr-public:DescribeRegistries ecr-public:DescribeImages ecr-public:DescribeImageTags ecr-public:GetRepositoryCatalogData ecr-public:GetRegistryCatalogData")]
+    [InlineData("AmazonElasticContainerRegistryPublicPowerUser", "Provides full access to Amazon ECR Public repositories, but does not allow repository deletion or policy changes.", "ecr-public:GetAuthorizationToken sts:GetServiceBearerToken ecr-public:BatchCheckLayerAvailability ecr-public:GetRepositoryPolicy ecr-public:DescribeRepositories ecr-public:DescribeRegistries ecr-public:DescribeImages ecr-public:DescribeImageTags ecr-public:GetRepositoryCatalogData ecr-public:GetRegistryCatalogData ecr-public:InitiateLayerUpload ecr-public:UploadLayerPart ecr-public:CompleteLayerUpload ecr-public:PutImage")]
+    public void PublicManagedPoliciesCarryAwsDocuments(string name, string description, string actions)
+    {
+        var policy = ManagedPolicies.All.Single(p => p.Name == name);
+        Assert.Equal(description, policy.Description);
+        var statement = Assert.Single(policy.Document.Statements);
+        Assert.Equal(actions.Split(' '), statement.Actions);
+        using var json = System.Text.Json.JsonDocument.Parse(policy.DocumentJson);
+        var element = Assert.Single(json.RootElement.GetProperty("Statement").EnumerateArray());
+        Assert.Equal("Allow", element.GetProperty("Effect").GetString());
+        Assert.Equal("*", element.GetProperty("Resource").GetString());
+    }
+
     [Fact]
     public void EcrActionsCoverEveryOperationOfTheModel()
     {

@@ -8,28 +8,17 @@ using Xunit.Abstractions;
 namespace Berth.Server.Tests.PublicRegistries;
 
 /// <summary>The ECR Public API through the real <c>aws ecr-public</c> CLI: repositories, the registry and its alias, login passwords.</summary>
-public sealed partial class PublicApiTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed partial class PublicApiTests(ITestOutputHelper output) : PublicRegistryTest(output)
 {
-    private BerthTestServer _server = null!;
-    private PublicRegistryClient _public = null!;
-
-    public async Task InitializeAsync()
-    {
-        _server = await BerthTestServer.StartPublicAsync();
-        _public = new PublicRegistryClient(_server);
-    }
-
-    public async Task DisposeAsync() => await _server.DisposeAsync();
-
     [Fact]
     public async Task TheRegistryHasADefaultAliasAndRepositoriesLiveUnderIt()
     {
-        if (!ClientTools.AreAvailable(output, "aws"))
+        if (!ToolsAvailable())
         {
             return;
         }
 
-        var registries = await _public.Aws.RunAsync("ecr-public", "describe-registries");
+        var registries = await Public.Aws.RunAsync("ecr-public", "describe-registries");
         var registry = Assert.Single(registries.GetProperty("registries").EnumerateArray());
         var alias = Assert.Single(registry.GetProperty("aliases").EnumerateArray());
         var name = alias.GetProperty("name").GetString()!;
@@ -39,68 +28,68 @@ public sealed partial class PublicApiTests(ITestOutputHelper output) : IAsyncLif
         Assert.True(alias.GetProperty("defaultRegistryAlias").GetBoolean());
         Assert.Equal("000000000000", registry.GetProperty("registryId").GetString());
         Assert.Equal("arn:aws:ecr-public::000000000000:registry/000000000000", registry.GetProperty("registryArn").GetString());
-        Assert.Equal($"{_public.Host}/{name}", registry.GetProperty("registryUri").GetString());
-        Assert.Equal(name, await _public.AliasAsync());
+        Assert.Equal($"{Public.Host}/{name}", registry.GetProperty("registryUri").GetString());
+        Assert.Equal(name, await Public.AliasAsync());
 
-        var created = await _public.Aws.RunAsync("ecr-public", "create-repository", "--repository-name", "my-web-app");
+        var created = await Public.Aws.RunAsync("ecr-public", "create-repository", "--repository-name", "my-web-app");
         var repository = created.GetProperty("repository");
         Assert.Equal("arn:aws:ecr-public::000000000000:repository/my-web-app", repository.GetProperty("repositoryArn").GetString());
-        Assert.Equal($"{_public.Host}/{name}/my-web-app", repository.GetProperty("repositoryUri").GetString());
+        Assert.Equal($"{Public.Host}/{name}/my-web-app", repository.GetProperty("repositoryUri").GetString());
         Assert.Equal(["repositoryArn", "registryId", "repositoryName", "repositoryUri", "createdAt"], repository.EnumerateObject().Select(p => p.Name));
         Assert.Equal(JsonValueKind.Object, created.GetProperty("catalogData").ValueKind);
         Assert.Empty(created.GetProperty("catalogData").EnumerateObject());
 
-        Assert.Contains("RepositoryAlreadyExistsException", await _public.Aws.FailAsync("ecr-public", "create-repository", "--repository-name", "my-web-app"), StringComparison.Ordinal);
-        var described = await _public.Aws.RunAsync("ecr-public", "describe-repositories");
+        Assert.Contains("RepositoryAlreadyExistsException", await Public.Aws.FailAsync("ecr-public", "create-repository", "--repository-name", "my-web-app"), StringComparison.Ordinal);
+        var described = await Public.Aws.RunAsync("ecr-public", "describe-repositories");
         Assert.Equal(["my-web-app"], described.GetProperty("repositories").EnumerateArray().Select(r => r.GetProperty("repositoryName").GetString()));
 
         // The public registry is not the private one of any region.
-        var privateRepositories = await _public.Aws.RunAsync("ecr", "describe-repositories");
+        var privateRepositories = await Public.Aws.RunAsync("ecr", "describe-repositories");
         Assert.Empty(privateRepositories.GetProperty("repositories").EnumerateArray());
 
-        var deleted = await _public.Aws.RunAsync("ecr-public", "delete-repository", "--repository-name", "my-web-app");
+        var deleted = await Public.Aws.RunAsync("ecr-public", "delete-repository", "--repository-name", "my-web-app");
         Assert.Equal("my-web-app", deleted.GetProperty("repository").GetProperty("repositoryName").GetString());
-        var missing = await _public.Aws.FailAsync("ecr-public", "describe-repositories", "--repository-names", "my-web-app");
+        var missing = await Public.Aws.FailAsync("ecr-public", "describe-repositories", "--repository-names", "my-web-app");
         Assert.Contains("An error occurred (RepositoryNotFoundException) when calling the DescribeRepositories operation: The repository with name 'my-web-app' does not exist in the registry with id '000000000000'", missing, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task RequestsAreValidatedAgainstTheEcrPublicModel()
     {
-        if (!ClientTools.AreAvailable(output, "aws"))
+        if (!ToolsAvailable())
         {
             return;
         }
 
         // Public repository names are at most 205 characters (private ones 256).
-        var tooLong = await _public.Aws.FailAsync("ecr-public", "create-repository", "--repository-name", new string('a', 206));
+        var tooLong = await Public.Aws.FailAsync("ecr-public", "create-repository", "--repository-name", new string('a', 206));
         Assert.Contains("InvalidParameterException", tooLong, StringComparison.Ordinal);
         Assert.Contains("Member must have length less than or equal to 205", tooLong, StringComparison.Ordinal);
-        await _public.Aws.RunAsync("ecr-public", "create-repository", "--repository-name", new string('a', 205));
+        await Public.Aws.RunAsync("ecr-public", "create-repository", "--repository-name", new string('a', 205));
 
         // registryId may be an alias on the layer API; an alias no registry has is RegistryNotFoundException.
-        await _public.Aws.RunAsync("ecr-public", "create-repository", "--repository-name", "layers");
-        var alias = await _public.AliasAsync();
-        var upload = await _public.Aws.RunAsync("ecr-public", "initiate-layer-upload", "--repository-name", "layers", "--registry-id", alias);
+        await Public.Aws.RunAsync("ecr-public", "create-repository", "--repository-name", "layers");
+        var alias = await Public.AliasAsync();
+        var upload = await Public.Aws.RunAsync("ecr-public", "initiate-layer-upload", "--repository-name", "layers", "--registry-id", alias);
         Assert.Matches("^[0-9a-f-]{36}$", upload.GetProperty("uploadId").GetString()!);
-        var unknown = await _public.Aws.FailAsync("ecr-public", "initiate-layer-upload", "--repository-name", "layers", "--registry-id", "nosuchalias");
+        var unknown = await Public.Aws.FailAsync("ecr-public", "initiate-layer-upload", "--repository-name", "layers", "--registry-id", "nosuchalias");
         Assert.Contains("RegistryNotFoundException", unknown, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task ALoginPasswordNeedsBothGetAuthorizationTokenAndGetServiceBearerToken()
     {
-        if (!ClientTools.AreAvailable(output, "aws"))
+        if (!ToolsAvailable())
         {
             return;
         }
 
-        var root = await _public.Aws.RunAsync("ecr-public", "get-authorization-token");
+        var root = await Public.Aws.RunAsync("ecr-public", "get-authorization-token");
         var data = root.GetProperty("authorizationData");
         Assert.StartsWith("AWS:", System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(data.GetProperty("authorizationToken").GetString()!)), StringComparison.Ordinal);
         Assert.True(data.GetProperty("expiresAt").GetDouble() > DateTimeOffset.UtcNow.AddHours(11).ToUnixTimeSeconds());
 
-        var iam = new IamCli(_server);
+        var iam = new IamCli(Server);
         var half = await iam.CreateUserWithKeyAsync("half");
         await iam.RunAsync("iam", "put-user-policy", "--user-name", "half", "--policy-name", "p", "--policy-document",
             """{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ecr-public:GetAuthorizationToken","Resource":"*"}]}""");
@@ -111,43 +100,43 @@ public sealed partial class PublicApiTests(ITestOutputHelper output) : IAsyncLif
 
         var full = await iam.CreateUserWithKeyAsync("full");
         await iam.RunAsync("iam", "attach-user-policy", "--user-name", "full", "--policy-arn", "arn:aws:iam::aws:policy/AmazonElasticContainerRegistryPublicFullAccess");
-        Assert.NotEmpty(await _public.PasswordAsync(full.Environment));
+        Assert.NotEmpty(await Public.PasswordAsync(full.Environment));
     }
 
     [Fact]
     public async Task ResourceTagsUseThePublicArnAndTheirLimits()
     {
-        if (!ClientTools.AreAvailable(output, "aws"))
+        if (!ToolsAvailable())
         {
             return;
         }
 
-        await _public.Aws.RunAsync("ecr-public", "create-repository", "--repository-name", "tagged", "--tags", "Key=team,Value=web");
+        await Public.Aws.RunAsync("ecr-public", "create-repository", "--repository-name", "tagged", "--tags", "Key=team,Value=web");
         const string arn = "arn:aws:ecr-public::000000000000:repository/tagged";
-        await _public.Aws.RunAsync("ecr-public", "tag-resource", "--resource-arn", arn, "--tags", "Key=stage,Value=prod");
-        var tags = await _public.Aws.RunAsync("ecr-public", "list-tags-for-resource", "--resource-arn", arn);
+        await Public.Aws.RunAsync("ecr-public", "tag-resource", "--resource-arn", arn, "--tags", "Key=stage,Value=prod");
+        var tags = await Public.Aws.RunAsync("ecr-public", "list-tags-for-resource", "--resource-arn", arn);
         Assert.Equal(["stage=prod", "team=web"], tags.GetProperty("tags").EnumerateArray().Select(t => $"{t.GetProperty("Key").GetString()}={t.GetProperty("Value").GetString()}").Order());
-        await _public.Aws.RunAsync("ecr-public", "untag-resource", "--resource-arn", arn, "--tag-keys", "team");
-        tags = await _public.Aws.RunAsync("ecr-public", "list-tags-for-resource", "--resource-arn", arn);
+        await Public.Aws.RunAsync("ecr-public", "untag-resource", "--resource-arn", arn, "--tag-keys", "team");
+        tags = await Public.Aws.RunAsync("ecr-public", "list-tags-for-resource", "--resource-arn", arn);
         Assert.Equal(["stage"], tags.GetProperty("tags").EnumerateArray().Select(t => t.GetProperty("Key").GetString()));
 
-        var tooMany = await _public.Aws.FailAsync(["ecr-public", "tag-resource", "--resource-arn", arn, "--tags", .. Enumerable.Range(0, 50).Select(i => $"Key=k{i},Value=v")]);
+        var tooMany = await Public.Aws.FailAsync(["ecr-public", "tag-resource", "--resource-arn", arn, "--tags", .. Enumerable.Range(0, 50).Select(i => $"Key=k{i},Value=v")]);
         Assert.Contains("TooManyTagsException", tooMany, StringComparison.Ordinal);
-        var privateArn = await _public.Aws.FailAsync("ecr-public", "list-tags-for-resource", "--resource-arn", "arn:aws:ecr:us-east-1:000000000000:repository/tagged");
+        var privateArn = await Public.Aws.FailAsync("ecr-public", "list-tags-for-resource", "--resource-arn", "arn:aws:ecr:us-east-1:000000000000:repository/tagged");
         Assert.Contains("InvalidParameterException", privateArn, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task DescribeImageTagsPagesThroughEveryTag()
     {
-        if (!ClientTools.AreAvailable(output, "aws"))
+        if (!ToolsAvailable())
         {
             return;
         }
 
-        var alias = await _public.AliasAsync();
-        await _public.Aws.RunAsync("ecr-public", "create-repository", "--repository-name", "paged");
-        using var client = _public.Client(await _public.BearerAsync(await _public.PasswordAsync(), $"repository:{alias}/paged:pull,push"));
+        var alias = await Public.AliasAsync();
+        await Public.Aws.RunAsync("ecr-public", "create-repository", "--repository-name", "paged");
+        using var client = Public.Client(await Public.BearerAsync(await Public.PasswordAsync(), $"repository:{alias}/paged:pull,push"));
         var (manifest, digest) = await client.PushImageAsync($"{alias}/paged", "a");
         foreach (var tag in (string[])["b", "c"])
         {
@@ -156,7 +145,7 @@ public sealed partial class PublicApiTests(ITestOutputHelper output) : IAsyncLif
         }
 
         var (_, other) = await client.PushImageAsync($"{alias}/paged", "d");
-        var pages = await _public.Boto3Async("""
+        var pages = await Public.Boto3Async("""
             pages, token = [], None
             while True:
                 r = ecr.describe_image_tags(repositoryName="paged", maxResults=2, **({"nextToken": token} if token else {}))
@@ -176,21 +165,21 @@ public sealed partial class PublicApiTests(ITestOutputHelper output) : IAsyncLif
         Assert.Equal(["artifactMediaType", "imageDigest", "imageManifestMediaType", "imagePushedAt", "imageSizeInBytes"], all[0][2].EnumerateArray().Select(m => m.GetString()));
 
         // The CLI's own pagination walks the same pages.
-        var cli = await _public.Aws.RunAsync("ecr-public", "describe-image-tags", "--repository-name", "paged", "--page-size", "1");
+        var cli = await Public.Aws.RunAsync("ecr-public", "describe-image-tags", "--repository-name", "paged", "--page-size", "1");
         Assert.Equal(4, cli.GetProperty("imageTagDetails").GetArrayLength());
     }
 
     [Fact]
     public async Task AnImageHoldsAtMostAThousandTags()
     {
-        if (!ClientTools.AreAvailable(output, "aws"))
+        if (!ToolsAvailable())
         {
             return;
         }
 
-        var alias = await _public.AliasAsync();
-        await _public.Aws.RunAsync("ecr-public", "create-repository", "--repository-name", "many-tags");
-        using var client = _public.Client(await _public.BearerAsync(await _public.PasswordAsync(), $"repository:{alias}/many-tags:pull,push"));
+        var alias = await Public.AliasAsync();
+        await Public.Aws.RunAsync("ecr-public", "create-repository", "--repository-name", "many-tags");
+        using var client = Public.Client(await Public.BearerAsync(await Public.PasswordAsync(), $"repository:{alias}/many-tags:pull,push"));
         var (manifest, digest) = await client.PushImageAsync($"{alias}/many-tags", "t0");
         await Parallel.ForEachAsync(Enumerable.Range(1, 999), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, _) =>
         {
@@ -211,9 +200,9 @@ public sealed partial class PublicApiTests(ITestOutputHelper output) : IAsyncLif
         }
 
         var text = System.Text.Encoding.UTF8.GetString(manifest);
-        var refused = await _public.Aws.FailAsync("ecr-public", "put-image", "--repository-name", "many-tags", "--image-tag", "t1000", "--image-manifest", text);
+        var refused = await Public.Aws.FailAsync("ecr-public", "put-image", "--repository-name", "many-tags", "--image-tag", "t1000", "--image-manifest", text);
         Assert.Contains($"An error occurred (LimitExceededException) when calling the PutImage operation: The image with digest '{digest}' already has the maximum of 1000 tags.", refused, StringComparison.Ordinal);
-        var image = await _public.Aws.RunAsync("ecr-public", "describe-images", "--repository-name", "many-tags");
+        var image = await Public.Aws.RunAsync("ecr-public", "describe-images", "--repository-name", "many-tags");
         Assert.Equal(1000, image.GetProperty("imageDetails")[0].GetProperty("imageTags").GetArrayLength());
     }
 

@@ -8,46 +8,37 @@ using Xunit.Abstractions;
 
 namespace Berth.Server.Tests.PublicRegistries;
 
-/// <summary>The public /v2/ face header by header: the Bearer challenge, /token/ in its GET and POST forms, token scopes.</summary>
-public sealed class PublicBearerFlowTests(ITestOutputHelper output) : IAsyncLifetime
+/// <summary>
+/// The public /v2/ face header by header: the Bearer challenge, /token/ in its GET and POST forms, token scopes. A high
+/// anonymous rate, so that only the rate limit test (with its own server) meets it.
+/// </summary>
+public sealed class PublicBearerFlowTests(ITestOutputHelper output) : PublicRegistryTest(output, AnonymousRate(1000))
 {
-    private BerthTestServer _server = null!;
-    private PublicRegistryClient _public = null!;
-
-    public async Task InitializeAsync()
-    {
-        // A high anonymous rate, so that only the rate limit test meets it (it starts its own server).
-        _server = await BerthTestServer.StartPublicAsync(new Dictionary<string, string?> { ["Berth:PublicPulls:AnonymousPerSecond"] = "1000" });
-        _public = new PublicRegistryClient(_server);
-    }
-
-    public async Task DisposeAsync() => await _server.DisposeAsync();
-
     [Fact]
     public async Task TheChallengeTheTokenAndAPushThenAnAnonymousPull()
     {
-        if (!ClientTools.AreAvailable(output, "aws"))
+        if (!ToolsAvailable())
         {
             return;
         }
 
-        var alias = await _public.AliasAsync();
-        await _public.Aws.RunAsync("ecr-public", "create-repository", "--repository-name", "app");
-        using (var anonymous = _public.Client())
+        var alias = await Public.AliasAsync();
+        await Public.Aws.RunAsync("ecr-public", "create-repository", "--repository-name", "app");
+        using (var anonymous = Public.Client())
         using (var challenge = await anonymous.GetAsync("/v2/"))
         {
             Assert.Equal(HttpStatusCode.Unauthorized, challenge.StatusCode);
-            Assert.Equal($"Bearer realm=\"http://{_public.Host}/token/\",service=\"{_public.Host}\",scope=\"aws\"", challenge.Headers.WwwAuthenticate.ToString());
+            Assert.Equal($"Bearer realm=\"http://{Public.Host}/token/\",service=\"{Public.Host}\",scope=\"aws\"", challenge.Headers.WwwAuthenticate.ToString());
             Assert.Equal("UNAUTHORIZED", await OciTestClient.ErrorCodeAsync(challenge));
         }
 
-        var password = await _public.PasswordAsync();
-        var token = await _public.TokenAsync(password, $"repository:{alias}/app:pull,push");
+        var password = await Public.PasswordAsync();
+        var token = await Public.TokenAsync(password, $"repository:{alias}/app:pull,push");
         Assert.Equal(token.GetProperty("token").GetString(), token.GetProperty("access_token").GetString());
         Assert.Equal(3600, token.GetProperty("expires_in").GetInt32());
         Assert.Equal(password, token.GetProperty("refresh_token").GetString());
 
-        using var pusher = _public.Client(token.GetProperty("token").GetString());
+        using var pusher = Public.Client(token.GetProperty("token").GetString());
         using (var @base = await pusher.GetAsync("/v2/"))
         {
             Assert.Equal(HttpStatusCode.OK, @base.StatusCode);
@@ -61,8 +52,8 @@ public sealed class PublicBearerFlowTests(ITestOutputHelper output) : IAsyncLife
         }
 
         // Anyone may pull, with an anonymous token; it does not allow a push.
-        var pull = await _public.BearerAsync(null, $"repository:{alias}/app:pull,push");
-        using var puller = _public.Client(pull);
+        var pull = await Public.BearerAsync(null, $"repository:{alias}/app:pull,push");
+        using var puller = Public.Client(pull);
         using (var served = await puller.GetAsync($"/v2/{alias}/app/manifests/v1"))
         {
             Assert.Equal(HttpStatusCode.OK, served.StatusCode);
@@ -74,13 +65,13 @@ public sealed class PublicBearerFlowTests(ITestOutputHelper output) : IAsyncLife
         {
             Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
             Assert.Equal(
-                $"Bearer realm=\"http://{_public.Host}/token/\",service=\"{_public.Host}\",scope=\"repository:{alias}/app:pull,push\",error=\"insufficient_scope\"",
+                $"Bearer realm=\"http://{Public.Host}/token/\",service=\"{Public.Host}\",scope=\"repository:{alias}/app:pull,push\",error=\"insufficient_scope\"",
                 refused.Headers.WwwAuthenticate.ToString());
         }
 
         // The GetAuthorizationToken value itself is a Bearer token too, as ECR Public's HTTP API documents.
-        var authorizationToken = (await _public.Aws.RunAsync("ecr-public", "get-authorization-token")).GetProperty("authorizationData").GetProperty("authorizationToken").GetString();
-        using var direct = _public.Client(authorizationToken);
+        var authorizationToken = (await Public.Aws.RunAsync("ecr-public", "get-authorization-token")).GetProperty("authorizationData").GetProperty("authorizationToken").GetString();
+        using var direct = Public.Client(authorizationToken);
         using (var tags = await direct.GetAsync($"/v2/{alias}/app/tags/list"))
         {
             Assert.Equal(HttpStatusCode.OK, tags.StatusCode);
@@ -88,7 +79,7 @@ public sealed class PublicBearerFlowTests(ITestOutputHelper output) : IAsyncLife
         }
 
         // Basic credentials are not how the public registries are used.
-        using var basic = _public.Client();
+        using var basic = Public.Client();
         basic.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", authorizationToken);
         using var denied = await basic.GetAsync($"/v2/{alias}/app/tags/list");
         Assert.Equal(HttpStatusCode.BadRequest, denied.StatusCode);
@@ -98,19 +89,19 @@ public sealed class PublicBearerFlowTests(ITestOutputHelper output) : IAsyncLife
     [Fact]
     public async Task ATokenForOneRepositoryIsRefusedOnAnother()
     {
-        if (!ClientTools.AreAvailable(output, "aws"))
+        if (!ToolsAvailable())
         {
             return;
         }
 
-        var alias = await _public.AliasAsync();
-        await _public.Aws.RunAsync("ecr-public", "create-repository", "--repository-name", "repo-a");
-        await _public.Aws.RunAsync("ecr-public", "create-repository", "--repository-name", "repo-b");
-        var password = await _public.PasswordAsync();
-        using var forB = _public.Client(await _public.BearerAsync(password, $"repository:{alias}/repo-b:pull,push"));
+        var alias = await Public.AliasAsync();
+        await Public.Aws.RunAsync("ecr-public", "create-repository", "--repository-name", "repo-a");
+        await Public.Aws.RunAsync("ecr-public", "create-repository", "--repository-name", "repo-b");
+        var password = await Public.PasswordAsync();
+        using var forB = Public.Client(await Public.BearerAsync(password, $"repository:{alias}/repo-b:pull,push"));
         await forB.PushImageAsync($"{alias}/repo-b", "latest");
 
-        using var forA = _public.Client(await _public.BearerAsync(password, $"repository:{alias}/repo-a:pull,push"));
+        using var forA = Public.Client(await Public.BearerAsync(password, $"repository:{alias}/repo-a:pull,push"));
         using var pull = await forA.GetAsync($"/v2/{alias}/repo-b/manifests/latest");
         Assert.Equal(HttpStatusCode.Unauthorized, pull.StatusCode);
         Assert.Contains($"scope=\"repository:{alias}/repo-b:pull\",error=\"insufficient_scope\"", pull.Headers.WwwAuthenticate.ToString(), StringComparison.Ordinal);
@@ -118,7 +109,7 @@ public sealed class PublicBearerFlowTests(ITestOutputHelper output) : IAsyncLife
         Assert.Equal(HttpStatusCode.Unauthorized, push.StatusCode);
 
         // A tampered token is no token.
-        using var tampered = _public.Client(await _public.BearerAsync(password, $"repository:{alias}/repo-a:pull") + "x");
+        using var tampered = Public.Client(await Public.BearerAsync(password, $"repository:{alias}/repo-a:pull") + "x");
         using var refused = await tampered.GetAsync($"/v2/{alias}/repo-a/tags/list");
         Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
     }
@@ -126,21 +117,21 @@ public sealed class PublicBearerFlowTests(ITestOutputHelper output) : IAsyncLife
     [Fact]
     public async Task DockersPostFormsExchangeARefreshTokenOrAPassword()
     {
-        if (!ClientTools.AreAvailable(output, "aws"))
+        if (!ToolsAvailable())
         {
             return;
         }
 
-        var alias = await _public.AliasAsync();
-        await _public.Aws.RunAsync("ecr-public", "create-repository", "--repository-name", "oauth");
-        var refreshToken = (await _public.TokenAsync(await _public.PasswordAsync(), "aws")).GetProperty("refresh_token").GetString()!;
+        var alias = await Public.AliasAsync();
+        await Public.Aws.RunAsync("ecr-public", "create-repository", "--repository-name", "oauth");
+        var refreshToken = (await Public.TokenAsync(await Public.PasswordAsync(), "aws")).GetProperty("refresh_token").GetString()!;
 
-        using var client = _public.Client();
+        using var client = Public.Client();
         using var refreshed = await client.PostAsync("/token/", new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["grant_type"] = "refresh_token",
             ["refresh_token"] = refreshToken,
-            ["service"] = _public.Host,
+            ["service"] = Public.Host,
             ["scope"] = $"repository:{alias}/oauth:pull,push",
             ["client_id"] = "docker",
         }));
@@ -148,7 +139,7 @@ public sealed class PublicBearerFlowTests(ITestOutputHelper output) : IAsyncLife
         using var json = JsonDocument.Parse(await refreshed.Content.ReadAsStringAsync());
         Assert.Equal($"repository:{alias}/oauth:pull,push", json.RootElement.GetProperty("scope").GetString());
         Assert.False(json.RootElement.TryGetProperty("refresh_token", out _));
-        using var pusher = _public.Client(json.RootElement.GetProperty("access_token").GetString());
+        using var pusher = Public.Client(json.RootElement.GetProperty("access_token").GetString());
         await pusher.PushImageAsync($"{alias}/oauth", "v1");
 
         using var withPassword = await client.PostAsync("/token/", new FormUrlEncodedContent(new Dictionary<string, string>
@@ -157,7 +148,7 @@ public sealed class PublicBearerFlowTests(ITestOutputHelper output) : IAsyncLife
             ["username"] = "AWS",
             ["password"] = refreshToken,
             ["access_type"] = "offline",
-            ["service"] = _public.Host,
+            ["service"] = Public.Host,
             ["scope"] = $"repository:{alias}/oauth:pull",
             ["client_id"] = "docker",
         }));
@@ -169,7 +160,7 @@ public sealed class PublicBearerFlowTests(ITestOutputHelper output) : IAsyncLife
         {
             ["grant_type"] = "refresh_token",
             ["refresh_token"] = refreshToken[..^2] + "xx",
-            ["service"] = _public.Host,
+            ["service"] = Public.Host,
         }));
         Assert.Equal(HttpStatusCode.Unauthorized, bad.StatusCode);
     }
@@ -177,20 +168,20 @@ public sealed class PublicBearerFlowTests(ITestOutputHelper output) : IAsyncLife
     [Fact]
     public async Task AUserWithoutPushPermissionGetsAPullOnlyToken()
     {
-        if (!ClientTools.AreAvailable(output, "aws"))
+        if (!ToolsAvailable())
         {
             return;
         }
 
-        var alias = await _public.AliasAsync();
-        await _public.Aws.RunAsync("ecr-public", "create-repository", "--repository-name", "readonly");
-        var iam = new IamCli(_server);
+        var alias = await Public.AliasAsync();
+        await Public.Aws.RunAsync("ecr-public", "create-repository", "--repository-name", "readonly");
+        var iam = new IamCli(Server);
         var reader = await iam.CreateUserWithKeyAsync("reader");
         await iam.RunAsync("iam", "put-user-policy", "--user-name", "reader", "--policy-name", "login", "--policy-document",
             """{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["ecr-public:GetAuthorizationToken","sts:GetServiceBearerToken"],"Resource":"*"}]}""");
-        var token = await _public.TokenAsync(await _public.PasswordAsync(reader.Environment), $"repository:{alias}/readonly:pull,push");
+        var token = await Public.TokenAsync(await Public.PasswordAsync(reader.Environment), $"repository:{alias}/readonly:pull,push");
 
-        using var client = _public.Client(token.GetProperty("token").GetString());
+        using var client = Public.Client(token.GetProperty("token").GetString());
         using (var tags = await client.GetAsync($"/v2/{alias}/readonly/tags/list"))
         {
             Assert.Equal(HttpStatusCode.OK, tags.StatusCode);
@@ -202,7 +193,7 @@ public sealed class PublicBearerFlowTests(ITestOutputHelper output) : IAsyncLife
 
         // With the push actions on the repository, the same user gets push.
         await iam.RunAsync("iam", "attach-user-policy", "--user-name", "reader", "--policy-arn", "arn:aws:iam::aws:policy/AmazonElasticContainerRegistryPublicPowerUser");
-        using var pusher = _public.Client(await _public.BearerAsync(await _public.PasswordAsync(reader.Environment), $"repository:{alias}/readonly:pull,push"));
+        using var pusher = Public.Client(await Public.BearerAsync(await Public.PasswordAsync(reader.Environment), $"repository:{alias}/readonly:pull,push"));
         await pusher.PushImageAsync($"{alias}/readonly", "v1");
 
         // Deleting the user's key ends its tokens at once.
@@ -214,14 +205,14 @@ public sealed class PublicBearerFlowTests(ITestOutputHelper output) : IAsyncLife
     [Fact]
     public async Task PrivateRepositoriesStayPrivateToAnonymousCallers()
     {
-        if (!ClientTools.AreAvailable(output, "aws"))
+        if (!ToolsAvailable())
         {
             return;
         }
 
-        var alias = await _public.AliasAsync();
-        await _public.Aws.RunAsync("ecr", "create-repository", "--repository-name", "internal");
-        using var privateClient = new HttpClient { BaseAddress = _server.BaseAddress };
+        var alias = await Public.AliasAsync();
+        await Public.Aws.RunAsync("ecr", "create-repository", "--repository-name", "internal");
+        using var privateClient = new HttpClient { BaseAddress = Server.BaseAddress };
         using (var anonymous = await privateClient.GetAsync("/v2/internal/tags/list"))
         {
             Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
@@ -229,14 +220,14 @@ public sealed class PublicBearerFlowTests(ITestOutputHelper output) : IAsyncLife
         }
 
         // Through the public host the alias reaches the public registry only, where no such repository exists.
-        using var client = _public.Client(await _public.BearerAsync(null, $"repository:{alias}/internal:pull"));
+        using var client = Public.Client(await Public.BearerAsync(null, $"repository:{alias}/internal:pull"));
         using var notPublic = await client.GetAsync($"/v2/{alias}/internal/tags/list");
         Assert.Equal(HttpStatusCode.NotFound, notPublic.StatusCode);
         Assert.Equal("NAME_UNKNOWN", await OciTestClient.ErrorCodeAsync(notPublic));
 
         // An unknown alias gets no grant at all.
-        var nothing = await _public.TokenAsync(null, "repository:nosuchalias/internal:pull");
-        using var unknown = _public.Client(nothing.GetProperty("token").GetString());
+        var nothing = await Public.TokenAsync(null, "repository:nosuchalias/internal:pull");
+        using var unknown = Public.Client(nothing.GetProperty("token").GetString());
         using var refused = await unknown.GetAsync("/v2/nosuchalias/internal/tags/list");
         Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
         Assert.Equal("UNAUTHORIZED", await OciTestClient.ErrorCodeAsync(refused));

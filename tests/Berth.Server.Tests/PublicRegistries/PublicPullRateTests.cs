@@ -6,36 +6,25 @@ using Xunit.Abstractions;
 namespace Berth.Server.Tests.PublicRegistries;
 
 /// <summary>ECR Public's pull quotas at their defaults: 1 anonymous pull per second per address, 10 per second per account.</summary>
-public sealed class PublicPullRateTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed class PublicPullRateTests(ITestOutputHelper output) : PublicRegistryTest(output)
 {
-    private BerthTestServer _server = null!;
-    private PublicRegistryClient _public = null!;
-
-    public async Task InitializeAsync()
-    {
-        _server = await BerthTestServer.StartPublicAsync();
-        _public = new PublicRegistryClient(_server);
-    }
-
-    public async Task DisposeAsync() => await _server.DisposeAsync();
-
     [Fact]
     public async Task AnonymousPullsBeyondTheRateGet429AndSucceedAgainAfterIt()
     {
-        if (!ClientTools.AreAvailable(output, "aws"))
+        if (!ToolsAvailable())
         {
             return;
         }
 
-        var alias = await _public.AliasAsync();
-        await _public.Aws.RunAsync("ecr-public", "create-repository", "--repository-name", "popular");
-        var password = await _public.PasswordAsync();
-        using (var pusher = _public.Client(await _public.BearerAsync(password, $"repository:{alias}/popular:pull,push")))
+        var alias = await Public.AliasAsync();
+        await Public.Aws.RunAsync("ecr-public", "create-repository", "--repository-name", "popular");
+        var password = await Public.PasswordAsync();
+        using (var pusher = Public.Client(await Public.BearerAsync(password, $"repository:{alias}/popular:pull,push")))
         {
             await pusher.PushImageAsync($"{alias}/popular", "latest");
         }
 
-        using var anonymous = _public.Client(await _public.BearerAsync(null, $"repository:{alias}/popular:pull"));
+        using var anonymous = Public.Client(await Public.BearerAsync(null, $"repository:{alias}/popular:pull"));
         await Task.Delay(TimeSpan.FromSeconds(1.1));
         using (var first = await anonymous.GetAsync($"/v2/{alias}/popular/manifests/latest"))
         {
@@ -50,7 +39,7 @@ public sealed class PublicPullRateTests(ITestOutputHelper output) : IAsyncLifeti
         }
 
         // Authenticated pulls count against the account, at 10 per second: not limited by the address's bucket.
-        using (var authenticated = _public.Client(await _public.BearerAsync(password, $"repository:{alias}/popular:pull")))
+        using (var authenticated = Public.Client(await Public.BearerAsync(password, $"repository:{alias}/popular:pull")))
         {
             for (var i = 0; i < 5; i++)
             {

@@ -9,41 +9,24 @@ namespace Berth.Server.Tests.PublicRegistries;
 /// <summary>
 /// The seed's steps verbatim (the ECR Public guide's "Pushing a public image"), with only the endpoint and the
 /// registry host changed: create-repository, get-login-password | docker login, docker tag, docker push
-/// <c>&lt;host&gt;/&lt;alias&gt;/my-web-app</c>; then anyone pulls it with no login at all, with docker and skopeo.
+/// <c>&lt;host&gt;/&lt;alias&gt;/my-web-app</c>; then anyone pulls it with no login at all. The same with podman and skopeo.
+/// Each client's pull is one manifest-by-tag request and the tests pull several times within a second, hence the rate.
 /// </summary>
 [Collection(DockerTestGroup.Name)]
-public sealed partial class PublicSeedWorkflowTests(DockerDaemon docker, ITestOutputHelper output) : IAsyncLifetime
+public sealed partial class PublicSeedWorkflowTests(DockerDaemon docker, ITestOutputHelper output) : PublicRegistryTest(output, AnonymousRate(100))
 {
-    private BerthTestServer _server = null!;
-    private PublicRegistryClient _public = null!;
-    private string _work = null!;
-
-    public async Task InitializeAsync()
-    {
-        // Each client's pull is one manifest-by-tag request; the tests pull several times within a second.
-        _server = await BerthTestServer.StartPublicAsync(new Dictionary<string, string?> { ["Berth:PublicPulls:AnonymousPerSecond"] = "100" });
-        _public = new PublicRegistryClient(_server);
-        _work = Directory.CreateTempSubdirectory("berth-public-seed-").FullName;
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _server.DisposeAsync();
-        Directory.Delete(_work, recursive: true);
-    }
-
     [Fact]
     public async Task TheSeedPushesWithDockerAndAnyonePullsWithoutLogin()
     {
-        if (!ClientTools.AreAvailable(output, DockerDaemon.Tool, DockerDaemon.DaemonTool, Skopeo.Tool, "aws") || !docker.IsRunning)
+        if (!ToolsAvailable(DockerDaemon.Tool, DockerDaemon.DaemonTool, Skopeo.Tool) || !docker.IsRunning)
         {
             return;
         }
 
-        var host = _public.Host;
-        await _public.Aws.RunAsync("ecr-public", "create-repository", "--repository-name", "my-web-app", "--region", "us-east-1");
-        var alias = await _public.AliasAsync();
-        var password = await _public.PasswordAsync();
+        var host = Public.Host;
+        await Public.Aws.RunAsync("ecr-public", "create-repository", "--repository-name", "my-web-app", "--region", "us-east-1");
+        var alias = await Public.AliasAsync();
+        var password = await Public.PasswordAsync();
         var login = await docker.RunWithInputAsync(password, "login", "--username", "AWS", "--password-stdin", host);
         Assert.Contains("Login Succeeded", login.StandardOutput, StringComparison.Ordinal);
 
@@ -51,7 +34,7 @@ public sealed partial class PublicSeedWorkflowTests(DockerDaemon docker, ITestOu
         await docker.RunAsync("tag", imageId, $"{host}/{alias}/my-web-app");
         var push = await docker.RunAsync("push", $"{host}/{alias}/my-web-app");
         var pushed = PushedDigest().Match(push.StandardOutput).Groups[1].Value;
-        var images = await _public.Aws.RunAsync("ecr-public", "describe-images", "--repository-name", "my-web-app");
+        var images = await Public.Aws.RunAsync("ecr-public", "describe-images", "--repository-name", "my-web-app");
         var detail = Assert.Single(images.GetProperty("imageDetails").EnumerateArray());
         Assert.Equal(pushed, detail.GetProperty("imageDigest").GetString());
         Assert.Equal(["latest"], detail.GetProperty("imageTags").EnumerateArray().Select(t => t.GetString()));
@@ -70,24 +53,64 @@ public sealed partial class PublicSeedWorkflowTests(DockerDaemon docker, ITestOu
     }
 
     [Fact]
-    public async Task SkopeoPushesWithTheLoginPasswordAndCopiesBackAnonymously()
+    public async Task TheSeedPushesWithPodmanAndAFreshPodmanPullsWithoutLogin()
     {
-        if (!ClientTools.AreAvailable(output, Skopeo.Tool, "aws"))
+        if (!ToolsAvailable(ContainersStorageClient.PodmanTool))
         {
             return;
         }
 
-        var host = _public.Host;
-        await _public.Aws.RunAsync("ecr-public", "create-repository", "--repository-name", "skopeo-app");
-        var alias = await _public.AliasAsync();
-        var layout = new OciLayoutWriter(Path.Combine(_work, "source"));
+        var host = Public.Host;
+        await Public.Aws.RunAsync("ecr-public", "create-repository", "--repository-name", "my-web-app", "--region", "us-east-1");
+        var alias = await Public.AliasAsync();
+        var remote = $"{host}/{alias}/my-web-app";
+        using var podman = ContainersStorageClient.Podman();
+        var login = await podman.RunWithInputAsync(await Public.PasswordAsync(), "login", "--tls-verify=false", "--username", "AWS", "--password-stdin", host);
+        Assert.Contains("Login Succeeded", login.StandardOutput, StringComparison.Ordinal);
+
+        var layout = new OciLayoutWriter(PathFor("source"));
+        var image = TestImageFactory.WriteImage(layout, TestImageFactory.NativeArchitecture);
+        layout.Tag(image.Descriptor, "v1");
+        var id = (await podman.RunAsync("pull", "--quiet", $"oci:{layout.Directory}:v1")).StandardOutput.Trim();
+        await podman.RunAsync("tag", id, remote);
+        var digestFile = PathFor("digest");
+        await podman.RunAsync("push", "--tls-verify=false", "--digestfile", digestFile, remote);
+        var pushed = File.ReadAllText(digestFile).Trim();
+        var images = await Public.Aws.RunAsync("ecr-public", "describe-images", "--repository-name", "my-web-app");
+        var detail = Assert.Single(images.GetProperty("imageDetails").EnumerateArray());
+        Assert.Equal(pushed, detail.GetProperty("imageDigest").GetString());
+        Assert.Equal(["latest"], detail.GetProperty("imageTags").EnumerateArray().Select(t => t.GetString()));
+        await podman.RunAsync("logout", host);
+
+        // A clean state: a storage root and auth file that never saw the image or a login.
+        using var anonymous = ContainersStorageClient.Podman();
+        await anonymous.RunAsync("pull", "--tls-verify=false", remote);
+        var inspect = await anonymous.RunAsync("image", "inspect", "--format", "{{.Id}} {{.Digest}}", remote);
+        Assert.Equal($"{id} {pushed}", inspect.StandardOutput.Trim());
+
+        var refused = await Assert.ThrowsAsync<ProcessFailedException>(() => anonymous.RunAsync("push", "--tls-verify=false", remote));
+        Assert.Contains("unauthorized", refused.Message, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task SkopeoPushesWithTheLoginPasswordAndCopiesBackAnonymously()
+    {
+        if (!ToolsAvailable(Skopeo.Tool))
+        {
+            return;
+        }
+
+        var host = Public.Host;
+        await Public.Aws.RunAsync("ecr-public", "create-repository", "--repository-name", "skopeo-app");
+        var alias = await Public.AliasAsync();
+        var layout = new OciLayoutWriter(PathFor("source"));
         var image = TestImageFactory.WriteImage(layout);
         layout.Tag(image.Descriptor, "v1");
-        var authFile = Path.Combine(_work, "auth.json");
-        await Skopeo.RunAsync("login", "--tls-verify=false", "--authfile", authFile, "-u", "AWS", "-p", await _public.PasswordAsync(), host);
+        var authFile = PathFor("auth.json");
+        await Skopeo.RunAsync("login", "--tls-verify=false", "--authfile", authFile, "-u", "AWS", "-p", await Public.PasswordAsync(), host);
 
         await Skopeo.CopyAsync($"oci:{layout.Directory}:v1", $"docker://{host}/{alias}/skopeo-app:v1", "--dest-tls-verify=false", "--authfile", authFile);
-        var target = Path.Combine(_work, "copy");
+        var target = PathFor("copy");
         await Skopeo.CopyAsync($"docker://{host}/{alias}/skopeo-app:v1", $"oci:{target}:v1", "--src-tls-verify=false", "--src-no-creds");
         var inspect = await Skopeo.RunAsync("inspect", "--raw", $"oci:{target}:v1");
 
@@ -99,11 +122,11 @@ public sealed partial class PublicSeedWorkflowTests(DockerDaemon docker, ITestOu
 
     private async Task<string> LoadImageAsync()
     {
-        var layout = new OciLayoutWriter(Path.Combine(_work, Guid.NewGuid().ToString("N")));
+        var layout = new OciLayoutWriter(PathFor(Guid.NewGuid().ToString("N")));
         var image = TestImageFactory.WriteImage(layout, TestImageFactory.NativeArchitecture);
         var tag = Guid.NewGuid().ToString("N")[..12];
         layout.Tag(image.Descriptor, tag);
-        var archive = Path.Combine(_work, tag + ".tar");
+        var archive = PathFor(tag + ".tar");
         await Skopeo.CopyAsync($"oci:{layout.Directory}:{tag}", $"docker-archive:{archive}:public-seed/app:{tag}");
         await docker.RunAsync("load", "--input", archive);
         return $"public-seed/app:{tag}";

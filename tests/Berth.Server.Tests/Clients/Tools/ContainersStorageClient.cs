@@ -2,7 +2,8 @@ namespace Berth.Server.Tests.Clients.Tools;
 
 /// <summary>
 /// podman or buildah, rootful, with its own containers/storage root, run root and temp dir on the vfs driver, so tests
-/// never touch the machine's container storage. Disposing removes them.
+/// never touch the machine's container storage; logins go to an auth file of its own (REGISTRY_AUTH_FILE). Disposing
+/// removes them.
 /// </summary>
 public sealed class ContainersStorageClient : IDisposable
 {
@@ -25,7 +26,10 @@ public sealed class ContainersStorageClient : IDisposable
 
     public static ContainersStorageClient Buildah() => new(BuildahTool);
 
-    public Task<ProcessResult> RunAsync(params string[] arguments) =>
+    public Task<ProcessResult> RunAsync(params string[] arguments) => RunWithInputAsync(null, arguments);
+
+    /// <summary>The same, with <paramref name="input"/> on standard input (podman login --password-stdin).</summary>
+    public Task<ProcessResult> RunWithInputAsync(string? input, params string[] arguments) =>
         ProcessRunner.RunAsync(
             _tool,
             [
@@ -37,7 +41,13 @@ public sealed class ContainersStorageClient : IDisposable
             ],
             new ProcessRunOptions
             {
-                Environment = new Dictionary<string, string?> { ["PATH"] = ClientTools.SearchPath, ["TMPDIR"] = EnsureTemp() },
+                Environment = new Dictionary<string, string?>
+                {
+                    ["PATH"] = ClientTools.SearchPath,
+                    ["TMPDIR"] = EnsureTemp(),
+                    ["REGISTRY_AUTH_FILE"] = EnsureAuthFile(),
+                },
+                StandardInput = input,
             });
 
     public void Dispose()
@@ -54,6 +64,19 @@ public sealed class ContainersStorageClient : IDisposable
         {
             // A file still in use; /tmp is cleaned by the OS.
         }
+    }
+
+    // podman 4 refuses a REGISTRY_AUTH_FILE that does not exist even for an anonymous pull; an empty one holds no login.
+    private string EnsureAuthFile()
+    {
+        var path = Path.Combine(_directory, "auth.json");
+        if (!File.Exists(path))
+        {
+            Directory.CreateDirectory(_directory);
+            File.WriteAllText(path, "{\"auths\":{}}");
+        }
+
+        return path;
     }
 
     private string EnsureTemp() => Directory.CreateDirectory(Path.Combine(_directory, "tmp")).FullName;
