@@ -7,8 +7,10 @@ namespace Berth.Core.Blobs;
 
 /// <summary>
 /// Blob uploads: begin, append, complete, cancel, mount. Every byte is hashed as it streams into the store; the
-/// running hash of each open upload is kept in memory between requests, and rebuilt from the staged bytes when this
-/// process did not see them all (after a restart, or on another node), as distribution's validateBlob does.
+/// running hash of each open upload is kept in memory between requests. When this process did not see every staged
+/// byte (after a restart, or when chunks went to another node), the chunk is stored without hashing and the staged
+/// bytes are hashed once, at completion, as distribution's validateBlob does: chunks alternating between nodes cost
+/// one read of the upload, not one per chunk.
 /// Requests on one upload are serialized; different uploads proceed in parallel. An instance serves one registry
 /// (a request's); the state of open uploads lives in the shared <see cref="OpenUploads"/>.
 /// </summary>
@@ -200,12 +202,12 @@ public sealed class BlobUploadService(
             }
         }
 
-        await EnsureHashAsync(session.Staged, state, cancellationToken).ConfigureAwait(false);
-        var hashing = new HashingStream(body, state.Hash!);
+        var hash = RunningHash(session.Staged, state);
+        var counting = new HashingStream(body, hash);
         StagedUpload staged;
         try
         {
-            staged = await blobs.AppendAsync(session.Staged, hashing, cancellationToken).ConfigureAwait(false);
+            staged = await blobs.AppendAsync(session.Staged, counting, cancellationToken).ConfigureAwait(false);
         }
         catch
         {
@@ -214,7 +216,7 @@ public sealed class BlobUploadService(
             throw;
         }
 
-        var written = hashing.BytesRead;
+        var written = counting.BytesRead;
         var expected = range?.Length ?? contentLength;
         if (expected is { } e && written != e)
         {
@@ -222,10 +224,35 @@ public sealed class BlobUploadService(
             throw new RegistryException(RegistryErrorCode.SizeInvalid, $"received {written} bytes but {e} were announced");
         }
 
-        state.Offset = staged.Size;
+        if (hash is not null)
+        {
+            state.Offset = staged.Size;
+        }
+
         var updated = session with { Staged = staged, UpdatedAt = time.GetUtcNow() };
         await sessions.UpdateAsync(updated, cancellationToken).ConfigureAwait(false);
         return updated;
+    }
+
+    /// <summary>
+    /// The hash to continue with this chunk: the running one when this process saw every staged byte, a new one for an
+    /// empty upload, else none (the state is dropped and <see cref="EnsureHashAsync"/> reads the staged bytes at completion).
+    /// </summary>
+    private static IncrementalHash? RunningHash(StagedUpload staged, OpenUploads.UploadState state)
+    {
+        if (state.Hash is not null && state.Offset == staged.Size)
+        {
+            return state.Hash;
+        }
+
+        state.Reset();
+        if (staged.Size > 0)
+        {
+            return null;
+        }
+
+        state.Hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        return state.Hash;
     }
 
     private async ValueTask EnsureHashAsync(StagedUpload staged, OpenUploads.UploadState state, CancellationToken cancellationToken)

@@ -64,6 +64,39 @@ public sealed class OpenUploads(IBlobStore blobs, IUploadSessionStore sessions)
         }
     }
 
+    /// <summary>
+    /// Drops this process's state of uploads whose session is gone (completed or cancelled on another node of a
+    /// cluster), so that a node does not keep a lock and a hash for every upload it once served; returns how many.
+    /// States held by a request are left alone. Runs on every node.
+    /// </summary>
+    public async ValueTask<int> ForgetFinishedAsync(CancellationToken cancellationToken)
+    {
+        var forgotten = 0;
+        foreach (var (id, state) in _states)
+        {
+            if (!state.Lock.Wait(0, cancellationToken))
+            {
+                continue;
+            }
+
+            try
+            {
+                // A request that took this state before it is dropped finds no session and answers BLOB_UPLOAD_UNKNOWN.
+                if (await sessions.FindAsync(id, cancellationToken).ConfigureAwait(false) is null)
+                {
+                    Forget(id, state);
+                    forgotten++;
+                }
+            }
+            finally
+            {
+                state.Lock.Release();
+            }
+        }
+
+        return forgotten;
+    }
+
     /// <summary>Removes uploads of every registry idle since before <paramref name="cutoff"/>; returns how many.</summary>
     public async ValueTask<int> PurgeStaleAsync(DateTimeOffset cutoff, CancellationToken cancellationToken)
     {

@@ -3,11 +3,11 @@ using System.Security.Cryptography;
 namespace Berth.Core.Content;
 
 /// <summary>
-/// A read-only pass-through stream that feeds every byte it returns into an <see cref="IncrementalHash"/>
-/// and counts them, so a blob is hashed while it is copied and never buffered whole.
+/// A read-only pass-through stream that feeds every byte it returns into an <see cref="IncrementalHash"/> (when
+/// given one) and counts them, so a blob is hashed while it is copied and never buffered whole.
 /// The hash is owned by the caller; disposing this stream does not dispose the source or the hash.
 /// </summary>
-public sealed class HashingStream(Stream source, IncrementalHash hash) : Stream
+public sealed class HashingStream(Stream source, IncrementalHash? hash) : Stream
 {
     public long BytesRead { get; private set; }
 
@@ -56,7 +56,7 @@ public sealed class HashingStream(Stream source, IncrementalHash hash) : Stream
 
     private void Observe(ReadOnlySpan<byte> data)
     {
-        hash.AppendData(data);
+        hash?.AppendData(data);
         BytesRead += data.Length;
     }
 }

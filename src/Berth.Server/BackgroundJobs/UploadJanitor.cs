@@ -10,7 +10,8 @@ namespace Berth.Server.BackgroundJobs;
 /// one node at a time: each round first takes (or renews) the lease <see cref="LeaseName"/> for twice the interval. The
 /// holder keeps renewing it; if it dies, the lease runs out and the next node to try takes over. Purging is safe to
 /// redo: a session is deleted only after its staged bytes, so a node killed midway leaves work for the next, never a
-/// session without bytes it still needs.
+/// session without bytes it still needs. Every node, lease or not, also drops its in-memory state of uploads that
+/// were completed or cancelled on another node (<see cref="OpenUploads.ForgetFinishedAsync"/>).
 /// </summary>
 internal sealed partial class UploadJanitor(
     OpenUploads uploads, ILeaseStore leases, NodeIdentity node, IOptions<BerthOptions> options, TimeProvider time, ILogger<UploadJanitor> logger)
@@ -26,6 +27,7 @@ internal sealed partial class UploadJanitor(
         {
             try
             {
+                await uploads.ForgetFinishedAsync(stoppingToken).ConfigureAwait(false);
                 if (!await leases.TryAcquireAsync(LeaseName, node.Id, settings.PurgeInterval * 2, stoppingToken).ConfigureAwait(false))
                 {
                     continue;
