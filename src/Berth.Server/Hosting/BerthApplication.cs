@@ -37,11 +37,14 @@ internal static class BerthApplication
     /// </summary>
     public static WebApplication Create(Action<IConfigurationBuilder>? configure = null, Action<IServiceCollection>? overrides = null)
     {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        // The slim builder leaves out what Berth does not use (IIS integration, HTTP/3 over QUIC, host filtering, the
+        // Debug and EventSource log providers): fewer assemblies loaded, a faster start and a smaller idle footprint.
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
             Args = [],
             ContentRootPath = AppContext.BaseDirectory,
         });
+        builder.WebHost.UseKestrelHttpsConfiguration();
         configure?.Invoke(builder.Configuration);
 
         var options = builder.Configuration.GetSection(BerthOptions.Section).Get<BerthOptions>() ?? new BerthOptions();
