@@ -21,12 +21,13 @@ internal sealed class SqliteBlobLinkStore(SqliteDatabase database, RegistryIdent
         return rows > 0 || await FindAsync(repository, digest, cancellationToken).ConfigureAwait(false) is not null;
     }
 
-    public async ValueTask<long?> FindAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken)
+    public ValueTask<long?> FindAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        return (long?)await connection.ScalarAsync(
+        cancellationToken.ThrowIfCancellationRequested();
+        return ValueTask.FromResult(database.ReadFirst<long?>(
             "SELECT l.size FROM blob_links l JOIN repositories r ON r.id = l.repository_id WHERE r.account_id = $account AND r.region = $region AND r.name = $name AND l.digest = $digest",
-            cancellationToken, ("$account", registry.AccountId), ("$region", registry.Region), ("$name", repository.Value), ("$digest", digest.ToString())).ConfigureAwait(false);
+            static reader => reader.GetInt64(0),
+            ("$account", registry.AccountId), ("$region", registry.Region), ("$name", repository.Value), ("$digest", digest.ToString())));
     }
 
     public async ValueTask<bool> UnlinkAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken)

@@ -9,7 +9,7 @@ namespace Berth.Storage.Sqlite;
 /// acknowledged to a client survives a power loss), foreign keys on. Connections are pooled by the driver.
 /// <paramref name="defaultRegistry"/> is where a migration puts rows that predate registries.
 /// </summary>
-internal sealed class SqliteDatabase
+internal sealed class SqliteDatabase : IDisposable
 {
     private readonly string _connectionString;
     private readonly RegistryIdentity _defaultRegistry;
@@ -17,6 +17,8 @@ internal sealed class SqliteDatabase
     // The physical connections (sqlite3 handles) whose per-connection PRAGMAs are set. The driver's pool hands the same
     // handle out again and again, and the PRAGMAs stick to it, so they run once per handle rather than once per request.
     private readonly System.Runtime.CompilerServices.ConditionalWeakTable<object, object> _configured = [];
+
+    private readonly SqlitePreparedReads _reads;
 
     public SqliteDatabase(string path, RegistryIdentity defaultRegistry)
     {
@@ -31,6 +33,7 @@ internal sealed class SqliteDatabase
             Pooling = true,
             DefaultTimeout = 30,
         }.ToString();
+        _reads = new SqlitePreparedReads(Path);
     }
 
     public string Path { get; }
@@ -72,6 +75,16 @@ internal sealed class SqliteDatabase
             throw new InvalidOperationException($"A migration left a row of table '{reader.GetString(0)}' without the row its foreign key names in '{reader.GetString(2)}'.");
         }
     }
+
+    /// <summary>
+    /// A read on a hot path: the first row of <paramref name="sql"/> mapped by <paramref name="map"/>, or <c>default</c>,
+    /// through a statement prepared once (<see cref="SqlitePreparedReads"/>). Writes and multi-statement reads use
+    /// <see cref="OpenAsync"/>.
+    /// </summary>
+    public T ReadFirst<T>(string sql, Func<SqliteDataReader, T> map, params (string Name, object? Value)[] parameters) =>
+        _reads.ReadFirst(sql, map, parameters);
+
+    public void Dispose() => _reads.Dispose();
 
     public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
     {

@@ -11,37 +11,34 @@ namespace Berth.Storage.Sqlite;
 
 internal sealed class SqliteImageStore(SqliteDatabase database, RegistryIdentity registry, TimeProvider time) : IImageStore
 {
-    public async ValueTask<StoredManifest?> FindManifestAsync(RepositoryName repository, Reference reference, CancellationToken cancellationToken)
+    public ValueTask<StoredManifest?> FindManifestAsync(RepositoryName repository, Reference reference, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = reference.IsDigest
-            ? connection.Command(
+        cancellationToken.ThrowIfCancellationRequested();
+        return ValueTask.FromResult(reference.IsDigest
+            ? database.ReadFirst(
                 """
                 SELECT m.digest, m.media_type, m.content, m.subject FROM manifests m
                 JOIN repositories r ON r.id = m.repository_id
                 WHERE r.account_id = $account AND r.region = $region AND r.name = $name AND m.digest = $digest
                 """,
+                ReadManifest,
                 ("$account", registry.AccountId), ("$region", registry.Region), ("$name", repository.Value), ("$digest", reference.Digest.Value.ToString()))
-            : connection.Command(
+            : database.ReadFirst(
                 """
                 SELECT m.digest, m.media_type, m.content, m.subject FROM tags t
                 JOIN repositories r ON r.id = t.repository_id
                 JOIN manifests m ON m.repository_id = t.repository_id AND m.digest = t.manifest_digest
                 WHERE r.account_id = $account AND r.region = $region AND r.name = $name AND t.name = $tag
                 """,
-                ("$account", registry.AccountId), ("$region", registry.Region), ("$name", repository.Value), ("$tag", reference.Tag.Value));
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            return null;
-        }
-
-        return new StoredManifest(
-            Digest.Parse(reader.GetString(0)),
-            reader.GetString(1),
-            (byte[])reader.GetValue(2),
-            reader.IsDBNull(3) ? null : Digest.Parse(reader.GetString(3)));
+                ReadManifest,
+                ("$account", registry.AccountId), ("$region", registry.Region), ("$name", repository.Value), ("$tag", reference.Tag.Value)));
     }
+
+    private static StoredManifest? ReadManifest(SqliteDataReader reader) => new(
+        Digest.Parse(reader.GetString(0)),
+        reader.GetString(1),
+        (byte[])reader.GetValue(2),
+        reader.IsDBNull(3) ? null : Digest.Parse(reader.GetString(3)));
 
     public async ValueTask<PutManifestOutcome> PutManifestAsync(RepositoryName repository, ParsedManifest manifest, Tag? tag, CancellationToken cancellationToken)
     {
