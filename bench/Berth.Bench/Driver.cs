@@ -154,7 +154,7 @@ internal sealed class Driver : IDisposable
         }
     }
 
-    private async Task Rps(string name, Func<HttpRequestMessage> make, int connections = 16, double seconds = 10)
+    private async Task Rps(string name, Func<HttpRequestMessage> make, int connections = 16, double seconds = 10, double warmup = 5)
     {
         async Task<List<double>> Worker(TimeSpan duration, bool record)
         {
@@ -184,7 +184,7 @@ internal sealed class Driver : IDisposable
             return latencies;
         }
 
-        await Task.WhenAll(Enumerable.Range(0, connections).Select(_ => Task.Run(() => Worker(TimeSpan.FromSeconds(1), false))));
+        await Task.WhenAll(Enumerable.Range(0, connections).Select(_ => Task.Run(() => Worker(TimeSpan.FromSeconds(warmup), false))));
         var cpu = _probe.CpuSeconds();
         _probe.ResetPeak();
         var watch = Stopwatch.StartNew();

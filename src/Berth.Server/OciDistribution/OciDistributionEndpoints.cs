@@ -142,44 +142,46 @@ internal static class OciDistributionEndpoints
             throw new RegistryException(RegistryErrorCode.NameInvalid, $"invalid repository name '{route.Name}'", new { Name = route.Name });
         }
 
-        var images = services.GetRequiredService<ImageService>();
-        var uploads = services.GetRequiredService<BlobUploadService>();
+        // Resolved by the branch that needs it: the scoped services of uploads are not built for a manifest GET.
+        ImageService Images() => services.GetRequiredService<ImageService>();
+        BlobUploadService Uploads() => services.GetRequiredService<BlobUploadService>();
         switch (route.Resource)
         {
             case OciResource.Tags when Allow(method, "GET"):
-                return TagEndpoint.HandleAsync(context, name, images);
+                return TagEndpoint.HandleAsync(context, name, Images());
             case OciResource.Manifest when Allow(method, "GET", "HEAD"):
-                return ManifestEndpoint.GetAsync(context, name, route.Argument, images);
+                return ManifestEndpoint.GetAsync(context, name, route.Argument, Images());
             case OciResource.Manifest when Allow(method, "PUT"):
-                return ManifestEndpoint.PutAsync(context, name, route.Argument, images);
+                return ManifestEndpoint.PutAsync(context, name, route.Argument, Images());
             case OciResource.Manifest when Allow(method, "DELETE"):
-                return ManifestEndpoint.DeleteAsync(context, name, route.Argument, images);
+                return ManifestEndpoint.DeleteAsync(context, name, route.Argument, Images());
             case OciResource.Blob when Allow(method, "GET", "HEAD"):
                 return BlobEndpoint.GetAsync(context, name, route.Argument, services);
             case OciResource.Blob when Allow(method, "DELETE"):
                 return BlobEndpoint.DeleteAsync(context, name, route.Argument, services);
             case OciResource.Referrers when Allow(method, "GET"):
-                return ReferrerEndpoint.HandleAsync(context, name, route.Argument, images);
+                return ReferrerEndpoint.HandleAsync(context, name, route.Argument, Images());
             case OciResource.Uploads when Allow(method, "POST"):
                 LiftBodyLimit(context);
-                return BlobUploadEndpoint.StartAsync(context, name, uploads, services.GetRequiredService<IOptions<BerthOptions>>().Value);
+                return BlobUploadEndpoint.StartAsync(context, name, Uploads(), services.GetRequiredService<IOptions<BerthOptions>>().Value);
             case OciResource.Upload when Allow(method, "GET"):
-                return BlobUploadEndpoint.StatusAsync(context, name, route.Argument, uploads);
+                return BlobUploadEndpoint.StatusAsync(context, name, route.Argument, Uploads());
             case OciResource.Upload when Allow(method, "PATCH"):
                 LiftBodyLimit(context);
-                return BlobUploadEndpoint.PatchAsync(context, name, route.Argument, uploads);
+                return BlobUploadEndpoint.PatchAsync(context, name, route.Argument, Uploads());
             case OciResource.Upload when Allow(method, "PUT"):
                 LiftBodyLimit(context);
-                return BlobUploadEndpoint.CompleteAsync(context, name, route.Argument, uploads);
+                return BlobUploadEndpoint.CompleteAsync(context, name, route.Argument, Uploads());
             case OciResource.Upload when Allow(method, "DELETE"):
-                return BlobUploadEndpoint.CancelAsync(context, name, route.Argument, uploads);
+                return BlobUploadEndpoint.CancelAsync(context, name, route.Argument, Uploads());
             default:
                 return Unsupported(method);
         }
     }
 
-    private static bool Allow(string method, params string[] allowed) =>
-        allowed.Any(a => string.Equals(a, method, StringComparison.OrdinalIgnoreCase));
+    private static bool Allow(string method, string allowed, string? alsoAllowed = null) =>
+        string.Equals(allowed, method, StringComparison.OrdinalIgnoreCase)
+        || (alsoAllowed is not null && string.Equals(alsoAllowed, method, StringComparison.OrdinalIgnoreCase));
 
     private static Task Unsupported(string method) =>
         throw new RegistryException(RegistryErrorCode.Unsupported, $"{method} is not supported on this endpoint");
