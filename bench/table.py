@@ -228,7 +228,9 @@ Produced by `bench/run.sh` on {now}.
   base64(AWS:token)` with the token of `aws ecr get-login-password`; the repository made by `aws ecr
   create-repository`), for the rows marked "Berth authenticated", which set it against the open Distribution.
 - Blob bodies come from a 64 MiB random buffer in the generator's memory (first 16 bytes a per-blob nonce, so every
-  blob is new to both servers); pulls are read and discarded (length checked).
+  blob is new to both servers); pulls are read and discarded (length checked). Requests/s rows count 10 s at
+  16 connections after 5 s of the same load as warm-up (.NET's tiered JIT settles in the first seconds under load;
+  start time is its own row).
 - The real clients (skopeo, docker) move a new five-layer image per repeat, about 300 MB: tar+gzip layers of random
   bytes in an OCI layout written offline (`berth-bench image`). skopeo copies the layers as they are; docker push
   recompresses each layer from its store, and docker pull unpacks into the vfs driver, both client work that is the
