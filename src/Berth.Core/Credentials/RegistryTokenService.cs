@@ -18,6 +18,15 @@ public sealed class RegistryTokenService(SigningKeys keys, TimeProvider time)
     public static readonly TimeSpan Lifetime = TimeSpan.FromHours(12);
     private const string KeySetting = "registry-token-key";
 
+    // Tokens whose signature held, by their exact text: a client sends the same token with every request, and the
+    // same bytes always verify the same way (only expiry depends on the clock, and it is checked on every use). At
+    // most MaxVerified are kept; when full, the table starts over. Whether the principal still holds is not cached
+    // here (RegistryAuthentication re-reads it). The lookup is no timing oracle: string hashing is randomized per
+    // process, and finding a token in the table says nothing to a caller who does not already hold it. The signature
+    // of a token not in the table is still compared in constant time.
+    private const int MaxVerified = 10_000;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, TokenPayload> _verified = new(StringComparer.Ordinal);
+
     /// <summary>A token for <paramref name="principal"/>, valid in <paramref name="region"/> for <see cref="Lifetime"/>.</summary>
     public async ValueTask<(string Token, DateTimeOffset ExpiresAt)> IssueAsync(Principal principal, string region, CancellationToken cancellationToken)
     {
@@ -35,6 +44,11 @@ public sealed class RegistryTokenService(SigningKeys keys, TimeProvider time)
     /// </summary>
     public async ValueTask<(TokenCheck Result, Principal? Principal)> CheckAsync(string token, string region, CancellationToken cancellationToken)
     {
+        if (_verified.TryGetValue(token, out var known))
+        {
+            return Outcome(known, region);
+        }
+
         var dot = token.IndexOf('.', StringComparison.Ordinal);
         if (dot <= 0 || !TryFromBase64Url(token[..dot], out var payload) || !TryFromBase64Url(token[(dot + 1)..], out var signature))
         {
@@ -58,8 +72,23 @@ public sealed class RegistryTokenService(SigningKeys keys, TimeProvider time)
         }
 
         var key = await keys.FindAsync(claims.Account, KeySetting, cancellationToken).ConfigureAwait(false);
-        if (key is null || !CryptographicOperations.FixedTimeEquals(HMACSHA256.HashData(key, payload), signature)
-            || DateTimeOffset.FromUnixTimeSeconds(claims.Exp) <= time.GetUtcNow())
+        if (key is null || !CryptographicOperations.FixedTimeEquals(HMACSHA256.HashData(key, payload), signature))
+        {
+            return (TokenCheck.Invalid, null);
+        }
+
+        if (_verified.Count >= MaxVerified)
+        {
+            _verified.Clear();
+        }
+
+        _verified.TryAdd(token, claims);
+        return Outcome(claims, region);
+    }
+
+    private (TokenCheck Result, Principal? Principal) Outcome(TokenPayload claims, string region)
+    {
+        if (DateTimeOffset.FromUnixTimeSeconds(claims.Exp) <= time.GetUtcNow())
         {
             return (TokenCheck.Invalid, null);
         }

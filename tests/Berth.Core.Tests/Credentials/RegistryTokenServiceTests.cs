@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Berth.Core.Credentials;
+using Berth.Core.Tests.Caching;
 using Berth.Core.Tests.SigV4;
 
 namespace Berth.Core.Tests.Credentials;
@@ -19,6 +20,24 @@ public sealed class RegistryTokenServiceTests
         Assert.Equal(Now.AddHours(12), expiresAt);
         Assert.Equal((TokenCheck.Valid, Root), await Service(Now.AddHours(11.9)).CheckAsync(token, "us-east-1", default));
         Assert.Equal(TokenCheck.Invalid, (await Service(Now.AddHours(12)).CheckAsync(token, "us-east-1", default)).Result);
+    }
+
+    [Fact]
+    public async Task AVerifiedTokenIsRememberedButItsExpiryAndRegionAreCheckedOnEveryUse()
+    {
+        var clock = new ManualClock { Now = Now };
+        var service = new RegistryTokenService(new SigningKeys(_store, _protector), clock);
+        var (token, _) = await service.IssueAsync(Root, "us-east-1", default);
+        Assert.Equal((TokenCheck.Valid, Root), await service.CheckAsync(token, "us-east-1", default));
+
+        // The same service again: a tampered copy is still refused, another region is still another registry.
+        var dot = token.IndexOf('.', StringComparison.Ordinal);
+        Assert.Equal(TokenCheck.Invalid, (await service.CheckAsync(token[..dot] + ".AAAA", "us-east-1", default)).Result);
+        Assert.Equal(TokenCheck.WrongRegistry, (await service.CheckAsync(token, "eu-west-1", default)).Result);
+        Assert.Equal((TokenCheck.Valid, Root), await service.CheckAsync(token, "us-east-1", default));
+
+        clock.Now = Now.AddHours(12);
+        Assert.Equal(TokenCheck.Invalid, (await service.CheckAsync(token, "us-east-1", default)).Result);
     }
 
     [Fact]
