@@ -33,7 +33,7 @@ internal sealed class SqliteDatabase : IDisposable
             Pooling = true,
             DefaultTimeout = 30,
         }.ToString();
-        _reads = new SqlitePreparedReads(Path);
+        _reads = new SqlitePreparedReads(_connectionString);
     }
 
     public string Path { get; }

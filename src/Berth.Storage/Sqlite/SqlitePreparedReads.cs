@@ -11,17 +11,15 @@ namespace Berth.Storage.Sqlite;
 /// back with its prepared commands; at most <see cref="MaxIdle"/> stay open. Each query is its own read transaction
 /// in WAL mode, so it sees every commit made before it started, on any connection.
 /// </summary>
-internal sealed class SqlitePreparedReads(string path) : IDisposable
+internal sealed class SqlitePreparedReads(string databaseConnectionString) : IDisposable
 {
     private static readonly int MaxIdle = Math.Max(4, Environment.ProcessorCount * 2);
 
-    private readonly string _connectionString = new SqliteConnectionStringBuilder
+    // The database's own settings, read-only and outside the driver's pool (these connections are the pool).
+    private readonly string _connectionString = new SqliteConnectionStringBuilder(databaseConnectionString)
     {
-        DataSource = path,
         Mode = SqliteOpenMode.ReadOnly,
-        Cache = SqliteCacheMode.Private,
         Pooling = false,
-        DefaultTimeout = 30,
     }.ToString();
 
     private readonly ConcurrentBag<Reader> _idle = [];
@@ -36,10 +34,9 @@ internal sealed class SqlitePreparedReads(string path) : IDisposable
         var reader = Rent();
         try
         {
-            var command = reader.Prepared(sql, parameters.Length);
+            var command = reader.Prepared(sql, parameters);
             for (var i = 0; i < parameters.Length; i++)
             {
-                command.Parameters[i].ParameterName = parameters[i].Name;
                 command.Parameters[i].Value = parameters[i].Value ?? DBNull.Value;
             }
 
@@ -109,15 +106,16 @@ internal sealed class SqlitePreparedReads(string path) : IDisposable
     {
         private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
 
-        public SqliteCommand Prepared(string sql, int parameterCount)
+        /// <summary>The command of <paramref name="sql"/>, its parameters named once (a call site always passes the same names).</summary>
+        public SqliteCommand Prepared(string sql, (string Name, object? Value)[] parameters)
         {
             if (!_commands.TryGetValue(sql, out var command))
             {
                 command = connection.CreateCommand();
                 command.CommandText = sql;
-                for (var i = 0; i < parameterCount; i++)
+                foreach (var (name, _) in parameters)
                 {
-                    command.Parameters.Add(new SqliteParameter { ParameterName = "$p" + i });
+                    command.Parameters.Add(new SqliteParameter { ParameterName = name });
                 }
 
                 _commands[sql] = command;
