@@ -118,6 +118,27 @@ now() { date +%s.%N; }
 since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.3f", b - a }'; }
 minus() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a - b }'; }
 
+# ---- Debian packages: Distribution and the ceilings' tools always, the clients and stores of the selected workloads ----
+packages=(docker-registry iperf3 openssl curl)
+want clients && packages+=(skopeo)
+want docker && packages+=(docker.io skopeo)
+{ want s3 || want cluster; } && packages+=(swift-proxy swift-account swift-container swift-object memcached)
+want cluster && packages+=(postgresql-15)
+missing=()
+for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+if [[ ${#missing[@]} -gt 0 ]]; then
+    [[ $(id -u) == 0 ]] || { log "missing Debian packages: ${missing[*]} (run as root, or apt-get install them)"; exit 2; }
+    log "installing ${missing[*]} (apt-get)"
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >"$WORK/apt.log" 2>&1 ||
+        { cat "$WORK/apt.log"; exit 2; }
+    # The packages' services (docker-registry, memcached, postgresql) would start where systemd runs: stop them, the
+    # benchmark runs its own instances on its own ports and storage.
+    for svc in docker-registry memcached postgresql; do
+        command -v systemctl >/dev/null && systemctl stop "$svc" >/dev/null 2>&1 || true
+    done
+fi
+
 log "building Berth and the load generator (Release)"
 dotnet build "$ROOT/src/Berth.Server" -c Release -nologo -v quiet >"$WORK/build.log" 2>&1 || { cat "$WORK/build.log"; exit 2; }
 dotnet build "$ROOT/bench/Berth.Bench" -c Release -nologo -v quiet >>"$WORK/build.log" 2>&1 || { cat "$WORK/build.log"; exit 2; }

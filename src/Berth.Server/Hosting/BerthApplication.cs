@@ -66,6 +66,8 @@ internal static class BerthApplication
             // per connection keeps the socket busy while the next chunk is read.
             kestrel.Limits.MaxResponseBufferSize = 1024 * 1024;
         });
+        // Kestrel's socket transport takes its memory pool from this service: 64 KiB blocks instead of 4 KiB ones.
+        builder.Services.AddSingleton<Microsoft.AspNetCore.Connections.IMemoryPoolFactory<byte>, TransportMemoryPoolFactory>();
         builder.Services.AddSingleton(Options.Create(options));
         builder.Services.AddSingleton(TimeProvider.System);
         var defaultRegistry = new RegistryIdentity(options.AccountId, options.Region);
