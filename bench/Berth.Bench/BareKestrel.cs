@@ -7,7 +7,7 @@ using Microsoft.Win32.SafeHandles;
 namespace Berth.Bench;
 
 /// <summary>
-/// The ceiling of the machine for a registry written on Kestrel: PUT /upload reads the body once from Kestrel's pipe,
+/// The ceiling of the machine for a registry written on Kestrel (with Berth's 64 KiB transport blocks): PUT /upload reads the body once from Kestrel's pipe,
 /// gathers it into 256 KiB buffers that it hashes and writes to a file, fsyncs, answers the digest; GET /small answers
 /// two bytes.
 /// </summary>
@@ -18,6 +18,7 @@ internal static class BareKestrel
         Directory.CreateDirectory(directory);
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
+        builder.Services.AddSingleton<Microsoft.AspNetCore.Connections.IMemoryPoolFactory<byte>, Berth.Server.Hosting.TransportMemoryPoolFactory>();
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.ListenLocalhost(port);
@@ -37,8 +38,8 @@ internal static class BareKestrel
             using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
             using (SafeFileHandle file = File.OpenHandle(path, FileMode.CreateNew, FileAccess.Write))
             {
-                // Kestrel's pipe hands out 4 KiB segments; gather them into 256 KiB writes, as a real store would, so
-                // the ceiling is not a measure of one pwrite per 4 KiB.
+                // Kestrel's pipe hands out segments of one transport block (64 KiB here, as in Berth); gather them into
+                // 256 KiB writes, as a real store would, so the ceiling is not a measure of one pwrite per segment.
                 var buffer = ArrayPool<byte>.Shared.Rent(256 * 1024);
                 var filled = 0;
                 long offset = 0;
