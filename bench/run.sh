@@ -32,10 +32,14 @@
 #                                 KEEP=0 BENCH_DIR=/tmp/... OUT=bench/RESULTS.md)
 #        BLOB_MIB=1024 is the size of the "1 GiB" blobs (twice that for push2g, a sixteenth each for concurrent); a
 #        smaller one only checks the script quickly (REPEATS=1 BLOB_MIB=32 WORKLOADS="cluster push" OUT=/tmp/x.md), and
-#        the table then says that its figures are no result.
+#        the table then says that its figures are no result. STORE_REPEATS=1: in how many of the repeats the S3 and
+#        S3+PG columns are measured. The script checks the disk first: every server keeps what it is sent.
 set -euo pipefail
 
 REPEATS=${REPEATS:-3}
+# The S3 and S3+PG columns are measured in the first STORE_REPEATS repeats only: each takes minutes and ~7 GiB of disk
+# per repeat, and they are not set against Distribution.
+STORE_REPEATS=${STORE_REPEATS:-1}
 WORKLOADS=${WORKLOADS:-push push2g concurrent small auth clients docker s3 cluster}
 for w in $WORKLOADS; do
     case $w in
@@ -137,6 +141,19 @@ if [[ ${#missing[@]} -gt 0 ]]; then
     for svc in docker-registry memcached postgresql; do
         command -v systemctl >/dev/null && systemctl stop "$svc" >/dev/null 2>&1 || true
     done
+fi
+
+# ---- disk: every server keeps what it is sent (about six blobs of BLOB_MIB and two client images per repeat) ----
+fs_servers=2
+store_servers=0
+want s3 && store_servers=$((store_servers + 1))
+want cluster && store_servers=$((store_servers + 2))
+store_runs=$((STORE_REPEATS < REPEATS ? STORE_REPEATS : REPEATS))
+need_mib=$(((REPEATS * fs_servers + store_runs * store_servers) * (6 * BLOB_MIB + 700) * 11 / 10 + 4096))
+free_mib=$(df --output=avail -m "$WORK" | tail -1 | tr -d ' ')
+if ((free_mib < need_mib)); then
+    log "not enough disk under $WORK: about $need_mib MiB needed, $free_mib MiB free (fewer REPEATS, STORE_REPEATS or WORKLOADS, or another BENCH_DIR)"
+    exit 2
 fi
 
 log "building Berth and the load generator (Release)"
@@ -463,8 +480,8 @@ for r in $(seq "$REPEATS"); do
     # Odd repeats start with Berth, even ones with Distribution, so neither always meets a warmer machine or client.
     order=(berth distribution)
     ((r % 2 == 1)) || order=(distribution berth)
-    if [[ -n ${BERTH_S3_PID:-} ]]; then order+=(berth_s3); fi
-    if [[ -n ${BERTH_PG1_PID:-} ]]; then order+=(berth_pg1 berth_pg2); fi
+    if [[ -n ${BERTH_S3_PID:-} ]] && ((r <= STORE_REPEATS)); then order+=(berth_s3); fi
+    if [[ -n ${BERTH_PG1_PID:-} ]] && ((r <= STORE_REPEATS)); then order+=(berth_pg1 berth_pg2); fi
     for server in "${order[@]}"; do
         # bases: the generator's base URLs (a cluster's nodes, comma-separated); port: where skopeo and docker go.
         case $server in

@@ -212,6 +212,11 @@ S3_TRAILER = "".join([
     "" if with_s3 else "Not in this run: Berth with blobs on S3 (workload `s3`).\n",
     "" if with_cluster else "Not in this run: Berth on S3 and PostgreSQL, one and two nodes (workload `cluster`).\n",
 ])
+counts = {headers.get(t, t): len(data[t]) for t in ("berth", "berth_s3", *CLUSTER, "distribution") if data[t]}
+REPEAT_NOTE = "" if all(n == repeats for n in counts.values()) else (
+    "- Repeats measured per column: " + ", ".join(f"{k} {n}" for k, n in counts.items())
+    + " (the S3 and S3+PG columns run in the first `STORE_REPEATS` repeats only); each figure is the median of"
+    " the repeats that measured it.\n")
 now = datetime.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")
 with open(out, "w") as f:
     f.write(f"""# Benchmark: Berth against CNCF Distribution
@@ -240,7 +245,7 @@ Produced by `bench/run.sh` on {now}.
   that hashes, writes and fsyncs the body in one pass, pulls against iperf3 loopback, small requests against the
   bare Kestrel 2-byte GET. Peak RSS is the kernel's VmHWM, reset through /proc/PID/clear_refs before each workload.
 - A "—" is a figure this run did not measure (a workload left out of `WORKLOADS`).
-{S3_NOTE}{CLUSTER_NOTE}
+{REPEAT_NOTE}{S3_NOTE}{CLUSTER_NOTE}
 ## Commands
 
 ```
