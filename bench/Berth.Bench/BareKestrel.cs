@@ -7,9 +7,9 @@ using Microsoft.Win32.SafeHandles;
 namespace Berth.Bench;
 
 /// <summary>
-/// The ceiling of the machine for a registry written on Kestrel (with Berth's 64 KiB transport blocks): PUT /upload reads the body once from Kestrel's pipe,
-/// gathers it into 256 KiB buffers that it hashes and writes to a file, fsyncs, answers the digest; GET /small answers
-/// two bytes.
+/// The ceiling of the machine for a registry written on Kestrel (with Berth's 64 KiB transport blocks): PUT /upload
+/// reads the body once from Kestrel's pipe, gathers it into 256 KiB buffers that it hashes and writes to a file,
+/// fsyncs, answers the digest; GET /small answers two bytes.
 /// </summary>
 internal static class BareKestrel
 {

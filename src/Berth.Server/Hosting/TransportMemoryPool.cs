@@ -54,13 +54,15 @@ internal sealed class TransportMemoryPool : MemoryPool<byte>
 
     private void Return(byte[] array)
     {
-        if (_disposed || Interlocked.Increment(ref _freeCount) > RetainedBlocks)
+        if (_disposed)
         {
-            if (!_disposed)
-            {
-                Interlocked.Decrement(ref _freeCount);
-            }
+            return;
+        }
 
+        if (Interlocked.Increment(ref _freeCount) > RetainedBlocks)
+        {
+            // Enough blocks are kept already: this one goes to the GC.
+            Interlocked.Decrement(ref _freeCount);
             return;
         }
 
