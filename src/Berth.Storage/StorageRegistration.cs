@@ -9,6 +9,7 @@ using Berth.Core.PublicRegistries;
 using Berth.Core.Registries;
 using Berth.Core.Repositories;
 using Berth.Storage.FileSystem;
+using Berth.Storage.Metadata;
 using Berth.Storage.Postgres;
 using Berth.Storage.S3;
 using Berth.Storage.Sqlite;
@@ -45,56 +46,46 @@ public static class StorageRegistration
         {
             case "Sqlite":
                 var path = Resolve(dataDirectory, options.Metadata.Sqlite.Path, "berth.db");
-                services.AddSingleton(_ => new SqliteDatabase(path, defaultRegistry));
-                services.AddScoped<IRepositoryStore, SqliteRepositoryStore>();
-                services.AddScoped<IImageStore, SqliteImageStore>();
-                services.AddScoped<IImageCatalog, SqliteImageCatalog>();
-                services.AddScoped<IBlobLinkStore, SqliteBlobLinkStore>();
-                services.AddScoped<ILayerStore, SqliteLayerStore>();
-                services.AddScoped<IRepositoryCreationTemplateStore, SqliteRepositoryCreationTemplateStore>();
-                services.AddSingleton<IUploadSessionStore, SqliteUploadSessionStore>();
-                services.AddSingleton<ICredentialStore, SqliteCredentialStore>();
-                services.AddSingleton<ILeaseStore, SqliteLeaseStore>();
-                services.AddSingleton<IIamEntityStore, SqliteIamEntityStore>();
-                services.AddSingleton<IAccessKeyStore, SqliteAccessKeyStore>();
-                services.AddSingleton<IManagedPolicyStore, SqliteManagedPolicyStore>();
-                services.AddSingleton<IRoleSessionStore, SqliteRoleSessionStore>();
-                services.AddSingleton<IAccountStore, SqliteAccountStore>();
-                services.AddSingleton<IRegistryPolicyStore, SqliteRegistryPolicyStore>();
-                services.AddSingleton<IPublicRegistryStore, SqlitePublicRegistryStore>();
-                services.AddSingleton<SqliteInitializer>();
-                services.AddSingleton<IStorageInitializer>(sp => sp.GetRequiredService<SqliteInitializer>());
-                services.AddHostedService(sp => sp.GetRequiredService<SqliteInitializer>());
+                var sqlite = new SqliteDatabase(path, defaultRegistry);
+                services.AddSingleton(sqlite);
+                AddMetadataStores(services, sqlite);
                 break;
             case "Postgres":
                 // Built here, not lazily, so that a missing or malformed connection string stops the start at once.
                 var postgres = new PostgresDatabase(options.Metadata.Postgres.ConnectionString, defaultRegistry);
                 services.AddSingleton(postgres);
-                services.AddScoped<IRepositoryStore, PostgresRepositoryStore>();
-                services.AddScoped<IImageStore, PostgresImageStore>();
-                services.AddScoped<IImageCatalog, PostgresImageCatalog>();
-                services.AddScoped<IBlobLinkStore, PostgresBlobLinkStore>();
-                services.AddScoped<ILayerStore, PostgresLayerStore>();
-                services.AddScoped<IRepositoryCreationTemplateStore, PostgresRepositoryCreationTemplateStore>();
-                services.AddSingleton<IUploadSessionStore, PostgresUploadSessionStore>();
-                services.AddSingleton<ICredentialStore, PostgresCredentialStore>();
-                services.AddSingleton<ILeaseStore, PostgresLeaseStore>();
-                services.AddSingleton<IIamEntityStore, PostgresIamEntityStore>();
-                services.AddSingleton<IAccessKeyStore, PostgresAccessKeyStore>();
-                services.AddSingleton<IManagedPolicyStore, PostgresManagedPolicyStore>();
-                services.AddSingleton<IRoleSessionStore, PostgresRoleSessionStore>();
-                services.AddSingleton<IAccountStore, PostgresAccountStore>();
-                services.AddSingleton<IRegistryPolicyStore, PostgresRegistryPolicyStore>();
-                services.AddSingleton<IPublicRegistryStore, PostgresPublicRegistryStore>();
-                services.AddSingleton<PostgresInitializer>();
-                services.AddSingleton<IStorageInitializer>(sp => sp.GetRequiredService<PostgresInitializer>());
-                services.AddHostedService(sp => sp.GetRequiredService<PostgresInitializer>());
+                AddMetadataStores(services, postgres);
                 break;
             default:
                 throw new InvalidOperationException($"Invalid configuration 'Berth:Storage:Metadata:Type': unknown metadata store '{options.Metadata.Type}' (expected Sqlite or Postgres).");
         }
 
         return services;
+    }
+
+    /// <summary>The stores, written once over <see cref="MetadataDatabase"/>, whichever engine it is.</summary>
+    private static void AddMetadataStores(IServiceCollection services, MetadataDatabase database)
+    {
+        services.AddSingleton(database);
+        services.AddScoped<IRepositoryStore, SqlRepositoryStore>();
+        services.AddScoped<IImageStore, SqlImageStore>();
+        services.AddScoped<IImageCatalog, SqlImageCatalog>();
+        services.AddScoped<IBlobLinkStore, SqlBlobLinkStore>();
+        services.AddScoped<ILayerStore, SqlLayerStore>();
+        services.AddScoped<IRepositoryCreationTemplateStore, SqlRepositoryCreationTemplateStore>();
+        services.AddSingleton<IUploadSessionStore, SqlUploadSessionStore>();
+        services.AddSingleton<ICredentialStore, SqlCredentialStore>();
+        services.AddSingleton<ILeaseStore, SqlLeaseStore>();
+        services.AddSingleton<IIamEntityStore, SqlIamEntityStore>();
+        services.AddSingleton<IAccessKeyStore, SqlAccessKeyStore>();
+        services.AddSingleton<IManagedPolicyStore, SqlManagedPolicyStore>();
+        services.AddSingleton<IRoleSessionStore, SqlRoleSessionStore>();
+        services.AddSingleton<IAccountStore, SqlAccountStore>();
+        services.AddSingleton<IRegistryPolicyStore, SqlRegistryPolicyStore>();
+        services.AddSingleton<IPublicRegistryStore, SqlPublicRegistryStore>();
+        services.AddSingleton<MetadataInitializer>();
+        services.AddSingleton<IStorageInitializer>(sp => sp.GetRequiredService<MetadataInitializer>());
+        services.AddHostedService(sp => sp.GetRequiredService<MetadataInitializer>());
     }
 
     /// <summary>Where the stores of this configuration keep their data, for the start-up banner.</summary>
@@ -133,18 +124,8 @@ public static class StorageRegistration
         }
     }
 
-    /// <summary>Creates and migrates the database before the server accepts requests.</summary>
-    private sealed class SqliteInitializer(SqliteDatabase database) : IHostedService, IStorageInitializer
-    {
-        public Task InitializeAsync(CancellationToken cancellationToken) => database.InitializeAsync(cancellationToken);
-
-        public Task StartAsync(CancellationToken cancellationToken) => database.InitializeAsync(cancellationToken);
-
-        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-    }
-
-    /// <summary>Migrates the shared database (one node at a time) before the server accepts requests.</summary>
-    private sealed class PostgresInitializer(PostgresDatabase database) : IHostedService, IStorageInitializer
+    /// <summary>Creates or migrates the database (PostgreSQL: one node at a time) before the server accepts requests.</summary>
+    private sealed class MetadataInitializer(MetadataDatabase database) : IHostedService, IStorageInitializer
     {
         public Task InitializeAsync(CancellationToken cancellationToken) => database.InitializeAsync(cancellationToken);
 

@@ -5,20 +5,28 @@ using System.Reflection;
 namespace Berth.Storage.Migrations;
 
 /// <summary>
-/// Applies the embedded <c>Migrations/&lt;dialect&gt;/NNNN_name.sql</c> scripts in order, each in its own transaction,
-/// recording them in <c>schema_migrations</c>. Forward-only: a database newer than this build is refused.
-/// A script may use the named <paramref name="parameters"/> of <see cref="ApplyAsync"/> (values only the application
-/// knows, such as the configured default registry); <c>verify</c> runs inside each script's transaction, before commit.
+/// Applies the embedded scripts of <c>Migrations/</c> in the order of their numbers, each in its own transaction,
+/// recording them in <c>schema_migrations</c>. One list for both engines: <c>NNNN_name.sql</c> runs on both;
+/// where the DDL must differ, <c>NNNN_name.sqlite.sql</c> and <c>NNNN_name.postgres.sql</c> sit side by side with the
+/// same number. Forward-only: a database newer than this build is refused. A script may use <c>@default_account</c>,
+/// <c>@default_region</c> and <c>@now</c> (the configured default registry, which only the application knows);
+/// <c>verify</c> runs inside each script's transaction, before commit.
 /// </summary>
 internal static class MigrationRunner
 {
     public static async Task ApplyAsync(
         DbConnection connection,
         string dialect,
-        IReadOnlyDictionary<string, object> parameters,
+        Berth.Core.Registries.RegistryIdentity defaultRegistry,
         Func<DbConnection, DbTransaction, CancellationToken, Task> verify,
         CancellationToken cancellationToken)
     {
+        var parameters = new Dictionary<string, object>(StringComparer.Ordinal)
+        {
+            ["default_account"] = defaultRegistry.AccountId,
+            ["default_region"] = defaultRegistry.Region,
+            ["now"] = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
+        };
         await ExecuteAsync(connection, null,
             "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)",
             cancellationToken).ConfigureAwait(false);
@@ -66,14 +74,15 @@ internal static class MigrationRunner
 
     private static List<(int Version, string Name, string Resource)> Scripts(string dialect)
     {
-        var prefix = $"{typeof(MigrationRunner).Namespace}.{dialect}.";
+        var prefix = typeof(MigrationRunner).Namespace + ".";
         return Assembly.GetExecutingAssembly().GetManifestResourceNames()
             .Where(r => r.StartsWith(prefix, StringComparison.Ordinal) && r.EndsWith(".sql", StringComparison.Ordinal))
-            .Select(r =>
+            .Select(r => (Resource: r, Parts: r[prefix.Length..^4].Split('.')))
+            .Where(s => s.Parts.Length == 1 || (s.Parts.Length == 2 && s.Parts[1] == dialect))
+            .Select(s =>
             {
-                var file = r[prefix.Length..^4];
-                var underscore = file.IndexOf('_', StringComparison.Ordinal);
-                return (int.Parse(file[..underscore], NumberStyles.None, CultureInfo.InvariantCulture), file[(underscore + 1)..], r);
+                var underscore = s.Parts[0].IndexOf('_', StringComparison.Ordinal);
+                return (int.Parse(s.Parts[0][..underscore], NumberStyles.None, CultureInfo.InvariantCulture), s.Parts[0][(underscore + 1)..], s.Resource);
             })
             .OrderBy(s => s.Item1)
             .ToList();
@@ -87,7 +96,7 @@ internal static class MigrationRunner
         command.CommandText = sql;
         foreach (var (name, value) in parameters ?? new Dictionary<string, object>())
         {
-            if (sql.Contains(name, StringComparison.Ordinal))
+            if (sql.Contains('@' + name, StringComparison.Ordinal) || sql.Contains('$' + name, StringComparison.Ordinal))
             {
                 var parameter = command.CreateParameter();
                 parameter.ParameterName = name;

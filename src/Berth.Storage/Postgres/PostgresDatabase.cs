@@ -1,5 +1,7 @@
+using System.Data.Common;
 using System.Net.Sockets;
 using Berth.Core.Registries;
+using Berth.Storage.Metadata;
 using Berth.Storage.Migrations;
 using Npgsql;
 
@@ -7,11 +9,12 @@ namespace Berth.Storage.Postgres;
 
 /// <summary>
 /// The PostgreSQL metadata database shared by every Berth node: one pooled <see cref="NpgsqlDataSource"/> per process.
-/// Transactions run at READ COMMITTED; the stores take the row locks that keep concurrent writers on different nodes
-/// correct (see <see cref="PostgresCommands.LockRepositoryAsync"/>). <c>defaultRegistry</c> is where a migration puts
-/// rows that predate registries.
+/// Transactions run at READ COMMITTED; the stores take the row locks (<see cref="ForNoKeyUpdate"/>, see
+/// <see cref="DbCommands.LockRepositoryAsync"/>) and the advisory locks (<see cref="LockKeysAsync"/>) that keep
+/// concurrent writers on different nodes correct. <c>defaultRegistry</c> is where a migration puts rows that predate
+/// registries.
 /// </summary>
-internal sealed class PostgresDatabase : IAsyncDisposable
+internal sealed class PostgresDatabase : MetadataDatabase, IAsyncDisposable
 {
     public const string ConnectionStringKey = "Berth:Storage:Metadata:Postgres:ConnectionString";
 
@@ -52,9 +55,9 @@ internal sealed class PostgresDatabase : IAsyncDisposable
     /// Applies pending migrations under an advisory lock. An unreachable database or a refused login throws an
     /// <see cref="InvalidOperationException"/> naming the configuration key, so the start stops with a clear message.
     /// </summary>
-    public async Task InitializeAsync(CancellationToken cancellationToken)
+    public override async Task InitializeAsync(CancellationToken cancellationToken)
     {
-        NpgsqlConnection connection;
+        DbConnection connection;
         try
         {
             connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
@@ -70,14 +73,8 @@ internal sealed class PostgresDatabase : IAsyncDisposable
             await connection.ExecuteAsync("SELECT pg_advisory_lock(@key)", cancellationToken, ("key", MigrationLockKey)).ConfigureAwait(false);
             try
             {
-                var parameters = new Dictionary<string, object>(StringComparer.Ordinal)
-                {
-                    ["@default_account"] = _defaultRegistry.AccountId,
-                    ["@default_region"] = _defaultRegistry.Region,
-                    ["@now"] = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
-                };
                 // PostgreSQL checks foreign keys as each statement runs: nothing is left to verify before commit.
-                await MigrationRunner.ApplyAsync(connection, "postgres", parameters, (_, _, _) => Task.CompletedTask, cancellationToken).ConfigureAwait(false);
+                await MigrationRunner.ApplyAsync(connection, "postgres", _defaultRegistry, (_, _, _) => Task.CompletedTask, cancellationToken).ConfigureAwait(false);
             }
             finally
             {
@@ -87,7 +84,71 @@ internal sealed class PostgresDatabase : IAsyncDisposable
         }
     }
 
-    public ValueTask<NpgsqlConnection> OpenAsync(CancellationToken cancellationToken) => _dataSource.OpenConnectionAsync(cancellationToken);
+    public override string ForUpdate => " FOR UPDATE";
+
+    public override string ForNoKeyUpdate => " FOR NO KEY UPDATE";
+
+    public override string OrdinalCollation => " COLLATE \"C\"";
+
+    public override string NowMillis => "(extract(epoch FROM clock_timestamp()) * 1000)::bigint";
+
+    public override async ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken) =>
+        await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+
+    public override async Task LockKeysAsync(DbConnection connection, CancellationToken cancellationToken, params string[] keys)
+    {
+        foreach (var key in keys.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
+        {
+            await connection.ExecuteAsync("SELECT pg_advisory_xact_lock(hashtextextended(@key, 0))", cancellationToken, ("@key", key)).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// A transaction-scoped advisory lock on <paramref name="key"/>, held by a connection of its own until disposal:
+    /// ending the transaction releases it, and so does the database when the node holding it dies (its connection closes).
+    /// </summary>
+    public override async ValueTask<IAsyncDisposable> LockAsync(string key, CancellationToken cancellationToken)
+    {
+        var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            await LockKeysAsync(connection, cancellationToken, key).ConfigureAwait(false);
+            return new Held(connection, transaction);
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    public override bool IsForeignKeyViolation(DbException exception) =>
+        exception is PostgresException { SqlState: PostgresErrorCodes.ForeignKeyViolation };
+
+    public override bool IsUniqueViolation(DbException exception) =>
+        exception is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation };
 
     public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
+
+    private sealed class Held(DbConnection connection, DbTransaction transaction) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            try
+            {
+                // Nothing was written in this transaction: ending it only releases the lock.
+                await transaction.RollbackAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is NpgsqlException or InvalidOperationException)
+            {
+                // The connection broke, which released the lock with the session.
+            }
+            finally
+            {
+                await transaction.DisposeAsync().ConfigureAwait(false);
+                await connection.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
 }

@@ -1,4 +1,6 @@
+using System.Data.Common;
 using Berth.Core.Registries;
+using Berth.Storage.Metadata;
 using Berth.Storage.Migrations;
 using Microsoft.Data.Sqlite;
 
@@ -6,11 +8,17 @@ namespace Berth.Storage.Sqlite;
 
 /// <summary>
 /// The SQLite metadata database: WAL journal (readers never block the writer), synchronous=FULL (a transaction
-/// acknowledged to a client survives a power loss), foreign keys on. Connections are pooled by the driver.
-/// <paramref name="defaultRegistry"/> is where a migration puts rows that predate registries.
+/// acknowledged to a client survives a power loss), foreign keys on. Connections are pooled by the driver. A SQLite
+/// file belongs to one process and every transaction begins IMMEDIATE (the driver's default), so writers are already
+/// serial: row locks and named locks are nothing to take. Hot-path reads go through statements prepared once
+/// (<see cref="SqlitePreparedReads"/>). <paramref name="defaultRegistry"/> is where a migration puts rows that predate
+/// registries.
 /// </summary>
-internal sealed class SqliteDatabase : IDisposable
+internal sealed class SqliteDatabase : MetadataDatabase, IDisposable
 {
+    private const int SqliteConstraint = 19;
+    private const int SqliteConstraintForeignKey = 787;
+
     private readonly string _connectionString;
     private readonly RegistryIdentity _defaultRegistry;
 
@@ -38,25 +46,27 @@ internal sealed class SqliteDatabase : IDisposable
 
     public string Path { get; }
 
+    public override string ForUpdate => "";
+
+    public override string ForNoKeyUpdate => "";
+
+    public override string OrdinalCollation => "";
+
+    public override string NowMillis => "CAST(unixepoch('subsec') * 1000 AS INTEGER)";
+
     /// <summary>
     /// Creates the database file if needed, switches it to WAL and applies pending migrations. Migrations run with
     /// foreign keys off, as SQLite's table-rebuild procedure requires (a DROP would otherwise cascade), and each is
     /// checked with <c>PRAGMA foreign_key_check</c> before it commits.
     /// </summary>
-    public async Task InitializeAsync(CancellationToken cancellationToken)
+    public override async Task InitializeAsync(CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await connection.ExecuteAsync("PRAGMA journal_mode=WAL;", cancellationToken).ConfigureAwait(false);
         await connection.ExecuteAsync("PRAGMA foreign_keys=OFF;", cancellationToken).ConfigureAwait(false);
         try
         {
-            var parameters = new Dictionary<string, object>(StringComparer.Ordinal)
-            {
-                ["$default_account"] = _defaultRegistry.AccountId,
-                ["$default_region"] = _defaultRegistry.Region,
-                ["$now"] = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
-            };
-            await MigrationRunner.ApplyAsync(connection, "sqlite", parameters, CheckForeignKeysAsync, cancellationToken).ConfigureAwait(false);
+            await MigrationRunner.ApplyAsync(connection, "sqlite", _defaultRegistry, CheckForeignKeysAsync, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -64,29 +74,37 @@ internal sealed class SqliteDatabase : IDisposable
         }
     }
 
-    private static async Task CheckForeignKeysAsync(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction transaction, CancellationToken cancellationToken)
+    private static async Task CheckForeignKeysAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
     {
-        await using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = "PRAGMA foreign_key_check;";
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        var violation = await connection.FirstAsync("PRAGMA foreign_key_check;", r => (Table: r.GetString(0), Parent: r.GetString(2)), cancellationToken).ConfigureAwait(false);
+        if (violation.Table is not null)
         {
-            throw new InvalidOperationException($"A migration left a row of table '{reader.GetString(0)}' without the row its foreign key names in '{reader.GetString(2)}'.");
+            throw new InvalidOperationException($"A migration left a row of table '{violation.Table}' without the row its foreign key names in '{violation.Parent}'.");
         }
     }
 
-    /// <summary>
-    /// A read on a hot path: the first row of <paramref name="sql"/> mapped by <paramref name="map"/>, or <c>default</c>,
-    /// through a statement prepared once (<see cref="SqlitePreparedReads"/>). Writes and multi-statement reads use
-    /// <see cref="OpenAsync"/>.
-    /// </summary>
-    public T ReadFirst<T>(string sql, Func<SqliteDataReader, T> map, params (string Name, object? Value)[] parameters) =>
-        _reads.ReadFirst(sql, map, parameters);
+    public override ValueTask<T?> ReadFirstAsync<T>(string sql, Func<DbDataReader, T> map, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
+        where T : default
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return ValueTask.FromResult(_reads.ReadFirst(sql, map, parameters));
+    }
+
+    public override Task LockKeysAsync(DbConnection connection, CancellationToken cancellationToken, params string[] keys) => Task.CompletedTask;
+
+    /// <summary>One process owns the file: the in-process lock the caller holds is all there is to take.</summary>
+    public override ValueTask<IAsyncDisposable> LockAsync(string key, CancellationToken cancellationToken) =>
+        ValueTask.FromResult<IAsyncDisposable>(NothingHeld.Instance);
+
+    public override bool IsForeignKeyViolation(DbException exception) =>
+        exception is SqliteException { SqliteExtendedErrorCode: SqliteConstraintForeignKey };
+
+    public override bool IsUniqueViolation(DbException exception) =>
+        exception is SqliteException { SqliteErrorCode: SqliteConstraint, SqliteExtendedErrorCode: 2067 or 1555 };
 
     public void Dispose() => _reads.Dispose();
 
-    public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
+    public override async ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken)
     {
         var connection = new SqliteConnection(_connectionString);
         try
@@ -95,9 +113,7 @@ internal sealed class SqliteDatabase : IDisposable
             var handle = connection.Handle!;
             if (!_configured.TryGetValue(handle, out _))
             {
-                await using var command = connection.CreateCommand();
-                command.CommandText = "PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL; PRAGMA busy_timeout=30000;";
-                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                await connection.ExecuteAsync("PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL; PRAGMA busy_timeout=30000;", cancellationToken).ConfigureAwait(false);
                 _configured.AddOrUpdate(handle, handle);
             }
 
@@ -108,5 +124,12 @@ internal sealed class SqliteDatabase : IDisposable
             await connection.DisposeAsync().ConfigureAwait(false);
             throw;
         }
+    }
+
+    private sealed class NothingHeld : IAsyncDisposable
+    {
+        public static readonly NothingHeld Instance = new();
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 }

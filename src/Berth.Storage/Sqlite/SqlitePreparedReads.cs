@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Data.Common;
 using Microsoft.Data.Sqlite;
 
 namespace Berth.Storage.Sqlite;
@@ -29,7 +30,7 @@ internal sealed class SqlitePreparedReads(string databaseConnectionString) : IDi
     /// <summary>
     /// Runs <paramref name="sql"/> and maps its first row with <paramref name="map"/>; <c>default</c> when there is none.
     /// </summary>
-    public T ReadFirst<T>(string sql, Func<SqliteDataReader, T> map, (string Name, object? Value)[] parameters)
+    public T? ReadFirst<T>(string sql, Func<DbDataReader, T> map, (string Name, object? Value)[] parameters)
     {
         var reader = Rent();
         try
@@ -40,10 +41,10 @@ internal sealed class SqlitePreparedReads(string databaseConnectionString) : IDi
                 command.Parameters[i].Value = parameters[i].Value ?? DBNull.Value;
             }
 
-            T result;
+            T? result;
             using (var rows = command.ExecuteReader())
             {
-                result = rows.Read() ? map(rows) : default!;
+                result = rows.Read() ? map(rows) : default;
             }
 
             Return(reader);

@@ -1,4 +1,5 @@
 using Berth.Core.Iam;
+using Berth.Storage.Metadata;
 using Berth.Storage.Postgres;
 using Berth.Storage.Tests.Contracts;
 using Berth.Testing.Postgres;
@@ -11,6 +12,6 @@ public sealed class PostgresIamStoreTests(PostgresCluster cluster) : IamStoreCon
     protected override async Task<(IIamEntityStore Entities, IAccessKeyStore Keys, IManagedPolicyStore Policies, IRoleSessionStore Sessions)> CreateAsync()
     {
         var database = await PostgresStores.CreateAsync(cluster);
-        return (new PostgresIamEntityStore(database), new PostgresAccessKeyStore(database), new PostgresManagedPolicyStore(database), new PostgresRoleSessionStore(database));
+        return (new SqlIamEntityStore(database), new SqlAccessKeyStore(database), new SqlManagedPolicyStore(database), new SqlRoleSessionStore(database));
     }
 }

@@ -1,5 +1,6 @@
 using Berth.Core.Blobs;
 using Berth.Core.Images;
+using Berth.Storage.Metadata;
 using Berth.Storage.Postgres;
 using Berth.Storage.Tests.Contracts;
 using Berth.Testing.Postgres;
@@ -12,7 +13,7 @@ public sealed class PostgresImageCatalogTests(PostgresCluster cluster) : ImageCa
     protected override async Task<(IRepositoryStore Repositories, IImageStore Images, IBlobLinkStore Links, IImageCatalog Catalog)> CreateAsync()
     {
         var database = await PostgresStores.CreateAsync(cluster);
-        return (new PostgresRepositoryStore(database, PostgresStores.Registry), new PostgresImageStore(database, PostgresStores.Registry, TimeProvider.System),
-            new PostgresBlobLinkStore(database, PostgresStores.Registry, TimeProvider.System), new PostgresImageCatalog(database, PostgresStores.Registry));
+        return (new SqlRepositoryStore(database, PostgresStores.Registry), new SqlImageStore(database, PostgresStores.Registry, TimeProvider.System),
+            new SqlBlobLinkStore(database, PostgresStores.Registry, TimeProvider.System), new SqlImageCatalog(database, PostgresStores.Registry));
     }
 }

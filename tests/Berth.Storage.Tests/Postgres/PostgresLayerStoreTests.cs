@@ -1,5 +1,6 @@
 using Berth.Core.Blobs;
 using Berth.Core.Layers;
+using Berth.Storage.Metadata;
 using Berth.Storage.Postgres;
 using Berth.Storage.Tests.Contracts;
 using Berth.Testing.Postgres;
@@ -12,6 +13,6 @@ public sealed class PostgresLayerStoreTests(PostgresCluster cluster) : LayerStor
     protected override async Task<(ILayerStore Layers, IUploadSessionStore Uploads)> CreateAsync()
     {
         var database = await PostgresStores.CreateAsync(cluster);
-        return (new PostgresLayerStore(database, PostgresStores.Registry), new PostgresUploadSessionStore(database));
+        return (new SqlLayerStore(database, PostgresStores.Registry), new SqlUploadSessionStore(database));
     }
 }

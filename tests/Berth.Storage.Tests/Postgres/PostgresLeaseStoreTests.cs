@@ -1,4 +1,5 @@
 using Berth.Core.Leases;
+using Berth.Storage.Metadata;
 using Berth.Storage.Postgres;
 using Berth.Storage.Tests.Contracts;
 using Berth.Testing.Postgres;
@@ -13,6 +14,6 @@ public sealed class PostgresLeaseStoreTests(PostgresCluster cluster) : LeaseStor
         var connectionString = await cluster.CreateDatabaseAsync();
         var nodeA = new PostgresDatabase(connectionString, PostgresStores.Registry);
         await nodeA.InitializeAsync(default);
-        return (new PostgresLeaseStore(nodeA), new PostgresLeaseStore(new PostgresDatabase(connectionString, PostgresStores.Registry)));
+        return (new SqlLeaseStore(nodeA), new SqlLeaseStore(new PostgresDatabase(connectionString, PostgresStores.Registry)));
     }
 }

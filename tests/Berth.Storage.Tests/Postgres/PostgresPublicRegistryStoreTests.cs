@@ -1,6 +1,7 @@
 using Berth.Core.Accounts;
 using Berth.Core.Images;
 using Berth.Core.PublicRegistries;
+using Berth.Storage.Metadata;
 using Berth.Storage.Postgres;
 using Berth.Storage.Tests.Contracts;
 using Berth.Testing.Postgres;
@@ -13,6 +14,6 @@ public sealed class PostgresPublicRegistryStoreTests(PostgresCluster cluster) : 
     protected override async Task<(IPublicRegistryStore Store, IAccountStore Accounts, IRepositoryStore PublicRepositories)> CreateAsync()
     {
         var database = await PostgresStores.CreateAsync(cluster);
-        return (new PostgresPublicRegistryStore(database), new PostgresAccountStore(database), new PostgresRepositoryStore(database, PublicRegistry));
+        return (new SqlPublicRegistryStore(database), new SqlAccountStore(database), new SqlRepositoryStore(database, PublicRegistry));
     }
 }

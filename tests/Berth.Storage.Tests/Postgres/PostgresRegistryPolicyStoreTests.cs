@@ -1,4 +1,5 @@
 using Berth.Core.Registries;
+using Berth.Storage.Metadata;
 using Berth.Storage.Postgres;
 using Berth.Storage.Tests.Contracts;
 using Berth.Testing.Postgres;
@@ -13,6 +14,6 @@ public sealed class PostgresRegistryPolicyStoreTests(PostgresCluster cluster) : 
         var connectionString = await cluster.CreateDatabaseAsync();
         var nodeA = new PostgresDatabase(connectionString, PostgresStores.Registry);
         await nodeA.InitializeAsync(default);
-        return (new PostgresRegistryPolicyStore(nodeA), new PostgresRegistryPolicyStore(new PostgresDatabase(connectionString, PostgresStores.Registry)));
+        return (new SqlRegistryPolicyStore(nodeA), new SqlRegistryPolicyStore(new PostgresDatabase(connectionString, PostgresStores.Registry)));
     }
 }

@@ -1,6 +1,7 @@
 using Berth.Core.Naming;
 using Berth.Core.Registries;
 using Berth.Core.Repositories;
+using Berth.Storage.Metadata;
 using Berth.Storage.Postgres;
 using Berth.Testing.Postgres;
 using Npgsql;
@@ -19,8 +20,8 @@ public sealed class PostgresRegistryScopeTests(PostgresCluster cluster)
         var database = await PostgresStores.CreateAsync(cluster, Default);
         var other = new RegistryIdentity("123456789012", "us-east-1");
         var name = RepositoryName.Parse("app");
-        var here = new PostgresRepositoryStore(database, Default);
-        var there = new PostgresRepositoryStore(database, other);
+        var here = new SqlRepositoryStore(database, Default);
+        var there = new SqlRepositoryStore(database, other);
 
         Assert.True(await here.CreateAsync(name, RepositorySettings.Default, [], null, DateTimeOffset.UnixEpoch, default));
         Assert.False(await there.ExistsAsync(name, default));
@@ -38,19 +39,19 @@ public sealed class PostgresRegistryScopeTests(PostgresCluster cluster)
         var database = await PostgresStores.CreateAsync(cluster, Default);
         var digest = Core.Content.Digest.Parse("sha256:" + new string('b', 64));
         var name = RepositoryName.Parse("linked");
-        await new PostgresRepositoryStore(database, Default).CreateAsync(name, RepositorySettings.Default, [], null, DateTimeOffset.UnixEpoch, default);
-        Assert.True(await new PostgresBlobLinkStore(database, Default, TimeProvider.System).LinkAsync(name, digest, 5, default));
+        await new SqlRepositoryStore(database, Default).CreateAsync(name, RepositorySettings.Default, [], null, DateTimeOffset.UnixEpoch, default);
+        Assert.True(await new SqlBlobLinkStore(database, Default, TimeProvider.System).LinkAsync(name, digest, 5, default));
 
-        Assert.Equal(5, await new PostgresBlobLinkStore(database, Default, TimeProvider.System).FindInRegistryAsync(digest, default));
-        Assert.Null(await new PostgresBlobLinkStore(database, Default with { Region = "us-west-2" }, TimeProvider.System).FindInRegistryAsync(digest, default));
-        Assert.Null(await new PostgresBlobLinkStore(database, Default with { AccountId = "210987654321" }, TimeProvider.System).FindInRegistryAsync(digest, default));
+        Assert.Equal(5, await new SqlBlobLinkStore(database, Default, TimeProvider.System).FindInRegistryAsync(digest, default));
+        Assert.Null(await new SqlBlobLinkStore(database, Default with { Region = "us-west-2" }, TimeProvider.System).FindInRegistryAsync(digest, default));
+        Assert.Null(await new SqlBlobLinkStore(database, Default with { AccountId = "210987654321" }, TimeProvider.System).FindInRegistryAsync(digest, default));
     }
 
     [Fact]
     public async Task AccountsAreCreatedOnceAndListedInOrdinalOrder()
     {
         var database = await PostgresStores.CreateAsync(cluster, Default);
-        var accounts = new PostgresAccountStore(database);
+        var accounts = new SqlAccountStore(database);
 
         Assert.True(await accounts.CreateAsync("210987654321", DateTimeOffset.UnixEpoch, default));
         Assert.False(await accounts.CreateAsync("210987654321", DateTimeOffset.UnixEpoch, default));
@@ -68,9 +69,9 @@ public sealed class PostgresRegistryScopeTests(PostgresCluster cluster)
         {
             await connection.OpenAsync();
             await ExecuteAsync(connection, "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)");
-            foreach (var script in typeof(PostgresDatabase).Assembly.GetManifestResourceNames().Where(n => n.Contains(".postgres.000", StringComparison.Ordinal)).Order())
+            foreach (var (version, scriptName) in MigrationScripts.For("postgres"))
             {
-                var version = int.Parse(script.Split(".postgres.")[1][..4], System.Globalization.CultureInfo.InvariantCulture);
+                var script = $"Berth.Storage.Migrations.{version:D4}_{scriptName}.postgres.sql";
                 if (version > 5)
                 {
                     continue;
@@ -95,15 +96,15 @@ public sealed class PostgresRegistryScopeTests(PostgresCluster cluster)
         await using var database = new PostgresDatabase(connectionString, Default);
         await database.InitializeAsync(default);
 
-        var repositories = new PostgresRepositoryStore(database, Default);
+        var repositories = new SqlRepositoryStore(database, Default);
         var name = RepositoryName.Parse("old/app");
         Assert.True(await repositories.ExistsAsync(name, default));
         Assert.Equal([new KeyValuePair<string, string>("team", "a")], await repositories.GetTagsAsync(name, default));
-        Assert.Equal(3, await new PostgresBlobLinkStore(database, Default, TimeProvider.System).FindAsync(name, Core.Content.Digest.Parse("sha256:" + new string('a', 64)), default));
-        Assert.NotNull(await new PostgresRepositoryCreationTemplateStore(database, Default).FindAsync("ROOT", default));
-        Assert.False(await new PostgresRepositoryStore(database, Default with { Region = "us-east-1" }).ExistsAsync(name, default));
-        Assert.Equal(["123456789012", "210987654321"], await new PostgresAccountStore(database).ListAsync(default));
-        Assert.Equal("ENABLED", await new PostgresCredentialStore(database).GetSettingAsync("123456789012", "account-setting:eu-central-1:BLOB_MOUNTING", default));
+        Assert.Equal(3, await new SqlBlobLinkStore(database, Default, TimeProvider.System).FindAsync(name, Core.Content.Digest.Parse("sha256:" + new string('a', 64)), default));
+        Assert.NotNull(await new SqlRepositoryCreationTemplateStore(database, Default).FindAsync("ROOT", default));
+        Assert.False(await new SqlRepositoryStore(database, Default with { Region = "us-east-1" }).ExistsAsync(name, default));
+        Assert.Equal(["123456789012", "210987654321"], await new SqlAccountStore(database).ListAsync(default));
+        Assert.Equal("ENABLED", await new SqlCredentialStore(database).GetSettingAsync("123456789012", "account-setting:eu-central-1:BLOB_MOUNTING", default));
 
         // The rebuilt unique key (account, region, name) takes new repositories.
         Assert.True(await repositories.CreateAsync(RepositoryName.Parse("new/app"), RepositorySettings.Default, [], null, DateTimeOffset.UnixEpoch, default));

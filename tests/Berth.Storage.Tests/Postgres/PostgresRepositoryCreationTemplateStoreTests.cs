@@ -1,4 +1,5 @@
 using Berth.Core.Repositories;
+using Berth.Storage.Metadata;
 using Berth.Storage.Postgres;
 using Berth.Storage.Tests.Contracts;
 using Berth.Testing.Postgres;
@@ -9,5 +10,5 @@ namespace Berth.Storage.Tests.Postgres;
 public sealed class PostgresRepositoryCreationTemplateStoreTests(PostgresCluster cluster) : RepositoryCreationTemplateStoreContract
 {
     protected override async Task<IRepositoryCreationTemplateStore> CreateAsync() =>
-        new PostgresRepositoryCreationTemplateStore(await PostgresStores.CreateAsync(cluster), PostgresStores.Registry);
+        new SqlRepositoryCreationTemplateStore(await PostgresStores.CreateAsync(cluster), PostgresStores.Registry);
 }

@@ -1,3 +1,4 @@
+using Berth.Storage.Metadata;
 using Berth.Storage.Postgres;
 using Berth.Testing.Postgres;
 
@@ -15,8 +16,8 @@ public sealed class PostgresUploadLockTests(PostgresCluster cluster)
         await using var nodeA = new PostgresDatabase(connectionString, PostgresStores.Registry);
         await nodeA.InitializeAsync(default);
         await using var nodeB = new PostgresDatabase(connectionString, PostgresStores.Registry);
-        var storeA = new PostgresUploadSessionStore(nodeA);
-        var storeB = new PostgresUploadSessionStore(nodeB);
+        var storeA = new SqlUploadSessionStore(nodeA);
+        var storeB = new SqlUploadSessionStore(nodeB);
 
         var heldByA = await storeA.LockAsync(id, default);
         var waitingB = storeB.LockAsync(id, default).AsTask();
@@ -46,8 +47,8 @@ public sealed class PostgresUploadLockTests(PostgresCluster cluster)
         await using var nodeA = new PostgresDatabase(connectionString, PostgresStores.Registry);
         await nodeA.InitializeAsync(default);
         await using var nodeB = new PostgresDatabase(connectionString, PostgresStores.Registry);
-        var storeA = new PostgresUploadSessionStore(nodeA);
-        var storeB = new PostgresUploadSessionStore(nodeB);
+        var storeA = new SqlUploadSessionStore(nodeA);
+        var storeB = new SqlUploadSessionStore(nodeB);
 
         await using var heldByA = await storeA.LockAsync(id, default);
         using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));

@@ -1,3 +1,4 @@
+using Berth.Storage.Metadata;
 using Berth.Storage.Sqlite;
 using Microsoft.Data.Sqlite;
 

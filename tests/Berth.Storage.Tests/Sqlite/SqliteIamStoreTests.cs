@@ -1,4 +1,5 @@
 using Berth.Core.Iam;
+using Berth.Storage.Metadata;
 using Berth.Storage.Sqlite;
 using Berth.Storage.Tests.Contracts;
 
@@ -10,6 +11,6 @@ public sealed class SqliteIamStoreTests : IamStoreContract
     {
         var database = new SqliteDatabase(Path.Combine(Path.GetTempPath(), "berth-storage-tests", Guid.NewGuid().ToString("N"), "berth.db"), new Berth.Core.Registries.RegistryIdentity("000000000000", "us-east-1"));
         await database.InitializeAsync(default);
-        return (new SqliteIamEntityStore(database), new SqliteAccessKeyStore(database), new SqliteManagedPolicyStore(database), new SqliteRoleSessionStore(database));
+        return (new SqlIamEntityStore(database), new SqlAccessKeyStore(database), new SqlManagedPolicyStore(database), new SqlRoleSessionStore(database));
     }
 }

@@ -1,5 +1,6 @@
 using Berth.Core.Blobs;
 using Berth.Core.Images;
+using Berth.Storage.Metadata;
 using Berth.Storage.Sqlite;
 using Berth.Storage.Tests.Contracts;
 
@@ -13,7 +14,7 @@ public sealed class SqliteImageCatalogTests : ImageCatalogContract
     {
         var database = new SqliteDatabase(Path.Combine(Path.GetTempPath(), "berth-storage-tests", Guid.NewGuid().ToString("N"), "berth.db"), Registry);
         await database.InitializeAsync(default);
-        return (new SqliteRepositoryStore(database, Registry), new SqliteImageStore(database, Registry, TimeProvider.System),
-            new SqliteBlobLinkStore(database, Registry, TimeProvider.System), new SqliteImageCatalog(database, Registry));
+        return (new SqlRepositoryStore(database, Registry), new SqlImageStore(database, Registry, TimeProvider.System),
+            new SqlBlobLinkStore(database, Registry, TimeProvider.System), new SqlImageCatalog(database, Registry));
     }
 }

@@ -1,5 +1,6 @@
 using Berth.Core.Blobs;
 using Berth.Core.Layers;
+using Berth.Storage.Metadata;
 using Berth.Storage.Sqlite;
 using Berth.Storage.Tests.Contracts;
 
@@ -13,6 +14,6 @@ public sealed class SqliteLayerStoreTests : LayerStoreContract
     {
         var database = new SqliteDatabase(Path.Combine(Path.GetTempPath(), "berth-storage-tests", Guid.NewGuid().ToString("N"), "berth.db"), Registry);
         await database.InitializeAsync(default);
-        return (new SqliteLayerStore(database, Registry), new SqliteUploadSessionStore(database));
+        return (new SqlLayerStore(database, Registry), new SqlUploadSessionStore(database));
     }
 }

@@ -1,4 +1,5 @@
 using Berth.Core.Leases;
+using Berth.Storage.Metadata;
 using Berth.Storage.Sqlite;
 using Berth.Storage.Tests.Contracts;
 
@@ -11,6 +12,6 @@ public sealed class SqliteLeaseStoreTests : LeaseStoreContract
         var path = Path.Combine(Path.GetTempPath(), "berth-storage-tests", Guid.NewGuid().ToString("N"), "berth.db");
         var first = new SqliteDatabase(path, new Berth.Core.Registries.RegistryIdentity("000000000000", "us-east-1"));
         await first.InitializeAsync(default);
-        return (new SqliteLeaseStore(first, TimeProvider.System), new SqliteLeaseStore(new SqliteDatabase(path, new Berth.Core.Registries.RegistryIdentity("000000000000", "us-east-1")), TimeProvider.System));
+        return (new SqlLeaseStore(first), new SqlLeaseStore(new SqliteDatabase(path, new Berth.Core.Registries.RegistryIdentity("000000000000", "us-east-1"))));
     }
 }

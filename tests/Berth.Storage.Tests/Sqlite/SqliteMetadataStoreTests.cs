@@ -1,5 +1,6 @@
 using Berth.Core.Blobs;
 using Berth.Core.Images;
+using Berth.Storage.Metadata;
 using Berth.Storage.Sqlite;
 using Berth.Storage.Tests.Contracts;
 
@@ -13,8 +14,8 @@ public sealed class SqliteMetadataStoreTests : MetadataStoreContract
     {
         var database = new SqliteDatabase(Path.Combine(Path.GetTempPath(), "berth-storage-tests", Guid.NewGuid().ToString("N"), "berth.db"), Registry);
         await database.InitializeAsync(default);
-        return (new SqliteRepositoryStore(database, Registry), new SqliteImageStore(database, Registry, TimeProvider.System),
-            new SqliteBlobLinkStore(database, Registry, TimeProvider.System), new SqliteUploadSessionStore(database));
+        return (new SqlRepositoryStore(database, Registry), new SqlImageStore(database, Registry, TimeProvider.System),
+            new SqlBlobLinkStore(database, Registry, TimeProvider.System), new SqlUploadSessionStore(database));
     }
 
     [Fact]
@@ -25,8 +26,7 @@ public sealed class SqliteMetadataStoreTests : MetadataStoreContract
         await database.InitializeAsync(default);
 
         await using var connection = await database.OpenAsync(default);
-        var scripts = typeof(SqliteDatabase).Assembly.GetManifestResourceNames().Count(n => n.Contains(".sqlite.", StringComparison.Ordinal) && n.EndsWith(".sql", StringComparison.Ordinal));
-        Assert.Equal((long)scripts, await connection.ScalarAsync("SELECT COUNT(*) FROM schema_migrations", default));
+        Assert.Equal((long)MigrationScripts.For("sqlite").Count, await connection.ScalarAsync("SELECT COUNT(*) FROM schema_migrations", default));
         Assert.Equal("wal", await connection.ScalarAsync("PRAGMA journal_mode", default));
     }
 }

@@ -1,6 +1,7 @@
 using Berth.Core.Accounts;
 using Berth.Core.Images;
 using Berth.Core.PublicRegistries;
+using Berth.Storage.Metadata;
 using Berth.Storage.Sqlite;
 using Berth.Storage.Tests.Contracts;
 
@@ -13,6 +14,6 @@ public sealed class SqlitePublicRegistryStoreTests : PublicRegistryStoreContract
         var database = new SqliteDatabase(
             Path.Combine(Path.GetTempPath(), "berth-storage-tests", Guid.NewGuid().ToString("N"), "berth.db"), new Berth.Core.Registries.RegistryIdentity(Account, "us-east-1"));
         await database.InitializeAsync(default);
-        return (new SqlitePublicRegistryStore(database), new SqliteAccountStore(database), new SqliteRepositoryStore(database, PublicRegistry));
+        return (new SqlPublicRegistryStore(database), new SqlAccountStore(database), new SqlRepositoryStore(database, PublicRegistry));
     }
 }

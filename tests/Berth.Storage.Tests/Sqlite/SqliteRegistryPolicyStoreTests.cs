@@ -1,4 +1,5 @@
 using Berth.Core.Registries;
+using Berth.Storage.Metadata;
 using Berth.Storage.Sqlite;
 using Berth.Storage.Tests.Contracts;
 
@@ -12,6 +13,6 @@ public sealed class SqliteRegistryPolicyStoreTests : RegistryPolicyStoreContract
         var registry = new RegistryIdentity("000000000000", "us-east-1");
         var first = new SqliteDatabase(path, registry);
         await first.InitializeAsync(default);
-        return (new SqliteRegistryPolicyStore(first), new SqliteRegistryPolicyStore(new SqliteDatabase(path, registry)));
+        return (new SqlRegistryPolicyStore(first), new SqlRegistryPolicyStore(new SqliteDatabase(path, registry)));
     }
 }

@@ -1,6 +1,7 @@
 using Berth.Core.Naming;
 using Berth.Core.Registries;
 using Berth.Core.Repositories;
+using Berth.Storage.Metadata;
 using Berth.Storage.Sqlite;
 using Microsoft.Data.Sqlite;
 
@@ -17,8 +18,8 @@ public sealed class SqliteRegistryScopeTests
         var database = await CreateAsync();
         var other = new RegistryIdentity("123456789012", "us-east-1");
         var name = RepositoryName.Parse("app");
-        var here = new SqliteRepositoryStore(database, Default);
-        var there = new SqliteRepositoryStore(database, other);
+        var here = new SqlRepositoryStore(database, Default);
+        var there = new SqlRepositoryStore(database, other);
 
         Assert.True(await here.CreateAsync(name, RepositorySettings.Default, [], null, DateTimeOffset.UnixEpoch, default));
         Assert.False(await there.ExistsAsync(name, default));
@@ -36,12 +37,12 @@ public sealed class SqliteRegistryScopeTests
         var database = await CreateAsync();
         var digest = Core.Content.Digest.Parse("sha256:" + new string('b', 64));
         var name = RepositoryName.Parse("linked");
-        await new SqliteRepositoryStore(database, Default).CreateAsync(name, RepositorySettings.Default, [], null, DateTimeOffset.UnixEpoch, default);
-        Assert.True(await new SqliteBlobLinkStore(database, Default, TimeProvider.System).LinkAsync(name, digest, 5, default));
+        await new SqlRepositoryStore(database, Default).CreateAsync(name, RepositorySettings.Default, [], null, DateTimeOffset.UnixEpoch, default);
+        Assert.True(await new SqlBlobLinkStore(database, Default, TimeProvider.System).LinkAsync(name, digest, 5, default));
 
-        Assert.Equal(5, await new SqliteBlobLinkStore(database, Default, TimeProvider.System).FindInRegistryAsync(digest, default));
-        Assert.Null(await new SqliteBlobLinkStore(database, Default with { Region = "us-west-2" }, TimeProvider.System).FindInRegistryAsync(digest, default));
-        Assert.Null(await new SqliteBlobLinkStore(database, Default with { AccountId = "210987654321" }, TimeProvider.System).FindInRegistryAsync(digest, default));
+        Assert.Equal(5, await new SqlBlobLinkStore(database, Default, TimeProvider.System).FindInRegistryAsync(digest, default));
+        Assert.Null(await new SqlBlobLinkStore(database, Default with { Region = "us-west-2" }, TimeProvider.System).FindInRegistryAsync(digest, default));
+        Assert.Null(await new SqlBlobLinkStore(database, Default with { AccountId = "210987654321" }, TimeProvider.System).FindInRegistryAsync(digest, default));
     }
 
     [Fact]
@@ -53,9 +54,9 @@ public sealed class SqliteRegistryScopeTests
         {
             await connection.OpenAsync();
             await ExecuteAsync(connection, "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)");
-            foreach (var script in typeof(SqliteDatabase).Assembly.GetManifestResourceNames().Where(n => n.Contains(".sqlite.000", StringComparison.Ordinal)).Order())
+            foreach (var (version, scriptName) in MigrationScripts.For("sqlite"))
             {
-                var version = int.Parse(script.Split(".sqlite.")[1][..4], System.Globalization.CultureInfo.InvariantCulture);
+                var script = $"Berth.Storage.Migrations.{version:D4}_{scriptName}.sqlite.sql";
                 if (version > 5)
                 {
                     continue;
@@ -79,15 +80,15 @@ public sealed class SqliteRegistryScopeTests
         var database = new SqliteDatabase(path, Default);
         await database.InitializeAsync(default);
 
-        var repositories = new SqliteRepositoryStore(database, Default);
+        var repositories = new SqlRepositoryStore(database, Default);
         var name = RepositoryName.Parse("old/app");
         Assert.True(await repositories.ExistsAsync(name, default));
         Assert.Equal([new KeyValuePair<string, string>("team", "a")], await repositories.GetTagsAsync(name, default));
-        Assert.Equal(3, await new SqliteBlobLinkStore(database, Default, TimeProvider.System).FindAsync(name, Core.Content.Digest.Parse("sha256:" + new string('a', 64)), default));
-        Assert.NotNull(await new SqliteRepositoryCreationTemplateStore(database, Default).FindAsync("ROOT", default));
-        Assert.False(await new SqliteRepositoryStore(database, Default with { Region = "us-east-1" }).ExistsAsync(name, default));
-        Assert.Equal(["123456789012"], await new SqliteAccountStore(database).ListAsync(default));
-        Assert.Equal("ENABLED", await new SqliteCredentialStore(database).GetSettingAsync("123456789012", "account-setting:eu-central-1:BLOB_MOUNTING", default));
+        Assert.Equal(3, await new SqlBlobLinkStore(database, Default, TimeProvider.System).FindAsync(name, Core.Content.Digest.Parse("sha256:" + new string('a', 64)), default));
+        Assert.NotNull(await new SqlRepositoryCreationTemplateStore(database, Default).FindAsync("ROOT", default));
+        Assert.False(await new SqlRepositoryStore(database, Default with { Region = "us-east-1" }).ExistsAsync(name, default));
+        Assert.Equal(["123456789012"], await new SqlAccountStore(database).ListAsync(default));
+        Assert.Equal("ENABLED", await new SqlCredentialStore(database).GetSettingAsync("123456789012", "account-setting:eu-central-1:BLOB_MOUNTING", default));
         await using var check = await database.OpenAsync(default);
         Assert.Equal(1L, await check.ScalarAsync("SELECT COUNT(*) FROM blob_links WHERE repository_id = 7", default));
     }

@@ -1,4 +1,5 @@
 using Berth.Core.Repositories;
+using Berth.Storage.Metadata;
 using Berth.Storage.Sqlite;
 using Berth.Storage.Tests.Contracts;
 
@@ -12,6 +13,6 @@ public sealed class SqliteRepositoryCreationTemplateStoreTests : RepositoryCreat
     {
         var database = new SqliteDatabase(Path.Combine(Path.GetTempPath(), "berth-storage-tests", Guid.NewGuid().ToString("N"), "berth.db"), Registry);
         await database.InitializeAsync(default);
-        return new SqliteRepositoryCreationTemplateStore(database, Registry);
+        return new SqlRepositoryCreationTemplateStore(database, Registry);
     }
 }

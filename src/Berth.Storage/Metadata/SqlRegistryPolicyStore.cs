@@ -1,9 +1,9 @@
 using Berth.Core.Registries;
 
-namespace Berth.Storage.Postgres;
+namespace Berth.Storage.Metadata;
 
 /// <summary>Registry policies in the table <c>registry_policies</c>, one row per (account, region).</summary>
-internal sealed class PostgresRegistryPolicyStore(PostgresDatabase database) : IRegistryPolicyStore
+internal sealed class SqlRegistryPolicyStore(MetadataDatabase database) : IRegistryPolicyStore
 {
     public async ValueTask<string?> FindAsync(RegistryIdentity registry, CancellationToken cancellationToken)
     {

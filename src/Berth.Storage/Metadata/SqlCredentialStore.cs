@@ -1,23 +1,17 @@
 using Berth.Core.Credentials;
 
-namespace Berth.Storage.Postgres;
+namespace Berth.Storage.Metadata;
 
-internal sealed class PostgresCredentialStore(PostgresDatabase database) : ICredentialStore
+internal sealed class SqlCredentialStore(MetadataDatabase database) : ICredentialStore
 {
     public async ValueTask<AccessKey?> FindAsync(string accessKeyId, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = connection.Command(
+        return await connection.FirstAsync(
             "SELECT access_key_id, account_id, principal_arn, secret_ciphertext, status, created_at FROM access_keys WHERE access_key_id = @id",
-            ("@id", accessKeyId));
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            return null;
-        }
-
-        return new AccessKey(reader.GetString(0), reader.GetString(1), reader.GetString(2), (byte[])reader.GetValue(3), reader.GetString(4),
-            DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(5)));
+            r => new AccessKey(r.GetString(0), r.GetString(1), r.GetString(2), (byte[])r.GetValue(3), r.GetString(4),
+            r.Time(5)),
+            cancellationToken, ("@id", accessKeyId)).ConfigureAwait(false);
     }
 
     public async ValueTask SaveAsync(AccessKey key, CancellationToken cancellationToken)

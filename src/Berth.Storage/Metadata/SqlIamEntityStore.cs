@@ -1,15 +1,15 @@
 using Berth.Core.Iam;
 using Berth.Core.Paging;
-using Npgsql;
+using System.Data.Common;
 
-namespace Berth.Storage.Postgres;
+namespace Berth.Storage.Metadata;
 
 /// <summary>
-/// Users, groups and roles over PostgreSQL. Names compare case-insensitively as lower(name) (IAM names are ASCII), the
-/// twin of SQLite's COLLATE NOCASE. Check-then-write transactions take the entity's advisory lock
-/// (<see cref="PostgresCommands.IamEntityLock"/>), so quotas and "delete only when unused" hold across nodes.
+/// Users, groups and roles. Names compare case-insensitively as lower(name) (IAM names are ASCII): SQLite's COLLATE
+/// NOCASE columns and PostgreSQL's unique indexes on lower(name) agree on it. Check-then-write transactions take the
+/// entity's lock (<see cref="DbCommands.IamEntityLock"/>), so quotas and "delete only when unused" hold across nodes.
 /// </summary>
-internal sealed class PostgresIamEntityStore(PostgresDatabase database) : IIamEntityStore
+internal sealed class SqlIamEntityStore(MetadataDatabase database) : IIamEntityStore
 {
     private const string Columns = "account_id, kind, name, id, path, created_at, description, trust_policy, max_session_duration";
 
@@ -29,32 +29,28 @@ internal sealed class PostgresIamEntityStore(PostgresDatabase database) : IIamEn
     public async ValueTask<IamEntity?> FindAsync(string accountId, IamEntityKind kind, string name, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = connection.Command(
+        return await connection.FirstAsync(
             $"SELECT {Columns} FROM iam_entities WHERE account_id = @account AND kind = @kind AND lower(name) = lower(@name)",
-            ("@account", accountId), ("@kind", IamEntity.KindWord(kind)), ("@name", name));
-        return await ReadOneAsync(command, cancellationToken).ConfigureAwait(false);
+            Read, cancellationToken, ("@account", accountId), ("@kind", IamEntity.KindWord(kind)), ("@name", name)).ConfigureAwait(false);
     }
 
     public async ValueTask<IamEntity?> FindByArnAsync(string arn, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = connection.Command($"SELECT {Columns} FROM iam_entities WHERE arn = @arn", ("@arn", arn));
-        return await ReadOneAsync(command, cancellationToken).ConfigureAwait(false);
+        return await connection.FirstAsync($"SELECT {Columns} FROM iam_entities WHERE arn = @arn", Read, cancellationToken, ("@arn", arn)).ConfigureAwait(false);
     }
 
     public async ValueTask<Page<IamEntity>> ListAsync(string accountId, IamEntityKind kind, string pathPrefix, PageRequest page, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = connection.Command(
+        return await connection.PageAsync(
             $"""
             SELECT {Columns} FROM iam_entities
             WHERE account_id = @account AND kind = @kind AND substr(path, 1, length(@prefix)) = @prefix
                 AND (@after IS NULL OR lower(name) > lower(@after))
             ORDER BY lower(name) LIMIT @limit
             """,
-            ("@account", accountId), ("@kind", IamEntity.KindWord(kind)), ("@prefix", pathPrefix), ("@after", page.After), ("@limit", page.Limit + 1));
-        var items = await ReadAllAsync(command, cancellationToken).ConfigureAwait(false);
-        return items.Count > page.Limit ? new Page<IamEntity>(items[..page.Limit], true) : new Page<IamEntity>(items, false);
+            page.Limit, Read, cancellationToken, ("@account", accountId), ("@kind", IamEntity.KindWord(kind)), ("@prefix", pathPrefix), ("@after", page.After), ("@limit", page.Limit + 1)).ConfigureAwait(false);
     }
 
     public async ValueTask<IamDeleteOutcome> DeleteAsync(IamEntity entity, CancellationToken cancellationToken)
@@ -62,7 +58,7 @@ internal sealed class PostgresIamEntityStore(PostgresDatabase database) : IIamEn
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         // Keys, policies and memberships are added under the same locks, so none appears between the checks and the delete.
-        await connection.LockKeysAsync(cancellationToken, PostgresCommands.IamEntityLock(entity.Id), PostgresCommands.AccessKeysLock(entity.Arn)).ConfigureAwait(false);
+        await database.LockKeysAsync(connection, cancellationToken, DbCommands.IamEntityLock(entity.Id), DbCommands.AccessKeysLock(entity.Arn)).ConfigureAwait(false);
         var checks = new (string Sql, IamDeleteOutcome Outcome)[]
         {
             ("SELECT 1 FROM access_keys WHERE principal_arn = @arn", IamDeleteOutcome.HasAccessKeys),
@@ -89,7 +85,7 @@ internal sealed class PostgresIamEntityStore(PostgresDatabase database) : IIamEn
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        await connection.LockKeysAsync(cancellationToken, PostgresCommands.IamEntityLock(group.Id), PostgresCommands.IamEntityLock(user.Id)).ConfigureAwait(false);
+        await database.LockKeysAsync(connection, cancellationToken, DbCommands.IamEntityLock(group.Id), DbCommands.IamEntityLock(user.Id)).ConfigureAwait(false);
         var isMember = await connection.ScalarAsync("SELECT 1 FROM iam_group_members WHERE group_id = @g AND user_id = @u", cancellationToken, ("@g", group.Id), ("@u", user.Id)).ConfigureAwait(false) is not null;
         var count = (long)(await connection.ScalarAsync("SELECT count(*) FROM iam_group_members WHERE user_id = @u", cancellationToken, ("@u", user.Id)).ConfigureAwait(false))!;
         if (!isMember && count >= maxGroups)
@@ -119,43 +115,44 @@ internal sealed class PostgresIamEntityStore(PostgresDatabase database) : IIamEn
 
     public async ValueTask PutInlinePolicyAsync(IamEntity entity, string policyName, string document, CancellationToken cancellationToken)
     {
+        // Under the entity's lock, so the update-or-insert is one step (the two engines key the name differently).
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        await connection.LockKeysAsync(cancellationToken, PostgresCommands.IamEntityLock(entity.Id)).ConfigureAwait(false);
-        await connection.ExecuteAsync(
-            "INSERT INTO iam_inline_policies (entity_id, name, document) VALUES (@id, @name, @doc) ON CONFLICT (entity_id, lower(name)) DO UPDATE SET document = excluded.document",
-            cancellationToken, ("@id", entity.Id), ("@name", policyName), ("@doc", document)).ConfigureAwait(false);
+        await database.LockKeysAsync(connection, cancellationToken, DbCommands.IamEntityLock(entity.Id)).ConfigureAwait(false);
+        if (await connection.ExecuteAsync(
+            "UPDATE iam_inline_policies SET document = @doc WHERE entity_id = @id AND lower(name) = lower(@name)",
+            cancellationToken, ("@id", entity.Id), ("@name", policyName), ("@doc", document)).ConfigureAwait(false) == 0)
+        {
+            await connection.ExecuteAsync(
+                "INSERT INTO iam_inline_policies (entity_id, name, document) VALUES (@id, @name, @doc)",
+                cancellationToken, ("@id", entity.Id), ("@name", policyName), ("@doc", document)).ConfigureAwait(false);
+        }
+
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     public async ValueTask<(string Name, string Document)?> FindInlinePolicyAsync(IamEntity entity, string policyName, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = connection.Command(
-            "SELECT name, document FROM iam_inline_policies WHERE entity_id = @id AND lower(name) = lower(@name)", ("@id", entity.Id), ("@name", policyName));
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? (reader.GetString(0), reader.GetString(1)) : null;
+        return await connection.FirstAsync(
+            "SELECT name, document FROM iam_inline_policies WHERE entity_id = @id AND lower(name) = lower(@name)",
+            r => ((string Name, string Document)?)(r.GetString(0), r.GetString(1)),
+            cancellationToken, ("@id", entity.Id), ("@name", policyName)).ConfigureAwait(false);
     }
 
     public async ValueTask<IReadOnlyList<(string Name, string Document)>> ListInlinePoliciesAsync(IamEntity entity, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = connection.Command("SELECT name, document FROM iam_inline_policies WHERE entity_id = @id ORDER BY lower(name)", ("@id", entity.Id));
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        var items = new List<(string, string)>();
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            items.Add((reader.GetString(0), reader.GetString(1)));
-        }
-
-        return items;
+        return await connection.ListAsync(
+            "SELECT name, document FROM iam_inline_policies WHERE entity_id = @id ORDER BY lower(name)",
+            r => (r.GetString(0), r.GetString(1)),
+            cancellationToken, ("@id", entity.Id)).ConfigureAwait(false);
     }
 
     public async ValueTask<bool> DeleteInlinePolicyAsync(IamEntity entity, string policyName, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        return await connection.ExecuteAsync(
-            "DELETE FROM iam_inline_policies WHERE entity_id = @id AND lower(name) = lower(@name)", cancellationToken, ("@id", entity.Id), ("@name", policyName))
+        return await connection.ExecuteAsync("DELETE FROM iam_inline_policies WHERE entity_id = @id AND lower(name) = lower(@name)", cancellationToken, ("@id", entity.Id), ("@name", policyName))
             .ConfigureAwait(false) > 0;
     }
 
@@ -163,34 +160,17 @@ internal sealed class PostgresIamEntityStore(PostgresDatabase database) : IIamEn
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         var columns = string.Join(", ", Columns.Split(", ").Select(c => "e." + c));
-        await using var command = connection.Command($"SELECT {columns} FROM iam_group_members m JOIN iam_entities e ON {join} ORDER BY lower(e.name)", ("@id", id));
-        return await ReadAllAsync(command, cancellationToken).ConfigureAwait(false);
+        return await connection.ListAsync($"SELECT {columns} FROM iam_group_members m JOIN iam_entities e ON {join} ORDER BY lower(e.name)", Read, cancellationToken, ("@id", id)).ConfigureAwait(false);
     }
 
-    private static async Task<IamEntity?> ReadOneAsync(NpgsqlCommand command, CancellationToken cancellationToken)
-    {
-        var all = await ReadAllAsync(command, cancellationToken).ConfigureAwait(false);
-        return all.Count == 0 ? null : all[0];
-    }
-
-    private static async Task<List<IamEntity>> ReadAllAsync(NpgsqlCommand command, CancellationToken cancellationToken)
-    {
-        var items = new List<IamEntity>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            items.Add(new IamEntity(
-                reader.GetString(0),
-                reader.GetString(1) switch { "user" => IamEntityKind.User, "group" => IamEntityKind.Group, _ => IamEntityKind.Role },
-                reader.GetString(2),
-                reader.GetString(3),
-                reader.GetString(4),
-                DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(5)),
-                reader.IsDBNull(6) ? null : reader.GetString(6),
-                reader.IsDBNull(7) ? null : reader.GetString(7),
-                reader.IsDBNull(8) ? null : reader.GetInt32(8)));
-        }
-
-        return items;
-    }
+    private static IamEntity Read(DbDataReader reader) => new(
+        reader.GetString(0),
+        reader.GetString(1) switch { "user" => IamEntityKind.User, "group" => IamEntityKind.Group, _ => IamEntityKind.Role },
+        reader.GetString(2),
+        reader.GetString(3),
+        reader.GetString(4),
+        reader.Time(5),
+        reader.NullableString(6),
+        reader.NullableString(7),
+        reader.IsDBNull(8) ? null : reader.GetInt32(8));
 }

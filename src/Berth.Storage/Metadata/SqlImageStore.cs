@@ -5,43 +5,41 @@ using Berth.Core.Images;
 using Berth.Core.Manifests;
 using Berth.Core.Naming;
 using Berth.Core.Paging;
-using Npgsql;
+using System.Data.Common;
 
-namespace Berth.Storage.Postgres;
+namespace Berth.Storage.Metadata;
 
-internal sealed class PostgresImageStore(PostgresDatabase database, RegistryIdentity registry, TimeProvider time) : IImageStore
+internal sealed class SqlImageStore(MetadataDatabase database, RegistryIdentity registry, TimeProvider time) : IImageStore
 {
-    public async ValueTask<StoredManifest?> FindManifestAsync(RepositoryName repository, Reference reference, CancellationToken cancellationToken)
+    public ValueTask<StoredManifest?> FindManifestAsync(RepositoryName repository, Reference reference, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = reference.IsDigest
-            ? connection.Command(
+        return reference.IsDigest
+            ? database.ReadFirstAsync(
                 """
                 SELECT m.digest, m.media_type, m.content, m.subject FROM manifests m
                 JOIN repositories r ON r.id = m.repository_id
                 WHERE r.account_id = @account AND r.region = @region AND r.name = @name AND m.digest = @digest
                 """,
+                ReadManifest,
+                cancellationToken,
                 ("@account", registry.AccountId), ("@region", registry.Region), ("@name", repository.Value), ("@digest", reference.Digest.Value.ToString()))
-            : connection.Command(
+            : database.ReadFirstAsync(
                 """
                 SELECT m.digest, m.media_type, m.content, m.subject FROM tags t
                 JOIN repositories r ON r.id = t.repository_id
                 JOIN manifests m ON m.repository_id = t.repository_id AND m.digest = t.manifest_digest
                 WHERE r.account_id = @account AND r.region = @region AND r.name = @name AND t.name = @tag
                 """,
+                ReadManifest,
+                cancellationToken,
                 ("@account", registry.AccountId), ("@region", registry.Region), ("@name", repository.Value), ("@tag", reference.Tag.Value));
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            return null;
-        }
-
-        return new StoredManifest(
-            Digest.Parse(reader.GetString(0)),
-            reader.GetString(1),
-            (byte[])reader.GetValue(2),
-            reader.IsDBNull(3) ? null : Digest.Parse(reader.GetString(3)));
     }
+
+    private static StoredManifest ReadManifest(DbDataReader reader) => new(
+        Digest.Parse(reader.GetString(0)),
+        reader.GetString(1),
+        (byte[])reader.GetValue(2),
+        reader.IsDBNull(3) ? null : Digest.Parse(reader.GetString(3)));
 
     public async ValueTask<PutManifestOutcome> PutManifestAsync(RepositoryName repository, ParsedManifest manifest, Tag? tag, CancellationToken cancellationToken)
     {
@@ -49,7 +47,7 @@ internal sealed class PostgresImageStore(PostgresDatabase database, RegistryIden
         var digest = manifest.Digest.ToString();
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        var settings = await PostgresRepositoryStore.LockSettingsAsync(connection, registry, repository.Value, cancellationToken).ConfigureAwait(false);
+        var settings = await SqlRepositoryStore.LockSettingsAsync(connection, database, registry, repository.Value, cancellationToken).ConfigureAwait(false);
         if (settings is null)
         {
             return PutManifestOutcome.RepositoryMissing;
@@ -114,16 +112,15 @@ internal sealed class PostgresImageStore(PostgresDatabase database, RegistryIden
     public async ValueTask<bool> DeleteManifestAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        // Tags and references go with it (ON DELETE CASCADE).
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        if (await connection.LockRepositoryAsync(registry, repository.Value, cancellationToken).ConfigureAwait(false) is not { } id)
+        if (await connection.LockRepositoryAsync(database, registry, repository.Value, cancellationToken).ConfigureAwait(false) is not { } id)
         {
             return false;
         }
 
-        // Tags and references go with it (ON DELETE CASCADE).
         var rows = await connection.ExecuteAsync(
-            "DELETE FROM manifests WHERE repository_id = @id AND digest = @digest",
-            cancellationToken, ("@id", id), ("@digest", digest.ToString())).ConfigureAwait(false);
+            "DELETE FROM manifests WHERE repository_id = @id AND digest = @digest", cancellationToken, ("@id", id), ("@digest", digest.ToString())).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return rows > 0;
     }
@@ -132,14 +129,13 @@ internal sealed class PostgresImageStore(PostgresDatabase database, RegistryIden
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        if (await connection.LockRepositoryAsync(registry, repository.Value, cancellationToken).ConfigureAwait(false) is not { } id)
+        if (await connection.LockRepositoryAsync(database, registry, repository.Value, cancellationToken).ConfigureAwait(false) is not { } id)
         {
             return false;
         }
 
         var rows = await connection.ExecuteAsync(
-            "DELETE FROM tags WHERE repository_id = @id AND name = @tag",
-            cancellationToken, ("@id", id), ("@tag", tag.Value)).ConfigureAwait(false);
+            "DELETE FROM tags WHERE repository_id = @id AND name = @tag", cancellationToken, ("@id", id), ("@tag", tag.Value)).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return rows > 0;
     }
@@ -147,43 +143,32 @@ internal sealed class PostgresImageStore(PostgresDatabase database, RegistryIden
     public async ValueTask<Page<string>> ListTagsAsync(RepositoryName repository, PageRequest page, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = connection.Command(
+        return await connection.PageAsync(
             """
             SELECT t.name FROM tags t JOIN repositories r ON r.id = t.repository_id
             WHERE r.account_id = @account AND r.region = @region AND r.name = @name AND (@after IS NULL OR t.name > @after) ORDER BY t.name LIMIT @limit
             """,
-            ("@account", registry.AccountId), ("@region", registry.Region), ("@name", repository.Value), ("@after", page.After), ("@limit", page.Limit + 1));
-        return await PostgresPaging.ReadPageAsync(command, page.Limit, cancellationToken).ConfigureAwait(false);
+            page.Limit, cancellationToken, ("@account", registry.AccountId), ("@region", registry.Region), ("@name", repository.Value), ("@after", page.After), ("@limit", page.Limit + 1)).ConfigureAwait(false);
     }
 
     public async ValueTask<IReadOnlyList<Descriptor>> ListReferrersAsync(RepositoryName repository, Digest subject, string? artifactType, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = connection.Command(
+        return await connection.ListAsync(
             """
             SELECT m.media_type, m.digest, m.size, m.artifact_type, m.annotations FROM manifests m
             JOIN repositories r ON r.id = m.repository_id
             WHERE r.account_id = @account AND r.region = @region AND r.name = @name AND m.subject = @subject AND (@artifactType IS NULL OR m.artifact_type = @artifactType)
             ORDER BY m.pushed_at, m.digest
             """,
-            ("@account", registry.AccountId), ("@region", registry.Region), ("@name", repository.Value), ("@subject", subject.ToString()), ("@artifactType", artifactType));
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        var referrers = new List<Descriptor>();
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            referrers.Add(new Descriptor(
-                reader.GetString(0),
-                Digest.Parse(reader.GetString(1)),
-                reader.GetInt64(2),
-                reader.IsDBNull(3) ? null : reader.GetString(3),
-                reader.IsDBNull(4) ? null : JsonSerializer.Deserialize<Dictionary<string, string>>(reader.GetString(4))));
-        }
-
-        return referrers;
+            r => new Descriptor(
+                r.GetString(0), Digest.Parse(r.GetString(1)), r.GetInt64(2), r.NullableString(3),
+                r.IsDBNull(4) ? null : JsonSerializer.Deserialize<Dictionary<string, string>>(r.GetString(4))),
+            cancellationToken, ("@account", registry.AccountId), ("@region", registry.Region), ("@name", repository.Value), ("@subject", subject.ToString()), ("@artifactType", artifactType)).ConfigureAwait(false);
     }
 
     private static async Task<List<Digest>> MissingAsync(
-        NpgsqlConnection connection, string sql, long repositoryId, IReadOnlyList<Digest> digests, CancellationToken cancellationToken)
+        DbConnection connection, string sql, long repositoryId, IReadOnlyList<Digest> digests, CancellationToken cancellationToken)
     {
         var missing = new List<Digest>();
         if (digests.Count == 0)
@@ -205,7 +190,7 @@ internal sealed class PostgresImageStore(PostgresDatabase database, RegistryIden
     }
 
     private static async Task InsertReferencesAsync(
-        NpgsqlConnection connection, long repositoryId, string manifest, string kind, IReadOnlyList<Digest> digests, CancellationToken cancellationToken)
+        DbConnection connection, long repositoryId, string manifest, string kind, IReadOnlyList<Digest> digests, CancellationToken cancellationToken)
     {
         if (digests.Count == 0)
         {

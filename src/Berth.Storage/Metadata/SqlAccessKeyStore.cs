@@ -1,17 +1,17 @@
 using Berth.Core.Credentials;
 using Berth.Core.Iam;
 
-namespace Berth.Storage.Postgres;
+namespace Berth.Storage.Metadata;
 
-/// <summary>IAM's view of the access_keys table that <see cref="PostgresCredentialStore"/> reads for authentication.</summary>
-internal sealed class PostgresAccessKeyStore(PostgresDatabase database) : IAccessKeyStore
+/// <summary>IAM's view of the access_keys table that <see cref="SqlCredentialStore"/> reads for authentication.</summary>
+internal sealed class SqlAccessKeyStore(MetadataDatabase database) : IAccessKeyStore
 {
     public async ValueTask<bool> CreateAsync(AccessKey key, int maxKeys, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         // Two nodes creating keys for one principal count one after the other.
-        await connection.LockKeysAsync(cancellationToken, PostgresCommands.AccessKeysLock(key.PrincipalArn)).ConfigureAwait(false);
+        await database.LockKeysAsync(connection, cancellationToken, DbCommands.AccessKeysLock(key.PrincipalArn)).ConfigureAwait(false);
         var count = (long)(await connection.ScalarAsync("SELECT count(*) FROM access_keys WHERE principal_arn = @p", cancellationToken, ("@p", key.PrincipalArn)).ConfigureAwait(false))!;
         if (count >= maxKeys)
         {
@@ -32,16 +32,10 @@ internal sealed class PostgresAccessKeyStore(PostgresDatabase database) : IAcces
     public async ValueTask<IReadOnlyList<AccessKeyMetadata>> ListAsync(string principalArn, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = connection.Command(
-            "SELECT access_key_id, status, created_at FROM access_keys WHERE principal_arn = @p ORDER BY created_at, access_key_id COLLATE \"C\"", ("@p", principalArn));
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        var keys = new List<AccessKeyMetadata>();
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            keys.Add(new AccessKeyMetadata(reader.GetString(0), reader.GetString(1), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2))));
-        }
-
-        return keys;
+        return await connection.ListAsync(
+            $"SELECT access_key_id, status, created_at FROM access_keys WHERE principal_arn = @p ORDER BY created_at, access_key_id{database.OrdinalCollation}",
+            r => new AccessKeyMetadata(r.GetString(0), r.GetString(1), r.Time(2)),
+            cancellationToken, ("@p", principalArn)).ConfigureAwait(false);
     }
 
     public async ValueTask<bool> SetStatusAsync(string principalArn, string accessKeyId, string status, CancellationToken cancellationToken)

@@ -2,13 +2,13 @@ using System.Text.Json;
 using Berth.Core.Naming;
 using Berth.Core.PublicRegistries;
 using Berth.Core.Registries;
-using Npgsql;
+using System.Data.Common;
 
-namespace Berth.Storage.Postgres;
+namespace Berth.Storage.Metadata;
 
-/// <summary>Public registries and public repository catalog data in PostgreSQL (tables of migration 0011_public). A
-/// missing logo is passed as zero bytes and stored as NULL, since an untyped NULL parameter would be text, not bytea.</summary>
-internal sealed class PostgresPublicRegistryStore(PostgresDatabase database) : IPublicRegistryStore
+/// <summary>Public registries and public repository catalog data (tables of migration 0011_public). A missing logo is
+/// passed as zero bytes and stored as NULL, since an untyped NULL parameter would be text, not bytea, to PostgreSQL.</summary>
+internal sealed class SqlPublicRegistryStore(MetadataDatabase database) : IPublicRegistryStore
 {
     private const string Columns = "account_id, alias, display_name, created_at";
 
@@ -36,26 +36,20 @@ internal sealed class PostgresPublicRegistryStore(PostgresDatabase database) : I
     public async ValueTask<RepositoryCatalogData?> GetCatalogDataAsync(string accountId, RepositoryName repository, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = connection.Command(
+        return await connection.FirstAsync(
             """
             SELECT c.description, c.about_text, c.usage_text, c.architectures, c.operating_systems, c.logo
             FROM public_repository_catalog c JOIN repositories r ON r.id = c.repository_id
             WHERE r.account_id = @account AND r.region = @region AND r.name = @name
             """,
-            ("@account", accountId), ("@region", RegistryIdentity.PublicRegion), ("@name", repository.Value));
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            return null;
-        }
-
-        return new RepositoryCatalogData(
-            reader.IsDBNull(0) ? null : reader.GetString(0),
-            reader.IsDBNull(1) ? null : reader.GetString(1),
-            reader.IsDBNull(2) ? null : reader.GetString(2),
-            JsonSerializer.Deserialize<string[]>(reader.GetString(3))!,
-            JsonSerializer.Deserialize<string[]>(reader.GetString(4))!,
-            reader.IsDBNull(5) ? null : (byte[])reader.GetValue(5));
+            r => new RepositoryCatalogData(
+            r.NullableString(0),
+            r.NullableString(1),
+            r.NullableString(2),
+            JsonSerializer.Deserialize<string[]>(r.GetString(3))!,
+            JsonSerializer.Deserialize<string[]>(r.GetString(4))!,
+            r.IsDBNull(5) ? null : (byte[])r.GetValue(5)),
+            cancellationToken, ("@account", accountId), ("@region", RegistryIdentity.PublicRegion), ("@name", repository.Value)).ConfigureAwait(false);
     }
 
     public async ValueTask<bool> PutCatalogDataAsync(string accountId, RepositoryName repository, RepositoryCatalogData data, CancellationToken cancellationToken)
@@ -64,7 +58,7 @@ internal sealed class PostgresPublicRegistryStore(PostgresDatabase database) : I
         return await connection.ExecuteAsync(
             """
             INSERT INTO public_repository_catalog (repository_id, description, about_text, usage_text, architectures, operating_systems, logo)
-            SELECT id, @description, @about, @usage, @architectures, @systems, NULLIF(@logo, ''::bytea) FROM repositories
+            SELECT id, @description, @about, @usage, @architectures, @systems, CASE WHEN length(@logo) = 0 THEN NULL ELSE @logo END FROM repositories
             WHERE account_id = @account AND region = @region AND name = @name
             ON CONFLICT (repository_id) DO UPDATE SET description = excluded.description, about_text = excluded.about_text,
                 usage_text = excluded.usage_text, architectures = excluded.architectures,
@@ -80,11 +74,9 @@ internal sealed class PostgresPublicRegistryStore(PostgresDatabase database) : I
     private async ValueTask<PublicRegistry?> FindOneAsync(string sql, string value, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = connection.Command(sql, ("@value", value));
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? Read(reader) : null;
+        return await connection.FirstAsync(sql, Read, cancellationToken, ("@value", value)).ConfigureAwait(false);
     }
 
-    private static PublicRegistry Read(NpgsqlDataReader reader) =>
-        new(reader.GetString(0), reader.GetString(1), reader.GetString(2), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(3)));
+    private static PublicRegistry Read(DbDataReader reader) =>
+        new(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.Time(3));
 }

@@ -3,11 +3,11 @@ using Berth.Core.Content;
 using Berth.Core.Images;
 using Berth.Core.Naming;
 using Berth.Core.Paging;
-using Npgsql;
+using System.Data.Common;
 
-namespace Berth.Storage.Postgres;
+namespace Berth.Storage.Metadata;
 
-internal sealed class PostgresImageCatalog(PostgresDatabase database, RegistryIdentity registry) : IImageCatalog
+internal sealed class SqlImageCatalog(MetadataDatabase database, RegistryIdentity registry) : IImageCatalog
 {
     private const string DetailColumns =
         """
@@ -20,7 +20,7 @@ internal sealed class PostgresImageCatalog(PostgresDatabase database, RegistryId
         // A key is "<digest>" (untagged entry) or "<digest> <tag>"; neither contains a space otherwise.
         var (afterDigest, afterTag) = SplitKey(page.After);
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = connection.Command(
+        return await connection.PageAsync(
             """
             SELECT m.digest, t.name FROM manifests m
             JOIN repositories r ON r.id = m.repository_id
@@ -32,27 +32,15 @@ internal sealed class PostgresImageCatalog(PostgresDatabase database, RegistryId
             ORDER BY m.digest, COALESCE(t.name, '')
             LIMIT @limit
             """,
+            page.Limit, r => new ImageId(Digest.Parse(r.GetString(0)), r.NullableString(1)), cancellationToken,
             ("@account", registry.AccountId), ("@region", registry.Region), ("@name", repository.Value), ("@status", StatusName(status)), ("@afterDigest", afterDigest), ("@afterTag", afterTag),
-            ("@limit", page.Limit + 1));
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        var items = new List<ImageId>();
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            if (items.Count == page.Limit)
-            {
-                return new Page<ImageId>(items, true);
-            }
-
-            items.Add(new ImageId(Digest.Parse(reader.GetString(0)), reader.IsDBNull(1) ? null : reader.GetString(1)));
-        }
-
-        return new Page<ImageId>(items, false);
+            ("@limit", page.Limit + 1)).ConfigureAwait(false);
     }
 
     public async ValueTask<Page<ImageDetail>> DescribeImagesAsync(RepositoryName repository, TagStatus status, PageRequest page, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = connection.Command(
+        return await connection.PageAsync(
             $"""
             SELECT * FROM (
                 SELECT {DetailColumns} FROM manifests m
@@ -62,42 +50,44 @@ internal sealed class PostgresImageCatalog(PostgresDatabase database, RegistryId
             ORDER BY digest
             LIMIT @limit
             """,
-            ("@account", registry.AccountId), ("@region", registry.Region), ("@name", repository.Value), ("@status", StatusName(status)), ("@after", page.After), ("@limit", page.Limit + 1));
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        var items = new List<ImageDetail>();
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            if (items.Count == page.Limit)
-            {
-                return new Page<ImageDetail>(items, true);
-            }
-
-            items.Add(ReadDetail(reader));
-        }
-
-        return new Page<ImageDetail>(items, false);
+            page.Limit, ReadDetail, cancellationToken,
+            ("@account", registry.AccountId), ("@region", registry.Region), ("@name", repository.Value), ("@status", StatusName(status)), ("@after", page.After), ("@limit", page.Limit + 1)).ConfigureAwait(false);
     }
 
     public async ValueTask<ImageDetail?> FindImageAsync(RepositoryName repository, Reference reference, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = connection.Command(
+        return await connection.FirstAsync(
             $"""
             SELECT {DetailColumns} FROM manifests m
             JOIN repositories r ON r.id = m.repository_id
             WHERE r.account_id = @account AND r.region = @region AND r.name = @name AND m.digest = COALESCE(@digest,
                 (SELECT t.manifest_digest FROM tags t WHERE t.repository_id = r.id AND t.name = @tag))
             """,
-            ("@account", registry.AccountId), ("@region", registry.Region), ("@name", repository.Value), ("@digest", reference.Digest?.ToString()), ("@tag", reference.Tag?.Value));
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? ReadDetail(reader) : null;
+            ReadDetail,
+            cancellationToken, ("@account", registry.AccountId), ("@region", registry.Region), ("@name", repository.Value), ("@digest", reference.Digest?.ToString()), ("@tag", reference.Tag?.Value)).ConfigureAwait(false);
     }
 
     public async ValueTask RecordPullAsync(RepositoryName repository, Digest digest, DateTimeOffset at, TimeSpan interval, CancellationToken cancellationToken)
     {
         var now = at.ToUnixTimeMilliseconds();
+        var threshold = now - (long)interval.TotalMilliseconds;
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        // Row locks only: unlike SQLite there is no database-wide write lock to spare, so no read comes first.
+        // On SQLite an UPDATE takes the database's single write lock even when it matches no row, which would serialize
+        // every manifest GET; a read (concurrent under WAL) first finds whether this pull is due to be recorded at all.
+        // On PostgreSQL the read costs what the empty UPDATE would have: one statement for a pull not due.
+        if (await connection.ScalarAsync(
+            """
+            SELECT 1 FROM manifests
+            WHERE repository_id = (SELECT id FROM repositories WHERE account_id = @account AND region = @region AND name = @name) AND digest = @digest
+              AND (last_pull_at IS NULL OR last_pull_at <= @threshold)
+            """,
+            cancellationToken,
+            ("@account", registry.AccountId), ("@region", registry.Region), ("@name", repository.Value), ("@digest", digest.ToString()), ("@threshold", threshold)).ConfigureAwait(false) is null)
+        {
+            return;
+        }
+
         await connection.ExecuteAsync(
             """
             UPDATE manifests SET last_pull_at = @now
@@ -106,14 +96,14 @@ internal sealed class PostgresImageCatalog(PostgresDatabase database, RegistryId
             """,
             cancellationToken,
             ("@now", now), ("@account", registry.AccountId), ("@region", registry.Region), ("@name", repository.Value), ("@digest", digest.ToString()),
-            ("@threshold", now - (long)interval.TotalMilliseconds)).ConfigureAwait(false);
+            ("@threshold", threshold)).ConfigureAwait(false);
     }
 
     public async ValueTask<ImageDeletion> DeleteImageAsync(RepositoryName repository, Digest? digest, Tag? tag, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        if (await connection.LockRepositoryAsync(registry, repository.Value, cancellationToken).ConfigureAwait(false) is not { } id)
+        if (await connection.LockRepositoryAsync(database, registry, repository.Value, cancellationToken).ConfigureAwait(false) is not { } id)
         {
             return ImageDeletion.NotFound;
         }
@@ -171,7 +161,7 @@ internal sealed class PostgresImageCatalog(PostgresDatabase database, RegistryId
         return new ImageDeletion(ImageDeletionStatus.Deleted, Digest.Parse(target), tags, []) { ManifestDeleted = true };
     }
 
-    private static ImageDetail ReadDetail(NpgsqlDataReader reader)
+    private static ImageDetail ReadDetail(DbDataReader reader)
     {
         var tags = reader.IsDBNull(7) ? [] : reader.GetString(7).Split(',');
         Array.Sort(tags, StringComparer.Ordinal);
@@ -179,25 +169,15 @@ internal sealed class PostgresImageCatalog(PostgresDatabase database, RegistryId
             Digest.Parse(reader.GetString(0)),
             tags,
             reader.GetString(1),
-            reader.IsDBNull(2) ? null : reader.GetString(2),
+            reader.NullableString(2),
             reader.GetInt64(3),
-            DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(4)),
-            reader.IsDBNull(5) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(5)),
+            reader.Time(4),
+            reader.IsDBNull(5) ? null : reader.Time(5),
             reader.IsDBNull(6) ? null : Digest.Parse(reader.GetString(6)));
     }
 
-    private static async Task<List<string>> ReadStringsAsync(NpgsqlConnection connection, string sql, long id, string digest, CancellationToken cancellationToken)
-    {
-        await using var command = connection.Command(sql, ("@id", id), ("@digest", digest));
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        var values = new List<string>();
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            values.Add(reader.GetString(0));
-        }
-
-        return values;
-    }
+    private static Task<List<string>> ReadStringsAsync(DbConnection connection, string sql, long id, string digest, CancellationToken cancellationToken) =>
+        connection.ListAsync(sql, r => r.GetString(0), cancellationToken, ("@id", id), ("@digest", digest));
 
     private static (string? Digest, string Tag) SplitKey(string? key)
     {

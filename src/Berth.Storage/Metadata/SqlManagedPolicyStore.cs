@@ -1,21 +1,20 @@
 using System.Globalization;
 using Berth.Core.Iam;
 using Berth.Core.Paging;
-using Npgsql;
+using System.Data.Common;
 
-namespace Berth.Storage.Postgres;
+namespace Berth.Storage.Metadata;
 
 /// <summary>
-/// Customer managed policies, their versions and attachments over PostgreSQL. Check-then-write transactions take the
-/// policy's and the entity's advisory locks (<see cref="PostgresCommands.PolicyLock"/>,
-/// <see cref="PostgresCommands.IamEntityLock"/>), so version and attachment quotas and "delete only when unused" hold
-/// across nodes.
+/// Customer managed policies, their versions and attachments. Check-then-write transactions take the policy's and the
+/// entity's locks (<see cref="DbCommands.PolicyLock"/>, <see cref="DbCommands.IamEntityLock"/>), so version and
+/// attachment quotas and "delete only when unused" hold across nodes.
 /// </summary>
-internal sealed class PostgresManagedPolicyStore(PostgresDatabase database) : IManagedPolicyStore
+internal sealed class SqlManagedPolicyStore(MetadataDatabase database) : IManagedPolicyStore
 {
     private const string Columns =
         "p.arn, p.name, p.id, p.path, p.default_version, p.description, p.created_at, p.updated_at, " +
-        "(SELECT count(*)::int FROM iam_attachments a WHERE a.policy_arn = p.arn)";
+        "(SELECT CAST(count(*) AS INTEGER) FROM iam_attachments a WHERE a.policy_arn = p.arn)";
 
     public async ValueTask<bool> CreateAsync(string accountId, ManagedPolicy policy, string document, CancellationToken cancellationToken)
     {
@@ -44,31 +43,27 @@ internal sealed class PostgresManagedPolicyStore(PostgresDatabase database) : IM
     public async ValueTask<ManagedPolicy?> FindAsync(string arn, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = connection.Command($"SELECT {Columns} FROM iam_policies p WHERE p.arn = @arn", ("@arn", arn));
-        var items = await ReadAsync(command, cancellationToken).ConfigureAwait(false);
-        return items.Count == 0 ? null : items[0];
+        return await connection.FirstAsync($"SELECT {Columns} FROM iam_policies p WHERE p.arn = @arn", Read, cancellationToken, ("@arn", arn)).ConfigureAwait(false);
     }
 
     public async ValueTask<Page<ManagedPolicy>> ListAsync(string accountId, string pathPrefix, bool onlyAttached, PageRequest page, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = connection.Command(
+        return await connection.PageAsync(
             $"""
             SELECT {Columns} FROM iam_policies p
             WHERE p.account_id = @account AND substr(p.path, 1, length(@prefix)) = @prefix AND (@after IS NULL OR p.name > @after)
                 AND (NOT @attached OR EXISTS (SELECT 1 FROM iam_attachments a WHERE a.policy_arn = p.arn))
             ORDER BY p.name LIMIT @limit
             """,
-            ("@account", accountId), ("@prefix", pathPrefix), ("@after", page.After), ("@attached", onlyAttached), ("@limit", page.Limit + 1));
-        var items = await ReadAsync(command, cancellationToken).ConfigureAwait(false);
-        return items.Count > page.Limit ? new Page<ManagedPolicy>(items[..page.Limit], true) : new Page<ManagedPolicy>(items, false);
+            page.Limit, Read, cancellationToken, ("@account", accountId), ("@prefix", pathPrefix), ("@after", page.After), ("@attached", onlyAttached), ("@limit", page.Limit + 1)).ConfigureAwait(false);
     }
 
     public async ValueTask<IamDeleteOutcome> DeleteAsync(string arn, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        await connection.LockKeysAsync(cancellationToken, PostgresCommands.PolicyLock(arn)).ConfigureAwait(false);
+        await database.LockKeysAsync(connection, cancellationToken, DbCommands.PolicyLock(arn)).ConfigureAwait(false);
         if (await connection.ScalarAsync("SELECT 1 FROM iam_attachments WHERE policy_arn = @arn LIMIT 1", cancellationToken, ("@arn", arn)).ConfigureAwait(false) is not null)
         {
             return IamDeleteOutcome.IsAttached;
@@ -88,7 +83,7 @@ internal sealed class PostgresManagedPolicyStore(PostgresDatabase database) : IM
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        await connection.LockKeysAsync(cancellationToken, PostgresCommands.PolicyLock(arn)).ConfigureAwait(false);
+        await database.LockKeysAsync(connection, cancellationToken, DbCommands.PolicyLock(arn)).ConfigureAwait(false);
         var count = (long)(await connection.ScalarAsync("SELECT count(*) FROM iam_policy_versions WHERE policy_arn = @arn", cancellationToken, ("@arn", arn)).ConfigureAwait(false))!;
         var next = await connection.ScalarAsync("SELECT next_version FROM iam_policies WHERE arn = @arn", cancellationToken, ("@arn", arn)).ConfigureAwait(false);
         if (count >= maxVersions || next is null)
@@ -96,7 +91,7 @@ internal sealed class PostgresManagedPolicyStore(PostgresDatabase database) : IM
             return null;
         }
 
-        var versionId = "v" + ((int)next).ToString(CultureInfo.InvariantCulture);
+        var versionId = "v" + Convert.ToInt64(next, CultureInfo.InvariantCulture).ToString(CultureInfo.InvariantCulture);
         await connection.ExecuteAsync(
             "INSERT INTO iam_policy_versions (policy_arn, version_id, document, created_at) VALUES (@arn, @v, @doc, @now)",
             cancellationToken, ("@arn", arn), ("@v", versionId), ("@doc", document), ("@now", now.ToUnixTimeMilliseconds())).ConfigureAwait(false);
@@ -120,7 +115,7 @@ internal sealed class PostgresManagedPolicyStore(PostgresDatabase database) : IM
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        await connection.LockKeysAsync(cancellationToken, PostgresCommands.PolicyLock(arn)).ConfigureAwait(false);
+        await database.LockKeysAsync(connection, cancellationToken, DbCommands.PolicyLock(arn)).ConfigureAwait(false);
         if (await connection.ScalarAsync("SELECT 1 FROM iam_policies WHERE arn = @arn AND default_version = @v", cancellationToken, ("@arn", arn), ("@v", versionId)).ConfigureAwait(false) is not null)
         {
             return IamDeleteOutcome.IsDefaultVersion;
@@ -135,17 +130,15 @@ internal sealed class PostgresManagedPolicyStore(PostgresDatabase database) : IM
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        await connection.LockKeysAsync(cancellationToken, PostgresCommands.IamEntityLock(entity.Id), PostgresCommands.PolicyLock(policyArn)).ConfigureAwait(false);
-        var attached = await connection.ScalarAsync(
-            "SELECT 1 FROM iam_attachments WHERE entity_id = @id AND policy_arn = @arn", cancellationToken, ("@id", entity.Id), ("@arn", policyArn)).ConfigureAwait(false) is not null;
+        await database.LockKeysAsync(connection, cancellationToken, DbCommands.IamEntityLock(entity.Id), DbCommands.PolicyLock(policyArn)).ConfigureAwait(false);
+        var attached = await connection.ScalarAsync("SELECT 1 FROM iam_attachments WHERE entity_id = @id AND policy_arn = @arn", cancellationToken, ("@id", entity.Id), ("@arn", policyArn)).ConfigureAwait(false) is not null;
         var count = (long)(await connection.ScalarAsync("SELECT count(*) FROM iam_attachments WHERE entity_id = @id", cancellationToken, ("@id", entity.Id)).ConfigureAwait(false))!;
         if (!attached && count >= maxAttached)
         {
             return false;
         }
 
-        await connection.ExecuteAsync(
-            "INSERT INTO iam_attachments (entity_id, policy_arn) VALUES (@id, @arn) ON CONFLICT DO NOTHING", cancellationToken, ("@id", entity.Id), ("@arn", policyArn)).ConfigureAwait(false);
+        await connection.ExecuteAsync("INSERT INTO iam_attachments (entity_id, policy_arn) VALUES (@id, @arn) ON CONFLICT DO NOTHING", cancellationToken, ("@id", entity.Id), ("@arn", policyArn)).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return true;
     }
@@ -153,15 +146,14 @@ internal sealed class PostgresManagedPolicyStore(PostgresDatabase database) : IM
     public async ValueTask<bool> DetachAsync(IamEntity entity, string policyArn, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        return await connection.ExecuteAsync(
-            "DELETE FROM iam_attachments WHERE entity_id = @id AND policy_arn = @arn", cancellationToken, ("@id", entity.Id), ("@arn", policyArn)).ConfigureAwait(false) > 0;
+        return await connection.ExecuteAsync("DELETE FROM iam_attachments WHERE entity_id = @id AND policy_arn = @arn", cancellationToken, ("@id", entity.Id), ("@arn", policyArn)).ConfigureAwait(false) > 0;
     }
 
     public async ValueTask<IReadOnlyList<string>> ListAttachedAsync(IamEntity entity, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = connection.Command("SELECT policy_arn FROM iam_attachments WHERE entity_id = @id ORDER BY policy_arn", ("@id", entity.Id));
-        return (await PostgresPaging.ReadPageAsync(command, PageRequest.MaxLimit, cancellationToken).ConfigureAwait(false)).Items;
+        return (await connection.PageAsync(
+            "SELECT policy_arn FROM iam_attachments WHERE entity_id = @id ORDER BY policy_arn", PageRequest.MaxLimit, cancellationToken, ("@id", entity.Id)).ConfigureAwait(false)).Items;
     }
 
     public async ValueTask<int> CountAttachmentsAsync(string accountId, string policyArn, CancellationToken cancellationToken)
@@ -175,35 +167,18 @@ internal sealed class PostgresManagedPolicyStore(PostgresDatabase database) : IM
     private async Task<List<PolicyVersion>> QueryVersionsAsync(string arn, string? versionId, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = connection.Command(
+        return await connection.ListAsync(
             """
             SELECT v.version_id, v.document, v.version_id = p.default_version, v.created_at
             FROM iam_policy_versions v JOIN iam_policies p ON p.arn = v.policy_arn
             WHERE v.policy_arn = @arn AND (@v IS NULL OR v.version_id = @v)
             ORDER BY CAST(substr(v.version_id, 2) AS INTEGER) DESC
             """,
-            ("@arn", arn), ("@v", versionId));
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        var versions = new List<PolicyVersion>();
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            versions.Add(new PolicyVersion(reader.GetString(0), reader.GetString(1), reader.GetBoolean(2), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(3))));
-        }
-
-        return versions;
+            r => new PolicyVersion(r.GetString(0), r.GetString(1), r.GetBoolean(2), r.Time(3)),
+            cancellationToken, ("@arn", arn), ("@v", versionId)).ConfigureAwait(false);
     }
 
-    private static async Task<List<ManagedPolicy>> ReadAsync(NpgsqlCommand command, CancellationToken cancellationToken)
-    {
-        var items = new List<ManagedPolicy>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            items.Add(new ManagedPolicy(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
-                reader.IsDBNull(5) ? null : reader.GetString(5), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(6)),
-                DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(7)), reader.GetInt32(8)));
-        }
-
-        return items;
-    }
+    private static ManagedPolicy Read(DbDataReader reader) => new(
+        reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
+        reader.NullableString(5), reader.Time(6), reader.Time(7), reader.GetInt32(8));
 }

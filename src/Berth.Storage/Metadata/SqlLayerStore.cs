@@ -1,38 +1,38 @@
+using System.Data.Common;
 using Berth.Core.Registries;
 using Berth.Core.Content;
 using Berth.Core.Layers;
 using Berth.Core.Naming;
-using Npgsql;
 
-namespace Berth.Storage.Postgres;
+namespace Berth.Storage.Metadata;
 
-internal sealed class PostgresLayerStore(PostgresDatabase database, RegistryIdentity registry) : ILayerStore
+internal sealed class SqlLayerStore(MetadataDatabase database, RegistryIdentity registry) : ILayerStore
 {
     public async ValueTask<LayerParts?> FindPartsAsync(string uploadId, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = connection.Command(
-            "SELECT last_part_start, small_part_before FROM ecr_layer_parts WHERE upload_id = @id", ("@id", uploadId));
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? new LayerParts(reader.GetInt64(0), reader.GetBoolean(1)) : null;
+        return await connection.FirstAsync(
+            "SELECT last_part_start, small_part_before FROM ecr_layer_parts WHERE upload_id = @id",
+            r => new LayerParts(r.GetInt64(0), r.GetBoolean(1)),
+            cancellationToken, ("@id", uploadId)).ConfigureAwait(false);
     }
 
     public async ValueTask SavePartsAsync(string uploadId, LayerParts parts, CancellationToken cancellationToken)
     {
         // Selecting from upload_sessions makes a save for a session deleted meanwhile a no-op instead of a key error;
-        // a delete that commits between the select and the insert's key check is the same case.
+        // a delete that commits between the select and the insert's key check (another node's) is the same case.
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             await connection.ExecuteAsync(
-            """
-            INSERT INTO ecr_layer_parts (upload_id, last_part_start, small_part_before)
-            SELECT id, @start, @small FROM upload_sessions WHERE id = @id
-            ON CONFLICT (upload_id) DO UPDATE SET last_part_start = excluded.last_part_start, small_part_before = excluded.small_part_before
-            """,
-            cancellationToken, ("@id", uploadId), ("@start", parts.LastPartStart), ("@small", parts.SmallPartBefore)).ConfigureAwait(false);
+                """
+                INSERT INTO ecr_layer_parts (upload_id, last_part_start, small_part_before)
+                SELECT id, @start, @small FROM upload_sessions WHERE id = @id
+                ON CONFLICT (upload_id) DO UPDATE SET last_part_start = excluded.last_part_start, small_part_before = excluded.small_part_before
+                """,
+                cancellationToken, ("@id", uploadId), ("@start", parts.LastPartStart), ("@small", parts.SmallPartBefore)).ConfigureAwait(false);
         }
-        catch (PostgresException e) when (e.IsForeignKeyViolation())
+        catch (DbException e) when (database.IsForeignKeyViolation(e))
         {
             // The session is gone: nothing to record.
         }

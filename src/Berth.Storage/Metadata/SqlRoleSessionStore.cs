@@ -1,8 +1,8 @@
 using Berth.Core.Iam;
 
-namespace Berth.Storage.Postgres;
+namespace Berth.Storage.Metadata;
 
-internal sealed class PostgresRoleSessionStore(PostgresDatabase database) : IRoleSessionStore
+internal sealed class SqlRoleSessionStore(MetadataDatabase database) : IRoleSessionStore
 {
     public async ValueTask SaveAsync(RoleSession session, DateTimeOffset forgetBefore, CancellationToken cancellationToken)
     {
@@ -23,17 +23,9 @@ internal sealed class PostgresRoleSessionStore(PostgresDatabase database) : IRol
     public async ValueTask<RoleSession?> FindAsync(string accessKeyId, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = connection.Command(
+        return await connection.FirstAsync(
             "SELECT account_id, role_id, role_arn, session_name, secret_ciphertext, token_hash, created_at, expires_at FROM iam_sessions WHERE access_key_id = @id",
-            ("@id", accessKeyId));
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            return null;
-        }
-
-        return new RoleSession(accessKeyId, reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3),
-            (byte[])reader.GetValue(4), (byte[])reader.GetValue(5),
-            DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(6)), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(7)));
+            r => new RoleSession(accessKeyId, r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), (byte[])r.GetValue(4), (byte[])r.GetValue(5), r.Time(6), r.Time(7)),
+            cancellationToken, ("@id", accessKeyId)).ConfigureAwait(false);
     }
 }

@@ -2,11 +2,11 @@ using System.Text.Json;
 using Berth.Core.Paging;
 using Berth.Core.Registries;
 using Berth.Core.Repositories;
-using Npgsql;
+using System.Data.Common;
 
-namespace Berth.Storage.Postgres;
+namespace Berth.Storage.Metadata;
 
-internal sealed class PostgresRepositoryCreationTemplateStore(PostgresDatabase database, RegistryIdentity registry) : IRepositoryCreationTemplateStore
+internal sealed class SqlRepositoryCreationTemplateStore(MetadataDatabase database, RegistryIdentity registry) : IRepositoryCreationTemplateStore
 {
     private const string Columns =
         "prefix, description, encryption_type, kms_key, resource_tags, image_tag_mutability, mutability_exclusions, " +
@@ -15,10 +15,10 @@ internal sealed class PostgresRepositoryCreationTemplateStore(PostgresDatabase d
     public async ValueTask<RepositoryCreationTemplate?> FindAsync(string prefix, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = connection.Command($"SELECT {Columns} FROM repository_creation_templates WHERE account_id = @account AND region = @region AND prefix = @prefix",
-            ("@account", registry.AccountId), ("@region", registry.Region), ("@prefix", prefix));
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? Read(reader) : null;
+        return await connection.FirstAsync(
+            $"SELECT {Columns} FROM repository_creation_templates WHERE account_id = @account AND region = @region AND prefix = @prefix",
+            Read,
+            cancellationToken, ("@account", registry.AccountId), ("@region", registry.Region), ("@prefix", prefix)).ConfigureAwait(false);
     }
 
     public async ValueTask<bool> CreateAsync(RepositoryCreationTemplate creationTemplate, CancellationToken cancellationToken)
@@ -58,40 +58,25 @@ internal sealed class PostgresRepositoryCreationTemplateStore(PostgresDatabase d
     public async ValueTask<Page<RepositoryCreationTemplate>> ListAsync(PageRequest page, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = connection.Command(
+        return await connection.PageAsync(
             $"SELECT {Columns} FROM repository_creation_templates WHERE account_id = @account AND region = @region AND (@after IS NULL OR prefix > @after) ORDER BY prefix LIMIT @limit",
-            ("@account", registry.AccountId), ("@region", registry.Region), ("@after", page.After), ("@limit", page.Limit + 1));
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        var items = new List<RepositoryCreationTemplate>();
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            if (items.Count == page.Limit)
-            {
-                return new Page<RepositoryCreationTemplate>(items, true);
-            }
-
-            items.Add(Read(reader));
-        }
-
-        return new Page<RepositoryCreationTemplate>(items, false);
+            page.Limit, Read, cancellationToken, ("@account", registry.AccountId), ("@region", registry.Region), ("@after", page.After), ("@limit", page.Limit + 1)).ConfigureAwait(false);
     }
 
-    private static RepositoryCreationTemplate Read(NpgsqlDataReader reader) => new(
+    private static RepositoryCreationTemplate Read(DbDataReader reader) => new(
         reader.GetString(0),
-        NullableString(reader, 1),
+        reader.NullableString(1),
         reader.GetString(2),
-        NullableString(reader, 3),
+        reader.NullableString(3),
         JsonSerializer.Deserialize<List<TagRow>>(reader.GetString(4))!.Select(t => new KeyValuePair<string, string>(t.Key, t.Value)).ToList(),
         reader.GetString(5),
         JsonSerializer.Deserialize<List<ExclusionRow>>(reader.GetString(6))!.Select(e => new TagMutabilityExclusion(e.FilterType, e.Filter)).ToList(),
-        NullableString(reader, 7),
-        NullableString(reader, 8),
+        reader.NullableString(7),
+        reader.NullableString(8),
         JsonSerializer.Deserialize<List<string>>(reader.GetString(9))!,
-        NullableString(reader, 10),
-        DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(11)),
-        DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(12)));
-
-    private static string? NullableString(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
+        reader.NullableString(10),
+        reader.Time(11),
+        reader.Time(12));
 
     private (string, object?)[] Parameters(RepositoryCreationTemplate template) =>
     [

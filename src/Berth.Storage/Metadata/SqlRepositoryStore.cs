@@ -1,16 +1,17 @@
-using Berth.Core.Registries;
+using System.Data.Common;
 using System.Text.Json;
 using Berth.Core.Images;
 using Berth.Core.Naming;
 using Berth.Core.Paging;
+using Berth.Core.Registries;
 using Berth.Core.Repositories;
-using Npgsql;
 
-namespace Berth.Storage.Postgres;
+namespace Berth.Storage.Metadata;
 
-internal sealed class PostgresRepositoryStore(PostgresDatabase database, RegistryIdentity registry) : IRepositoryStore
+internal sealed class SqlRepositoryStore(MetadataDatabase database, RegistryIdentity registry) : IRepositoryStore
 {
     private const string SettingsColumns = "id, image_tag_mutability, mutability_exclusions, scan_on_push, encryption_type, kms_key, created_at";
+    private const string ByName = "account_id = @account AND region = @region AND name = @name";
 
     public async ValueTask<bool> ExistsAsync(RepositoryName repository, CancellationToken cancellationToken)
     {
@@ -18,41 +19,13 @@ internal sealed class PostgresRepositoryStore(PostgresDatabase database, Registr
         return await connection.FindRepositoryIdAsync(registry, repository.Value, cancellationToken).ConfigureAwait(false) is not null;
     }
 
-    public async ValueTask<RepositoryPolicyLookup?> GetPolicyAsync(RepositoryName repository, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = connection.Command(
-            "SELECT policy_text FROM repositories WHERE account_id = @account AND region = @region AND name = @name",
-            ("@account", registry.AccountId), ("@region", registry.Region), ("@name", repository.Value));
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            return null;
-        }
-
-        return new RepositoryPolicyLookup(reader.IsDBNull(0) ? null : reader.GetString(0));
-    }
-
-    public async ValueTask<bool> SetPolicyAsync(RepositoryName repository, string? policyText, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        var rows = await connection.ExecuteAsync(
-            "UPDATE repositories SET policy_text = @policy WHERE account_id = @account AND region = @region AND name = @name",
-            cancellationToken, ("@account", registry.AccountId), ("@region", registry.Region), ("@name", repository.Value), ("@policy", policyText)).ConfigureAwait(false);
-        return rows > 0;
-    }
-
     public async ValueTask<Repository?> FindAsync(RepositoryName repository, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = connection.Command($"SELECT {SettingsColumns} FROM repositories WHERE account_id = @account AND region = @region AND name = @name", ("@account", registry.AccountId), ("@region", registry.Region), ("@name", repository.Value));
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            return null;
-        }
-
-        return new Repository(repository.Value, DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(6)), ReadSettings(reader));
+        return await connection.FirstAsync(
+            $"SELECT {SettingsColumns} FROM repositories WHERE {ByName}",
+            r => new Repository(repository.Value, r.Time(6), ReadSettings(r)),
+            cancellationToken, Name(repository.Value)).ConfigureAwait(false);
     }
 
     public async ValueTask<bool> CreateAsync(
@@ -68,7 +41,7 @@ internal sealed class PostgresRepositoryStore(PostgresDatabase database, Registr
             ON CONFLICT (account_id, region, name) DO NOTHING
             RETURNING id
             """,
-            cancellationToken, [("@account", registry.AccountId), ("@region", registry.Region), ("@name", repository.Value), ("@created", createdAt.ToUnixTimeMilliseconds()), ("@policy", policyText), .. SettingsParameters(settings)]).ConfigureAwait(false);
+            cancellationToken, [.. Name(repository.Value), ("@created", createdAt.ToUnixTimeMilliseconds()), ("@policy", policyText), .. SettingsParameters(settings)]).ConfigureAwait(false);
         if (id is null)
         {
             return false;
@@ -84,7 +57,7 @@ internal sealed class PostgresRepositoryStore(PostgresDatabase database, Registr
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         // FOR UPDATE waits for manifest puts in flight and keeps new blob links out until the rows are gone.
-        var id = (long?)await connection.ScalarAsync("SELECT id FROM repositories WHERE account_id = @account AND region = @region AND name = @name FOR UPDATE", cancellationToken, ("@account", registry.AccountId), ("@region", registry.Region), ("@name", repository.Value)).ConfigureAwait(false);
+        var id = await connection.FindRepositoryIdAsync(registry, repository.Value, cancellationToken, database.ForUpdate).ConfigureAwait(false);
         if (id is null)
         {
             return RepositoryDeletion.NotFound;
@@ -105,42 +78,31 @@ internal sealed class PostgresRepositoryStore(PostgresDatabase database, Registr
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         var rows = await connection.ExecuteAsync(
-            """
+            $"""
             UPDATE repositories SET image_tag_mutability = @mutability, mutability_exclusions = @exclusions, scan_on_push = @scan,
                 encryption_type = @encryption, kms_key = @kms
-            WHERE account_id = @account AND region = @region AND name = @name
+            WHERE {ByName}
             """,
-            cancellationToken, [("@account", registry.AccountId), ("@region", registry.Region), ("@name", repository.Value), .. SettingsParameters(settings)]).ConfigureAwait(false);
+            cancellationToken, [.. Name(repository.Value), .. SettingsParameters(settings)]).ConfigureAwait(false);
         return rows > 0;
     }
 
     public async ValueTask<Page<string>> ListAsync(PageRequest page, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = connection.Command(
+        return await connection.PageAsync(
             "SELECT name FROM repositories WHERE account_id = @account AND region = @region AND (@after IS NULL OR name > @after) ORDER BY name LIMIT @limit",
-            ("@account", registry.AccountId), ("@region", registry.Region), ("@after", page.After), ("@limit", page.Limit + 1));
-        return await PostgresPaging.ReadPageAsync(command, page.Limit, cancellationToken).ConfigureAwait(false);
+            page.Limit, cancellationToken, ("@account", registry.AccountId), ("@region", registry.Region), ("@after", page.After), ("@limit", page.Limit + 1)).ConfigureAwait(false);
     }
 
     public async ValueTask<IReadOnlyList<KeyValuePair<string, string>>?> GetTagsAsync(RepositoryName repository, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         var id = await connection.FindRepositoryIdAsync(registry, repository.Value, cancellationToken).ConfigureAwait(false);
-        if (id is null)
-        {
-            return null;
-        }
-
-        await using var command = connection.Command("SELECT key, value FROM repository_tags WHERE repository_id = @id ORDER BY key", ("@id", id));
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        var tags = new List<KeyValuePair<string, string>>();
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            tags.Add(new(reader.GetString(0), reader.GetString(1)));
-        }
-
-        return tags;
+        return id is null ? null : await connection.ListAsync(
+            "SELECT key, value FROM repository_tags WHERE repository_id = @id ORDER BY key",
+            r => new KeyValuePair<string, string>(r.GetString(0), r.GetString(1)),
+            cancellationToken, ("@id", id)).ConfigureAwait(false);
     }
 
     public async ValueTask<bool> UpdateTagsAsync(
@@ -148,7 +110,7 @@ internal sealed class PostgresRepositoryStore(PostgresDatabase database, Registr
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        var id = await connection.LockRepositoryAsync(registry, repository.Value, cancellationToken).ConfigureAwait(false);
+        var id = await connection.LockRepositoryAsync(database, registry, repository.Value, cancellationToken).ConfigureAwait(false);
         if (id is null)
         {
             return false;
@@ -164,23 +126,39 @@ internal sealed class PostgresRepositoryStore(PostgresDatabase database, Registr
         return true;
     }
 
-    /// <summary>
-    /// The id and settings of a repository inside the caller's transaction, or null; the row stays locked as by
-    /// <see cref="PostgresCommands.LockRepositoryAsync"/> until the transaction ends.
-    /// </summary>
-    internal static async Task<(long Id, RepositorySettings Settings)?> LockSettingsAsync(NpgsqlConnection connection, RegistryIdentity registry, string name, CancellationToken cancellationToken)
+    public async ValueTask<RepositoryPolicyLookup?> GetPolicyAsync(RepositoryName repository, CancellationToken cancellationToken)
     {
-        await using var command = connection.Command($"SELECT {SettingsColumns} FROM repositories WHERE account_id = @account AND region = @region AND name = @name FOR NO KEY UPDATE", ("@account", registry.AccountId), ("@region", registry.Region), ("@name", name));
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? (reader.GetInt64(0), ReadSettings(reader)) : null;
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await connection.FirstAsync(
+            $"SELECT policy_text FROM repositories WHERE {ByName}", r => new RepositoryPolicyLookup(r.NullableString(0)), cancellationToken, Name(repository.Value)).ConfigureAwait(false);
     }
 
-    private static RepositorySettings ReadSettings(NpgsqlDataReader reader) => new(
+    public async ValueTask<bool> SetPolicyAsync(RepositoryName repository, string? policyText, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var rows = await connection.ExecuteAsync(
+            $"UPDATE repositories SET policy_text = @policy WHERE {ByName}", cancellationToken, [.. Name(repository.Value), ("@policy", policyText)]).ConfigureAwait(false);
+        return rows > 0;
+    }
+
+    /// <summary>
+    /// The id and settings of a repository inside the caller's transaction, or null; the row stays locked as by
+    /// <see cref="DbCommands.LockRepositoryAsync"/> until the transaction ends.
+    /// </summary>
+    internal static Task<(long Id, RepositorySettings Settings)?> LockSettingsAsync(DbConnection connection, MetadataDatabase database, RegistryIdentity registry, string name, CancellationToken cancellationToken) =>
+        connection.FirstAsync<(long Id, RepositorySettings Settings)?>(
+            $"SELECT {SettingsColumns} FROM repositories WHERE {ByName}{database.ForNoKeyUpdate}",
+            r => (r.GetInt64(0), ReadSettings(r)),
+            cancellationToken, ("@account", registry.AccountId), ("@region", registry.Region), ("@name", name));
+
+    private (string, object?)[] Name(string name) => [("@account", registry.AccountId), ("@region", registry.Region), ("@name", name)];
+
+    private static RepositorySettings ReadSettings(DbDataReader reader) => new(
         reader.GetString(1),
         reader.IsDBNull(2) ? [] : JsonSerializer.Deserialize<List<ExclusionRow>>(reader.GetString(2))!.Select(e => new TagMutabilityExclusion(e.FilterType, e.Filter)).ToList(),
         reader.GetBoolean(3),
         reader.GetString(4),
-        reader.IsDBNull(5) ? null : reader.GetString(5));
+        reader.NullableString(5));
 
     private static (string, object?)[] SettingsParameters(RepositorySettings settings) =>
     [
@@ -191,7 +169,7 @@ internal sealed class PostgresRepositoryStore(PostgresDatabase database, Registr
         ("@kms", settings.KmsKey),
     ];
 
-    private static async Task SetTagsAsync(NpgsqlConnection connection, long id, IReadOnlyList<KeyValuePair<string, string>> tags, CancellationToken cancellationToken)
+    private static async Task SetTagsAsync(DbConnection connection, long id, IReadOnlyList<KeyValuePair<string, string>> tags, CancellationToken cancellationToken)
     {
         foreach (var (key, value) in tags)
         {

@@ -1,8 +1,8 @@
 using Berth.Core.Accounts;
 
-namespace Berth.Storage.Postgres;
+namespace Berth.Storage.Metadata;
 
-internal sealed class PostgresAccountStore(PostgresDatabase database) : IAccountStore
+internal sealed class SqlAccountStore(MetadataDatabase database) : IAccountStore
 {
     public async ValueTask<bool> CreateAsync(string accountId, DateTimeOffset createdAt, CancellationToken cancellationToken)
     {
@@ -21,14 +21,9 @@ internal sealed class PostgresAccountStore(PostgresDatabase database) : IAccount
     public async ValueTask<IReadOnlyList<string>> ListAsync(CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = connection.Command("SELECT account_id FROM accounts ORDER BY account_id");
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        var ids = new List<string>();
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            ids.Add(reader.GetString(0));
-        }
-
-        return ids;
+        return await connection.ListAsync(
+            "SELECT account_id FROM accounts ORDER BY account_id",
+            r => r.GetString(0),
+            cancellationToken).ConfigureAwait(false);
     }
 }

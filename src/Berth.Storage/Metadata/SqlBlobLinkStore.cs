@@ -1,12 +1,12 @@
-using Berth.Core.Registries;
+using System.Data.Common;
 using Berth.Core.Blobs;
 using Berth.Core.Content;
 using Berth.Core.Naming;
-using Npgsql;
+using Berth.Core.Registries;
 
-namespace Berth.Storage.Postgres;
+namespace Berth.Storage.Metadata;
 
-internal sealed class PostgresBlobLinkStore(PostgresDatabase database, RegistryIdentity registry, TimeProvider time) : IBlobLinkStore
+internal sealed class SqlBlobLinkStore(MetadataDatabase database, RegistryIdentity registry, TimeProvider time) : IBlobLinkStore
 {
     public async ValueTask<bool> LinkAsync(RepositoryName repository, Digest digest, long size, CancellationToken cancellationToken)
     {
@@ -16,43 +16,40 @@ internal sealed class PostgresBlobLinkStore(PostgresDatabase database, RegistryI
         try
         {
             rows = await connection.ExecuteAsync(
-            """
-            INSERT INTO blob_links (repository_id, digest, size, linked_at)
-            SELECT id, @digest, @size, @now FROM repositories WHERE account_id = @account AND region = @region AND name = @name
-            ON CONFLICT DO NOTHING
-            """,
-            cancellationToken, ("@account", registry.AccountId), ("@region", registry.Region), ("@name", repository.Value), ("@digest", digest.ToString()), ("@size", size), ("@now", now)).ConfigureAwait(false);
+                """
+                INSERT INTO blob_links (repository_id, digest, size, linked_at)
+                SELECT id, @digest, @size, @now FROM repositories WHERE account_id = @account AND region = @region AND name = @name
+                ON CONFLICT DO NOTHING
+                """,
+                cancellationToken, ("@account", registry.AccountId), ("@region", registry.Region), ("@name", repository.Value), ("@digest", digest.ToString()), ("@size", size), ("@now", now)).ConfigureAwait(false);
         }
-        catch (PostgresException e) when (e.IsForeignKeyViolation())
+        catch (DbException e) when (database.IsForeignKeyViolation(e))
         {
-            // The repository was deleted between the select and the insert's key check.
+            // The repository was deleted (by another node) between the select and the insert's key check.
             return false;
         }
 
         return rows > 0 || await FindAsync(repository, digest, cancellationToken).ConfigureAwait(false) is not null;
     }
 
-    public async ValueTask<long?> FindAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        return (long?)await connection.ScalarAsync(
+    public ValueTask<long?> FindAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken) =>
+        database.ReadFirstAsync<long?>(
             "SELECT l.size FROM blob_links l JOIN repositories r ON r.id = l.repository_id WHERE r.account_id = @account AND r.region = @region AND r.name = @name AND l.digest = @digest",
-            cancellationToken, ("@account", registry.AccountId), ("@region", registry.Region), ("@name", repository.Value), ("@digest", digest.ToString())).ConfigureAwait(false);
-    }
+            static reader => reader.GetInt64(0),
+            cancellationToken, ("@account", registry.AccountId), ("@region", registry.Region), ("@name", repository.Value), ("@digest", digest.ToString()));
 
     public async ValueTask<bool> UnlinkAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken)
     {
         // Under the repository lock, so that a manifest put that found this link commits before the link goes.
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        if (await connection.LockRepositoryAsync(registry, repository.Value, cancellationToken).ConfigureAwait(false) is not { } id)
+        if (await connection.LockRepositoryAsync(database, registry, repository.Value, cancellationToken).ConfigureAwait(false) is not { } id)
         {
             return false;
         }
 
         var rows = await connection.ExecuteAsync(
-            "DELETE FROM blob_links WHERE repository_id = @id AND digest = @digest",
-            cancellationToken, ("@id", id), ("@digest", digest.ToString())).ConfigureAwait(false);
+            "DELETE FROM blob_links WHERE repository_id = @id AND digest = @digest", cancellationToken, ("@id", id), ("@digest", digest.ToString())).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return rows > 0;
     }

@@ -1,0 +1,57 @@
+using System.Data.Common;
+
+namespace Berth.Storage.Metadata;
+
+/// <summary>
+/// The metadata database, SQLite or PostgreSQL, and the dialect of its SQL: the one place where the two engines
+/// differ. The stores beside this class are written once against it, in SQL both engines run (<c>@name</c>
+/// parameters, <c>ON CONFLICT … DO UPDATE</c>, <c>RETURNING</c>, <c>bigint</c> milliseconds, booleans bound as bool).
+/// What differs is only here: how a connection is opened and configured, how rows read in a transaction are locked
+/// (<see cref="ForUpdate"/>, <see cref="ForNoKeyUpdate"/>, <see cref="LockKeysAsync"/>), the cross-transaction lock
+/// of an upload (<see cref="LockAsync"/>), the hot-path read (<see cref="ReadFirstAsync{T}"/>) and error codes.
+/// </summary>
+internal abstract class MetadataDatabase
+{
+    /// <summary>Appended to a SELECT inside a transaction that will update or delete the rows it reads.</summary>
+    public abstract string ForUpdate { get; }
+
+    /// <summary>As <see cref="ForUpdate"/>, for a parent row whose children are written: foreign-key checks go on.</summary>
+    public abstract string ForNoKeyUpdate { get; }
+
+    /// <summary>Appended to an ORDER BY column of text that must sort by code point (PostgreSQL's default follows the locale).</summary>
+    public abstract string OrdinalCollation { get; }
+
+    /// <summary>The database server's clock in Unix milliseconds, as SQL: one clock for every node.</summary>
+    public abstract string NowMillis { get; }
+
+    /// <summary>Creates or migrates the schema before the first request.</summary>
+    public abstract Task InitializeAsync(CancellationToken cancellationToken);
+
+    /// <summary>An open connection; a transaction begun on it with <c>BeginTransactionAsync</c> writes exclusively on SQLite.</summary>
+    public abstract ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Inside the caller's transaction, takes named locks held until it ends (in ordinal order, so two transactions
+    /// locking the same keys cannot deadlock): the serial order of check-then-write transactions across nodes.
+    /// </summary>
+    public abstract Task LockKeysAsync(DbConnection connection, CancellationToken cancellationToken, params string[] keys);
+
+    /// <summary>A named lock held until disposed, across transactions, by every node of the database (an upload's).</summary>
+    public abstract ValueTask<IAsyncDisposable> LockAsync(string key, CancellationToken cancellationToken);
+
+    /// <summary>True when a statement failed because the parent row its foreign key names is gone.</summary>
+    public abstract bool IsForeignKeyViolation(DbException exception);
+
+    /// <summary>True when a statement failed on a unique key another writer took first.</summary>
+    public abstract bool IsUniqueViolation(DbException exception);
+
+    /// <summary>
+    /// A read on a hot path of pulls: the first row of <paramref name="sql"/> mapped by <paramref name="map"/>, or
+    /// <c>default</c>. SQLite runs it through statements prepared once; PostgreSQL through its pooled connections.
+    /// </summary>
+    public virtual async ValueTask<T?> ReadFirstAsync<T>(string sql, Func<DbDataReader, T> map, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await connection.FirstAsync(sql, map, cancellationToken, parameters).ConfigureAwait(false);
+    }
+}

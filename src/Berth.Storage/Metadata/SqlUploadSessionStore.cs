@@ -1,0 +1,67 @@
+using Berth.Core.Blobs;
+using Berth.Core.Naming;
+using Berth.Core.Registries;
+using System.Data.Common;
+
+namespace Berth.Storage.Metadata;
+
+internal sealed class SqlUploadSessionStore(MetadataDatabase database) : IUploadSessionStore
+{
+    private const string Columns = "id, repository, size, backend_state, started_at, updated_at, account_id, region";
+
+    public async ValueTask CreateAsync(UploadSession session, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await connection.ExecuteAsync(
+            $"INSERT INTO upload_sessions ({Columns}) VALUES (@id, @repository, @size, @state, @started, @updated, @account, @region)",
+            cancellationToken,
+            ("@id", session.Id), ("@repository", session.Repository.Value), ("@size", session.Staged.Size),
+            ("@state", session.Staged.BackendState), ("@started", session.StartedAt.ToUnixTimeMilliseconds()),
+            ("@updated", session.UpdatedAt.ToUnixTimeMilliseconds()), ("@account", session.Registry.AccountId), ("@region", session.Registry.Region)).ConfigureAwait(false);
+    }
+
+    public async ValueTask<UploadSession?> FindAsync(string id, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await connection.FirstAsync(
+            $"SELECT {Columns} FROM upload_sessions WHERE id = @id",
+            Read,
+            cancellationToken, ("@id", id)).ConfigureAwait(false);
+    }
+
+    public async ValueTask UpdateAsync(UploadSession session, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await connection.ExecuteAsync(
+            "UPDATE upload_sessions SET size = @size, backend_state = @state, updated_at = @updated WHERE id = @id",
+            cancellationToken,
+            ("@id", session.Id), ("@size", session.Staged.Size), ("@state", session.Staged.BackendState),
+            ("@updated", session.UpdatedAt.ToUnixTimeMilliseconds())).ConfigureAwait(false);
+    }
+
+    public ValueTask<IAsyncDisposable> LockAsync(string id, CancellationToken cancellationToken) =>
+        database.LockAsync(DbCommands.UploadLock(id), cancellationToken);
+
+    public async ValueTask DeleteAsync(string id, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await connection.ExecuteAsync("DELETE FROM upload_sessions WHERE id = @id", cancellationToken, ("@id", id)).ConfigureAwait(false);
+    }
+
+    public async ValueTask<IReadOnlyList<UploadSession>> ListStaleAsync(DateTimeOffset cutoff, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await connection.ListAsync(
+            $"SELECT {Columns} FROM upload_sessions WHERE updated_at < @cutoff ORDER BY updated_at LIMIT @limit",
+            Read,
+            cancellationToken, ("@cutoff", cutoff.ToUnixTimeMilliseconds()), ("@limit", limit)).ConfigureAwait(false);
+    }
+
+    private static UploadSession Read(DbDataReader reader) => new(
+        reader.GetString(0),
+        new RegistryIdentity(reader.GetString(6), reader.GetString(7)),
+        RepositoryName.Parse(reader.GetString(1)),
+        new StagedUpload(reader.GetString(0), reader.GetInt64(2), reader.NullableString(3)),
+        reader.Time(4),
+        reader.Time(5));
+}
