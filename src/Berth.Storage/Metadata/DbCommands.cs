@@ -107,6 +107,25 @@ internal static class DbCommands
     public static Task<long?> LockRepositoryAsync(this DbConnection connection, MetadataDatabase database, RegistryIdentity registry, string name, CancellationToken cancellationToken) =>
         connection.FindRepositoryIdAsync(registry, name, cancellationToken, database.ForNoKeyUpdate);
 
+    /// <summary>
+    /// Deletes rows of a repository (<paramref name="sql"/> names it <c>@id</c>) under its lock, so that a manifest put
+    /// that found them commits first; false when the repository or the rows are gone.
+    /// </summary>
+    public static async ValueTask<bool> DeleteUnderRepositoryLockAsync(
+        this MetadataDatabase database, RegistryIdentity registry, string repository, string sql, (string Name, object? Value) key, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        if (await connection.LockRepositoryAsync(database, registry, repository, cancellationToken).ConfigureAwait(false) is not { } id)
+        {
+            return false;
+        }
+
+        var rows = await connection.ExecuteAsync(sql, cancellationToken, ("@id", id), key).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return rows > 0;
+    }
+
     /// <summary>The lock key of an IAM user, group or role (by id): its memberships, policies and deletion.</summary>
     public static string IamEntityLock(string entityId) => "iam-entity:" + entityId;
 

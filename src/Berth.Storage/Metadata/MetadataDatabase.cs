@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Berth.Core.Paging;
 
 namespace Berth.Storage.Metadata;
 
@@ -54,4 +55,43 @@ internal abstract class MetadataDatabase
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         return await connection.FirstAsync(sql, map, cancellationToken, parameters).ConfigureAwait(false);
     }
+
+    /// <summary>One statement on a connection of its own; the number of rows it changed.</summary>
+    public async Task<int> ExecuteAsync(string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await connection.ExecuteAsync(sql, cancellationToken, parameters).ConfigureAwait(false);
+    }
+
+    /// <summary>The first column of the first row, on a connection of its own; null for none or NULL.</summary>
+    public async Task<object?> ScalarAsync(string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await connection.ScalarAsync(sql, cancellationToken, parameters).ConfigureAwait(false);
+    }
+
+    /// <summary>The first row mapped by <paramref name="map"/>, or <c>default</c>, on a connection of its own.</summary>
+    public async Task<T?> FirstAsync<T>(string sql, Func<DbDataReader, T> map, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await connection.FirstAsync(sql, map, cancellationToken, parameters).ConfigureAwait(false);
+    }
+
+    /// <summary>Every row mapped by <paramref name="map"/>, on a connection of its own.</summary>
+    public async Task<List<T>> ListAsync<T>(string sql, Func<DbDataReader, T> map, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await connection.ListAsync(sql, map, cancellationToken, parameters).ConfigureAwait(false);
+    }
+
+    /// <summary>A page of rows queried with <c>LIMIT limit+1</c>, on a connection of its own.</summary>
+    public async Task<Page<T>> PageAsync<T>(string sql, int limit, Func<DbDataReader, T> map, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await connection.PageAsync(sql, limit, map, cancellationToken, parameters).ConfigureAwait(false);
+    }
+
+    /// <summary>A one-column page of strings (names, tags), on a connection of its own.</summary>
+    public Task<Page<string>> PageAsync(string sql, int limit, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters) =>
+        PageAsync(sql, limit, static reader => reader.GetString(0), cancellationToken, parameters);
 }

@@ -29,27 +29,18 @@ internal sealed class SqlAccessKeyStore(MetadataDatabase database) : IAccessKeyS
         return true;
     }
 
-    public async ValueTask<IReadOnlyList<AccessKeyMetadata>> ListAsync(string principalArn, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        return await connection.ListAsync(
+    public async ValueTask<IReadOnlyList<AccessKeyMetadata>> ListAsync(string principalArn, CancellationToken cancellationToken) =>
+        await database.ListAsync(
             $"SELECT access_key_id, status, created_at FROM access_keys WHERE principal_arn = @p ORDER BY created_at, access_key_id{database.OrdinalCollation}",
             r => new AccessKeyMetadata(r.GetString(0), r.GetString(1), r.Time(2)),
             cancellationToken, ("@p", principalArn)).ConfigureAwait(false);
-    }
 
-    public async ValueTask<bool> SetStatusAsync(string principalArn, string accessKeyId, string status, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        return await connection.ExecuteAsync(
+    public async ValueTask<bool> SetStatusAsync(string principalArn, string accessKeyId, string status, CancellationToken cancellationToken) =>
+        await database.ExecuteAsync(
             "UPDATE access_keys SET status = @s WHERE access_key_id = @id AND principal_arn = @p",
             cancellationToken, ("@s", status), ("@id", accessKeyId), ("@p", principalArn)).ConfigureAwait(false) > 0;
-    }
 
-    public async ValueTask<bool> DeleteAsync(string principalArn, string accessKeyId, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        return await connection.ExecuteAsync(
+    public async ValueTask<bool> DeleteAsync(string principalArn, string accessKeyId, CancellationToken cancellationToken) =>
+        await database.ExecuteAsync(
             "DELETE FROM access_keys WHERE access_key_id = @id AND principal_arn = @p", cancellationToken, ("@id", accessKeyId), ("@p", principalArn)).ConfigureAwait(false) > 0;
-    }
 }

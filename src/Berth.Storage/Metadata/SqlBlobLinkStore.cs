@@ -38,27 +38,12 @@ internal sealed class SqlBlobLinkStore(MetadataDatabase database, RegistryIdenti
             static reader => reader.GetInt64(0),
             cancellationToken, ("@account", registry.AccountId), ("@region", registry.Region), ("@name", repository.Value), ("@digest", digest.ToString()));
 
-    public async ValueTask<bool> UnlinkAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken)
-    {
-        // Under the repository lock, so that a manifest put that found this link commits before the link goes.
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        if (await connection.LockRepositoryAsync(database, registry, repository.Value, cancellationToken).ConfigureAwait(false) is not { } id)
-        {
-            return false;
-        }
+    public ValueTask<bool> UnlinkAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken) =>
+        database.DeleteUnderRepositoryLockAsync(
+            registry, repository.Value, "DELETE FROM blob_links WHERE repository_id = @id AND digest = @digest", ("@digest", digest.ToString()), cancellationToken);
 
-        var rows = await connection.ExecuteAsync(
-            "DELETE FROM blob_links WHERE repository_id = @id AND digest = @digest", cancellationToken, ("@id", id), ("@digest", digest.ToString())).ConfigureAwait(false);
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return rows > 0;
-    }
-
-    public async ValueTask<long?> FindInRegistryAsync(Digest digest, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        return (long?)await connection.ScalarAsync(
+    public async ValueTask<long?> FindInRegistryAsync(Digest digest, CancellationToken cancellationToken) =>
+        (long?)await database.ScalarAsync(
             "SELECT l.size FROM blob_links l JOIN repositories r ON r.id = l.repository_id WHERE l.digest = @digest AND r.account_id = @account AND r.region = @region LIMIT 1",
             cancellationToken, ("@digest", digest.ToString()), ("@account", registry.AccountId), ("@region", registry.Region)).ConfigureAwait(false);
-    }
 }

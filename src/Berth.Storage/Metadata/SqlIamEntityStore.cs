@@ -13,10 +13,8 @@ internal sealed class SqlIamEntityStore(MetadataDatabase database) : IIamEntityS
 {
     private const string Columns = "account_id, kind, name, id, path, created_at, description, trust_policy, max_session_duration";
 
-    public async ValueTask<bool> CreateAsync(IamEntity entity, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        return await connection.ExecuteAsync(
+    public async ValueTask<bool> CreateAsync(IamEntity entity, CancellationToken cancellationToken) =>
+        await database.ExecuteAsync(
             $"""
             INSERT INTO iam_entities ({Columns}, arn) VALUES (@account, @kind, @name, @id, @path, @created, @description, @trust, CAST(@max AS INTEGER), @arn)
             ON CONFLICT DO NOTHING
@@ -24,26 +22,17 @@ internal sealed class SqlIamEntityStore(MetadataDatabase database) : IIamEntityS
             cancellationToken, ("@account", entity.AccountId), ("@kind", IamEntity.KindWord(entity.Kind)), ("@name", entity.Name), ("@id", entity.Id),
             ("@path", entity.Path), ("@created", entity.CreatedAt.ToUnixTimeMilliseconds()), ("@description", entity.Description),
             ("@trust", entity.TrustPolicy), ("@max", entity.MaxSessionDuration), ("@arn", entity.Arn)).ConfigureAwait(false) > 0;
-    }
 
-    public async ValueTask<IamEntity?> FindAsync(string accountId, IamEntityKind kind, string name, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        return await connection.FirstAsync(
+    public async ValueTask<IamEntity?> FindAsync(string accountId, IamEntityKind kind, string name, CancellationToken cancellationToken) =>
+        await database.FirstAsync(
             $"SELECT {Columns} FROM iam_entities WHERE account_id = @account AND kind = @kind AND lower(name) = lower(@name)",
             Read, cancellationToken, ("@account", accountId), ("@kind", IamEntity.KindWord(kind)), ("@name", name)).ConfigureAwait(false);
-    }
 
-    public async ValueTask<IamEntity?> FindByArnAsync(string arn, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        return await connection.FirstAsync($"SELECT {Columns} FROM iam_entities WHERE arn = @arn", Read, cancellationToken, ("@arn", arn)).ConfigureAwait(false);
-    }
+    public async ValueTask<IamEntity?> FindByArnAsync(string arn, CancellationToken cancellationToken) =>
+        await database.FirstAsync($"SELECT {Columns} FROM iam_entities WHERE arn = @arn", Read, cancellationToken, ("@arn", arn)).ConfigureAwait(false);
 
-    public async ValueTask<Page<IamEntity>> ListAsync(string accountId, IamEntityKind kind, string pathPrefix, PageRequest page, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        return await connection.PageAsync(
+    public async ValueTask<Page<IamEntity>> ListAsync(string accountId, IamEntityKind kind, string pathPrefix, PageRequest page, CancellationToken cancellationToken) =>
+        await database.PageAsync(
             $"""
             SELECT {Columns} FROM iam_entities
             WHERE account_id = @account AND kind = @kind AND substr(path, 1, length(@prefix)) = @prefix
@@ -51,7 +40,6 @@ internal sealed class SqlIamEntityStore(MetadataDatabase database) : IIamEntityS
             ORDER BY lower(name) LIMIT @limit
             """,
             page.Limit, Read, cancellationToken, ("@account", accountId), ("@kind", IamEntity.KindWord(kind)), ("@prefix", pathPrefix), ("@after", page.After), ("@limit", page.Limit + 1)).ConfigureAwait(false);
-    }
 
     public async ValueTask<IamDeleteOutcome> DeleteAsync(IamEntity entity, CancellationToken cancellationToken)
     {
@@ -100,12 +88,9 @@ internal sealed class SqlIamEntityStore(MetadataDatabase database) : IIamEntityS
         return true;
     }
 
-    public async ValueTask<bool> RemoveMemberAsync(IamEntity group, IamEntity user, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        return await connection.ExecuteAsync("DELETE FROM iam_group_members WHERE group_id = @g AND user_id = @u", cancellationToken, ("@g", group.Id), ("@u", user.Id))
+    public async ValueTask<bool> RemoveMemberAsync(IamEntity group, IamEntity user, CancellationToken cancellationToken) =>
+        await database.ExecuteAsync("DELETE FROM iam_group_members WHERE group_id = @g AND user_id = @u", cancellationToken, ("@g", group.Id), ("@u", user.Id))
             .ConfigureAwait(false) > 0;
-    }
 
     public async ValueTask<IReadOnlyList<IamEntity>> ListGroupsForUserAsync(IamEntity user, CancellationToken cancellationToken) =>
         await ListJoinedAsync("e.id = m.group_id WHERE m.user_id = @id", user.Id, cancellationToken).ConfigureAwait(false);
@@ -131,30 +116,21 @@ internal sealed class SqlIamEntityStore(MetadataDatabase database) : IIamEntityS
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    public async ValueTask<(string Name, string Document)?> FindInlinePolicyAsync(IamEntity entity, string policyName, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        return await connection.FirstAsync(
+    public async ValueTask<(string Name, string Document)?> FindInlinePolicyAsync(IamEntity entity, string policyName, CancellationToken cancellationToken) =>
+        await database.FirstAsync(
             "SELECT name, document FROM iam_inline_policies WHERE entity_id = @id AND lower(name) = lower(@name)",
             r => ((string Name, string Document)?)(r.GetString(0), r.GetString(1)),
             cancellationToken, ("@id", entity.Id), ("@name", policyName)).ConfigureAwait(false);
-    }
 
-    public async ValueTask<IReadOnlyList<(string Name, string Document)>> ListInlinePoliciesAsync(IamEntity entity, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        return await connection.ListAsync(
+    public async ValueTask<IReadOnlyList<(string Name, string Document)>> ListInlinePoliciesAsync(IamEntity entity, CancellationToken cancellationToken) =>
+        await database.ListAsync(
             "SELECT name, document FROM iam_inline_policies WHERE entity_id = @id ORDER BY lower(name)",
             r => (r.GetString(0), r.GetString(1)),
             cancellationToken, ("@id", entity.Id)).ConfigureAwait(false);
-    }
 
-    public async ValueTask<bool> DeleteInlinePolicyAsync(IamEntity entity, string policyName, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        return await connection.ExecuteAsync("DELETE FROM iam_inline_policies WHERE entity_id = @id AND lower(name) = lower(@name)", cancellationToken, ("@id", entity.Id), ("@name", policyName))
+    public async ValueTask<bool> DeleteInlinePolicyAsync(IamEntity entity, string policyName, CancellationToken cancellationToken) =>
+        await database.ExecuteAsync("DELETE FROM iam_inline_policies WHERE entity_id = @id AND lower(name) = lower(@name)", cancellationToken, ("@id", entity.Id), ("@name", policyName))
             .ConfigureAwait(false) > 0;
-    }
 
     private async Task<List<IamEntity>> ListJoinedAsync(string join, string id, CancellationToken cancellationToken)
     {

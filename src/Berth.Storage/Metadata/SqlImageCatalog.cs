@@ -37,10 +37,8 @@ internal sealed class SqlImageCatalog(MetadataDatabase database, RegistryIdentit
             ("@limit", page.Limit + 1)).ConfigureAwait(false);
     }
 
-    public async ValueTask<Page<ImageDetail>> DescribeImagesAsync(RepositoryName repository, TagStatus status, PageRequest page, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        return await connection.PageAsync(
+    public async ValueTask<Page<ImageDetail>> DescribeImagesAsync(RepositoryName repository, TagStatus status, PageRequest page, CancellationToken cancellationToken) =>
+        await database.PageAsync(
             $"""
             SELECT * FROM (
                 SELECT {DetailColumns} FROM manifests m
@@ -52,12 +50,9 @@ internal sealed class SqlImageCatalog(MetadataDatabase database, RegistryIdentit
             """,
             page.Limit, ReadDetail, cancellationToken,
             ("@account", registry.AccountId), ("@region", registry.Region), ("@name", repository.Value), ("@status", StatusName(status)), ("@after", page.After), ("@limit", page.Limit + 1)).ConfigureAwait(false);
-    }
 
-    public async ValueTask<ImageDetail?> FindImageAsync(RepositoryName repository, Reference reference, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        return await connection.FirstAsync(
+    public async ValueTask<ImageDetail?> FindImageAsync(RepositoryName repository, Reference reference, CancellationToken cancellationToken) =>
+        await database.FirstAsync(
             $"""
             SELECT {DetailColumns} FROM manifests m
             JOIN repositories r ON r.id = m.repository_id
@@ -66,7 +61,6 @@ internal sealed class SqlImageCatalog(MetadataDatabase database, RegistryIdentit
             """,
             ReadDetail,
             cancellationToken, ("@account", registry.AccountId), ("@region", registry.Region), ("@name", repository.Value), ("@digest", reference.Digest?.ToString()), ("@tag", reference.Tag?.Value)).ConfigureAwait(false);
-    }
 
     public async ValueTask RecordPullAsync(RepositoryName repository, Digest digest, DateTimeOffset at, TimeSpan interval, CancellationToken cancellationToken)
     {

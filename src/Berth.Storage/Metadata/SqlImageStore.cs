@@ -109,52 +109,24 @@ internal sealed class SqlImageStore(MetadataDatabase database, RegistryIdentity 
         return PutManifestOutcome.Stored(alreadyTagged);
     }
 
-    public async ValueTask<bool> DeleteManifestAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        // Tags and references go with it (ON DELETE CASCADE).
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        if (await connection.LockRepositoryAsync(database, registry, repository.Value, cancellationToken).ConfigureAwait(false) is not { } id)
-        {
-            return false;
-        }
+    // Tags and references go with the manifest (ON DELETE CASCADE).
+    public ValueTask<bool> DeleteManifestAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken) =>
+        database.DeleteUnderRepositoryLockAsync(
+            registry, repository.Value, "DELETE FROM manifests WHERE repository_id = @id AND digest = @digest", ("@digest", digest.ToString()), cancellationToken);
 
-        var rows = await connection.ExecuteAsync(
-            "DELETE FROM manifests WHERE repository_id = @id AND digest = @digest", cancellationToken, ("@id", id), ("@digest", digest.ToString())).ConfigureAwait(false);
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return rows > 0;
-    }
+    public ValueTask<bool> DeleteTagAsync(RepositoryName repository, Tag tag, CancellationToken cancellationToken) =>
+        database.DeleteUnderRepositoryLockAsync(registry, repository.Value, "DELETE FROM tags WHERE repository_id = @id AND name = @tag", ("@tag", tag.Value), cancellationToken);
 
-    public async ValueTask<bool> DeleteTagAsync(RepositoryName repository, Tag tag, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        if (await connection.LockRepositoryAsync(database, registry, repository.Value, cancellationToken).ConfigureAwait(false) is not { } id)
-        {
-            return false;
-        }
-
-        var rows = await connection.ExecuteAsync(
-            "DELETE FROM tags WHERE repository_id = @id AND name = @tag", cancellationToken, ("@id", id), ("@tag", tag.Value)).ConfigureAwait(false);
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return rows > 0;
-    }
-
-    public async ValueTask<Page<string>> ListTagsAsync(RepositoryName repository, PageRequest page, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        return await connection.PageAsync(
+    public async ValueTask<Page<string>> ListTagsAsync(RepositoryName repository, PageRequest page, CancellationToken cancellationToken) =>
+        await database.PageAsync(
             """
             SELECT t.name FROM tags t JOIN repositories r ON r.id = t.repository_id
             WHERE r.account_id = @account AND r.region = @region AND r.name = @name AND (@after IS NULL OR t.name > @after) ORDER BY t.name LIMIT @limit
             """,
             page.Limit, cancellationToken, ("@account", registry.AccountId), ("@region", registry.Region), ("@name", repository.Value), ("@after", page.After), ("@limit", page.Limit + 1)).ConfigureAwait(false);
-    }
 
-    public async ValueTask<IReadOnlyList<Descriptor>> ListReferrersAsync(RepositoryName repository, Digest subject, string? artifactType, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        return await connection.ListAsync(
+    public async ValueTask<IReadOnlyList<Descriptor>> ListReferrersAsync(RepositoryName repository, Digest subject, string? artifactType, CancellationToken cancellationToken) =>
+        await database.ListAsync(
             """
             SELECT m.media_type, m.digest, m.size, m.artifact_type, m.annotations FROM manifests m
             JOIN repositories r ON r.id = m.repository_id
@@ -165,7 +137,6 @@ internal sealed class SqlImageStore(MetadataDatabase database, RegistryIdentity 
                 r.GetString(0), Digest.Parse(r.GetString(1)), r.GetInt64(2), r.NullableString(3),
                 r.IsDBNull(4) ? null : JsonSerializer.Deserialize<Dictionary<string, string>>(r.GetString(4))),
             cancellationToken, ("@account", registry.AccountId), ("@region", registry.Region), ("@name", repository.Value), ("@subject", subject.ToString()), ("@artifactType", artifactType)).ConfigureAwait(false);
-    }
 
     private static async Task<List<Digest>> MissingAsync(
         DbConnection connection, string sql, long repositoryId, IReadOnlyList<Digest> digests, CancellationToken cancellationToken)

@@ -8,14 +8,11 @@ namespace Berth.Storage.Metadata;
 
 internal sealed class SqlLayerStore(MetadataDatabase database, RegistryIdentity registry) : ILayerStore
 {
-    public async ValueTask<LayerParts?> FindPartsAsync(string uploadId, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        return await connection.FirstAsync(
+    public async ValueTask<LayerParts?> FindPartsAsync(string uploadId, CancellationToken cancellationToken) =>
+        await database.FirstAsync(
             "SELECT last_part_start, small_part_before FROM ecr_layer_parts WHERE upload_id = @id",
             r => new LayerParts(r.GetInt64(0), r.GetBoolean(1)),
             cancellationToken, ("@id", uploadId)).ConfigureAwait(false);
-    }
 
     public async ValueTask SavePartsAsync(string uploadId, LayerParts parts, CancellationToken cancellationToken)
     {
@@ -38,15 +35,11 @@ internal sealed class SqlLayerStore(MetadataDatabase database, RegistryIdentity 
         }
     }
 
-    public async ValueTask<bool> IsReferencedAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        var found = await connection.ScalarAsync(
+    public async ValueTask<bool> IsReferencedAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken) =>
+        await database.ScalarAsync(
             """
             SELECT 1 FROM manifest_references m JOIN repositories r ON r.id = m.repository_id
             WHERE r.account_id = @account AND r.region = @region AND r.name = @name AND m.kind = 'blob' AND m.digest = @digest LIMIT 1
             """,
-            cancellationToken, ("@account", registry.AccountId), ("@region", registry.Region), ("@name", repository.Value), ("@digest", digest.ToString())).ConfigureAwait(false);
-        return found is not null;
-    }
+            cancellationToken, ("@account", registry.AccountId), ("@region", registry.Region), ("@name", repository.Value), ("@digest", digest.ToString())).ConfigureAwait(false) is not null;
 }

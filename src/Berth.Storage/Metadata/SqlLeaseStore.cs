@@ -10,22 +10,15 @@ namespace Berth.Storage.Metadata;
 /// </summary>
 internal sealed class SqlLeaseStore(MetadataDatabase database) : ILeaseStore
 {
-    public async ValueTask<bool> TryAcquireAsync(string name, string owner, TimeSpan duration, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        var rows = await connection.ExecuteAsync(
+    public async ValueTask<bool> TryAcquireAsync(string name, string owner, TimeSpan duration, CancellationToken cancellationToken) =>
+        await database.ExecuteAsync(
             $"""
             INSERT INTO leases (name, owner, expires_at) VALUES (@name, @owner, {database.NowMillis} + @duration)
             ON CONFLICT (name) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at
             WHERE leases.owner = excluded.owner OR leases.expires_at <= {database.NowMillis}
             """,
-            cancellationToken, ("@name", name), ("@owner", owner), ("@duration", (long)duration.TotalMilliseconds)).ConfigureAwait(false);
-        return rows > 0;
-    }
+            cancellationToken, ("@name", name), ("@owner", owner), ("@duration", (long)duration.TotalMilliseconds)).ConfigureAwait(false) > 0;
 
-    public async ValueTask ReleaseAsync(string name, string owner, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await connection.ExecuteAsync("DELETE FROM leases WHERE name = @name AND owner = @owner", cancellationToken, ("@name", name), ("@owner", owner)).ConfigureAwait(false);
-    }
+    public async ValueTask ReleaseAsync(string name, string owner, CancellationToken cancellationToken) =>
+        await database.ExecuteAsync("DELETE FROM leases WHERE name = @name AND owner = @owner", cancellationToken, ("@name", name), ("@owner", owner)).ConfigureAwait(false);
 }

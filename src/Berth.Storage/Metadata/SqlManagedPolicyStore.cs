@@ -40,16 +40,11 @@ internal sealed class SqlManagedPolicyStore(MetadataDatabase database) : IManage
         return true;
     }
 
-    public async ValueTask<ManagedPolicy?> FindAsync(string arn, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        return await connection.FirstAsync($"SELECT {Columns} FROM iam_policies p WHERE p.arn = @arn", Read, cancellationToken, ("@arn", arn)).ConfigureAwait(false);
-    }
+    public async ValueTask<ManagedPolicy?> FindAsync(string arn, CancellationToken cancellationToken) =>
+        await database.FirstAsync($"SELECT {Columns} FROM iam_policies p WHERE p.arn = @arn", Read, cancellationToken, ("@arn", arn)).ConfigureAwait(false);
 
-    public async ValueTask<Page<ManagedPolicy>> ListAsync(string accountId, string pathPrefix, bool onlyAttached, PageRequest page, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        return await connection.PageAsync(
+    public async ValueTask<Page<ManagedPolicy>> ListAsync(string accountId, string pathPrefix, bool onlyAttached, PageRequest page, CancellationToken cancellationToken) =>
+        await database.PageAsync(
             $"""
             SELECT {Columns} FROM iam_policies p
             WHERE p.account_id = @account AND substr(p.path, 1, length(@prefix)) = @prefix AND (@after IS NULL OR p.name > @after)
@@ -57,7 +52,6 @@ internal sealed class SqlManagedPolicyStore(MetadataDatabase database) : IManage
             ORDER BY p.name LIMIT @limit
             """,
             page.Limit, Read, cancellationToken, ("@account", accountId), ("@prefix", pathPrefix), ("@after", page.After), ("@attached", onlyAttached), ("@limit", page.Limit + 1)).ConfigureAwait(false);
-    }
 
     public async ValueTask<IamDeleteOutcome> DeleteAsync(string arn, CancellationToken cancellationToken)
     {
@@ -143,18 +137,12 @@ internal sealed class SqlManagedPolicyStore(MetadataDatabase database) : IManage
         return true;
     }
 
-    public async ValueTask<bool> DetachAsync(IamEntity entity, string policyArn, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        return await connection.ExecuteAsync("DELETE FROM iam_attachments WHERE entity_id = @id AND policy_arn = @arn", cancellationToken, ("@id", entity.Id), ("@arn", policyArn)).ConfigureAwait(false) > 0;
-    }
+    public async ValueTask<bool> DetachAsync(IamEntity entity, string policyArn, CancellationToken cancellationToken) =>
+        await database.ExecuteAsync("DELETE FROM iam_attachments WHERE entity_id = @id AND policy_arn = @arn", cancellationToken, ("@id", entity.Id), ("@arn", policyArn)).ConfigureAwait(false) > 0;
 
-    public async ValueTask<IReadOnlyList<string>> ListAttachedAsync(IamEntity entity, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        return (await connection.PageAsync(
+    public async ValueTask<IReadOnlyList<string>> ListAttachedAsync(IamEntity entity, CancellationToken cancellationToken) =>
+        (await database.PageAsync(
             "SELECT policy_arn FROM iam_attachments WHERE entity_id = @id ORDER BY policy_arn", PageRequest.MaxLimit, cancellationToken, ("@id", entity.Id)).ConfigureAwait(false)).Items;
-    }
 
     public async ValueTask<int> CountAttachmentsAsync(string accountId, string policyArn, CancellationToken cancellationToken)
     {
@@ -164,10 +152,8 @@ internal sealed class SqlManagedPolicyStore(MetadataDatabase database) : IManage
             cancellationToken, ("@arn", policyArn), ("@account", accountId)).ConfigureAwait(false))!;
     }
 
-    private async Task<List<PolicyVersion>> QueryVersionsAsync(string arn, string? versionId, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        return await connection.ListAsync(
+    private async Task<List<PolicyVersion>> QueryVersionsAsync(string arn, string? versionId, CancellationToken cancellationToken) =>
+        await database.ListAsync(
             """
             SELECT v.version_id, v.document, v.version_id = p.default_version, v.created_at
             FROM iam_policy_versions v JOIN iam_policies p ON p.arn = v.policy_arn
@@ -176,7 +162,6 @@ internal sealed class SqlManagedPolicyStore(MetadataDatabase database) : IManage
             """,
             r => new PolicyVersion(r.GetString(0), r.GetString(1), r.GetBoolean(2), r.Time(3)),
             cancellationToken, ("@arn", arn), ("@v", versionId)).ConfigureAwait(false);
-    }
 
     private static ManagedPolicy Read(DbDataReader reader) => new(
         reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),

@@ -18,25 +18,17 @@ internal sealed class SqlPublicRegistryStore(MetadataDatabase database) : IPubli
     public ValueTask<PublicRegistry?> FindByAliasAsync(string registryAlias, CancellationToken cancellationToken) =>
         FindOneAsync($"SELECT {Columns} FROM public_registries WHERE alias = @value", registryAlias, cancellationToken);
 
-    public async ValueTask<bool> TryCreateAsync(PublicRegistry registry, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        return await connection.ExecuteAsync(
+    public async ValueTask<bool> TryCreateAsync(PublicRegistry registry, CancellationToken cancellationToken) =>
+        await database.ExecuteAsync(
             "INSERT INTO public_registries (account_id, alias, display_name, created_at) VALUES (@account, @alias, @display, @created) ON CONFLICT DO NOTHING",
             cancellationToken, ("@account", registry.AccountId), ("@alias", registry.Alias), ("@display", registry.DisplayName), ("@created", registry.CreatedAt.ToUnixTimeMilliseconds())).ConfigureAwait(false) > 0;
-    }
 
-    public async ValueTask SetDisplayNameAsync(string accountId, string displayName, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await connection.ExecuteAsync(
+    public async ValueTask SetDisplayNameAsync(string accountId, string displayName, CancellationToken cancellationToken) =>
+        await database.ExecuteAsync(
             "UPDATE public_registries SET display_name = @display WHERE account_id = @account", cancellationToken, ("@account", accountId), ("@display", displayName)).ConfigureAwait(false);
-    }
 
-    public async ValueTask<RepositoryCatalogData?> GetCatalogDataAsync(string accountId, RepositoryName repository, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        return await connection.FirstAsync(
+    public async ValueTask<RepositoryCatalogData?> GetCatalogDataAsync(string accountId, RepositoryName repository, CancellationToken cancellationToken) =>
+        await database.FirstAsync(
             """
             SELECT c.description, c.about_text, c.usage_text, c.architectures, c.operating_systems, c.logo
             FROM public_repository_catalog c JOIN repositories r ON r.id = c.repository_id
@@ -50,12 +42,9 @@ internal sealed class SqlPublicRegistryStore(MetadataDatabase database) : IPubli
             JsonSerializer.Deserialize<string[]>(r.GetString(4))!,
             r.IsDBNull(5) ? null : (byte[])r.GetValue(5)),
             cancellationToken, ("@account", accountId), ("@region", RegistryIdentity.PublicRegion), ("@name", repository.Value)).ConfigureAwait(false);
-    }
 
-    public async ValueTask<bool> PutCatalogDataAsync(string accountId, RepositoryName repository, RepositoryCatalogData data, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        return await connection.ExecuteAsync(
+    public async ValueTask<bool> PutCatalogDataAsync(string accountId, RepositoryName repository, RepositoryCatalogData data, CancellationToken cancellationToken) =>
+        await database.ExecuteAsync(
             """
             INSERT INTO public_repository_catalog (repository_id, description, about_text, usage_text, architectures, operating_systems, logo)
             SELECT id, @description, @about, @usage, @architectures, @systems, CASE WHEN length(@logo) = 0 THEN NULL ELSE @logo END FROM repositories
@@ -69,13 +58,9 @@ internal sealed class SqlPublicRegistryStore(MetadataDatabase database) : IPubli
             ("@description", data.Description), ("@about", data.AboutText), ("@usage", data.UsageText),
             ("@architectures", JsonSerializer.Serialize(data.Architectures)), ("@systems", JsonSerializer.Serialize(data.OperatingSystems)),
             ("@logo", data.Logo ?? [])).ConfigureAwait(false) > 0;
-    }
 
-    private async ValueTask<PublicRegistry?> FindOneAsync(string sql, string value, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        return await connection.FirstAsync(sql, Read, cancellationToken, ("@value", value)).ConfigureAwait(false);
-    }
+    private async ValueTask<PublicRegistry?> FindOneAsync(string sql, string value, CancellationToken cancellationToken) =>
+        await database.FirstAsync(sql, Read, cancellationToken, ("@value", value)).ConfigureAwait(false);
 
     private static PublicRegistry Read(DbDataReader reader) =>
         new(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.Time(3));

@@ -12,31 +12,23 @@ internal sealed class SqlRepositoryCreationTemplateStore(MetadataDatabase databa
         "prefix, description, encryption_type, kms_key, resource_tags, image_tag_mutability, mutability_exclusions, " +
         "repository_policy, lifecycle_policy, applied_for, custom_role_arn, created_at, updated_at";
 
-    public async ValueTask<RepositoryCreationTemplate?> FindAsync(string prefix, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        return await connection.FirstAsync(
+    public async ValueTask<RepositoryCreationTemplate?> FindAsync(string prefix, CancellationToken cancellationToken) =>
+        await database.FirstAsync(
             $"SELECT {Columns} FROM repository_creation_templates WHERE account_id = @account AND region = @region AND prefix = @prefix",
             Read,
             cancellationToken, ("@account", registry.AccountId), ("@region", registry.Region), ("@prefix", prefix)).ConfigureAwait(false);
-    }
 
-    public async ValueTask<bool> CreateAsync(RepositoryCreationTemplate creationTemplate, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        return await connection.ExecuteAsync(
+    public async ValueTask<bool> CreateAsync(RepositoryCreationTemplate creationTemplate, CancellationToken cancellationToken) =>
+        await database.ExecuteAsync(
             $"""
             INSERT INTO repository_creation_templates (account_id, region, {Columns})
             VALUES (@account, @region, @prefix, @description, @encryption, @kms, @tags, @mutability, @exclusions, @policy, @lifecycle, @applied, @role, @created, @updated)
             ON CONFLICT (account_id, region, prefix) DO NOTHING
             """,
             cancellationToken, Parameters(creationTemplate)).ConfigureAwait(false) > 0;
-    }
 
-    public async ValueTask<bool> UpdateAsync(RepositoryCreationTemplate creationTemplate, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        return await connection.ExecuteAsync(
+    public async ValueTask<bool> UpdateAsync(RepositoryCreationTemplate creationTemplate, CancellationToken cancellationToken) =>
+        await database.ExecuteAsync(
             """
             UPDATE repository_creation_templates SET description = @description, encryption_type = @encryption, kms_key = @kms,
                 resource_tags = @tags, image_tag_mutability = @mutability, mutability_exclusions = @exclusions,
@@ -45,23 +37,16 @@ internal sealed class SqlRepositoryCreationTemplateStore(MetadataDatabase databa
             WHERE account_id = @account AND region = @region AND prefix = @prefix
             """,
             cancellationToken, Parameters(creationTemplate)).ConfigureAwait(false) > 0;
-    }
 
-    public async ValueTask<bool> DeleteAsync(string prefix, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        return await connection.ExecuteAsync("DELETE FROM repository_creation_templates WHERE account_id = @account AND region = @region AND prefix = @prefix",
+    public async ValueTask<bool> DeleteAsync(string prefix, CancellationToken cancellationToken) =>
+        await database.ExecuteAsync("DELETE FROM repository_creation_templates WHERE account_id = @account AND region = @region AND prefix = @prefix",
             cancellationToken, ("@account", registry.AccountId), ("@region", registry.Region), ("@prefix", prefix))
             .ConfigureAwait(false) > 0;
-    }
 
-    public async ValueTask<Page<RepositoryCreationTemplate>> ListAsync(PageRequest page, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        return await connection.PageAsync(
+    public async ValueTask<Page<RepositoryCreationTemplate>> ListAsync(PageRequest page, CancellationToken cancellationToken) =>
+        await database.PageAsync(
             $"SELECT {Columns} FROM repository_creation_templates WHERE account_id = @account AND region = @region AND (@after IS NULL OR prefix > @after) ORDER BY prefix LIMIT @limit",
             page.Limit, Read, cancellationToken, ("@account", registry.AccountId), ("@region", registry.Region), ("@after", page.After), ("@limit", page.Limit + 1)).ConfigureAwait(false);
-    }
 
     private static RepositoryCreationTemplate Read(DbDataReader reader) => new(
         reader.GetString(0),

@@ -19,14 +19,11 @@ internal sealed class SqlRepositoryStore(MetadataDatabase database, RegistryIden
         return await connection.FindRepositoryIdAsync(registry, repository.Value, cancellationToken).ConfigureAwait(false) is not null;
     }
 
-    public async ValueTask<Repository?> FindAsync(RepositoryName repository, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        return await connection.FirstAsync(
+    public async ValueTask<Repository?> FindAsync(RepositoryName repository, CancellationToken cancellationToken) =>
+        await database.FirstAsync(
             $"SELECT {SettingsColumns} FROM repositories WHERE {ByName}",
             r => new Repository(repository.Value, r.Time(6), ReadSettings(r)),
             cancellationToken, Name(repository.Value)).ConfigureAwait(false);
-    }
 
     public async ValueTask<bool> CreateAsync(
         RepositoryName repository, RepositorySettings settings, IReadOnlyList<KeyValuePair<string, string>> tags, string? policyText, DateTimeOffset createdAt, CancellationToken cancellationToken)
@@ -74,26 +71,19 @@ internal sealed class SqlRepositoryStore(MetadataDatabase database, RegistryIden
         return RepositoryDeletion.Deleted;
     }
 
-    public async ValueTask<bool> UpdateSettingsAsync(RepositoryName repository, RepositorySettings settings, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        var rows = await connection.ExecuteAsync(
+    public async ValueTask<bool> UpdateSettingsAsync(RepositoryName repository, RepositorySettings settings, CancellationToken cancellationToken) =>
+        await database.ExecuteAsync(
             $"""
             UPDATE repositories SET image_tag_mutability = @mutability, mutability_exclusions = @exclusions, scan_on_push = @scan,
                 encryption_type = @encryption, kms_key = @kms
             WHERE {ByName}
             """,
-            cancellationToken, [.. Name(repository.Value), .. SettingsParameters(settings)]).ConfigureAwait(false);
-        return rows > 0;
-    }
+            cancellationToken, [.. Name(repository.Value), .. SettingsParameters(settings)]).ConfigureAwait(false) > 0;
 
-    public async ValueTask<Page<string>> ListAsync(PageRequest page, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        return await connection.PageAsync(
+    public async ValueTask<Page<string>> ListAsync(PageRequest page, CancellationToken cancellationToken) =>
+        await database.PageAsync(
             "SELECT name FROM repositories WHERE account_id = @account AND region = @region AND (@after IS NULL OR name > @after) ORDER BY name LIMIT @limit",
             page.Limit, cancellationToken, ("@account", registry.AccountId), ("@region", registry.Region), ("@after", page.After), ("@limit", page.Limit + 1)).ConfigureAwait(false);
-    }
 
     public async ValueTask<IReadOnlyList<KeyValuePair<string, string>>?> GetTagsAsync(RepositoryName repository, CancellationToken cancellationToken)
     {
@@ -126,20 +116,13 @@ internal sealed class SqlRepositoryStore(MetadataDatabase database, RegistryIden
         return true;
     }
 
-    public async ValueTask<RepositoryPolicyLookup?> GetPolicyAsync(RepositoryName repository, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        return await connection.FirstAsync(
+    public async ValueTask<RepositoryPolicyLookup?> GetPolicyAsync(RepositoryName repository, CancellationToken cancellationToken) =>
+        await database.FirstAsync(
             $"SELECT policy_text FROM repositories WHERE {ByName}", r => new RepositoryPolicyLookup(r.NullableString(0)), cancellationToken, Name(repository.Value)).ConfigureAwait(false);
-    }
 
-    public async ValueTask<bool> SetPolicyAsync(RepositoryName repository, string? policyText, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        var rows = await connection.ExecuteAsync(
-            $"UPDATE repositories SET policy_text = @policy WHERE {ByName}", cancellationToken, [.. Name(repository.Value), ("@policy", policyText)]).ConfigureAwait(false);
-        return rows > 0;
-    }
+    public async ValueTask<bool> SetPolicyAsync(RepositoryName repository, string? policyText, CancellationToken cancellationToken) =>
+        await database.ExecuteAsync(
+            $"UPDATE repositories SET policy_text = @policy WHERE {ByName}", cancellationToken, [.. Name(repository.Value), ("@policy", policyText)]).ConfigureAwait(false) > 0;
 
     /// <summary>
     /// The id and settings of a repository inside the caller's transaction, or null; the row stays locked as by

@@ -20,12 +20,9 @@ internal sealed class SqlRoleSessionStore(MetadataDatabase database) : IRoleSess
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    public async ValueTask<RoleSession?> FindAsync(string accessKeyId, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        return await connection.FirstAsync(
+    public async ValueTask<RoleSession?> FindAsync(string accessKeyId, CancellationToken cancellationToken) =>
+        await database.FirstAsync(
             "SELECT account_id, role_id, role_arn, session_name, secret_ciphertext, token_hash, created_at, expires_at FROM iam_sessions WHERE access_key_id = @id",
             r => new RoleSession(accessKeyId, r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), (byte[])r.GetValue(4), (byte[])r.GetValue(5), r.Time(6), r.Time(7)),
             cancellationToken, ("@id", accessKeyId)).ConfigureAwait(false);
-    }
 }

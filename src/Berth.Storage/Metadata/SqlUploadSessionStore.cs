@@ -9,53 +9,38 @@ internal sealed class SqlUploadSessionStore(MetadataDatabase database) : IUpload
 {
     private const string Columns = "id, repository, size, backend_state, started_at, updated_at, account_id, region";
 
-    public async ValueTask CreateAsync(UploadSession session, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await connection.ExecuteAsync(
+    public async ValueTask CreateAsync(UploadSession session, CancellationToken cancellationToken) =>
+        await database.ExecuteAsync(
             $"INSERT INTO upload_sessions ({Columns}) VALUES (@id, @repository, @size, @state, @started, @updated, @account, @region)",
             cancellationToken,
             ("@id", session.Id), ("@repository", session.Repository.Value), ("@size", session.Staged.Size),
             ("@state", session.Staged.BackendState), ("@started", session.StartedAt.ToUnixTimeMilliseconds()),
             ("@updated", session.UpdatedAt.ToUnixTimeMilliseconds()), ("@account", session.Registry.AccountId), ("@region", session.Registry.Region)).ConfigureAwait(false);
-    }
 
-    public async ValueTask<UploadSession?> FindAsync(string id, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        return await connection.FirstAsync(
+    public async ValueTask<UploadSession?> FindAsync(string id, CancellationToken cancellationToken) =>
+        await database.FirstAsync(
             $"SELECT {Columns} FROM upload_sessions WHERE id = @id",
             Read,
             cancellationToken, ("@id", id)).ConfigureAwait(false);
-    }
 
-    public async ValueTask UpdateAsync(UploadSession session, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await connection.ExecuteAsync(
+    public async ValueTask UpdateAsync(UploadSession session, CancellationToken cancellationToken) =>
+        await database.ExecuteAsync(
             "UPDATE upload_sessions SET size = @size, backend_state = @state, updated_at = @updated WHERE id = @id",
             cancellationToken,
             ("@id", session.Id), ("@size", session.Staged.Size), ("@state", session.Staged.BackendState),
             ("@updated", session.UpdatedAt.ToUnixTimeMilliseconds())).ConfigureAwait(false);
-    }
 
     public ValueTask<IAsyncDisposable> LockAsync(string id, CancellationToken cancellationToken) =>
         database.LockAsync(DbCommands.UploadLock(id), cancellationToken);
 
-    public async ValueTask DeleteAsync(string id, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await connection.ExecuteAsync("DELETE FROM upload_sessions WHERE id = @id", cancellationToken, ("@id", id)).ConfigureAwait(false);
-    }
+    public async ValueTask DeleteAsync(string id, CancellationToken cancellationToken) =>
+        await database.ExecuteAsync("DELETE FROM upload_sessions WHERE id = @id", cancellationToken, ("@id", id)).ConfigureAwait(false);
 
-    public async ValueTask<IReadOnlyList<UploadSession>> ListStaleAsync(DateTimeOffset cutoff, int limit, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        return await connection.ListAsync(
+    public async ValueTask<IReadOnlyList<UploadSession>> ListStaleAsync(DateTimeOffset cutoff, int limit, CancellationToken cancellationToken) =>
+        await database.ListAsync(
             $"SELECT {Columns} FROM upload_sessions WHERE updated_at < @cutoff ORDER BY updated_at LIMIT @limit",
             Read,
             cancellationToken, ("@cutoff", cutoff.ToUnixTimeMilliseconds()), ("@limit", limit)).ConfigureAwait(false);
-    }
 
     private static UploadSession Read(DbDataReader reader) => new(
         reader.GetString(0),
