@@ -45,7 +45,14 @@ public static class StorageRegistration
         {
             case "Sqlite":
                 var path = Resolve(dataDirectory, options.Metadata.Sqlite.Path, "berth.db");
-                services.AddSingleton(_ => new SqliteDatabase(path, defaultRegistry));
+                services.AddSingleton(_ =>
+                {
+                    // Created here, 0600 in a 0700 directory, before SQLite opens it: SQLite would create it (and its -wal
+                    // and -shm files, which copy the database file's mode) under the umask, readable by every local user.
+                    PrivateFiles.CreateDirectory(Path.GetDirectoryName(path)!);
+                    PrivateFiles.CreateFileIfMissing(path);
+                    return new SqliteDatabase(path, defaultRegistry);
+                });
                 services.AddScoped<IRepositoryStore, SqliteRepositoryStore>();
                 services.AddScoped<IImageStore, SqliteImageStore>();
                 services.AddScoped<IImageCatalog, SqliteImageCatalog>();

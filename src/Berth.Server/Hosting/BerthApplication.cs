@@ -19,6 +19,7 @@ using Berth.Server.PublicDistribution;
 using Berth.Core.PublicRegistries;
 using Berth.Server.Registries;
 using Berth.Storage;
+using Berth.Storage.FileSystem;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.HttpOverrides;
@@ -148,6 +149,11 @@ internal static class BerthApplication
         {
             var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
             Console.WriteLine($"Berth listening on {string.Join(", ", addresses)}; {banner}");
+            if (Directory.Exists(dataDirectory) && PrivateFiles.IsOpenToOthers(dataDirectory))
+            {
+                // Berth creates the directory 0700, but one made earlier (or by hand) keeps the mode it was given.
+                Console.WriteLine($"Warning: other local users can enter the data directory {dataDirectory}; 'chmod 700' it to keep blobs and the database private.");
+            }
         });
         return app;
     }

@@ -109,8 +109,8 @@ public sealed class BerthTestServer : IAsyncDisposable
     /// <param name="services">Replaces services of the server (a test's clock, a log capture).</param>
     public static async Task<BerthTestServer> StartAsync(IDictionary<string, string?>? settings = null, string? dataDirectory = null, Action<IServiceCollection>? services = null)
     {
+        // Not created here: Berth creates it (mode 0700), as it does for an operator.
         dataDirectory ??= Path.Combine(Path.GetTempPath(), "berth-tests", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(dataDirectory);
         var configuration = new Dictionary<string, string?>
         {
             ["Berth:Urls"] = "http://127.0.0.1:0",
