@@ -58,10 +58,12 @@ internal static class BerthApplication
         var dataDirectory = Path.GetFullPath(options.DataDirectory);
         var storage = builder.Configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
 
-        builder.WebHost.UseUrls(options.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        var listeners = Listeners.From(options);
+        builder.Services.AddSingleton(listeners);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
+            listeners.Configure(kestrel);
 
             // Kestrel pauses a response writer once 64 KiB are unsent; a blob pull then stalls on every chunk. One MiB
             // per connection keeps the socket busy while the next chunk is read.
@@ -135,6 +137,7 @@ internal static class BerthApplication
             app.UseForwardedHeaders();
         }
 
+        Listeners.UseListenerFaces(app);
         app.UseAuthorizationCacheInvalidation();
         app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = UnexpectedErrorHandler.HandleAsync, SuppressDiagnosticsCallback = _ => true });
         app.MapGet("/healthz", () => Results.Text("ok\n"));
