@@ -46,15 +46,16 @@ public static class StorageRegistration
         {
             case "Sqlite":
                 var path = Resolve(dataDirectory, options.Metadata.Sqlite.Path, "berth.db");
-                var sqlite = new SqliteDatabase(path, defaultRegistry);
-                services.AddSingleton(sqlite);
-                AddMetadataStores(services, sqlite);
+                // Built when first needed (an operator command that never opens the database leaves no file behind).
+                services.AddSingleton<MetadataDatabase>(_ => new SqliteDatabase(path, defaultRegistry));
+                AddMetadataStores(services);
                 break;
             case "Postgres":
                 // Built here, not lazily, so that a missing or malformed connection string stops the start at once.
                 var postgres = new PostgresDatabase(options.Metadata.Postgres.ConnectionString, defaultRegistry);
                 services.AddSingleton(postgres);
-                AddMetadataStores(services, postgres);
+                services.AddSingleton<MetadataDatabase>(postgres);
+                AddMetadataStores(services);
                 break;
             default:
                 throw new InvalidOperationException($"Invalid configuration 'Berth:Storage:Metadata:Type': unknown metadata store '{options.Metadata.Type}' (expected Sqlite or Postgres).");
@@ -64,9 +65,8 @@ public static class StorageRegistration
     }
 
     /// <summary>The stores, written once over <see cref="MetadataDatabase"/>, whichever engine it is.</summary>
-    private static void AddMetadataStores(IServiceCollection services, MetadataDatabase database)
+    private static void AddMetadataStores(IServiceCollection services)
     {
-        services.AddSingleton(database);
         services.AddScoped<IRepositoryStore, SqlRepositoryStore>();
         services.AddScoped<IImageStore, SqlImageStore>();
         services.AddScoped<IImageCatalog, SqlImageCatalog>();

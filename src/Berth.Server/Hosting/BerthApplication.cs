@@ -19,6 +19,7 @@ using Berth.Server.PublicDistribution;
 using Berth.Core.PublicRegistries;
 using Berth.Server.Registries;
 using Berth.Storage;
+using Berth.Storage.FileSystem;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.HttpOverrides;
@@ -57,10 +58,12 @@ internal static class BerthApplication
         var dataDirectory = Path.GetFullPath(options.DataDirectory);
         var storage = builder.Configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
 
-        builder.WebHost.UseUrls(options.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        var listeners = Listeners.From(options);
+        builder.Services.AddSingleton(listeners);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
+            listeners.Configure(kestrel);
 
             // Kestrel pauses a response writer once 64 KiB are unsent; a blob pull then stalls on every chunk. One MiB
             // per connection keeps the socket busy while the next chunk is read.
@@ -134,6 +137,7 @@ internal static class BerthApplication
             app.UseForwardedHeaders();
         }
 
+        Listeners.UseListenerFaces(app);
         app.UseAuthorizationCacheInvalidation();
         app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = UnexpectedErrorHandler.HandleAsync, SuppressDiagnosticsCallback = _ => true });
         app.MapGet("/healthz", () => Results.Text("ok\n"));
@@ -148,6 +152,11 @@ internal static class BerthApplication
         {
             var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
             Console.WriteLine($"Berth listening on {string.Join(", ", addresses)}; {banner}");
+            if (Directory.Exists(dataDirectory) && PrivateFiles.IsOpenToOthers(dataDirectory))
+            {
+                // Berth creates the directory 0700, but one made earlier (or by hand) keeps the mode it was given.
+                Console.WriteLine($"Warning: other local users can enter the data directory {dataDirectory}; 'chmod 700' it to keep blobs and the database private.");
+            }
         });
         return app;
     }

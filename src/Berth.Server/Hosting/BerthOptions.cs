@@ -5,8 +5,25 @@ internal sealed class BerthOptions
 {
     public const string Section = "Berth";
 
-    /// <summary>Semicolon-separated listen URLs.</summary>
-    public string Urls { get; set; } = "http://127.0.0.1:5000";
+    public const string DefaultUrls = "http://127.0.0.1:5000";
+
+    /// <summary>Semicolon-separated listen URLs of the private face (the /v2/ API, the AWS APIs, layer downloads).</summary>
+    public string Urls { get; set; } = DefaultUrls;
+
+    /// <summary>
+    /// Semicolon-separated listen URLs that serve the ECR Public registries and nothing else: a request arriving there
+    /// gets the public /v2/, /token and /logos/, and 404 for every private API. <c>none</c>: no public listener, the
+    /// public face is chosen by Host (PublicRegistryHost, else a first label <c>public</c>). Unset: http://127.0.0.1:5001
+    /// beside the default Urls, none beside URLs an operator chose.
+    /// </summary>
+    public string? PublicRegistryUrls { get; set; }
+
+    /// <summary>
+    /// Listeners that each serve one registry (account, region): /v2/ requests arriving there are for that registry
+    /// whatever their Host, and repositoryUri and proxyEndpoint name that port. A way to reach registries other than
+    /// the default without DNS names.
+    /// </summary>
+    public List<RegistryListenerOptions> RegistryListeners { get; set; } = [];
 
     /// <summary>The account of the default registry (12 digits).</summary>
     public string AccountId { get; set; } = "000000000000";
@@ -87,6 +104,17 @@ internal sealed class BerthOptions
     public PublicPullOptions PublicPulls { get; set; } = new();
 
     public UploadOptions Uploads { get; set; } = new();
+}
+
+internal sealed class RegistryListenerOptions
+{
+    /// <summary>The listen URL, e.g. http://127.0.0.1:5002.</summary>
+    public string Url { get; set; } = string.Empty;
+
+    /// <summary>The registry's account; empty means Berth:AccountId.</summary>
+    public string? AccountId { get; set; }
+
+    public string Region { get; set; } = string.Empty;
 }
 
 internal sealed class UploadOptions
