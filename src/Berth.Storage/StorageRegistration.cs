@@ -13,6 +13,7 @@ using Berth.Storage.Metadata;
 using Berth.Storage.Postgres;
 using Berth.Storage.S3;
 using Berth.Storage.Sqlite;
+using Berth.Core.Lifecycle;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
@@ -73,6 +74,9 @@ public static class StorageRegistration
         services.AddScoped<IBlobLinkStore, SqlBlobLinkStore>();
         services.AddScoped<ILayerStore, SqlLayerStore>();
         services.AddScoped<IRepositoryCreationTemplateStore, SqlRepositoryCreationTemplateStore>();
+        services.AddScoped<ILifecycleStore, SqlLifecycleStore>();
+        services.AddScoped<IPullTimeExclusionStore, SqlPullTimeExclusionStore>();
+        services.AddSingleton<ILifecycleSchedule, SqlLifecycleSchedule>();
         services.AddSingleton<IUploadSessionStore, SqlUploadSessionStore>();
         services.AddSingleton<ICredentialStore, SqlCredentialStore>();
         services.AddSingleton<ILeaseStore, SqlLeaseStore>();

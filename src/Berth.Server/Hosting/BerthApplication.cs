@@ -4,6 +4,7 @@ using Berth.Core.Blobs;
 using Berth.Core.Credentials;
 using Berth.Core.Iam;
 using Berth.Core.Images;
+using Berth.Core.Lifecycle;
 using Berth.Core.Layers;
 using Berth.Core.SigV4;
 using Berth.Server.Authentication;
@@ -111,6 +112,8 @@ internal static class BerthApplication
         builder.Services.AddScoped<BlobUploadService>();
         builder.Services.AddScoped<ImageService>();
         builder.Services.AddScoped<ImageCatalogService>();
+        builder.Services.AddSingleton(new LifecycleSettings(options.Lifecycle.AllowExpireSinceImagePulled));
+        builder.Services.AddScoped<LifecycleService>();
         builder.Services.AddScoped<LayerUploadService>();
         builder.Services.AddScoped<LayerAvailabilityService>();
         builder.Services.AddScoped<LayerDownloadSigner>();
@@ -129,6 +132,8 @@ internal static class BerthApplication
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
         builder.Services.AddSingleton<NodeIdentity>();
         builder.Services.AddHostedService<UploadJanitor>();
+        builder.Services.AddSingleton<LifecycleJob>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<LifecycleJob>());
 
         overrides?.Invoke(builder.Services);
         var app = builder.Build();

@@ -104,6 +104,9 @@ internal sealed class BerthOptions
     public PublicPullOptions PublicPulls { get; set; } = new();
 
     public UploadOptions Uploads { get; set; } = new();
+
+    /// <summary>Lifecycle policy evaluation (Berth:Lifecycle).</summary>
+    public LifecycleOptions Lifecycle { get; set; } = new();
 }
 
 internal sealed class RegistryListenerOptions
@@ -124,4 +127,16 @@ internal sealed class UploadOptions
 
     /// <summary>How often abandoned uploads are looked for.</summary>
     public TimeSpan PurgeInterval { get; set; } = TimeSpan.FromMinutes(10);
+}
+
+internal sealed class LifecycleOptions
+{
+    /// <summary>How often every repository's lifecycle policy is applied (on one node of a cluster at a time).</summary>
+    public TimeSpan Interval { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// Berth extension, off by default as in ECR: accept lifecycle rules that expire images by sinceImagePulled (ECR
+    /// accepts sinceImagePulled only with the transition action).
+    /// </summary>
+    public bool AllowExpireSinceImagePulled { get; set; }
 }

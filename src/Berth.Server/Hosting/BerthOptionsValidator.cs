@@ -87,6 +87,11 @@ internal sealed class BerthOptionsValidator : IValidateOptions<BerthOptions>
             failures.Add("Invalid configuration 'Berth:Uploads:MaxAge': must be greater than zero.");
         }
 
+        if (options.Lifecycle.Interval <= TimeSpan.Zero)
+        {
+            failures.Add("Invalid configuration 'Berth:Lifecycle:Interval': must be greater than zero.");
+        }
+
         if (options.Uploads.PurgeInterval <= TimeSpan.Zero)
         {
             failures.Add("Invalid configuration 'Berth:Uploads:PurgeInterval': must be greater than zero.");
