@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Berth.Core.Accounts;
+using Berth.Core.Credentials;
 using Berth.Storage;
 using Microsoft.Extensions.Options;
 
@@ -53,6 +54,8 @@ internal static class AccountCommands
         {
             app = BerthApplication.Create(configuration => configuration.AddInMemoryCollection(BerthCommandLine.Overrides(null, data)));
             await app.Services.InitializeStorageAsync(cancellationToken).ConfigureAwait(false);
+            await app.Services.GetRequiredService<MasterKeyCheck>()
+                .VerifyAsync(app.Services.GetRequiredService<IOptions<BerthOptions>>().Value.AccountId, "Berth:MasterKey", cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is OptionsValidationException or InvalidOperationException or FormatException)
         {

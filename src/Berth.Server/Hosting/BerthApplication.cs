@@ -83,6 +83,7 @@ internal static class BerthApplication
         builder.Services.AddSingleton(new AccountSettingDefaults(options.BlobMounting));
         builder.Services.AddSingleton(new SecretProtector(MasterKey.Load(options.MasterKey, dataDirectory)));
         builder.Services.AddSingleton<RootCredentials>();
+        builder.Services.AddSingleton<MasterKeyCheck>();
         builder.Services.AddSingleton<AccountService>();
         builder.Services.AddSingleton<SigningKeys>();
         builder.Services.AddSingleton<RegistryTokenService>();
@@ -161,6 +162,12 @@ internal static class BerthApplication
             {
                 // Berth creates the directory 0700, but one made earlier (or by hand) keeps the mode it was given.
                 Console.WriteLine($"Warning: other local users can enter the data directory {dataDirectory}; 'chmod 700' it to keep blobs and the database private.");
+            }
+
+            if (storage.Metadata.Type == "Postgres")
+            {
+                // The database's key-check value refuses a node with another key at start (MasterKeyCheck).
+                Console.WriteLine("Every node on this database needs the same 'Berth:MasterKey'; a node with another key refuses to start.");
             }
         });
         return app;

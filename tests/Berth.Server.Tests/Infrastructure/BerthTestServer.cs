@@ -128,11 +128,18 @@ public sealed class BerthTestServer : IAsyncDisposable
     /// <summary>A repository name no other test uses.</summary>
     public static string NewRepositoryName(string prefix = "test") => $"{prefix}/{Guid.NewGuid():N}"[..Math.Min(prefix.Length + 1 + 32, 200)];
 
-    public async ValueTask DisposeAsync()
+    /// <summary>Stops the server and keeps its data directory, for a test that starts another on it.</summary>
+    public async ValueTask StopKeepingDataAsync()
     {
         Client.Dispose();
         await _app.StopAsync();
         await _app.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopKeepingDataAsync();
         try
         {
             Directory.Delete(DataDirectory, recursive: true);
