@@ -1,4 +1,5 @@
 using System.Text;
+using Microsoft.AspNetCore.Http.Features;
 using System.Text.Json;
 using Berth.Core.Credentials;
 using Berth.Core.Errors;
@@ -25,6 +26,9 @@ namespace Berth.Server.PublicDistribution;
 /// </summary>
 internal static class PublicTokenEndpoint
 {
+    /// <summary>The largest token request body read; docker's are a few hundred bytes, a password about 2 KB.</summary>
+    public const int MaxFormBytes = 8 * 1024;
+
     public static IEndpointRouteBuilder MapPublicTokens(this IEndpointRouteBuilder app)
     {
         app.MapMethods("/token", ["GET", "POST"], HandleAsync).WithName("PublicToken");
@@ -77,7 +81,7 @@ internal static class PublicTokenEndpoint
             throw new RegistryException(RegistryErrorCode.Unsupported, "The token request must be an application/x-www-form-urlencoded form");
         }
 
-        var form = await context.Request.ReadFormAsync(context.RequestAborted).ConfigureAwait(false);
+        var form = await ReadFormAsync(context).ConfigureAwait(false);
         var (password, returnRefresh) = form["grant_type"].ToString() switch
         {
             "refresh_token" => (form["refresh_token"].ToString(), false),
@@ -87,6 +91,54 @@ internal static class PublicTokenEndpoint
         };
         var principal = await PrincipalOfAsync(context, password).ConfigureAwait(false);
         await RespondAsync(context, principal, form["scope"].Select(s => s ?? string.Empty), returnRefresh ? password : null, oauth: true).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The form, read only when it fits <see cref="MaxFormBytes"/>: a token request holds a grant type, a password or
+    /// refresh token of a few hundred bytes and some scopes, and the endpoint answers anyone, so a large body is refused
+    /// before it is buffered. A body too large, a bad chunk, a multipart body without a boundary or without its end:
+    /// 400 INVALID_REQUEST.
+    /// </summary>
+    private static async Task<IFormCollection> ReadFormAsync(HttpContext context)
+    {
+        if (context.Request.ContentLength > MaxFormBytes)
+        {
+            throw new RegistryException(RegistryErrorCode.TokenRequestInvalid, $"The token request body exceeds {MaxFormBytes} bytes");
+        }
+
+        // A chunked body has no length to check up front: Kestrel stops reading it at the first byte past the limit.
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        {
+            limit.MaxRequestBodySize = MaxFormBytes;
+        }
+
+        var options = new FormOptions
+        {
+            BufferBody = false,
+            ValueLengthLimit = MaxFormBytes,
+            MultipartBodyLengthLimit = MaxFormBytes,
+            MultipartHeadersLengthLimit = MaxFormBytes,
+            KeyLengthLimit = MaxFormBytes,
+        };
+        try
+        {
+            return await context.Request.ReadFormAsync(options, context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (BadHttpRequestException e)
+        {
+            throw new RegistryException(RegistryErrorCode.TokenRequestInvalid, e.StatusCode == StatusCodes.Status413PayloadTooLarge
+                ? $"The token request body exceeds {MaxFormBytes} bytes"
+                : "The token request body could not be read");
+        }
+        catch (InvalidDataException)
+        {
+            throw new RegistryException(RegistryErrorCode.TokenRequestInvalid, "The token request form is malformed");
+        }
+        catch (IOException) when (!context.RequestAborted.IsCancellationRequested)
+        {
+            // MultipartReader's "Unexpected end of Stream": a multipart body cut before its closing boundary.
+            throw new RegistryException(RegistryErrorCode.TokenRequestInvalid, "The token request form ends before its closing boundary");
+        }
     }
 
     private static async Task RespondAsync(HttpContext context, Principal? principal, IEnumerable<string> scopes, string? refreshToken, bool oauth)
