@@ -69,9 +69,9 @@ internal static class PublicTokenEndpoint
             password = ReadBasic(header[6..].Trim());
         }
 
-        var principal = password is null ? null : await PrincipalOfAsync(context, password).ConfigureAwait(false);
+        var (principal, notAfter) = password is null ? (null, null) : await CheckPasswordAsync(context, password).ConfigureAwait(false);
         var offline = string.Equals(query["offline_token"].ToString(), "true", StringComparison.OrdinalIgnoreCase);
-        await RespondAsync(context, principal, query["scope"].Select(s => s ?? string.Empty), offline ? password : null, oauth: false).ConfigureAwait(false);
+        await RespondAsync(context, principal, notAfter, query["scope"].Select(s => s ?? string.Empty), offline ? password : null, oauth: false).ConfigureAwait(false);
     }
 
     private static async Task PostAsync(HttpContext context)
@@ -89,8 +89,8 @@ internal static class PublicTokenEndpoint
             "password" => throw Unauthorized("the user name must be AWS"),
             var other => throw new RegistryException(RegistryErrorCode.Unsupported, $"unsupported grant_type '{other}'"),
         };
-        var principal = await PrincipalOfAsync(context, password).ConfigureAwait(false);
-        await RespondAsync(context, principal, form["scope"].Select(s => s ?? string.Empty), returnRefresh ? password : null, oauth: true).ConfigureAwait(false);
+        var (principal, notAfter) = await CheckPasswordAsync(context, password).ConfigureAwait(false);
+        await RespondAsync(context, principal, notAfter, form["scope"].Select(s => s ?? string.Empty), returnRefresh ? password : null, oauth: true).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -141,12 +141,13 @@ internal static class PublicTokenEndpoint
         }
     }
 
-    private static async Task RespondAsync(HttpContext context, Principal? principal, IEnumerable<string> scopes, string? refreshToken, bool oauth)
+    /// <summary>A token for the caller, which never outlives <paramref name="notAfter"/> (the expiry of the password it was exchanged for).</summary>
+    private static async Task RespondAsync(HttpContext context, Principal? principal, DateTimeOffset? notAfter, IEnumerable<string> scopes, string? refreshToken, bool oauth)
     {
         var grants = await PublicScopeGrants.DecideAsync(context, scopes, principal).ConfigureAwait(false);
         var tokens = context.RequestServices.GetRequiredService<PublicAccessTokens>();
         var issuedAt = context.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow();
-        var (token, expiresAt) = await tokens.IssueAsync(principal, grants, null, context.RequestAborted).ConfigureAwait(false);
+        var (token, expiresAt) = await tokens.IssueAsync(principal, grants, notAfter, context.RequestAborted).ConfigureAwait(false);
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer))
         {
@@ -180,10 +181,14 @@ internal static class PublicTokenEndpoint
     }
 
     /// <summary>The principal of a registry password of the public registries, re-validated; 401 otherwise.</summary>
-    public static async Task<Principal> PrincipalOfAsync(HttpContext context, string password)
+    public static async Task<Principal> PrincipalOfAsync(HttpContext context, string password) =>
+        (await CheckPasswordAsync(context, password).ConfigureAwait(false)).Principal;
+
+    /// <summary>The principal of a registry password of the public registries, re-validated, and the password's expiry; 401 otherwise.</summary>
+    private static async Task<(Principal Principal, DateTimeOffset? ExpiresAt)> CheckPasswordAsync(HttpContext context, string password)
     {
-        var (result, principal) = await context.RequestServices.GetRequiredService<RegistryTokenService>()
-            .CheckAsync(password, RegistryIdentity.PublicRegion, context.RequestAborted).ConfigureAwait(false);
+        var (result, principal, expiresAt) = await context.RequestServices.GetRequiredService<RegistryTokenService>()
+            .InspectAsync(password, RegistryIdentity.PublicRegion, context.RequestAborted).ConfigureAwait(false);
         if (result != TokenCheck.Valid)
         {
             throw Unauthorized(result == TokenCheck.WrongRegistry
@@ -191,8 +196,9 @@ internal static class PublicTokenEndpoint
                 : "Your authorization token has expired or is invalid. Reauthenticate and try again.");
         }
 
-        return await context.RequestServices.GetRequiredService<IdentityResolver>().RevalidateAsync(principal!, context.RequestAborted).ConfigureAwait(false)
+        var current = await context.RequestServices.GetRequiredService<IdentityResolver>().RevalidateAsync(principal!, context.RequestAborted).ConfigureAwait(false)
             ?? throw Unauthorized("Your authorization token has expired or is invalid. Reauthenticate and try again.");
+        return (current, expiresAt);
     }
 
     /// <summary>The password of Basic credentials <c>AWS:&lt;password&gt;</c>; 401 for anything else.</summary>
