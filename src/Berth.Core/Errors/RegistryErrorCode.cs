@@ -24,4 +24,7 @@ public sealed record RegistryErrorCode(string Code, int HttpStatus, string Messa
     public static readonly RegistryErrorCode Denied = new("DENIED", 403, "requested access to the resource is denied");
     public static readonly RegistryErrorCode Unsupported = new("UNSUPPORTED", 405, "the operation is unsupported");
     public static readonly RegistryErrorCode TooManyRequests = new("TOOMANYREQUESTS", 429, "too many requests");
+
+    /// <summary>A token request (<c>/token/</c>) whose form cannot be read: OAuth 2.0's invalid_request (RFC 6749, section 5.2).</summary>
+    public static readonly RegistryErrorCode TokenRequestInvalid = new("INVALID_REQUEST", 400, "the token request is malformed");
 }

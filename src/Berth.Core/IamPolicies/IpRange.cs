@@ -15,11 +15,13 @@ internal sealed class IpRange
         _prefixLength = prefixLength;
     }
 
+    /// <summary>The range of an address or CIDR block, or null for text that is neither (a bad address, a prefix too long).</summary>
     public static IpRange? TryParse(string text)
     {
         var slash = text.IndexOf('/', StringComparison.Ordinal);
         var addressText = slash < 0 ? text : text[..slash];
-        if (!IPAddress.TryParse(addressText, out var address))
+        if (!IPAddress.TryParse(addressText, out var address)
+            || (address.AddressFamily == AddressFamily.InterNetwork && !IsDottedQuad(addressText)))
         {
             return null;
         }
@@ -66,6 +68,14 @@ internal sealed class IpRange
 
         var mask = (byte)(0xFF << (8 - remainingBits));
         return (bytes[fullBytes] & mask) == (_network[fullBytes] & mask);
+    }
+
+    // IPAddress.TryParse also takes the old inet_aton forms ("10" is 0.0.0.10, "1.2.3" is 1.2.0.3, "0x7f.1" is
+    // 127.0.0.1); a policy means four decimal parts.
+    private static bool IsDottedQuad(string text)
+    {
+        var parts = text.Split('.');
+        return parts.Length == 4 && parts.All(p => p.Length is > 0 and <= 3 && p.All(char.IsAsciiDigit) && int.Parse(p, System.Globalization.CultureInfo.InvariantCulture) <= 255);
     }
 
     private static IPAddress Normalize(IPAddress address) =>

@@ -139,7 +139,13 @@ internal static class PolicyDocumentSyntax
             foreach (var entry in block.Value.EnumerateObject())
             {
                 Require(known);
-                statement.Conditions.Add((parsed!, entry.Name, ReadConditionValues(entry.Value)));
+                var values = ReadConditionValues(entry.Value);
+
+                // IAM refuses an address or CIDR block that is none (999.1.1.1/99) when the policy is put; such a value
+                // would otherwise never match, silently. IAM's wording for it is not documented: the generic syntax
+                // text of MalformedPolicyDocument is answered.
+                Require(parsed!.PositiveKind != ConditionOperatorKind.IpAddress || values.All(v => IpRange.TryParse(v) is not null));
+                statement.Conditions.Add((parsed!, entry.Name, values));
             }
         }
     }

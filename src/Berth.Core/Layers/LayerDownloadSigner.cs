@@ -28,11 +28,14 @@ public sealed class LayerDownloadSigner(SigningKeys keys, RegistryIdentity regis
     /// <summary>The signature for an expiry given in epoch seconds.</summary>
     public async ValueTask<string> SignAsync(RepositoryName repository, Digest digest, long expires, CancellationToken cancellationToken)
     {
-        var key = await KeyAsync(cancellationToken).ConfigureAwait(false);
+        var key = await keys.GetAsync(registry.AccountId, KeySetting, cancellationToken).ConfigureAwait(false);
         return Convert.ToHexStringLower(HMACSHA256.HashData(key, Payload(repository, digest, expires)));
     }
 
-    /// <summary>Checks a URL's expiry and signature; the signature first, so a tampered URL never reads as expired.</summary>
+    /// <summary>
+    /// Checks a URL's expiry and signature; the signature first, so a tampered URL never reads as expired. An account
+    /// without a download key (it never signed a URL) gets <see cref="LayerDownloadCheck.Invalid"/> and no key is made.
+    /// </summary>
     public async ValueTask<LayerDownloadCheck> CheckAsync(RepositoryName repository, Digest digest, string? expiresText, string? signature, CancellationToken cancellationToken)
     {
         if (!long.TryParse(expiresText, NumberStyles.None, CultureInfo.InvariantCulture, out var expires) ||
@@ -51,8 +54,10 @@ public sealed class LayerDownloadSigner(SigningKeys keys, RegistryIdentity regis
             return LayerDownloadCheck.Invalid;
         }
 
-        var key = await KeyAsync(cancellationToken).ConfigureAwait(false);
-        if (!CryptographicOperations.FixedTimeEquals(HMACSHA256.HashData(key, Payload(repository, digest, expires)), provided))
+        // Found, never made: an account that never signed a URL has nothing to check against, and a forged URL naming
+        // it must not make the store create a key (or the cache an entry) for it.
+        var key = await keys.FindAsync(registry.AccountId, KeySetting, cancellationToken).ConfigureAwait(false);
+        if (key is null || !CryptographicOperations.FixedTimeEquals(HMACSHA256.HashData(key, Payload(repository, digest, expires)), provided))
         {
             return LayerDownloadCheck.Invalid;
         }
@@ -63,5 +68,4 @@ public sealed class LayerDownloadSigner(SigningKeys keys, RegistryIdentity regis
     private byte[] Payload(RepositoryName repository, Digest digest, long expires) =>
         Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"layer-download\n{registry.AccountId}\n{registry.Region}\n{repository.Value}\n{digest}\n{expires}"));
 
-    private ValueTask<byte[]> KeyAsync(CancellationToken cancellationToken) => keys.GetAsync(registry.AccountId, KeySetting, cancellationToken);
 }

@@ -17,14 +17,24 @@ internal sealed record PreparedSignature(
     string? SessionToken,
     bool IsPresigned,
     string CanonicalRequest,
-    string StringToSign)
+    string StringToSign,
+    bool UnsignedTarget = false)
 {
-    /// <summary>Compares signatures in constant time; a null secret means the access key is unknown.</summary>
+    /// <summary>
+    /// Compares signatures in constant time; a null secret means the access key is unknown. A request whose
+    /// X-Amz-Target is not signed never matches: the target names the operation, and a signature that does not cover it
+    /// could be replayed as any other operation with the same body.
+    /// </summary>
     public SigV4Result Complete(string? secretAccessKey)
     {
         if (secretAccessKey is null)
         {
             return SigV4Result.Failure(SigV4Error.UnrecognizedClient());
+        }
+
+        if (UnsignedTarget)
+        {
+            return SigV4Result.Failure(SigV4Error.SignatureMismatch());
         }
 
         var key = SigningKey.Derive(secretAccessKey, ScopeDate, Region, Service);

@@ -10,7 +10,7 @@ namespace Berth.Core.SigV4;
 /// (<c>MissingAuthenticationTokenException</c>, <c>IncompleteSignatureException</c>), <c>host</c> signed, date format,
 /// clock skew of ±15 minutes (or the presigned <c>X-Amz-Expires</c>), credential scope against the expected region and
 /// service, then the access key (<c>UnrecognizedClientException</c>) and finally the signature itself
-/// (<c>InvalidSignatureException</c>).
+/// (<c>InvalidSignatureException</c>, also when an <c>X-Amz-Target</c> header is present but not signed).
 /// </remarks>
 public sealed class SigV4Verifier(TimeProvider time)
 {
@@ -124,8 +124,13 @@ public sealed class SigV4Verifier(TimeProvider time)
             parameters.SignedHeaders,
             request.PayloadHash);
         var stringToSign = SigningKey.StringToSign(amzDate, string.Join('/', scope[1..]), canonicalRequest);
+        // AWS requires X-Amz-Target among the signed headers when a request has one; its wording for the refusal is
+        // not documented, so the request is refused as a signature that does not match (after the key lookup, as any
+        // mismatch is).
+        var unsignedTarget = headers.First("X-Amz-Target") is not null
+            && !signedHeaderNames.Contains("x-amz-target", StringComparer.OrdinalIgnoreCase);
         return (new PreparedSignature(scope[0], scope[1], scope[2], scope[3], signedAt, parameters.Signature,
-            parameters.SessionToken, parameters.IsPresigned, canonicalRequest, stringToSign), null);
+            parameters.SessionToken, parameters.IsPresigned, canonicalRequest, stringToSign, unsignedTarget), null);
     }
 
     private SigV4Error? CheckTime(SignatureParameters parameters, DateTimeOffset signedAt)

@@ -9,8 +9,8 @@ namespace Berth.Server.AwsQuery;
 /// <summary>
 /// The AWS Query protocol on <c>POST /</c> (IAM and STS): a form-encoded body with <c>Action</c> and <c>Version</c>,
 /// signed with SigV4 for service <c>iam</c> (region us-east-1, as IAM is global) or <c>sts</c> (any region). The
-/// credential scope names the service. Order of checks: body size, signature, action and version, model validation,
-/// then the operation. Every answer carries a request id; errors are XML, never logged with their secrets.
+/// credential scope names the service. Order of checks: body size, signature, repeated parameters, action and version,
+/// model validation, then the operation. Every answer carries a request id; errors are XML, never logged with their secrets.
 /// </summary>
 internal static class AwsQueryEndpoint
 {
@@ -57,8 +57,16 @@ internal static class AwsQueryEndpoint
             return;
         }
 
-        var form = QueryHelpers.ParseQuery("?" + System.Text.Encoding.UTF8.GetString(body.Span))
-            .ToDictionary(p => p.Key, p => p.Value.ToString(), StringComparer.Ordinal);
+        var parsed = QueryHelpers.ParseQuery("?" + System.Text.Encoding.UTF8.GetString(body.Span));
+        if (parsed.Any(p => p.Value.Count > 1))
+        {
+            // A repeated name would otherwise be read as its values joined by commas (UserName=a&UserName=b as "a,b").
+            // AWS's wording for this refusal is not documented; the code and text are the common error's
+            // (https://docs.aws.amazon.com/IAM/latest/APIReference/CommonErrors.html, InvalidQueryParameter).
+            throw new IamException("InvalidQueryParameter", 400, "The AWS query string is malformed or does not adhere to AWS standards.");
+        }
+
+        var form = parsed.ToDictionary(p => p.Key, p => p.Value.ToString(), StringComparer.Ordinal);
         if (!form.TryGetValue("Action", out var action) || action.Length == 0)
         {
             throw new IamException("MissingAction", 400, "Missing Action");

@@ -1,4 +1,5 @@
 using System.Text;
+using Berth.Core.Accounts;
 using Berth.Core.Blobs;
 using Berth.Core.Content;
 using Berth.Core.Layers;
@@ -18,6 +19,7 @@ namespace Berth.Server.EcrApi;
 internal static class LayerDownloadEndpoint
 {
     public const string PathPrefix = "/layer-downloads/";
+    private const string SignatureMismatch = "The request signature we calculated does not match the signature you provided.";
 
     public static IEndpointRouteBuilder MapLayerDownloads(this IEndpointRouteBuilder app)
     {
@@ -36,6 +38,15 @@ internal static class LayerDownloadEndpoint
             return;
         }
 
+        // An account this deployment does not host has no URL to check: refused like a bad signature, so the answer
+        // tells an anonymous caller nothing about which accounts exist, and no registry of it is set up.
+        var accounts = context.RequestServices.GetRequiredService<IAccountStore>();
+        if (!await accounts.ExistsAsync(parts[0], context.RequestAborted).ConfigureAwait(false))
+        {
+            await DenyAsync(context, StatusCodes.Status403Forbidden, "AccessDenied", SignatureMismatch).ConfigureAwait(false);
+            return;
+        }
+
         // The signature covers the registry, so a URL of one registry never reads another's layer.
         RequestRegistry.Set(context, new RegistryIdentity(parts[0], parts[1]));
         var signer = context.RequestServices.GetRequiredService<LayerDownloadSigner>();
@@ -47,7 +58,7 @@ internal static class LayerDownloadEndpoint
         if (check != LayerDownloadCheck.Valid)
         {
             await DenyAsync(context, StatusCodes.Status403Forbidden, "AccessDenied",
-                check == LayerDownloadCheck.Expired ? "Request has expired" : "The request signature we calculated does not match the signature you provided.").ConfigureAwait(false);
+                check == LayerDownloadCheck.Expired ? "Request has expired" : SignatureMismatch).ConfigureAwait(false);
             return;
         }
 

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Berth.Core.Credentials;
 using Berth.Core.Errors;
 using Berth.Core.Images;
+using Berth.Core.Paging;
 using Berth.Core.Registries;
 using Berth.Server.Authentication;
 
@@ -9,44 +10,26 @@ namespace Berth.Server.OciDistribution;
 
 /// <summary>
 /// GET /v2/_catalog: repository names in lexical order, paged by n and last like tags/list. With an authenticated
-/// caller only the repositories it may describe (ecr:DescribeRepositories on each) are listed, so a page may hold
-/// fewer than n names while the Link header still leads on.
+/// caller only the repositories it may describe (ecr:DescribeRepositories on each) are listed: the store is read on
+/// until n visible names are found or the names run out, and the Link header's <c>last</c> is the last visible name,
+/// so neither the body nor the cursor ever names a repository the caller may not see.
 /// </summary>
 internal static class CatalogEndpoint
 {
     public static async Task HandleAsync(HttpContext context, ImageService images)
     {
         var request = Pagination.Read(context.Request);
-        var page = await images.ListRepositoriesAsync(request, context.RequestAborted).ConfigureAwait(false);
+        var page = context.Items[typeof(Principal)] is Principal principal
+            ? await ListVisibleAsync(context, images, principal, request).ConfigureAwait(false)
+            : await images.ListRepositoriesAsync(request, context.RequestAborted).ConfigureAwait(false);
         Pagination.SetNextLink(context.Response, "/v2/_catalog", request, page, r => r);
-        var visible = page.Items;
-        if (context.Items[typeof(Principal)] is Principal principal)
-        {
-            var registry = context.RequestServices.GetRequiredService<RegistryIdentity>();
-            var authorizer = context.RequestServices.GetRequiredService<IRegistryAuthorizer>();
-            var conditions = RequestConditions.Of(context);
-            var allowed = new List<string>(page.Items.Count);
-            foreach (var name in page.Items)
-            {
-                try
-                {
-                    await authorizer.AuthorizeAsync(principal, registry, "ecr:DescribeRepositories", registry.RepositoryArn(name), conditions, context.RequestAborted).ConfigureAwait(false);
-                    allowed.Add(name);
-                }
-                catch (RegistryException e) when (e.Error == EcrErrors.AccessDenied)
-                {
-                }
-            }
-
-            visible = allowed;
-        }
 
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer))
         {
             json.WriteStartObject();
             json.WriteStartArray("repositories");
-            foreach (var repository in visible)
+            foreach (var repository in page.Items)
             {
                 json.WriteStringValue(repository);
             }
@@ -56,5 +39,49 @@ internal static class CatalogEndpoint
         }
 
         await JsonResponse.WriteAsync(context, buffer, "application/json").ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Up to n names the caller may describe. A cursor taken from the unfiltered page would hand the next hidden name
+    /// to a caller who may see none of them, so the scan goes on past hidden names instead.
+    /// </summary>
+    private static async Task<Page<string>> ListVisibleAsync(HttpContext context, ImageService images, Principal principal, PageRequest request)
+    {
+        var registry = context.RequestServices.GetRequiredService<RegistryIdentity>();
+        var authorizer = context.RequestServices.GetRequiredService<IRegistryAuthorizer>();
+        var conditions = RequestConditions.Of(context);
+        var visible = new List<string>(Math.Min(request.Limit, 1_000));
+        var after = request.After;
+        while (visible.Count < request.Limit)
+        {
+            var page = await images.ListRepositoriesAsync(request with { After = after }, context.RequestAborted).ConfigureAwait(false);
+            for (var i = 0; i < page.Items.Count; i++)
+            {
+                var name = page.Items[i];
+                try
+                {
+                    await authorizer.AuthorizeAsync(principal, registry, "ecr:DescribeRepositories", registry.RepositoryArn(name), conditions, context.RequestAborted).ConfigureAwait(false);
+                }
+                catch (RegistryException e) when (e.Error == EcrErrors.AccessDenied)
+                {
+                    continue;
+                }
+
+                visible.Add(name);
+                if (visible.Count == request.Limit)
+                {
+                    return new Page<string>(visible, i < page.Items.Count - 1 || page.HasMore);
+                }
+            }
+
+            if (!page.HasMore || page.Items.Count == 0)
+            {
+                return new Page<string>(visible, false);
+            }
+
+            after = page.Items[^1];
+        }
+
+        return new Page<string>(visible, false);
     }
 }

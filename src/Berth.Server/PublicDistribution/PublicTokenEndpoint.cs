@@ -1,4 +1,5 @@
 using System.Text;
+using Microsoft.AspNetCore.Http.Features;
 using System.Text.Json;
 using Berth.Core.Credentials;
 using Berth.Core.Errors;
@@ -25,6 +26,9 @@ namespace Berth.Server.PublicDistribution;
 /// </summary>
 internal static class PublicTokenEndpoint
 {
+    /// <summary>The largest token request body read; docker's are a few hundred bytes, a password about 2 KB.</summary>
+    public const int MaxFormBytes = 8 * 1024;
+
     public static IEndpointRouteBuilder MapPublicTokens(this IEndpointRouteBuilder app)
     {
         app.MapMethods("/token", ["GET", "POST"], HandleAsync).WithName("PublicToken");
@@ -65,9 +69,9 @@ internal static class PublicTokenEndpoint
             password = ReadBasic(header[6..].Trim());
         }
 
-        var principal = password is null ? null : await PrincipalOfAsync(context, password).ConfigureAwait(false);
+        var (principal, notAfter) = password is null ? (null, null) : await CheckPasswordAsync(context, password).ConfigureAwait(false);
         var offline = string.Equals(query["offline_token"].ToString(), "true", StringComparison.OrdinalIgnoreCase);
-        await RespondAsync(context, principal, query["scope"].Select(s => s ?? string.Empty), offline ? password : null, oauth: false).ConfigureAwait(false);
+        await RespondAsync(context, principal, notAfter, query["scope"].Select(s => s ?? string.Empty), offline ? password : null, oauth: false).ConfigureAwait(false);
     }
 
     private static async Task PostAsync(HttpContext context)
@@ -77,7 +81,7 @@ internal static class PublicTokenEndpoint
             throw new RegistryException(RegistryErrorCode.Unsupported, "The token request must be an application/x-www-form-urlencoded form");
         }
 
-        var form = await context.Request.ReadFormAsync(context.RequestAborted).ConfigureAwait(false);
+        var form = await ReadFormAsync(context).ConfigureAwait(false);
         var (password, returnRefresh) = form["grant_type"].ToString() switch
         {
             "refresh_token" => (form["refresh_token"].ToString(), false),
@@ -85,16 +89,65 @@ internal static class PublicTokenEndpoint
             "password" => throw Unauthorized("the user name must be AWS"),
             var other => throw new RegistryException(RegistryErrorCode.Unsupported, $"unsupported grant_type '{other}'"),
         };
-        var principal = await PrincipalOfAsync(context, password).ConfigureAwait(false);
-        await RespondAsync(context, principal, form["scope"].Select(s => s ?? string.Empty), returnRefresh ? password : null, oauth: true).ConfigureAwait(false);
+        var (principal, notAfter) = await CheckPasswordAsync(context, password).ConfigureAwait(false);
+        await RespondAsync(context, principal, notAfter, form["scope"].Select(s => s ?? string.Empty), returnRefresh ? password : null, oauth: true).ConfigureAwait(false);
     }
 
-    private static async Task RespondAsync(HttpContext context, Principal? principal, IEnumerable<string> scopes, string? refreshToken, bool oauth)
+    /// <summary>
+    /// The form, read only when it fits <see cref="MaxFormBytes"/>: a token request holds a grant type, a password or
+    /// refresh token of a few hundred bytes and some scopes, and the endpoint answers anyone, so a large body is refused
+    /// before it is buffered. A body too large, a bad chunk, a multipart body without a boundary or without its end:
+    /// 400 INVALID_REQUEST.
+    /// </summary>
+    private static async Task<IFormCollection> ReadFormAsync(HttpContext context)
+    {
+        if (context.Request.ContentLength > MaxFormBytes)
+        {
+            throw new RegistryException(RegistryErrorCode.TokenRequestInvalid, $"The token request body exceeds {MaxFormBytes} bytes");
+        }
+
+        // A chunked body has no length to check up front: Kestrel stops reading it at the first byte past the limit.
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        {
+            limit.MaxRequestBodySize = MaxFormBytes;
+        }
+
+        var options = new FormOptions
+        {
+            BufferBody = false,
+            ValueLengthLimit = MaxFormBytes,
+            MultipartBodyLengthLimit = MaxFormBytes,
+            MultipartHeadersLengthLimit = MaxFormBytes,
+            KeyLengthLimit = MaxFormBytes,
+        };
+        try
+        {
+            return await context.Request.ReadFormAsync(options, context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (BadHttpRequestException e)
+        {
+            throw new RegistryException(RegistryErrorCode.TokenRequestInvalid, e.StatusCode == StatusCodes.Status413PayloadTooLarge
+                ? $"The token request body exceeds {MaxFormBytes} bytes"
+                : "The token request body could not be read");
+        }
+        catch (InvalidDataException)
+        {
+            throw new RegistryException(RegistryErrorCode.TokenRequestInvalid, "The token request form is malformed");
+        }
+        catch (IOException) when (!context.RequestAborted.IsCancellationRequested)
+        {
+            // MultipartReader's "Unexpected end of Stream": a multipart body cut before its closing boundary.
+            throw new RegistryException(RegistryErrorCode.TokenRequestInvalid, "The token request form ends before its closing boundary");
+        }
+    }
+
+    /// <summary>A token for the caller, which never outlives <paramref name="notAfter"/> (the expiry of the password it was exchanged for).</summary>
+    private static async Task RespondAsync(HttpContext context, Principal? principal, DateTimeOffset? notAfter, IEnumerable<string> scopes, string? refreshToken, bool oauth)
     {
         var grants = await PublicScopeGrants.DecideAsync(context, scopes, principal).ConfigureAwait(false);
         var tokens = context.RequestServices.GetRequiredService<PublicAccessTokens>();
         var issuedAt = context.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow();
-        var (token, expiresAt) = await tokens.IssueAsync(principal, grants, null, context.RequestAborted).ConfigureAwait(false);
+        var (token, expiresAt) = await tokens.IssueAsync(principal, grants, notAfter, context.RequestAborted).ConfigureAwait(false);
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer))
         {
@@ -128,10 +181,14 @@ internal static class PublicTokenEndpoint
     }
 
     /// <summary>The principal of a registry password of the public registries, re-validated; 401 otherwise.</summary>
-    public static async Task<Principal> PrincipalOfAsync(HttpContext context, string password)
+    public static async Task<Principal> PrincipalOfAsync(HttpContext context, string password) =>
+        (await CheckPasswordAsync(context, password).ConfigureAwait(false)).Principal;
+
+    /// <summary>The principal of a registry password of the public registries, re-validated, and the password's expiry; 401 otherwise.</summary>
+    private static async Task<(Principal Principal, DateTimeOffset? ExpiresAt)> CheckPasswordAsync(HttpContext context, string password)
     {
-        var (result, principal) = await context.RequestServices.GetRequiredService<RegistryTokenService>()
-            .CheckAsync(password, RegistryIdentity.PublicRegion, context.RequestAborted).ConfigureAwait(false);
+        var (result, principal, expiresAt) = await context.RequestServices.GetRequiredService<RegistryTokenService>()
+            .InspectAsync(password, RegistryIdentity.PublicRegion, context.RequestAborted).ConfigureAwait(false);
         if (result != TokenCheck.Valid)
         {
             throw Unauthorized(result == TokenCheck.WrongRegistry
@@ -139,8 +196,9 @@ internal static class PublicTokenEndpoint
                 : "Your authorization token has expired or is invalid. Reauthenticate and try again.");
         }
 
-        return await context.RequestServices.GetRequiredService<IdentityResolver>().RevalidateAsync(principal!, context.RequestAborted).ConfigureAwait(false)
+        var current = await context.RequestServices.GetRequiredService<IdentityResolver>().RevalidateAsync(principal!, context.RequestAborted).ConfigureAwait(false)
             ?? throw Unauthorized("Your authorization token has expired or is invalid. Reauthenticate and try again.");
+        return (current, expiresAt);
     }
 
     /// <summary>The password of Basic credentials <c>AWS:&lt;password&gt;</c>; 401 for anything else.</summary>

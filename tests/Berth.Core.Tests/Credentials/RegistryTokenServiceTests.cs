@@ -1,4 +1,6 @@
+using System.Buffers.Text;
 using System.Security.Cryptography;
+using System.Text;
 using Berth.Core.Credentials;
 using Berth.Core.Tests.Caching;
 using Berth.Core.Tests.SigV4;
@@ -31,8 +33,7 @@ public sealed class RegistryTokenServiceTests
         Assert.Equal((TokenCheck.Valid, Root), await service.CheckAsync(token, "us-east-1", default));
 
         // The same service again: a tampered copy is still refused, another region is still another registry.
-        var dot = token.IndexOf('.', StringComparison.Ordinal);
-        Assert.Equal(TokenCheck.Invalid, (await service.CheckAsync(token[..dot] + ".AAAA", "us-east-1", default)).Result);
+        Assert.Equal(TokenCheck.Invalid, (await service.CheckAsync(Flip(token, ^3), "us-east-1", default)).Result);
         Assert.Equal(TokenCheck.WrongRegistry, (await service.CheckAsync(token, "eu-west-1", default)).Result);
         Assert.Equal((TokenCheck.Valid, Root), await service.CheckAsync(token, "us-east-1", default));
 
@@ -44,13 +45,11 @@ public sealed class RegistryTokenServiceTests
     public async Task ATamperedTokenIsInvalid()
     {
         var (token, _) = await Service(Now).IssueAsync(Root, "us-east-1", default);
-        var dot = token.IndexOf('.', StringComparison.Ordinal);
-        var payload = token[..dot].ToCharArray();
-        payload[5] = payload[5] == 'A' ? 'B' : 'A';
 
-        Assert.Equal(TokenCheck.Invalid, (await Service(Now).CheckAsync(new string(payload) + token[dot..], "us-east-1", default)).Result);
+        Assert.Equal(TokenCheck.Invalid, (await Service(Now).CheckAsync(Flip(token, 40), "us-east-1", default)).Result);
+        Assert.Equal(TokenCheck.Invalid, (await Service(Now).CheckAsync(Flip(token, ^3), "us-east-1", default)).Result);
         Assert.Equal(TokenCheck.Invalid, (await Service(Now).CheckAsync("garbage", "us-east-1", default)).Result);
-        Assert.Equal(TokenCheck.Invalid, (await Service(Now).CheckAsync(token[..dot] + ".AAAA", "us-east-1", default)).Result);
+        Assert.Equal(TokenCheck.Invalid, (await Service(Now).CheckAsync(token[..^8], "us-east-1", default)).Result);
     }
 
     [Fact]
@@ -70,9 +69,10 @@ public sealed class RegistryTokenServiceTests
 
         Assert.Equal((TokenCheck.Valid, other), await Service(Now).CheckAsync(token, "us-east-1", default));
 
-        // The payload of one account's token under the signature of another's does not verify.
-        var forged = token[..token.IndexOf('.', StringComparison.Ordinal)] + rootToken[rootToken.IndexOf('.', StringComparison.Ordinal)..];
-        Assert.Equal(TokenCheck.Invalid, (await Service(Now).CheckAsync(forged, "us-east-1", default)).Result);
+        // One account's sealed claims under another account's id do not open.
+        var forged = Base64Url.DecodeFromChars(token);
+        Base64Url.DecodeFromChars(rootToken).AsSpan(1, 12).CopyTo(forged.AsSpan(1, 12));
+        Assert.Equal(TokenCheck.Invalid, (await Service(Now).CheckAsync(Base64Url.EncodeToString(forged), "us-east-1", default)).Result);
     }
 
     [Fact]
@@ -85,6 +85,32 @@ public sealed class RegistryTokenServiceTests
     }
 
     [Fact]
+    public async Task ATokenRevealsNeitherItsPrincipalNorItsAccessKeyId()
+    {
+        var user = new Principal("000000000000", "arn:aws:iam::000000000000:user/alice", "AKIAALICEEXAMPLE0001");
+
+        var (token, _) = await Service(Now).IssueAsync(user, "us-east-1", default);
+
+        foreach (var part in token.Split('.'))
+        {
+            var readable = Encoding.Latin1.GetString(Base64Url.DecodeFromChars(part));
+            Assert.DoesNotContain("AKIAALICEEXAMPLE0001", readable, StringComparison.Ordinal);
+            Assert.DoesNotContain("alice", readable, StringComparison.Ordinal);
+            Assert.DoesNotContain("us-east-1", readable, StringComparison.Ordinal);
+        }
+
+        Assert.Equal((TokenCheck.Valid, user), await Service(Now).CheckAsync(token, "us-east-1", default));
+    }
+
+    [Fact]
+    public async Task InspectingATokenGivesItsExpiry()
+    {
+        var (token, expiresAt) = await Service(Now).IssueAsync(Root, "us-east-1", default);
+
+        Assert.Equal((TokenCheck.Valid, Root, expiresAt), await Service(Now.AddHours(1)).InspectAsync(token, "us-east-1", default));
+    }
+
+    [Fact]
     public void SecretsRoundTripAndAnotherKeyCannotReadThem()
     {
         var secret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"u8.ToArray();
@@ -92,6 +118,14 @@ public sealed class RegistryTokenServiceTests
 
         Assert.Equal(secret, _protector.Unprotect(sealedSecret));
         Assert.ThrowsAny<CryptographicException>(() => new SecretProtector(RandomNumberGenerator.GetBytes(32)).Unprotect(sealedSecret));
+    }
+
+    /// <summary>The token with the base64url character at <paramref name="at"/> changed.</summary>
+    private static string Flip(string token, Index at)
+    {
+        var chars = token.ToCharArray();
+        chars[at] = chars[at] == 'A' ? 'B' : 'A';
+        return new string(chars);
     }
 
     private RegistryTokenService Service(DateTimeOffset now) => new(new SigningKeys(_store, _protector), new FixedTimeProvider(now));

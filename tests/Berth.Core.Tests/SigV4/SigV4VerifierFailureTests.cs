@@ -106,6 +106,23 @@ public sealed class SigV4VerifierFailureTests
     }
 
     [Fact]
+    public void AnUnsignedTargetIsInvalidSignatureEvenWhenTheRestIsSigned()
+    {
+        var authorization = Ecr.Request.Authorization().Replace(";x-amz-target", string.Empty, StringComparison.Ordinal);
+        Assert.DoesNotContain("x-amz-target", authorization, StringComparison.Ordinal);
+        var unsignedTarget = Ecr.Request.WithHeader("Authorization", authorization)
+            .Resign(Ecr.SecretAccessKey, Region, Service, SignedAt);
+
+        var result = Verify(unsignedTarget.WithHeader("X-Amz-Target", "AmazonEC2ContainerRegistry_V20150921.DeleteRepository"));
+        var withoutTarget = Verify(unsignedTarget.WithHeader("X-Amz-Target", null));
+
+        Assert.Equal(new SigV4Error("InvalidSignatureException",
+            "The request signature we calculated does not match the signature you provided. Check your AWS Secret " +
+            "Access Key and signing method. Consult the service documentation for details."), result.Error);
+        Assert.True(withoutTarget.Succeeded, withoutTarget.Error?.Message);
+    }
+
+    [Fact]
     public void UnknownAccessKeyIsUnrecognizedClient()
     {
         var result = Verify(Ecr.Request, findSecret: _ => null);

@@ -50,6 +50,19 @@ public sealed class EcrProtocolTests : IAsyncLifetime
         Assert.StartsWith("The request signature we calculated does not match the signature you provided.", message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task ACallWhoseTargetIsNotSignedIsInvalidSignatureAndDoesNothing()
+    {
+        using var replayed = await SignedRequests.SendAsync(_server, "CreateRepository", "{\"repositoryName\":\"replayed\"}", signTarget: false);
+        using var described = await SignedRequests.SendAsync(_server, "DescribeRepositories", "{}");
+
+        Assert.Equal(HttpStatusCode.BadRequest, replayed.StatusCode);
+        Assert.Equal(
+            ("InvalidSignatureException", "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details."),
+            await SignedRequests.ErrorAsync(replayed));
+        Assert.Equal("{\"repositories\":[]}", await described.Content.ReadAsStringAsync());
+    }
+
     [Theory]
     [InlineData(-3600)]
     [InlineData(3600)]

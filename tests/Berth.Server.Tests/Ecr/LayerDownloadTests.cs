@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Berth.Core.Content;
+using Berth.Core.Credentials;
 using Berth.Core.Layers;
 using Berth.Core.Naming;
 using Berth.Server.Tests.Infrastructure;
@@ -55,6 +56,22 @@ public sealed class LayerDownloadTests : IAsyncLifetime
             var (status, file) = await _ecr.CurlAsync(tampered);
             Assert.Equal(403, status);
             Assert.Contains("<Code>AccessDenied</Code>", await File.ReadAllTextAsync(file), StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task ADownloadUrlNamingAnyAccountIsDeniedWithoutStoringAKeyForIt()
+    {
+        var layer = OciTestClient.DigestOf(OciTestClient.RandomBytes(10));
+        var credentials = _server.Services.GetRequiredService<ICredentialStore>();
+
+        foreach (var account in new[] { "999999999999", "000000000000" })
+        {
+            var (status, file) = await _ecr.CurlAsync($"{_server.BaseAddress}layer-downloads/{account}/us-east-1/app/{layer}?expires=9999999999&signature={new string('0', 64)}");
+
+            Assert.Equal(403, status);
+            Assert.Contains("<Code>AccessDenied</Code>", await File.ReadAllTextAsync(file), StringComparison.Ordinal);
+            Assert.Null(await credentials.GetSettingAsync(account, "layer-download-key", CancellationToken.None));
         }
     }
 

@@ -9,13 +9,14 @@ public static class SignedRequests
 {
     public static async Task<HttpResponseMessage> SendAsync(
         BerthTestServer server, string operation, string body, string? accessKeyId = null, string? secret = null, string region = "us-east-1", int offsetSeconds = 0,
-        IReadOnlyDictionary<string, string>? unsignedHeaders = null)
+        IReadOnlyDictionary<string, string>? unsignedHeaders = null, bool signTarget = true)
     {
         var target = "AmazonEC2ContainerRegistry_V20150921." + operation;
         var url = server.BaseAddress.ToString();
         var signed = await ProcessRunner.RunAsync("python3", [
             Path.Combine(AppContext.BaseDirectory, "Ecr", "sign_request.py"), url, target, body,
-            accessKeyId ?? server.AccessKeyId, secret ?? server.SecretAccessKey, region, offsetSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+            accessKeyId ?? server.AccessKeyId, secret ?? server.SecretAccessKey, region, offsetSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            .. signTarget ? Array.Empty<string>() : ["unsigned-target"]]);
         using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new ByteArrayContent(Encoding.UTF8.GetBytes(body)) };
         foreach (var line in signed.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries))
         {

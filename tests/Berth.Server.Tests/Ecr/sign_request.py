@@ -1,7 +1,8 @@
 """Signs one ECR JSON request with botocore's SigV4 at a chosen time, for protocol tests of the verifier's edges.
 
-usage: sign_request.py URL TARGET BODY ACCESS_KEY SECRET REGION OFFSET_SECONDS
-prints the headers to send, one "Name: value" per line.
+usage: sign_request.py URL TARGET BODY ACCESS_KEY SECRET REGION OFFSET_SECONDS [unsigned-target]
+prints the headers to send, one "Name: value" per line. With "unsigned-target" the request is signed without its
+X-Amz-Target header, which is printed after the signed ones (a captured request replayed as another operation).
 """
 import datetime
 import sys
@@ -12,12 +13,16 @@ from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 
 url, target, body, key, secret, region, offset = sys.argv[1:8]
+unsigned_target = sys.argv[8:9] == ["unsigned-target"]
 when = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(seconds=int(offset))
 request = AWSRequest(method="POST", url=url, data=body.encode(), headers={
     "Content-Type": "application/x-amz-json-1.1",
-    "X-Amz-Target": target,
 })
+if not unsigned_target:
+    request.headers["X-Amz-Target"] = target
 with mock.patch("botocore.auth.get_current_datetime", return_value=when.replace(tzinfo=None)):
     SigV4Auth(Credentials(key, secret), "ecr", region).add_auth(request)
 for name, value in request.headers.items():
     print(f"{name}: {value}")
+if unsigned_target:
+    print(f"X-Amz-Target: {target}")

@@ -63,6 +63,23 @@ public sealed class IamProtocolTests : IAsyncLifetime
         Assert.Equal(message, error.Element(Iam + "Message")!.Value);
     }
 
+    [Theory]
+    [InlineData("Action=CreateUser&Version=2010-05-08&UserName=dup-a&UserName=dup-b")]
+    [InlineData("Action=GetUser&Version=2010-05-08&Action=CreateUser&UserName=dup-a")]
+    public async Task ARepeatedParameterIsRefusedAndNothingIsCreated(string body)
+    {
+        using var response = await QueryRequests.SendAsync(_server, "iam", body);
+        var error = (await QueryRequests.XmlAsync(response)).Root!.Element(Iam + "Error")!;
+        using var joined = await QueryRequests.SendAsync(_server, "iam", "Action=GetUser&Version=2010-05-08&UserName=dup-a%2Cdup-b");
+        using var single = await QueryRequests.SendAsync(_server, "iam", "Action=GetUser&Version=2010-05-08&UserName=dup-a");
+
+        Assert.Equal(400, (int)response.StatusCode);
+        Assert.Equal("InvalidQueryParameter", error.Element(Iam + "Code")!.Value);
+        Assert.Equal("The AWS query string is malformed or does not adhere to AWS standards.", error.Element(Iam + "Message")!.Value);
+        Assert.Equal(404, (int)joined.StatusCode);
+        Assert.Equal(404, (int)single.StatusCode);
+    }
+
     [Fact]
     public async Task SignatureFailuresUseTheQueryProtocolsCodes()
     {

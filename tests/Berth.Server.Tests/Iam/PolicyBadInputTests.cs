@@ -47,6 +47,24 @@ public sealed class PolicyBadInputTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AnIpAddressConditionWithAnInvalidCidrIsMalformedAndNothingIsStored()
+    {
+        await _aws.RunAsync("iam", "create-user", "--user-name", "cidr");
+        const string Policy = """
+            {"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ecr:*","Resource":"*",
+             "Condition":{"IpAddress":{"aws:SourceIp":["10.0.0.0/8","999.1.1.1/99"]}}}]}
+            """;
+
+        var inline = await _aws.FailAsync("iam", "put-user-policy", "--user-name", "cidr", "--policy-name", "p", "--policy-document", Policy);
+        var managed = await _aws.FailAsync("iam", "create-policy", "--policy-name", "cidr", "--policy-document", Policy.Replace("\"IpAddress\"", "\"NotIpAddress\"", StringComparison.Ordinal));
+
+        Assert.Contains("(MalformedPolicyDocument) when calling the PutUserPolicy operation: Syntax errors in policy.", inline, StringComparison.Ordinal);
+        Assert.Contains("(MalformedPolicyDocument) when calling the CreatePolicy operation: Syntax errors in policy.", managed, StringComparison.Ordinal);
+        Assert.Equal(0, (await _aws.RunAsync("iam", "list-user-policies", "--user-name", "cidr")).GetProperty("PolicyNames").GetArrayLength());
+        Assert.Equal(0, (await _aws.RunAsync("iam", "list-policies", "--scope", "Local")).GetProperty("Policies").GetArrayLength());
+    }
+
+    [Fact]
     public async Task EcrPoliciesOverTenThousandCharactersAreRefusedAndNothingIsStored()
     {
         await _aws.RunAsync("ecr", "create-repository", "--repository-name", "huge/app");
