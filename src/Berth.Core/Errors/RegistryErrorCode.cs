@@ -24,4 +24,13 @@ public sealed record RegistryErrorCode(string Code, int HttpStatus, string Messa
     public static readonly RegistryErrorCode Denied = new("DENIED", 403, "requested access to the resource is denied");
     public static readonly RegistryErrorCode Unsupported = new("UNSUPPORTED", 405, "the operation is unsupported");
     public static readonly RegistryErrorCode TooManyRequests = new("TOOMANYREQUESTS", 429, "too many requests");
+
+    /// <summary>A path under /v2/ (or /token/ off the public host) that no endpoint serves.</summary>
+    public static readonly RegistryErrorCode EndpointNotFound = new("NOT_FOUND", 404, "no such endpoint");
+
+    /// <summary>The <c>n</c> of a paginated list is not a non-negative integer (distribution's PAGINATION_NUMBER_INVALID).</summary>
+    public static readonly RegistryErrorCode PaginationNumberInvalid = new("PAGINATION_NUMBER_INVALID", 400, "invalid number of results requested");
+
+    /// <summary>Basic credentials sent to the public registry, which takes Bearer tokens only: ECR Public answers 400 DENIED.</summary>
+    public static readonly RegistryErrorCode PublicTokenInvalid = new("DENIED", 400, "denied");
 }
