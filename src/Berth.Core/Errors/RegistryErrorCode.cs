@@ -27,4 +27,13 @@ public sealed record RegistryErrorCode(string Code, int HttpStatus, string Messa
 
     /// <summary>A token request (<c>/token/</c>) whose form cannot be read: OAuth 2.0's invalid_request (RFC 6749, section 5.2).</summary>
     public static readonly RegistryErrorCode TokenRequestInvalid = new("INVALID_REQUEST", 400, "the token request is malformed");
+
+    /// <summary>A path under /v2/ (or /token/ off the public host) that no endpoint serves.</summary>
+    public static readonly RegistryErrorCode EndpointNotFound = new("NOT_FOUND", 404, "no such endpoint");
+
+    /// <summary>The <c>n</c> of a paginated list is not a non-negative integer (distribution's PAGINATION_NUMBER_INVALID).</summary>
+    public static readonly RegistryErrorCode PaginationNumberInvalid = new("PAGINATION_NUMBER_INVALID", 400, "invalid number of results requested");
+
+    /// <summary>Basic credentials sent to the public registry, which takes Bearer tokens only: ECR Public answers 400 DENIED.</summary>
+    public static readonly RegistryErrorCode PublicTokenInvalid = new("DENIED", 400, "denied");
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Berth.Core.Content;
 
 namespace Berth.Core.IamPolicies;
 
@@ -19,7 +20,7 @@ internal static class PolicyDocumentSyntax
     {
         try
         {
-            using var document = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = 64 });
+            using var document = WellFormedJson.Parse(json, new JsonDocumentOptions { MaxDepth = 64 });
             var root = document.RootElement;
             Require(root.ValueKind == JsonValueKind.Object);
             string? version = null;

@@ -110,15 +110,15 @@ internal sealed partial class PolicyPrincipals
             && _aws.Contains(RequestPrincipal.AccountRootArn(principal.AccountId));
     }
 
-    [GeneratedRegex("^[0-9]{12}$")]
+    [GeneratedRegex("^[0-9]{12}\\z")]
     private static partial Regex AccountId();
 
-    [GeneratedRegex(@"^arn:aws(-cn|-us-gov|-iso|-iso-b)?:(iam::[0-9]{12}:(root|user/[^*?]+|role/[^*?]+|federated-user/[^*?]+)|sts::[0-9]{12}:(assumed-role/[^*?/]+/[^*?]+|federated-user/[^*?]+))$")]
+    [GeneratedRegex(@"^arn:aws(-cn|-us-gov|-iso|-iso-b)?:(iam::[0-9]{12}:(root|user/[^*?\s]+|role/[^*?\s]+|federated-user/[^*?\s]+)|sts::[0-9]{12}:(assumed-role/[^*?/\s]+/[^*?\s]+|federated-user/[^*?\s]+))\z")]
     private static partial Regex AwsPrincipalArn();
 
-    [GeneratedRegex(@"^[a-z0-9][a-z0-9.-]*\.(amazonaws\.com|amazonaws\.com\.cn|amazon\.com)$")]
+    [GeneratedRegex(@"^[a-z0-9][a-z0-9.-]*\.(amazonaws\.com|amazonaws\.com\.cn|amazon\.com)\z")]
     private static partial Regex ServiceName();
 
-    [GeneratedRegex(@"^(arn:aws(-cn|-us-gov)?:iam::[0-9]{12}:(saml-provider|oidc-provider)/[^*?]+|cognito-identity\.amazonaws\.com|accounts\.google\.com|graph\.facebook\.com|www\.amazon\.com)$")]
+    [GeneratedRegex(@"^(arn:aws(-cn|-us-gov)?:iam::[0-9]{12}:(saml-provider|oidc-provider)/[^*?\s]+|cognito-identity\.amazonaws\.com|accounts\.google\.com|graph\.facebook\.com|www\.amazon\.com)\z")]
     private static partial Regex FederatedProvider();
 }

@@ -1,3 +1,4 @@
+using Berth.Core.Blobs;
 using Berth.Core.Content;
 using Berth.Core.Errors;
 using Berth.Core.Manifests;
@@ -8,7 +9,7 @@ using Berth.Core.Repositories;
 namespace Berth.Core.Images;
 
 /// <summary>The use cases on manifests and tags, shared by the OCI and ECR faces.</summary>
-public sealed class ImageService(IImageStore images, IRepositoryStore repositories, RepositoryService repositoryService, IImageCatalog catalog)
+public sealed class ImageService(IImageStore images, IRepositoryStore repositories, RepositoryService repositoryService, IImageCatalog catalog, IBlobLinkStore links)
 {
     /// <summary>The largest manifest accepted, as distribution and ECR (4 MiB).</summary>
     public const int MaxManifestBytes = 4 * 1024 * 1024;
@@ -81,6 +82,7 @@ public sealed class ImageService(IImageStore images, IRepositoryStore repositori
             }
         }
 
+        await RequireDeclaredSizesAsync(repository, manifest, cancellationToken).ConfigureAwait(false);
         var outcome = await PutParsedManifestAsync(repository, manifest, tag, cancellationToken).ConfigureAwait(false);
         return (manifest, outcome);
     }
@@ -134,6 +136,23 @@ public sealed class ImageService(IImageStore images, IRepositoryStore repositori
     /// <summary>Referrers of a subject; an unknown repository or subject has none (distribution-spec: never 404).</summary>
     public ValueTask<IReadOnlyList<Descriptor>> ListReferrersAsync(RepositoryName repository, Digest subject, string? artifactType, CancellationToken cancellationToken) =>
         images.ListReferrersAsync(repository, subject, artifactType, cancellationToken);
+
+    /// <summary>
+    /// A descriptor's size must be its blob's (image-spec descriptor.md: size "specifies the size, in bytes, of the raw
+    /// content"), or clients that trust it read short or past the end, and imageSizeInBytes is wrong. A blob not in the repository is left to the
+    /// store, which reports it missing.
+    /// </summary>
+    private async ValueTask RequireDeclaredSizesAsync(RepositoryName repository, ParsedManifest manifest, CancellationToken cancellationToken)
+    {
+        foreach (var (digest, declared) in manifest.DeclaredBlobSizes ?? new Dictionary<Digest, long>())
+        {
+            if (await links.FindAsync(repository, digest, cancellationToken).ConfigureAwait(false) is { } actual && actual != declared)
+            {
+                throw new RegistryException(RegistryErrorCode.ManifestInvalid, $"the manifest declares {digest} with size {declared}, but the blob has {actual} bytes",
+                    new { Digest = digest.ToString(), Declared = declared, Actual = actual });
+            }
+        }
+    }
 
     private async ValueTask RequireRepositoryAsync(RepositoryName repository, CancellationToken cancellationToken)
     {

@@ -21,7 +21,7 @@ public static class ManifestParser
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(content, Options);
+            document = WellFormedJson.Parse(content, Options);
         }
         catch (JsonException e)
         {
@@ -44,6 +44,7 @@ public static class ManifestParser
 
             var mediaType = ResolveMediaType(root, NormalizeContentType(contentType));
             var blobs = new List<Digest>();
+            var declaredSizes = new Dictionary<Digest, long>();
             var manifests = new List<Digest>();
             string? artifactType = OptionalString(root, "artifactType");
             string? configMediaType = null;
@@ -64,6 +65,7 @@ public static class ManifestParser
 
                 var configDescriptor = ReadDescriptor(config, "config");
                 blobs.Add(configDescriptor.Digest);
+                Declare(declaredSizes, configDescriptor);
                 configMediaType = configDescriptor.MediaType;
                 imageSize = configDescriptor.Size;
                 if (string.IsNullOrEmpty(artifactType))
@@ -74,10 +76,11 @@ public static class ManifestParser
                 foreach (var layer in RequiredArray(root, "layers"))
                 {
                     var descriptor = ReadDescriptor(layer, "layers[]");
-                    imageSize += descriptor.Size;
+                    imageSize = AddSize(imageSize, descriptor.Size);
                     if (!IsForeign(layer))
                     {
                         blobs.Add(descriptor.Digest);
+                        Declare(declaredSizes, descriptor);
                     }
                 }
             }
@@ -98,7 +101,8 @@ public static class ManifestParser
                 string.IsNullOrEmpty(artifactType) ? null : artifactType,
                 ReadAnnotations(root),
                 configMediaType,
-                imageSize);
+                imageSize,
+                declaredSizes);
         }
     }
 
@@ -170,6 +174,29 @@ public static class ManifestParser
         }
 
         return new Descriptor(mediaType, digest, size, OptionalString(element, "artifactType"));
+    }
+
+    // Declared sizes are the client's word: summed unchecked, 2^62-byte layers made a negative imageSizeInBytes.
+    private static long AddSize(long total, long size)
+    {
+        try
+        {
+            return checked(total + size);
+        }
+        catch (OverflowException)
+        {
+            throw Invalid("the declared sizes of the config and layers add up to more than 2^63-1 bytes");
+        }
+    }
+
+    private static void Declare(Dictionary<Digest, long> sizes, Descriptor descriptor)
+    {
+        if (sizes.TryGetValue(descriptor.Digest, out var earlier) && earlier != descriptor.Size)
+        {
+            throw Invalid($"{descriptor.Digest} is declared with sizes {earlier} and {descriptor.Size}");
+        }
+
+        sizes[descriptor.Digest] = descriptor.Size;
     }
 
     private static JsonElement.ArrayEnumerator RequiredArray(JsonElement root, string name)

@@ -5,7 +5,8 @@ namespace Berth.Core.Manifests;
 /// <summary>
 /// A manifest or index that passed <see cref="ManifestParser"/>: its exact bytes, their digest, and what it refers to.
 /// <see cref="ImageSize"/> is what DescribeImages reports: the config plus the (compressed) layers of an image, or the
-/// manifest's own size for an index.
+/// manifest's own size for an index. <see cref="DeclaredBlobSizes"/> holds the size each config and layer descriptor
+/// declares, to be checked against the stored blobs.
 /// </summary>
 public sealed record ParsedManifest(
     string MediaType,
@@ -17,7 +18,8 @@ public sealed record ParsedManifest(
     string? ArtifactType,
     IReadOnlyDictionary<string, string>? Annotations,
     string? ConfigMediaType = null,
-    long ImageSize = 0)
+    long ImageSize = 0,
+    IReadOnlyDictionary<Digest, long>? DeclaredBlobSizes = null)
 {
     public long Size => Content.Length;
 

@@ -73,6 +73,6 @@ public sealed partial class PublicRegistryService(IPublicRegistryStore store, Ti
         return new string(alias);
     }
 
-    [GeneratedRegex("^[a-z][a-z0-9]+(?:[._-][a-z0-9]+)*$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex("^[a-z][a-z0-9]+(?:[._-][a-z0-9]+)*\\z", RegexOptions.CultureInvariant)]
     private static partial Regex AliasPattern();
 }

@@ -30,6 +30,21 @@ public sealed partial record RegistryIdentity(string AccountId, string Region)
     /// <summary>arn:aws:ecr-public::&lt;account&gt;:registry/&lt;account&gt;, the public registry's ARN.</summary>
     public string PublicRegistryArn => $"arn:aws:ecr-public::{AccountId}:registry/{AccountId}";
 
+    /// <summary>
+    /// The ARN of the account's AWS managed key <c>aws/ecr</c> in this region, which ECR reports as the <c>kmsKey</c> of
+    /// a KMS-encrypted repository created without one (ECR user guide, encryption-at-rest). Berth has no KMS: the key id
+    /// is a UUID derived from the account and region, the same on every node and every call. Nothing is encrypted with it.
+    /// </summary>
+    public string AwsManagedEcrKeyArn
+    {
+        get
+        {
+            var hash = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"aws/ecr:{AccountId}:{Region}"));
+            var keyId = new Guid(hash.AsSpan(0, 16), bigEndian: true).ToString("D");
+            return $"arn:{Partition}:kms:{Region}:{AccountId}:key/{keyId}";
+        }
+    }
+
     /// <summary>The account root, arn:aws:iam::&lt;account&gt;:root.</summary>
     public string RootArn => AccountRootArn(AccountId);
 
@@ -55,9 +70,9 @@ public sealed partial record RegistryIdentity(string AccountId, string Region)
     /// </summary>
     public static bool IsValidRegion(string? region) => region is not null && RegionPattern().IsMatch(region);
 
-    [GeneratedRegex("^[0-9]{12}$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex("^[0-9]{12}\\z", RegexOptions.CultureInvariant)]
     private static partial Regex AccountIdPattern();
 
-    [GeneratedRegex("^[a-z]{2}(-gov|-iso|-isob|-isoe|-isof)?-[a-z]+-[0-9]{1,2}$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex("^[a-z]{2}(-gov|-iso|-isob|-isoe|-isof)?-[a-z]+-[0-9]{1,2}\\z", RegexOptions.CultureInvariant)]
     private static partial Regex RegionPattern();
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Berth.Core.Content;
 using Berth.Core.Errors;
 using Berth.Core.IamPolicies;
 using Berth.Core.Naming;
@@ -166,7 +167,7 @@ public sealed class RepositoryCreationTemplateService(IRepositoryCreationTemplat
 
         try
         {
-            using var document = JsonDocument.Parse(text);
+            using var document = WellFormedJson.Parse(text);
             if (document.RootElement.ValueKind == JsonValueKind.Object)
             {
                 return;

@@ -136,18 +136,8 @@ public sealed class RepositoryService(
         }
     }
 
-    /// <summary>Throws ECR's InvalidParameterException unless <paramref name="policyText"/> is a valid repository (resource-based) policy.</summary>
-    public static void ValidatePolicy(string policyText)
-    {
-        try
-        {
-            _ = PolicyDocument.Parse(policyText, PolicyDocumentKind.Resource);
-        }
-        catch (MalformedPolicyDocumentException)
-        {
-            throw new RegistryException(EcrErrors.InvalidParameter, "Invalid parameter at 'PolicyText' failed to satisfy constraint: 'Invalid repository policy provided'");
-        }
-    }
+    /// <summary>Throws ECR's InvalidParameterException unless <paramref name="policyText"/> is a repository policy ECR accepts (<see cref="RepositoryPolicyText"/>).</summary>
+    public static void ValidatePolicy(string policyText) => RepositoryPolicyText.Validate(policyText);
 
     /// <summary>The repository's policy text; RepositoryNotFound / RepositoryPolicyNotFound when there is none.</summary>
     public async ValueTask<string> GetPolicyAsync(RepositoryName name, CancellationToken cancellationToken)

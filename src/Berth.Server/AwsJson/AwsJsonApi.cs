@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Berth.Core.Content;
 using Berth.Core.Credentials;
 using Berth.Core.Errors;
 using Berth.Core.Registries;
@@ -86,7 +87,7 @@ internal abstract class AwsJsonApi(string signingName, IReadOnlyDictionary<strin
     {
         try
         {
-            var document = JsonDocument.Parse(body.Length == 0 ? "{}"u8.ToArray() : body);
+            var document = WellFormedJson.Parse(body.Length == 0 ? "{}"u8.ToArray() : body);
             if (document.RootElement.ValueKind != JsonValueKind.Object)
             {
                 document.Dispose();

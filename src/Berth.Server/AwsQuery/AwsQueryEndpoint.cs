@@ -85,6 +85,22 @@ internal static class AwsQueryEndpoint
         await handler(new QueryCall(context, service.Model, operation, input, principal!, requestId)).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// A failure no handler expected, as Query XML: IAM's ServiceFailure (its model's 500) or, for STS, AWS's common
+    /// InternalFailure; a storage outage is the common ServiceUnavailable (503). The texts are AWS's common-error texts.
+    /// </summary>
+    public static Task WriteUnexpectedAsync(HttpContext context, bool unavailable)
+    {
+        var services = context.RequestServices.GetRequiredService<QueryServices>();
+        var (_, signingName) = CredentialScope.Read(context.Request);
+        var service = services.Find(signingName ?? "sts") ?? services.Find("sts")!;
+        var requestId = context.Response.Headers["x-amzn-RequestId"].ToString() is { Length: > 0 } id ? id : Guid.NewGuid().ToString("D");
+        var (status, code, message) = unavailable
+            ? (503, "ServiceUnavailable", "The request has failed due to a temporary failure of the server.")
+            : (500, service.SigningName == "iam" ? "ServiceFailure" : "InternalFailure", "The request processing has failed because of an unknown error, exception or failure.");
+        return QueryErrorWriter.WriteAsync(context, service.Model.XmlNamespace, status, code, message, requestId);
+    }
+
     /// <summary>SigV4 rejections in the codes and statuses Query-protocol services (IAM, STS) answer with.</summary>
     private static (int Status, string Code, string Message) QueryStyle(SigV4Error error) => error.Code switch
     {

@@ -1,5 +1,6 @@
 using Berth.Server.AwsJson;
 using Berth.Server.EcrPublicApi;
+using Berth.Server.Hosting;
 
 namespace Berth.Server.EcrApi;
 
@@ -21,8 +22,26 @@ internal static class EcrApiEndpoints
                 AwsQuery.AwsQueryEndpoint.Accepts(context.Request) ? AwsQuery.AwsQueryEndpoint.HandleAsync(context)
                 : EcrPublicApiEndpoints.Accepts(context.Request) ? EcrPublicApiEndpoints.Api.HandleAsync(context)
                 : Api.HandleAsync(context))
-            .WithName("EcrApi");
+            .WithName("EcrApi")
+            .WithMetadata(new UnexpectedErrorFace(WriteUnexpectedAsync));
         return app;
+    }
+
+    /// <summary>
+    /// A failure no handler expected, in the format of the API the route chose: ECR's and ECR Public's ServerException
+    /// (botocore: "These errors are usually caused by a server-side issue"), or the Query protocol's XML for IAM and STS.
+    /// </summary>
+    private static Task WriteUnexpectedAsync(HttpContext context, bool unavailable)
+    {
+        if (AwsQuery.AwsQueryEndpoint.Accepts(context.Request))
+        {
+            return AwsQuery.AwsQueryEndpoint.WriteUnexpectedAsync(context, unavailable);
+        }
+
+        // The exception handler cleared the headers the API had set.
+        context.Response.Headers["x-amzn-RequestId"] = Guid.NewGuid().ToString("D");
+        return unavailable ? AwsJsonErrorWriter.WriteAsync(context, 503, "ServiceUnavailableException", "A storage backend is unavailable; retry the request.")
+        : AwsJsonErrorWriter.WriteAsync(context, 500, EcrApiErrors.Server.EcrException, "An internal error occurred.");
     }
 
     /// <summary>An ECR operation's handler, for ECR Public operations whose shapes and behaviour are ECR's.</summary>

@@ -143,7 +143,7 @@ internal sealed class EcrModel
             var pattern = patternElement.GetString()!;
             if (!_patterns.TryGetValue(pattern, out var regex))
             {
-                regex = new Regex($"^(?:{pattern})$", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+                regex = new Regex($@"^(?:{pattern})\z", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
                 lock (_patterns)
                 {
                     _patterns[pattern] = regex;

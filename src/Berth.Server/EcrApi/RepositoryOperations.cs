@@ -123,6 +123,10 @@ internal static class RepositoryOperations
         {
             json.WriteString("kmsKey", repository.Settings.KmsKey);
         }
+        else if (repository.Settings.EncryptionType is "KMS" or "KMS_DSSE")
+        {
+            json.WriteString("kmsKey", call.Registry.AwsManagedEcrKeyArn);
+        }
 
         json.WriteEndObject();
         json.WriteEndObject();

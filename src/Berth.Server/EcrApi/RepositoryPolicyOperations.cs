@@ -7,7 +7,7 @@ namespace Berth.Server.EcrApi;
 
 /// <summary>
 /// Repository policies: SetRepositoryPolicy, GetRepositoryPolicy, DeleteRepositoryPolicy. The text is stored as given
-/// once the policy parser accepts it as a resource-based policy, and <c>RegistryAuthorizer</c> enforces it.
+/// once <see cref="RepositoryPolicyText"/> accepts it, answered in ECR's normalized form, and enforced by <c>RegistryAuthorizer</c>.
 /// </summary>
 internal static class RepositoryPolicyOperations
 {
@@ -64,6 +64,6 @@ internal static class RepositoryPolicyOperations
         {
             json.WriteString("registryId", call.Registry.AccountId);
             json.WriteString("repositoryName", repository);
-            json.WriteString("policyText", text);
+            json.WriteString("policyText", RepositoryPolicyText.Normalize(text));
         });
 }

@@ -1,4 +1,3 @@
-using Berth.Server.EcrApi;
 using Berth.Server.OciDistribution;
 using Berth.Storage;
 using Microsoft.AspNetCore.Diagnostics;
@@ -9,13 +8,15 @@ namespace Berth.Server.Hosting;
 /// The one place an unexpected exception ends: logged once with the request id, answered 500 with no internal detail.
 /// A client that went away is not a server fault and is logged at Debug. A metadata store or object store that cannot be
 /// reached (or answers 5xx) answers 503 with Retry-After, which docker, skopeo and the AWS SDKs retry (distribution's UNAVAILABLE; for the ECR
-/// API, ServiceUnavailableException).
+/// API, ServiceUnavailableException). The format is the failed endpoint's (<see cref="UnexpectedErrorFace"/>), OCI's by default.
 /// </summary>
 internal static partial class UnexpectedErrorHandler
 {
     public static async Task HandleAsync(HttpContext context)
     {
-        var exception = context.Features.Get<IExceptionHandlerFeature>()?.Error;
+        var feature = context.Features.Get<IExceptionHandlerFeature>();
+        var exception = feature?.Error;
+        var face = feature?.Endpoint?.Metadata.GetMetadata<UnexpectedErrorFace>();
         var logger = context.RequestServices.GetRequiredService<ILogger<BerthOptions>>();
         var request = context.Request;
         if (context.RequestAborted.IsCancellationRequested)
@@ -28,14 +29,16 @@ internal static partial class UnexpectedErrorHandler
         {
             LogUnavailable(logger, request.Method, request.Path, context.TraceIdentifier, exception!.Message);
             context.Response.Headers.RetryAfter = "1";
-            await (request.Headers.ContainsKey("X-Amz-Target")
-                ? AwsJsonErrorWriter.WriteAsync(context, 503, "ServiceUnavailableException", "A storage backend is unavailable; retry the request.")
+            await (face is not null
+                ? face.WriteAsync(context, unavailable: true)
                 : OciErrorWriter.WriteAsync(context, 503, "UNAVAILABLE", "service unavailable", null)).ConfigureAwait(false);
             return;
         }
 
         LogUnexpected(logger, exception, request.Method, request.Path, context.TraceIdentifier);
-        await OciErrorWriter.WriteAsync(context, 500, "UNKNOWN", "internal server error", null).ConfigureAwait(false);
+        await (face is not null
+            ? face.WriteAsync(context, unavailable: false)
+            : OciErrorWriter.WriteAsync(context, 500, "UNKNOWN", "internal server error", null)).ConfigureAwait(false);
     }
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Error, Message = "Unexpected error on {Method} {Path} (request {RequestId})")]

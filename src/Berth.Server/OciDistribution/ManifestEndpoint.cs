@@ -14,7 +14,7 @@ internal static partial class ManifestEndpoint
 {
     public static async Task GetAsync(HttpContext context, RepositoryName name, string reference, ImageService images)
     {
-        var manifest = await images.GetManifestAsync(name, References.Manifest(reference), context.RequestAborted).ConfigureAwait(false);
+        var manifest = await images.GetManifestAsync(name, References.ManifestToRead(reference), context.RequestAborted).ConfigureAwait(false);
         RequireAccepted(context.Request.Headers.Accept, manifest.MediaType);
 
         var response = context.Response;

@@ -104,7 +104,7 @@ internal static class OciDistributionEndpoints
         var path = context.Request.Path.Value ?? string.Empty;
         path = path.Length <= 4 ? string.Empty : path[4..];
         return OciRoute.Parse(path)
-            ?? throw new RegistryException(new RegistryErrorCode("NOT_FOUND", 404, "no such endpoint"), $"no /v2/ endpoint matches '{context.Request.Path}'");
+            ?? throw new RegistryException(RegistryErrorCode.EndpointNotFound, $"no /v2/ endpoint matches '{context.Request.Path}'");
     }
 
     /// <summary>

@@ -61,12 +61,12 @@ internal sealed partial record OciRoute(OciResource Resource, string Name, strin
         return new OciRoute(resource, match.Groups["name"].Value, match.Groups["ref"].Value);
     }
 
-    [GeneratedRegex("^(?<name>.+)/blobs/uploads/?(?<id>[^/]*)$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex("^(?<name>.+)/blobs/uploads/?(?<id>[^/]*)\\z", RegexOptions.CultureInvariant)]
     private static partial Regex Uploads();
 
-    [GeneratedRegex("^(?<name>.+)/tags/list$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex("^(?<name>.+)/tags/list\\z", RegexOptions.CultureInvariant)]
     private static partial Regex Tags();
 
-    [GeneratedRegex("^(?<name>.+)/(?<kind>manifests|blobs|referrers)/(?<ref>[^/]+)$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex("^(?<name>.+)/(?<kind>manifests|blobs|referrers)/(?<ref>[^/]+)\\z", RegexOptions.CultureInvariant)]
     private static partial Regex ContentResource();
 }

@@ -15,7 +15,7 @@ internal static class Pagination
         {
             if (!int.TryParse(n, NumberStyles.None, CultureInfo.InvariantCulture, out limit))
             {
-                throw new RegistryException(new RegistryErrorCode("PAGINATION_NUMBER_INVALID", 400, "invalid number of results requested"), $"n must be a non-negative integer, not '{n}'");
+                throw new RegistryException(RegistryErrorCode.PaginationNumberInvalid, $"n must be a non-negative integer, not '{n}'");
             }
 
             limit = Math.Min(limit, PageRequest.MaxLimit);

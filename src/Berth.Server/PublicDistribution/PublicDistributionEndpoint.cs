@@ -27,7 +27,7 @@ internal static class PublicDistributionEndpoint
         var token = await AuthenticateAsync(context).ConfigureAwait(false);
         var path = context.Request.Path.Value ?? string.Empty;
         var route = OciRoute.Parse(path.Length <= 4 ? string.Empty : path[4..])
-            ?? throw new RegistryException(new RegistryErrorCode("NOT_FOUND", 404, "no such endpoint"), $"no /v2/ endpoint matches '{context.Request.Path}'");
+            ?? throw new RegistryException(RegistryErrorCode.EndpointNotFound, $"no /v2/ endpoint matches '{context.Request.Path}'");
         if (route.Resource == OciResource.Base)
         {
             await OciDistributionEndpoints.HandleAsync(context, route).ConfigureAwait(false);
@@ -89,7 +89,7 @@ internal static class PublicDistributionEndpoint
         var header = context.Request.Headers.Authorization.ToString();
         if (header.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase))
         {
-            throw new RegistryException(new RegistryErrorCode("DENIED", 400, "denied"), "Your Authorization Token is invalid.");
+            throw new RegistryException(RegistryErrorCode.PublicTokenInvalid, "Your Authorization Token is invalid.");
         }
 
         if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))

@@ -41,7 +41,7 @@ internal static class PublicTokenEndpoint
         {
             if (!context.RequestServices.GetRequiredService<RegistryAddresses>().IsPublicHost(context.Request))
             {
-                throw new RegistryException(new RegistryErrorCode("NOT_FOUND", 404, "no such endpoint"), "The token endpoint is served on the public registry host only");
+                throw new RegistryException(RegistryErrorCode.EndpointNotFound, "The token endpoint is served on the public registry host only");
             }
 
             if (HttpMethods.IsPost(context.Request.Method))

@@ -24,6 +24,29 @@ public sealed class ManifestParserTests
     }
 
     [Fact]
+    public void DeclaredSizesThatOverflowALongAreManifestInvalid()
+    {
+        const long Huge = 1L << 62;
+        var json = $$"""{"schemaVersion":2,"mediaType":"{{MediaTypes.OciManifest}}","config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"{{Config}}","size":{{Huge}}},"layers":[{"mediaType":"application/vnd.oci.image.layer.v1.tar+gzip","digest":"{{Layer}}","size":{{Huge}}}]}""";
+
+        var error = Assert.Throws<RegistryException>(() => ManifestParser.Parse(Encoding.UTF8.GetBytes(json), MediaTypes.OciManifest));
+
+        Assert.Equal(RegistryErrorCode.ManifestInvalid, error.Error);
+    }
+
+    [Fact]
+    public void TheDeclaredSizeOfEachBlobIsKept()
+    {
+        var json = $$"""{"schemaVersion":2,"mediaType":"{{MediaTypes.OciManifest}}","config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"{{Config}}","size":2},"layers":[{"mediaType":"application/vnd.oci.image.layer.v1.tar+gzip","digest":"{{Layer}}","size":5}]}""";
+
+        var manifest = ManifestParser.Parse(Encoding.UTF8.GetBytes(json), MediaTypes.OciManifest);
+
+        Assert.Equal(2, manifest.DeclaredBlobSizes![Digest.Parse(Config)]);
+        Assert.Equal(5, manifest.DeclaredBlobSizes[Digest.Parse(Layer)]);
+        Assert.Equal(7, manifest.ImageSize);
+    }
+
+    [Fact]
     public void AnIndexListsItsChildrenAsManifests()
     {
         var json = $$"""{"schemaVersion":2,"mediaType":"{{MediaTypes.OciIndex}}","manifests":[{"mediaType":"{{MediaTypes.OciManifest}}","digest":"{{Layer}}","size":5}],"artifactType":"application/x"}""";

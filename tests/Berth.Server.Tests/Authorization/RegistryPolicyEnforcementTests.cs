@@ -174,9 +174,14 @@ public sealed class RegistryPolicyEnforcementTests(MultiRegistryFixture fixture)
     {
         await CreateRepositoriesAsync("policy/app");
         const string Policy = """{"Version":"2012-10-17","Statement":[{"Sid":"all","Effect":"Allow","Principal":"*","Action":"ecr:BatchGetImage"}]}""";
+        const string Normalized = "{\n  \"Version\" : \"2012-10-17\",\n  \"Statement\" : [ {\n    \"Sid\" : \"all\",\n    \"Effect\" : \"Allow\",\n    \"Principal\" : \"*\",\n    \"Action\" : \"ecr:BatchGetImage\"\n  } ]\n}";
 
         var missingBefore = await _aws.FailAsync("ecr", "get-repository-policy", "--repository-name", "policy/app");
         var malformed = await _aws.FailAsync("ecr", "set-repository-policy", "--repository-name", "policy/app", "--policy-text", """{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ecr:*"}]}""");
+        var withResource = await _aws.FailAsync("ecr", "set-repository-policy", "--repository-name", "policy/app", "--policy-text",
+            """{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"ecr:BatchGetImage","Resource":"*"}]}""");
+        var otherService = await _aws.FailAsync("ecr", "set-repository-policy", "--repository-name", "policy/app", "--policy-text",
+            """{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":["ecr:BatchGetImage","s3:GetObject"]}]}""");
         var stillMissing = await _aws.FailAsync("ecr", "get-repository-policy", "--repository-name", "policy/app");
         var set = await _aws.RunAsync("ecr", "set-repository-policy", "--repository-name", "policy/app", "--policy-text", Policy, "--force");
         var got = await _aws.RunAsync("ecr", "get-repository-policy", "--repository-name", "policy/app");
@@ -186,13 +191,17 @@ public sealed class RegistryPolicyEnforcementTests(MultiRegistryFixture fixture)
 
         var notFound = $"(RepositoryPolicyNotFoundException) when calling the GetRepositoryPolicy operation: Repository policy does not exist for the repository with name 'policy/app' in the registry with id '{Account}'";
         Assert.Contains(notFound, missingBefore, StringComparison.Ordinal);
-        Assert.Contains("(InvalidParameterException) when calling the SetRepositoryPolicy operation: Invalid parameter at 'PolicyText' failed to satisfy constraint: 'Invalid repository policy provided'", malformed, StringComparison.Ordinal);
+        foreach (var refused in new[] { malformed, withResource, otherService })
+        {
+            Assert.Contains("(InvalidParameterException) when calling the SetRepositoryPolicy operation: Invalid parameter at 'PolicyText' failed to satisfy constraint: 'Invalid repository policy provided'", refused, StringComparison.Ordinal);
+        }
+
         Assert.Contains(notFound, stillMissing, StringComparison.Ordinal);
         foreach (var response in new[] { set, got, deleted })
         {
             Assert.Equal(Account, response.GetProperty("registryId").GetString());
             Assert.Equal("policy/app", response.GetProperty("repositoryName").GetString());
-            Assert.Equal(Policy, response.GetProperty("policyText").GetString());
+            Assert.Equal(Normalized, response.GetProperty("policyText").GetString());
         }
 
         Assert.Contains("(RepositoryPolicyNotFoundException) when calling the DeleteRepositoryPolicy operation", missingAfter, StringComparison.Ordinal);

@@ -101,6 +101,26 @@ public sealed class EcrProtocolTests : IAsyncLifetime
         Assert.Equal("SerializationException", (await SignedRequests.ErrorAsync(response)).Type);
     }
 
+    [Theory]
+    [InlineData("AmazonEC2ContainerRegistry_V20150921.CreateRepository", "ecr", "{\"repositoryName\":\"ab\xFF\"}")]
+    [InlineData("AmazonEC2ContainerRegistry_V20150921.CreateRepository", "ecr", "{\"repositoryName\":\"ab\\ud800\"}")]
+    [InlineData("AmazonEC2ContainerRegistry_V20150921.CreateRepository", "ecr", "{\"repositoryName\":\"ab\",\"imageTagMutability\":\"\xED\xA0\x80\"}")]
+    [InlineData("AmazonEC2ContainerRegistry_V20150921.CreateRepository", "ecr", "{\"repositoryName\":\"ab\",\"tags\":[{\"Key\":\"k\",\"Value\":\"\\udc00\"}]}")]
+    [InlineData("SpencerFrontendService.CreateRepository", "ecr-public", "{\"repositoryName\":\"ab\\ud800\"}")]
+    [InlineData("SpencerFrontendService.CreateRepository", "ecr-public", "{\"repositoryName\":\"ab\",\"catalogData\":{\"description\":\"\xC3\"}}")]
+    public async Task IllFormedTextInTheBodyIsASerializationExceptionAndNothingIsStored(string target, string service, string body)
+    {
+        // Each char of the test data up to U+00FF stands for one byte, so the body can hold invalid UTF-8.
+        var bytes = System.Text.Encoding.Latin1.GetBytes(body);
+
+        using var response = await SignedRequests.SendBytesAsync(_server, target, service, bytes);
+        using var listed = await SignedRequests.SendBytesAsync(_server, target.Replace("CreateRepository", "DescribeRepositories", StringComparison.Ordinal), service, "{}"u8.ToArray());
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("SerializationException", (await SignedRequests.ErrorAsync(response)).Type);
+        Assert.Equal("{\"repositories\":[]}", await listed.Content.ReadAsStringAsync());
+    }
+
     [Fact]
     public async Task AMissingRequiredMemberIsAnInvalidParameter()
     {

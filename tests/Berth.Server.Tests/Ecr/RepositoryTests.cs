@@ -61,10 +61,26 @@ public sealed class RepositoryTests : IAsyncLifetime
     [InlineData("UPPER")]
     [InlineData("-lead")]
     [InlineData("bad__-name")]
+    [InlineData("abc\n")]
+    [InlineData("team/abc\n")]
     public async Task AnInvalidRepositoryNameIsInvalidParameter(string name)
     {
         var error = await _aws.FailAsync("ecr", "create-repository", $"--repository-name={name}");
         Assert.Contains("(InvalidParameterException)", error, StringComparison.Ordinal);
+        Assert.Equal(0, (await _aws.RunAsync("ecr", "describe-repositories")).GetProperty("repositories").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task AKmsRepositoryWithoutAKeyReportsTheAccountsAwsEcrKeyArn()
+    {
+        var created = (await _aws.RunAsync("ecr", "create-repository", "--repository-name", "kms/app", "--encryption-configuration", "encryptionType=KMS")).GetProperty("repository");
+        var described = (await _aws.RunAsync("ecr", "describe-repositories", "--repository-names", "kms/app")).GetProperty("repositories")[0];
+        var plain = (await _aws.RunAsync("ecr", "create-repository", "--repository-name", "plain/app")).GetProperty("repository");
+
+        var key = created.GetProperty("encryptionConfiguration").GetProperty("kmsKey").GetString()!;
+        Assert.Matches("^arn:aws:kms:us-east-1:000000000000:key/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", key);
+        Assert.Equal(key, described.GetProperty("encryptionConfiguration").GetProperty("kmsKey").GetString());
+        Assert.False(plain.GetProperty("encryptionConfiguration").TryGetProperty("kmsKey", out _));
     }
 
     [Fact]

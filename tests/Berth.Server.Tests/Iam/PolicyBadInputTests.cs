@@ -69,15 +69,16 @@ public sealed class PolicyBadInputTests : IAsyncLifetime
     {
         await _aws.RunAsync("ecr", "create-repository", "--repository-name", "huge/app");
 
-        var repository = await _aws.FailAsync("ecr", "set-repository-policy", "--repository-name", "huge/app", "--policy-text", ResourcePolicyOfSize(10241), "--force");
+        var repository = await _aws.FailAsync("ecr", "set-repository-policy", "--repository-name", "huge/app", "--policy-text", RepositoryPolicyOfSize(10241), "--force");
         var registry = await _aws.FailAsync("ecr", "put-registry-policy", "--policy-text", ResourcePolicyOfSize(10241));
-        await _aws.RunAsync("ecr", "set-repository-policy", "--repository-name", "huge/app", "--policy-text", ResourcePolicyOfSize(10240));
+        await _aws.RunAsync("ecr", "set-repository-policy", "--repository-name", "huge/app", "--policy-text", RepositoryPolicyOfSize(10240));
 
         const string TooLong = "failed to satisfy constraint: 'Member must have length less than or equal to 10240'";
         Assert.Contains("(InvalidParameterException) when calling the SetRepositoryPolicy operation: Invalid parameter at 'policyText' " + TooLong, repository, StringComparison.Ordinal);
         Assert.Contains("(InvalidParameterException) when calling the PutRegistryPolicy operation: Invalid parameter at 'policyText' " + TooLong, registry, StringComparison.Ordinal);
         Assert.Contains("(RegistryPolicyNotFoundException)", await _aws.FailAsync("ecr", "get-registry-policy"), StringComparison.Ordinal);
-        Assert.Equal(10240, (await _aws.RunAsync("ecr", "get-repository-policy", "--repository-name", "huge/app")).GetProperty("policyText").GetString()!.Length);
+        var stored = (await _aws.RunAsync("ecr", "get-repository-policy", "--repository-name", "huge/app")).GetProperty("policyText").GetString()!;
+        Assert.Contains("\"Sid\" : \"" + new string('a', 10240 - RepositoryPolicyOfSize(0).Length) + "\"", stored, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -88,6 +89,8 @@ public sealed class PolicyBadInputTests : IAsyncLifetime
     [InlineData("""{"Version":"2012-10-17","Statement":[{"Effect":true,"Principal":"*","Action":"ecr:*"}]}""")]
     [InlineData("""{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":["ecr:*",7]}]}""")]
     [InlineData("""{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"ecr:*","Condition":{"StringEquals":"x"}}]}""")]
+    [InlineData("""{"Version":"2012-10-17","Statement":[{"Sid":"\ud800","Effect":"Allow","Principal":"*","Action":"ecr:*"}]}""")]
+    [InlineData("""{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"ecr:*\udfff"}]}""")]
     public async Task DocumentsOfTheWrongShapeAreRefusedByIamAndEcr(string document)
     {
         await _aws.RunAsync("ecr", "create-repository", "--repository-name", "shape/app");
@@ -138,7 +141,13 @@ public sealed class PolicyBadInputTests : IAsyncLifetime
     private static string IdentityPolicyOfSize(int size) =>
         Padded("""{"Version":"2012-10-17","Statement":[{"Sid":"","Effect":"Allow","Action":"iam:ListUsers","Resource":"*"}]}""", size);
 
-    /// <summary>A valid repository policy of exactly <paramref name="size"/> characters.</summary>
+    /// <summary>A valid repository policy of exactly <paramref name="size"/> characters (no Resource element: ECR refuses one); 0 gives the unpadded template.</summary>
+    private static string RepositoryPolicyOfSize(int size) =>
+        size == 0
+            ? """{"Version":"2012-10-17","Statement":[{"Sid":"","Effect":"Allow","Principal":"*","Action":"ecr:BatchGetImage"}]}"""
+            : Padded(RepositoryPolicyOfSize(0), size);
+
+    /// <summary>A valid registry policy of exactly <paramref name="size"/> characters.</summary>
     private static string ResourcePolicyOfSize(int size) =>
         Padded("""{"Version":"2012-10-17","Statement":[{"Sid":"","Effect":"Allow","Principal":"*","Action":"ecr:BatchGetImage","Resource":"*"}]}""", size);
 

@@ -213,6 +213,93 @@ public sealed class ManifestTests : IAsyncLifetime
         Assert.Equal("TAG_INVALID", await OciTestClient.ErrorCodeAsync(response));
     }
 
+    [Theory]
+    [InlineData("\\ud800")]
+    [InlineData("x\\udfff")]
+    [InlineData("\xFF")]
+    [InlineData("\xED\xA0\x80")]
+    public async Task IllFormedTextInAnAnnotationIsManifestInvalidAndNothingIsStored(string annotation)
+    {
+        var repository = BerthTestServer.NewRepositoryName();
+        var config = await Client.PushBlobAsync(repository, "{}"u8.ToArray());
+        var valid = Encoding.UTF8.GetString(OciTestClient.ImageManifest(config, 2, [], annotations: new Dictionary<string, string> { ["a"] = "PLACEHOLDER" }));
+        // Each char up to U+00FF stands for one byte, so the manifest can hold invalid UTF-8.
+        var manifest = Encoding.Latin1.GetBytes(valid.Replace("PLACEHOLDER", annotation, StringComparison.Ordinal));
+
+        using var put = await Client.PutManifestAsync(repository, "bad", manifest, OciTestClient.OciManifest);
+        using var get = await Client.GetAsync($"/v2/{repository}/manifests/bad");
+
+        Assert.Equal(HttpStatusCode.BadRequest, put.StatusCode);
+        Assert.Equal("MANIFEST_INVALID", await OciTestClient.ErrorCodeAsync(put));
+        Assert.Equal(HttpStatusCode.NotFound, get.StatusCode);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2047)]
+    [InlineData(4096)]
+    public async Task ALayerDeclaredWithAnotherSizeThanItsBlobIsManifestInvalid(long declared)
+    {
+        var repository = BerthTestServer.NewRepositoryName();
+        var config = await Client.PushBlobAsync(repository, "{}"u8.ToArray());
+        var layer = await Client.PushBlobAsync(repository, OciTestClient.RandomBytes(2048));
+        var manifest = OciTestClient.ImageManifest(config, 2, [(layer, declared)]);
+
+        using var put = await Client.PutManifestAsync(repository, "lying", manifest, OciTestClient.OciManifest);
+        using var get = await Client.GetAsync($"/v2/{repository}/manifests/lying");
+
+        Assert.Equal(HttpStatusCode.BadRequest, put.StatusCode);
+        Assert.Equal("MANIFEST_INVALID", await OciTestClient.ErrorCodeAsync(put));
+        Assert.Equal(HttpStatusCode.NotFound, get.StatusCode);
+    }
+
+    [Fact]
+    public async Task AConfigDeclaredWithAnotherSizeThanItsBlobIsManifestInvalid()
+    {
+        var repository = BerthTestServer.NewRepositoryName();
+        var config = await Client.PushBlobAsync(repository, "{}"u8.ToArray());
+
+        using var put = await Client.PutManifestAsync(repository, "lying", OciTestClient.ImageManifest(config, 3, []), OciTestClient.OciManifest);
+
+        Assert.Equal(HttpStatusCode.BadRequest, put.StatusCode);
+        Assert.Equal("MANIFEST_INVALID", await OciTestClient.ErrorCodeAsync(put));
+    }
+
+    [Fact]
+    public async Task ATagWithATrailingNewlineIsRefusedAndNothingIsStored()
+    {
+        var repository = BerthTestServer.NewRepositoryName();
+        var config = await Client.PushBlobAsync(repository, "{}"u8.ToArray());
+        var manifest = OciTestClient.ImageManifest(config, 2, []);
+
+        using var put = await Client.PutManifestAsync(repository, "nl%0A", manifest, OciTestClient.OciManifest);
+        using var tags = await Client.GetAsync($"/v2/{repository}/tags/list");
+
+        Assert.Equal(HttpStatusCode.BadRequest, put.StatusCode);
+        Assert.Equal("TAG_INVALID", await OciTestClient.ErrorCodeAsync(put));
+        Assert.DoesNotContain("nl", await tags.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("GET", ".INVALID")]
+    [InlineData("HEAD", ".INVALID")]
+    [InlineData("GET", "-dash")]
+    [InlineData("GET", "nl%0A")]
+    public async Task AReferenceThatIsNeitherATagNorADigestIsAnUnknownManifest(string method, string reference)
+    {
+        var repository = BerthTestServer.NewRepositoryName();
+        await Client.PushImageAsync(repository, "v1");
+
+        using var request = new HttpRequestMessage(new HttpMethod(method), $"/v2/{repository}/manifests/{reference}");
+        using var response = await Client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        if (method == "GET")
+        {
+            Assert.Equal("MANIFEST_UNKNOWN", await OciTestClient.ErrorCodeAsync(response));
+        }
+    }
+
     [Fact]
     public async Task AnUnknownManifestIsManifestUnknownAndAnUnknownRepositoryIsNameUnknown()
     {

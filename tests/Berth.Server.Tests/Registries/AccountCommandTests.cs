@@ -25,6 +25,7 @@ public sealed class AccountCommandTests : IDisposable
     [Theory]
     [InlineData("12345", "must be exactly 12 digits")]
     [InlineData("12345678901a", "must be exactly 12 digits")]
+    [InlineData("444455556666\n", "must be exactly 12 digits")]
     [InlineData("000000000000", "already exists")]
     public async Task CreateRefusesAMalformedOrExistingIdWithExitCodeOne(string id, string message)
     {
