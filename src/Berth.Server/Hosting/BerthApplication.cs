@@ -2,6 +2,7 @@ using Berth.Core.Caching;
 using Berth.Core.Accounts;
 using Berth.Core.Blobs;
 using Berth.Core.Credentials;
+using Berth.Core.GarbageCollection;
 using Berth.Core.Iam;
 using Berth.Core.Images;
 using Berth.Core.Layers;
@@ -126,6 +127,12 @@ internal static class BerthApplication
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
         builder.Services.AddSingleton<NodeIdentity>();
         builder.Services.AddHostedService<UploadJanitor>();
+        builder.Services.AddSingleton<GarbageCollector>();
+        builder.Services.AddSingleton<GarbageCollectionLease>();
+        if (options.GarbageCollection.Enabled)
+        {
+            builder.Services.AddHostedService<GarbageCollectionJob>();
+        }
 
         overrides?.Invoke(builder.Services);
         var app = builder.Build();
