@@ -35,10 +35,31 @@ public sealed class BlobUploadService(
     {
         await repositories.EnsureForPushAsync(repository, cancellationToken).ConfigureAwait(false);
         var id = Guid.NewGuid().ToString("D");
-        var staged = await blobs.BeginUploadAsync(id, cancellationToken).ConfigureAwait(false);
         var now = time.GetUtcNow();
-        var session = new UploadSession(id, registry, repository, staged, now, now);
+
+        // The session first, then the staged bytes: garbage collection lists staged bytes and then reads the sessions,
+        // so staged bytes it finds without a session are never those of an upload being begun.
+        var session = new UploadSession(id, registry, repository, new StagedUpload(id, 0), now, now);
         await sessions.CreateAsync(session, cancellationToken).ConfigureAwait(false);
+        StagedUpload staged;
+        try
+        {
+            staged = await blobs.BeginUploadAsync(id, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            await sessions.DeleteAsync(id, timeout.Token).ConfigureAwait(false);
+            throw;
+        }
+
+        if (staged == session.Staged)
+        {
+            return session;
+        }
+
+        session = session with { Staged = staged };
+        await sessions.UpdateAsync(session, cancellationToken).ConfigureAwait(false);
         return session;
     }
 
