@@ -14,6 +14,7 @@ using Berth.Storage.Metadata;
 using Berth.Storage.Postgres;
 using Berth.Storage.S3;
 using Berth.Storage.Sqlite;
+using Berth.Core.Lifecycle;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
@@ -49,15 +50,16 @@ public static class StorageRegistration
         {
             case "Sqlite":
                 var path = Resolve(dataDirectory, options.Metadata.Sqlite.Path, "berth.db");
-                var sqlite = new SqliteDatabase(path, defaultRegistry);
-                services.AddSingleton(sqlite);
-                AddMetadataStores(services, sqlite);
+                // Built when first needed (an operator command that never opens the database leaves no file behind).
+                services.AddSingleton<MetadataDatabase>(_ => new SqliteDatabase(path, defaultRegistry));
+                AddMetadataStores(services);
                 break;
             case "Postgres":
                 // Built here, not lazily, so that a missing or malformed connection string stops the start at once.
                 var postgres = new PostgresDatabase(options.Metadata.Postgres.ConnectionString, defaultRegistry);
                 services.AddSingleton(postgres);
-                AddMetadataStores(services, postgres);
+                services.AddSingleton<MetadataDatabase>(postgres);
+                AddMetadataStores(services);
                 break;
             default:
                 throw new InvalidOperationException($"Invalid configuration 'Berth:Storage:Metadata:Type': unknown metadata store '{options.Metadata.Type}' (expected Sqlite or Postgres).");
@@ -67,15 +69,17 @@ public static class StorageRegistration
     }
 
     /// <summary>The stores, written once over <see cref="MetadataDatabase"/>, whichever engine it is.</summary>
-    private static void AddMetadataStores(IServiceCollection services, MetadataDatabase database)
+    private static void AddMetadataStores(IServiceCollection services)
     {
-        services.AddSingleton(database);
         services.AddScoped<IRepositoryStore, SqlRepositoryStore>();
         services.AddScoped<IImageStore, SqlImageStore>();
         services.AddScoped<IImageCatalog, SqlImageCatalog>();
         services.AddScoped<IBlobLinkStore, SqlBlobLinkStore>();
         services.AddScoped<ILayerStore, SqlLayerStore>();
         services.AddScoped<IRepositoryCreationTemplateStore, SqlRepositoryCreationTemplateStore>();
+        services.AddScoped<ILifecycleStore, SqlLifecycleStore>();
+        services.AddScoped<IPullTimeExclusionStore, SqlPullTimeExclusionStore>();
+        services.AddSingleton<ILifecycleSchedule, SqlLifecycleSchedule>();
         services.AddSingleton<IUploadSessionStore, SqlUploadSessionStore>();
         services.AddSingleton<ICredentialStore, SqlCredentialStore>();
         services.AddSingleton<ILeaseStore, SqlLeaseStore>();

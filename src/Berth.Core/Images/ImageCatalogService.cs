@@ -1,5 +1,7 @@
 using Berth.Core.Content;
+using Berth.Core.Credentials;
 using Berth.Core.Errors;
+using Berth.Core.Lifecycle;
 using Berth.Core.Naming;
 using Berth.Core.Paging;
 using Berth.Core.Repositories;
@@ -11,7 +13,8 @@ namespace Berth.Core.Images;
 /// RepositoryNotFoundException when the repository does not exist; a missing image is a return value.
 /// </summary>
 public sealed class ImageCatalogService(
-    IImageCatalog catalog, IImageStore images, IRepositoryStore repositories, RepositoryService repositoryService, PullRecordThrottle throttle, TimeProvider time)
+    IImageCatalog catalog, IImageStore images, IRepositoryStore repositories, RepositoryService repositoryService, PullRecordThrottle throttle, IPullTimeExclusionStore exclusions,
+    TimeProvider time)
 {
     /// <summary>
     /// A pull is recorded at most this often per image, so that a busy image does not turn every pull into a write.
@@ -35,26 +38,38 @@ public sealed class ImageCatalogService(
     public ValueTask<ImageDetail?> FindAsync(RepositoryName repository, Reference reference, CancellationToken cancellationToken) =>
         catalog.FindImageAsync(repository, reference, cancellationToken);
 
-    /// <summary>The manifest a tag or digest names (null when none), recording the pull.</summary>
-    public async ValueTask<StoredManifest?> PullAsync(RepositoryName repository, Reference reference, CancellationToken cancellationToken)
+    /// <summary>The manifest a tag or digest names (null when none, or archived: it cannot be pulled), recording the pull.</summary>
+    public async ValueTask<StoredManifest?> PullAsync(RepositoryName repository, Reference reference, CancellationToken cancellationToken, Principal? caller = null)
     {
         var manifest = await images.FindManifestAsync(repository, reference, cancellationToken).ConfigureAwait(false);
-        if (manifest is not null)
+        if (manifest is null or { Archived: true })
         {
-            await RecordPullAsync(repository, manifest.Digest, cancellationToken).ConfigureAwait(false);
+            return null;
         }
 
+        await RecordPullAsync(repository, manifest.Digest, caller, cancellationToken).ConfigureAwait(false);
         return manifest;
     }
 
-    /// <summary>Records a pull (from /v2/ or BatchGetImage) for lastRecordedPullTime.</summary>
-    public ValueTask RecordPullAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken)
+    /// <summary>
+    /// Records a pull (from /v2/ or BatchGetImage) for lastRecordedPullTime, unless the caller (its ARN, or its role's
+    /// for a role session) is a pull-time update exclusion of the registry.
+    /// </summary>
+    public async ValueTask RecordPullAsync(RepositoryName repository, Digest digest, Principal? caller, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var registry = repositoryService.Registry;
-        return throttle.ShouldAsk(registry.AccountId, registry.Region, repository.Value, digest, now)
-            ? catalog.RecordPullAsync(repository, digest, now, PullRecordInterval, cancellationToken)
-            : ValueTask.CompletedTask;
+        if (!throttle.ShouldAsk(registry.AccountId, registry.Region, repository.Value, digest, now))
+        {
+            return;
+        }
+
+        if (caller is not null && await exclusions.IsExcludedAsync(caller.RoleArn is { } role ? [caller.Arn, role] : [caller.Arn], cancellationToken).ConfigureAwait(false))
+        {
+            return;
+        }
+
+        await catalog.RecordPullAsync(repository, digest, now, PullRecordInterval, cancellationToken).ConfigureAwait(false);
     }
 
     public ValueTask<ImageDeletion> DeleteAsync(RepositoryName repository, Digest? digest, Tag? tag, CancellationToken cancellationToken) =>

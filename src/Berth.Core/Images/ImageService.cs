@@ -20,9 +20,16 @@ public sealed class ImageService(IImageStore images, IRepositoryStore repositori
     public async ValueTask<StoredManifest> GetManifestAsync(RepositoryName repository, Reference reference, CancellationToken cancellationToken)
     {
         var manifest = await images.FindManifestAsync(repository, reference, cancellationToken).ConfigureAwait(false);
-        if (manifest is not null)
+        if (manifest is { Archived: false })
         {
             return manifest;
+        }
+
+        // ECR answers a pull of an archived image with 404 (https://docs.aws.amazon.com/AmazonECR/latest/userguide/archive-image.html).
+        if (manifest is not null)
+        {
+            throw new RegistryException(
+                RegistryErrorCode.ManifestUnknown, $"manifest unknown: {reference} is archived; restore it with UpdateImageStorageClass to pull it", new { Tag = reference.ToString() });
         }
 
         await RequireRepositoryAsync(repository, cancellationToken).ConfigureAwait(false);

@@ -1,6 +1,7 @@
 using Berth.Core.Errors;
 using Berth.Core.IamPolicies;
 using Berth.Core.Images;
+using Berth.Core.Lifecycle;
 using Berth.Core.Naming;
 using Berth.Core.Paging;
 using Berth.Core.Registries;
@@ -9,7 +10,8 @@ namespace Berth.Core.Repositories;
 
 /// <summary>Repository use cases shared by both faces: create, describe, delete, settings, resource tags, push admission.</summary>
 public sealed class RepositoryService(
-    IRepositoryStore store, RegistryIdentity registry, RepositoryPushPolicy pushPolicy, RepositoryCreationTemplateService templates, TimeProvider time)
+    IRepositoryStore store, RegistryIdentity registry, RepositoryPushPolicy pushPolicy, RepositoryCreationTemplateService templates, ILifecycleStore lifecycle,
+    TimeProvider time)
 {
     /// <summary>The most resource tags a repository carries (ECR quota).</summary>
     public const int MaxResourceTags = 50;
@@ -20,7 +22,7 @@ public sealed class RepositoryService(
     /// Admits a push into <paramref name="name"/>. A missing repository is created from the CREATE_ON_PUSH template with
     /// the longest matching prefix (its mutability, exclusion filters, encryption and resource tags), or with the
     /// default settings when <see cref="RepositoryPushPolicy.CreateRepositoryOnPush"/> stands in for a ROOT template. The
-    /// template's repository policy becomes the repository's.
+    /// template's repository policy and lifecycle policy become the repository's.
     /// Otherwise throws RepositoryNotFoundException / NAME_UNKNOWN with ECR's message. Concurrent pushes are safe: the
     /// first creation wins and the others find the repository.
     /// </summary>
@@ -38,10 +40,15 @@ public sealed class RepositoryService(
         }
 
         // The template's repository policy is created with the repository, in one transaction: a pushed repository is
-        // never reachable without the access rules its template gives it. Lifecycle policies have no place yet.
-        await store.CreateAsync(
+        // never reachable without the access rules its template gives it. Its lifecycle policy follows right after (by
+        // the creating push only): until then nothing is old enough to expire.
+        var created = await store.CreateAsync(
             name, template?.ToSettings() ?? RepositorySettings.Default, template?.ResourceTags ?? [], template?.RepositoryPolicy, time.GetUtcNow(), cancellationToken)
             .ConfigureAwait(false);
+        if (created && template?.LifecyclePolicy is { Length: > 0 } lifecyclePolicy)
+        {
+            await lifecycle.SetPolicyAsync(name, lifecyclePolicy, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     public async ValueTask<Repository> CreateAsync(

@@ -39,6 +39,8 @@ internal static class EcrApiEndpoints
         RegistryOperations.Register(operations);
         RegistryPolicyOperations.Register(operations);
         TemplateOperations.Register(operations);
+        LifecycleOperations.Register(operations);
+        StorageClassOperations.Register(operations);
         return operations;
     }
 }

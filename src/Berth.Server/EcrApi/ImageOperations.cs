@@ -75,7 +75,7 @@ internal static class ImageOperations
             var (id, failure) = ImageIds.Read(element);
             if (failure is null)
             {
-                var manifest = await catalog.PullAsync(repository, id.Tag is null ? Reference.Of(id.Digest!.Value) : Reference.Of(id.Tag), call.Aborted).ConfigureAwait(false);
+                var manifest = await catalog.PullAsync(repository, id.Tag is null ? Reference.Of(id.Digest!.Value) : Reference.Of(id.Tag), call.Aborted, call.Principal).ConfigureAwait(false);
                 failure = manifest switch
                 {
                     null => ImageIds.NotFound(id),

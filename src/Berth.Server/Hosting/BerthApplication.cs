@@ -5,6 +5,7 @@ using Berth.Core.Credentials;
 using Berth.Core.GarbageCollection;
 using Berth.Core.Iam;
 using Berth.Core.Images;
+using Berth.Core.Lifecycle;
 using Berth.Core.Layers;
 using Berth.Core.SigV4;
 using Berth.Server.Authentication;
@@ -20,6 +21,7 @@ using Berth.Server.PublicDistribution;
 using Berth.Core.PublicRegistries;
 using Berth.Server.Registries;
 using Berth.Storage;
+using Berth.Storage.FileSystem;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.HttpOverrides;
@@ -58,10 +60,12 @@ internal static class BerthApplication
         var dataDirectory = Path.GetFullPath(options.DataDirectory);
         var storage = builder.Configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
 
-        builder.WebHost.UseUrls(options.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        var listeners = Listeners.From(options);
+        builder.Services.AddSingleton(listeners);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
+            listeners.Configure(kestrel);
 
             // Kestrel pauses a response writer once 64 KiB are unsent; a blob pull then stalls on every chunk. One MiB
             // per connection keeps the socket busy while the next chunk is read.
@@ -109,6 +113,8 @@ internal static class BerthApplication
         builder.Services.AddScoped<BlobUploadService>();
         builder.Services.AddScoped<ImageService>();
         builder.Services.AddScoped<ImageCatalogService>();
+        builder.Services.AddSingleton(new LifecycleSettings(options.Lifecycle.AllowExpireSinceImagePulled));
+        builder.Services.AddScoped<LifecycleService>();
         builder.Services.AddScoped<LayerUploadService>();
         builder.Services.AddScoped<LayerAvailabilityService>();
         builder.Services.AddScoped<LayerDownloadSigner>();
@@ -127,6 +133,8 @@ internal static class BerthApplication
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
         builder.Services.AddSingleton<NodeIdentity>();
         builder.Services.AddHostedService<UploadJanitor>();
+        builder.Services.AddSingleton<LifecycleJob>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<LifecycleJob>());
         builder.Services.AddSingleton<GarbageCollector>();
         builder.Services.AddSingleton<GarbageCollectionLease>();
         if (options.GarbageCollection.Enabled)
@@ -141,6 +149,7 @@ internal static class BerthApplication
             app.UseForwardedHeaders();
         }
 
+        Listeners.UseListenerFaces(app);
         app.UseAuthorizationCacheInvalidation();
         app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = UnexpectedErrorHandler.HandleAsync, SuppressDiagnosticsCallback = _ => true });
         app.MapGet("/healthz", () => Results.Text("ok\n"));
@@ -155,6 +164,11 @@ internal static class BerthApplication
         {
             var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
             Console.WriteLine($"Berth listening on {string.Join(", ", addresses)}; {banner}");
+            if (Directory.Exists(dataDirectory) && PrivateFiles.IsOpenToOthers(dataDirectory))
+            {
+                // Berth creates the directory 0700, but one made earlier (or by hand) keeps the mode it was given.
+                Console.WriteLine($"Warning: other local users can enter the data directory {dataDirectory}; 'chmod 700' it to keep blobs and the database private.");
+            }
         });
         return app;
     }

@@ -5,8 +5,25 @@ internal sealed class BerthOptions
 {
     public const string Section = "Berth";
 
-    /// <summary>Semicolon-separated listen URLs.</summary>
-    public string Urls { get; set; } = "http://127.0.0.1:5000";
+    public const string DefaultUrls = "http://127.0.0.1:5000";
+
+    /// <summary>Semicolon-separated listen URLs of the private face (the /v2/ API, the AWS APIs, layer downloads).</summary>
+    public string Urls { get; set; } = DefaultUrls;
+
+    /// <summary>
+    /// Semicolon-separated listen URLs that serve the ECR Public registries and nothing else: a request arriving there
+    /// gets the public /v2/, /token and /logos/, and 404 for every private API. <c>none</c>: no public listener, the
+    /// public face is chosen by Host (PublicRegistryHost, else a first label <c>public</c>). Unset: http://127.0.0.1:5001
+    /// beside the default Urls, none beside URLs an operator chose.
+    /// </summary>
+    public string? PublicRegistryUrls { get; set; }
+
+    /// <summary>
+    /// Listeners that each serve one registry (account, region): /v2/ requests arriving there are for that registry
+    /// whatever their Host, and repositoryUri and proxyEndpoint name that port. A way to reach registries other than
+    /// the default without DNS names.
+    /// </summary>
+    public List<RegistryListenerOptions> RegistryListeners { get; set; } = [];
 
     /// <summary>The account of the default registry (12 digits).</summary>
     public string AccountId { get; set; } = "000000000000";
@@ -88,7 +105,21 @@ internal sealed class BerthOptions
 
     public UploadOptions Uploads { get; set; } = new();
 
+    /// <summary>Lifecycle policy evaluation (Berth:Lifecycle).</summary>
+    public LifecycleOptions Lifecycle { get; set; } = new();
+
     public GarbageCollectionOptions GarbageCollection { get; set; } = new();
+}
+
+internal sealed class RegistryListenerOptions
+{
+    /// <summary>The listen URL, e.g. http://127.0.0.1:5002.</summary>
+    public string Url { get; set; } = string.Empty;
+
+    /// <summary>The registry's account; empty means Berth:AccountId.</summary>
+    public string? AccountId { get; set; }
+
+    public string Region { get; set; } = string.Empty;
 }
 
 internal sealed class UploadOptions
@@ -110,4 +141,16 @@ internal sealed class GarbageCollectionOptions
 
     /// <summary>How long a blob must have been unreferenced (and its bytes unwritten) before a cycle deletes it.</summary>
     public TimeSpan GracePeriod { get; set; } = TimeSpan.FromHours(1);
+}
+
+internal sealed class LifecycleOptions
+{
+    /// <summary>How often every repository's lifecycle policy is applied (on one node of a cluster at a time).</summary>
+    public TimeSpan Interval { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// Berth extension, off by default as in ECR: accept lifecycle rules that expire images by sinceImagePulled (ECR
+    /// accepts sinceImagePulled only with the transition action).
+    /// </summary>
+    public bool AllowExpireSinceImagePulled { get; set; }
 }

@@ -20,12 +20,24 @@ internal sealed class BerthOptionsValidator : IValidateOptions<BerthOptions>
             failures.Add("Invalid configuration 'Berth:Urls': must name at least one URL.");
         }
 
-        foreach (var url in urls)
+        CheckUrls(failures, "Berth:Urls", urls);
+        if (options.PublicRegistryUrls is not (null or "none"))
         {
-            if (!Uri.TryCreate(url.Replace("*", "0.0.0.0", StringComparison.Ordinal).Replace("+", "0.0.0.0", StringComparison.Ordinal), UriKind.Absolute, out var uri) ||
-                uri.Scheme is not ("http" or "https"))
+            CheckUrls(failures, "Berth:PublicRegistryUrls", options.PublicRegistryUrls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        }
+
+        for (var i = 0; i < options.RegistryListeners.Count; i++)
+        {
+            var listener = options.RegistryListeners[i];
+            CheckUrls(failures, $"Berth:RegistryListeners:{i}:Url", [listener.Url]);
+            if (listener.AccountId is { Length: > 0 } account && !RegistryIdentity.IsValidAccountId(account))
             {
-                failures.Add($"Invalid configuration 'Berth:Urls': '{url}' is not an http:// or https:// URL.");
+                failures.Add($"Invalid configuration 'Berth:RegistryListeners:{i}:AccountId': must be 12 digits.");
+            }
+
+            if (!RegistryIdentity.IsValidRegion(listener.Region))
+            {
+                failures.Add($"Invalid configuration 'Berth:RegistryListeners:{i}:Region': '{listener.Region}' is not a region name such as eu-west-1.");
             }
         }
 
@@ -75,6 +87,11 @@ internal sealed class BerthOptionsValidator : IValidateOptions<BerthOptions>
             failures.Add("Invalid configuration 'Berth:Uploads:MaxAge': must be greater than zero.");
         }
 
+        if (options.Lifecycle.Interval <= TimeSpan.Zero)
+        {
+            failures.Add("Invalid configuration 'Berth:Lifecycle:Interval': must be greater than zero.");
+        }
+
         if (options.Uploads.PurgeInterval <= TimeSpan.Zero)
         {
             failures.Add("Invalid configuration 'Berth:Uploads:PurgeInterval': must be greater than zero.");
@@ -91,5 +108,17 @@ internal sealed class BerthOptionsValidator : IValidateOptions<BerthOptions>
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static void CheckUrls(List<string> failures, string key, string[] urls)
+    {
+        foreach (var url in urls)
+        {
+            if (!Uri.TryCreate(url.Replace("*", "0.0.0.0", StringComparison.Ordinal).Replace("+", "0.0.0.0", StringComparison.Ordinal), UriKind.Absolute, out var uri) ||
+                uri.Scheme is not ("http" or "https"))
+            {
+                failures.Add($"Invalid configuration '{key}': '{url}' is not an http:// or https:// URL.");
+            }
+        }
     }
 }

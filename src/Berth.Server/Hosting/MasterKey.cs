@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Berth.Storage.FileSystem;
 
 namespace Berth.Server.Hosting;
 
@@ -19,7 +20,7 @@ internal static class MasterKey
                 : throw new InvalidOperationException("Invalid configuration 'Berth:MasterKey': must be the base64 encoding of 32 bytes.");
         }
 
-        Directory.CreateDirectory(dataDirectory);
+        PrivateFiles.CreateDirectory(dataDirectory);
         var path = Path.Combine(dataDirectory, "master.key");
         if (File.Exists(path))
         {

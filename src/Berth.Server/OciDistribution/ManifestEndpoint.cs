@@ -30,7 +30,7 @@ internal static partial class ManifestEndpoint
         if (!HttpMethods.IsHead(context.Request.Method))
         {
             // ECR's lastRecordedPullTime counts manifest GETs; HEAD only checks.
-            await context.RequestServices.GetRequiredService<ImageCatalogService>().RecordPullAsync(name, manifest.Digest, context.RequestAborted).ConfigureAwait(false);
+            await context.RequestServices.GetRequiredService<ImageCatalogService>().RecordPullAsync(name, manifest.Digest, context.Items[typeof(Berth.Core.Credentials.Principal)] as Berth.Core.Credentials.Principal, context.RequestAborted).ConfigureAwait(false);
             await response.Body.WriteAsync(manifest.Content, context.RequestAborted).ConfigureAwait(false);
         }
     }

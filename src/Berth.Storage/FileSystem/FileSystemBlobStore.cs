@@ -15,7 +15,8 @@ namespace Berth.Storage.FileSystem;
 /// </code>
 /// Uploads and blobs share one filesystem so that a commit is a rename: the staged file is fsynced, renamed to its
 /// address, and the directory fsynced, so after a crash at any point a blob path holds the whole verified blob or
-/// nothing.
+/// nothing. Directories are created 0700 and files 0600 (<see cref="PrivateFiles"/>): a commit renames the staged
+/// file, so a blob keeps the staged file's mode.
 /// </summary>
 internal sealed class FileSystemBlobStore : IBlobStore
 {
@@ -27,7 +28,8 @@ internal sealed class FileSystemBlobStore : IBlobStore
     {
         _root = Path.GetFullPath(root);
         _uploads = Path.Combine(_root, "_uploads");
-        Directory.CreateDirectory(_uploads);
+        PrivateFiles.CreateDirectory(_root);
+        PrivateFiles.CreateDirectory(_uploads);
     }
 
     public long MinimumChunkBytes => 1;
@@ -67,7 +69,7 @@ internal sealed class FileSystemBlobStore : IBlobStore
 
     public ValueTask<StagedUpload> BeginUploadAsync(string id, CancellationToken cancellationToken)
     {
-        using (new FileStream(StagedPath(id), FileMode.CreateNew, FileAccess.Write, FileShare.None))
+        using (PrivateFiles.Create(StagedPath(id), FileMode.CreateNew, FileAccess.Write, FileShare.None, FileOptions.None))
         {
         }
 
@@ -155,7 +157,7 @@ internal sealed class FileSystemBlobStore : IBlobStore
         }
 
         var directory = Path.GetDirectoryName(target)!;
-        Directory.CreateDirectory(directory);
+        PrivateFiles.CreateDirectory(directory);
         using (var file = OpenStagedForWrite(upload, FileOptions.None))
         {
             // Trailing bytes of a killed append must not become part of the blob.

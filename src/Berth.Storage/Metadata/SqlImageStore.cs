@@ -16,7 +16,8 @@ internal sealed class SqlImageStore(MetadataDatabase database, RegistryIdentity 
         return reference.IsDigest
             ? database.ReadFirstAsync(
                 """
-                SELECT m.digest, m.media_type, m.content, m.subject FROM manifests m
+                SELECT m.digest, m.media_type, m.content, m.subject,
+                    EXISTS (SELECT 1 FROM image_storage s WHERE s.repository_id = m.repository_id AND s.digest = m.digest AND s.status = 'ARCHIVED') FROM manifests m
                 JOIN repositories r ON r.id = m.repository_id
                 WHERE r.account_id = @account AND r.region = @region AND r.name = @name AND m.digest = @digest
                 """,
@@ -25,7 +26,8 @@ internal sealed class SqlImageStore(MetadataDatabase database, RegistryIdentity 
                 ("@account", registry.AccountId), ("@region", registry.Region), ("@name", repository.Value), ("@digest", reference.Digest.Value.ToString()))
             : database.ReadFirstAsync(
                 """
-                SELECT m.digest, m.media_type, m.content, m.subject FROM tags t
+                SELECT m.digest, m.media_type, m.content, m.subject,
+                    EXISTS (SELECT 1 FROM image_storage s WHERE s.repository_id = m.repository_id AND s.digest = m.digest AND s.status = 'ARCHIVED') FROM tags t
                 JOIN repositories r ON r.id = t.repository_id
                 JOIN manifests m ON m.repository_id = t.repository_id AND m.digest = t.manifest_digest
                 WHERE r.account_id = @account AND r.region = @region AND r.name = @name AND t.name = @tag
@@ -39,7 +41,8 @@ internal sealed class SqlImageStore(MetadataDatabase database, RegistryIdentity 
         Digest.Parse(reader.GetString(0)),
         reader.GetString(1),
         (byte[])reader.GetValue(2),
-        reader.IsDBNull(3) ? null : Digest.Parse(reader.GetString(3)));
+        reader.IsDBNull(3) ? null : Digest.Parse(reader.GetString(3)),
+        reader.GetBoolean(4));
 
     public async ValueTask<PutManifestOutcome> PutManifestAsync(RepositoryName repository, ParsedManifest manifest, Tag? tag, CancellationToken cancellationToken)
     {

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Berth.Core.Registries;
+using Berth.Storage.FileSystem;
 using Berth.Storage.Metadata;
 using Berth.Storage.Migrations;
 using Microsoft.Data.Sqlite;
@@ -32,7 +33,10 @@ internal sealed class SqliteDatabase : MetadataDatabase, IDisposable
     {
         _defaultRegistry = defaultRegistry;
         Path = System.IO.Path.GetFullPath(path);
-        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
+        // Created 0600 in a 0700 directory before SQLite opens it: SQLite would create it (and its -wal and -shm files,
+        // which copy the database file's mode) under the umask, readable by every local user.
+        PrivateFiles.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
+        PrivateFiles.CreateFileIfMissing(Path);
         _connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = Path,

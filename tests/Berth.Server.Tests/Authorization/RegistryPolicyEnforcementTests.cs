@@ -3,7 +3,6 @@ using Berth.Server.Tests.Clients.Tools;
 using Berth.Server.Tests.Iam;
 using Berth.Server.Tests.Infrastructure;
 using Berth.Server.Tests.Registries;
-using Xunit.Abstractions;
 
 namespace Berth.Server.Tests.Authorization;
 
@@ -12,7 +11,7 @@ namespace Berth.Server.Tests.Authorization;
 /// token of the user): the seed's push policies, no policy, ReadOnly, an explicit Deny over AdministratorAccess, and
 /// another account (created by <c>berth account create</c>) allowed by a repository policy.
 /// </summary>
-public sealed class RegistryPolicyEnforcementTests(MultiRegistryFixture fixture, ITestOutputHelper output) : IClassFixture<MultiRegistryFixture>, IDisposable
+public sealed class RegistryPolicyEnforcementTests(MultiRegistryFixture fixture) : IClassFixture<MultiRegistryFixture>, IDisposable
 {
     private const string Account = MultiRegistryFixture.Default;
     private readonly string _work = Directory.CreateTempSubdirectory("berth-authz-").FullName;
@@ -22,13 +21,10 @@ public sealed class RegistryPolicyEnforcementTests(MultiRegistryFixture fixture,
 
     public void Dispose() => Directory.Delete(_work, recursive: true);
 
-    [Fact]
+    [SkippableFact]
     public async Task TheSeedsUnscopedPushPolicyGetsATokenAndPushesToAnyRepository()
     {
-        if (!ClientTools.AreAvailable(output, Skopeo.Tool, "aws"))
-        {
-            return;
-        }
+        ClientTools.SkipUnlessAvailable(Skopeo.Tool, "aws");
 
         await CreateRepositoriesAsync("seed1/a", "seed1/b");
         var pusher = await UserWithInlinePolicyAsync("seed1-pusher", SeedPolicies.PushToAllRepositories);
@@ -42,13 +38,10 @@ public sealed class RegistryPolicyEnforcementTests(MultiRegistryFixture fixture,
         Assert.Single((await _aws.RunAsync("ecr", "describe-images", "--repository-name", "seed1/b")).GetProperty("imageDetails").EnumerateArray());
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task TheSeedsRepositoryScopedPolicyPushesToThatRepositoryAndIsRefusedOnAnother()
     {
-        if (!ClientTools.AreAvailable(output, Skopeo.Tool, "aws"))
-        {
-            return;
-        }
+        ClientTools.SkipUnlessAvailable(Skopeo.Tool, "aws");
 
         await CreateRepositoriesAsync("seed2/mine", "seed2/other");
         var pusher = await UserWithInlinePolicyAsync("seed2-pusher", SeedPolicies.PushToOneRepository(RepositoryArn("seed2/mine")));
@@ -82,13 +75,10 @@ public sealed class RegistryPolicyEnforcementTests(MultiRegistryFixture fixture,
             refused, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task AReadOnlyUserPullsButCannotPush()
     {
-        if (!ClientTools.AreAvailable(output, Skopeo.Tool, "aws"))
-        {
-            return;
-        }
+        ClientTools.SkipUnlessAvailable(Skopeo.Tool, "aws");
 
         await CreateRepositoriesAsync("readonly/app");
         var rootPush = await PushAsync(await fixture.PasswordAsync(Account, "us-east-1"), "readonly/app");
@@ -147,13 +137,10 @@ public sealed class RegistryPolicyEnforcementTests(MultiRegistryFixture fixture,
         Assert.Contains("with an explicit deny in an identity-based policy", overHttp, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task AnotherAccountPullsWhenTheRepositoryPolicyNamesItAndIsRefusedOtherwise()
     {
-        if (!ClientTools.AreAvailable(output, Skopeo.Tool, "aws"))
-        {
-            return;
-        }
+        ClientTools.SkipUnlessAvailable(Skopeo.Tool, "aws");
 
         await CreateRepositoriesAsync("shared/app");
         var rootPush = await PushAsync(await fixture.PasswordAsync(Account, "us-east-1"), "shared/app");

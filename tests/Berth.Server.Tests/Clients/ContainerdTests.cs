@@ -1,13 +1,12 @@
 using Berth.Server.Tests.Clients.Images;
 using Berth.Server.Tests.Clients.Tools;
 using Berth.Server.Tests.Infrastructure;
-using Xunit.Abstractions;
 
 namespace Berth.Server.Tests.Clients;
 
 /// <summary>containerd's ctr pulls what skopeo pushed to Berth and pushes it on to another repository, byte for byte.</summary>
 [Collection(ContainerdTestGroup.Name)]
-public sealed class ContainerdTests(ContainerdDaemon containerd, ITestOutputHelper output) : IAsyncLifetime
+public sealed class ContainerdTests(ContainerdDaemon containerd) : IAsyncLifetime
 {
     private ClientTestContext _context = null!;
 
@@ -15,13 +14,11 @@ public sealed class ContainerdTests(ContainerdDaemon containerd, ITestOutputHelp
 
     public async Task DisposeAsync() => await _context.DisposeAsync();
 
-    [Fact]
+    [SkippableFact]
     public async Task CtrPullsAnIndexAndPushesItToAnotherRepositoryUnchanged()
     {
-        if (!ClientTools.AreAvailable(output, ContainerdDaemon.Tool, ContainerdDaemon.DaemonTool, Skopeo.Tool) || !containerd.IsRunning)
-        {
-            return;
-        }
+        ClientTools.SkipUnlessAvailable(ContainerdDaemon.Tool, ContainerdDaemon.DaemonTool, Skopeo.Tool);
+        Skip.IfNot(containerd.IsRunning, "the daemon was not started: a tool was missing when its fixture began");
 
         var layout = new OciLayoutWriter(_context.PathFor("source"));
         var index = TestImageFactory.WriteIndex(layout, "amd64", "arm64");
@@ -48,13 +45,11 @@ public sealed class ContainerdTests(ContainerdDaemon containerd, ITestOutputHelp
         }
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task CtrPullsAndUnpacksASinglePlatformImage()
     {
-        if (!ClientTools.AreAvailable(output, ContainerdDaemon.Tool, ContainerdDaemon.DaemonTool, Skopeo.Tool) || !containerd.IsRunning)
-        {
-            return;
-        }
+        ClientTools.SkipUnlessAvailable(ContainerdDaemon.Tool, ContainerdDaemon.DaemonTool, Skopeo.Tool);
+        Skip.IfNot(containerd.IsRunning, "the daemon was not started: a tool was missing when its fixture began");
 
         var layout = new OciLayoutWriter(_context.PathFor("source"));
         var image = TestImageFactory.WriteImage(layout, TestImageFactory.NativeArchitecture, layerCount: 3);

@@ -2,7 +2,6 @@ using Berth.Server.Tests.Clients.Images;
 using Berth.Server.Tests.Clients.Tools;
 using Berth.Server.Tests.Iam;
 using Berth.Server.Tests.Infrastructure;
-using Xunit.Abstractions;
 
 namespace Berth.Server.Tests.Clients;
 
@@ -11,7 +10,7 @@ namespace Berth.Server.Tests.Clients;
 /// user's policies refuse is reported by docker as "denied" with AWS's sentence (ECR answers 403 DENIED on /v2/).
 /// </summary>
 [Collection(DockerTestGroup.Name)]
-public sealed class DockerDenialTests(DockerDaemon docker, ITestOutputHelper output) : IAsyncLifetime
+public sealed class DockerDenialTests(DockerDaemon docker) : IAsyncLifetime
 {
     private const string Account = "000000000000";
     private readonly string _work = Directory.CreateTempSubdirectory("berth-docker-denial-").FullName;
@@ -30,13 +29,11 @@ public sealed class DockerDenialTests(DockerDaemon docker, ITestOutputHelper out
         Directory.Delete(_work, recursive: true);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task AReadOnlyUserPullsWithDockerButItsPushIsDenied()
     {
-        if (!ClientTools.AreAvailable(output, DockerDaemon.Tool, DockerDaemon.DaemonTool, Skopeo.Tool) || !docker.IsRunning)
-        {
-            return;
-        }
+        ClientTools.SkipUnlessAvailable(DockerDaemon.Tool, DockerDaemon.DaemonTool, Skopeo.Tool);
+        Skip.IfNot(docker.IsRunning, "the daemon was not started: a tool was missing when its fixture began");
 
         await _aws.RunAsync("ecr", "create-repository", "--repository-name", "denial/readonly");
         var local = await LoadAsync();
@@ -58,13 +55,11 @@ public sealed class DockerDenialTests(DockerDaemon docker, ITestOutputHelper out
         Assert.Contains("because no identity-based policy allows the ecr:", push, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task ADenyStatementOnOneRepositoryStopsDockerThereOnly()
     {
-        if (!ClientTools.AreAvailable(output, DockerDaemon.Tool, DockerDaemon.DaemonTool, Skopeo.Tool) || !docker.IsRunning)
-        {
-            return;
-        }
+        ClientTools.SkipUnlessAvailable(DockerDaemon.Tool, DockerDaemon.DaemonTool, Skopeo.Tool);
+        Skip.IfNot(docker.IsRunning, "the daemon was not started: a tool was missing when its fixture began");
 
         await _aws.RunAsync("ecr", "create-repository", "--repository-name", "denial/open");
         await _aws.RunAsync("ecr", "create-repository", "--repository-name", "denial/guarded");

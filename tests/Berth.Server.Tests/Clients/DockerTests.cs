@@ -3,7 +3,6 @@ using System.Text.RegularExpressions;
 using Berth.Server.Tests.Clients.Images;
 using Berth.Server.Tests.Clients.Tools;
 using Berth.Server.Tests.Infrastructure;
-using Xunit.Abstractions;
 
 namespace Berth.Server.Tests.Clients;
 
@@ -13,7 +12,7 @@ namespace Berth.Server.Tests.Clients;
 /// docker recompresses layers on push, so what must survive is the pushed manifest digest and the image config (the image ID).
 /// </summary>
 [Collection(DockerTestGroup.Name)]
-public sealed partial class DockerTests(DockerDaemon docker, ITestOutputHelper output) : IAsyncLifetime
+public sealed partial class DockerTests(DockerDaemon docker) : IAsyncLifetime
 {
     private ClientTestContext _context = null!;
 
@@ -21,13 +20,11 @@ public sealed partial class DockerTests(DockerDaemon docker, ITestOutputHelper o
 
     public async Task DisposeAsync() => await _context.DisposeAsync();
 
-    [Fact]
+    [SkippableFact]
     public async Task LoadedImagePushedAndPulledBackKeepsItsDigestAndId()
     {
-        if (!ClientTools.AreAvailable(output, DockerDaemon.Tool, DockerDaemon.DaemonTool, Skopeo.Tool) || !docker.IsRunning)
-        {
-            return;
-        }
+        ClientTools.SkipUnlessAvailable(DockerDaemon.Tool, DockerDaemon.DaemonTool, Skopeo.Tool);
+        Skip.IfNot(docker.IsRunning, "the daemon was not started: a tool was missing when its fixture began");
 
         var layout = new OciLayoutWriter(_context.PathFor("source"));
         var image = TestImageFactory.WriteImage(layout);
@@ -51,13 +48,11 @@ public sealed partial class DockerTests(DockerDaemon docker, ITestOutputHelper o
         Assert.Equal($"{image.Config.Digest} {_context.Host}/{repository}@{pushed}", inspect.StandardOutput.Trim());
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task ManifestListPushedByDockerIsPullable()
     {
-        if (!ClientTools.AreAvailable(output, DockerDaemon.Tool, DockerDaemon.DaemonTool, Skopeo.Tool) || !docker.IsRunning)
-        {
-            return;
-        }
+        ClientTools.SkipUnlessAvailable(DockerDaemon.Tool, DockerDaemon.DaemonTool, Skopeo.Tool);
+        Skip.IfNot(docker.IsRunning, "the daemon was not started: a tool was missing when its fixture began");
 
         var layout = new OciLayoutWriter(_context.PathFor("source"));
         var images = new[] { TestImageFactory.WriteImage(layout, "amd64", layerCount: 1), TestImageFactory.WriteImage(layout, "arm64", layerCount: 1) };
@@ -100,13 +95,11 @@ public sealed partial class DockerTests(DockerDaemon docker, ITestOutputHelper o
         Assert.Equal(native.Image.Config.Digest, id.StandardOutput.Trim());
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task DockerPullsTheNativeImageOfAnOciIndexSkopeoPushed()
     {
-        if (!ClientTools.AreAvailable(output, DockerDaemon.Tool, DockerDaemon.DaemonTool, Skopeo.Tool) || !docker.IsRunning)
-        {
-            return;
-        }
+        ClientTools.SkipUnlessAvailable(DockerDaemon.Tool, DockerDaemon.DaemonTool, Skopeo.Tool);
+        Skip.IfNot(docker.IsRunning, "the daemon was not started: a tool was missing when its fixture began");
 
         var layout = new OciLayoutWriter(_context.PathFor("source"));
         var index = TestImageFactory.WriteIndex(layout, "amd64", "arm64");

@@ -3,12 +3,11 @@ using System.Text.Json;
 using Berth.Server.Tests.Clients.Images;
 using Berth.Server.Tests.Clients.Tools;
 using Berth.Server.Tests.Infrastructure;
-using Xunit.Abstractions;
 
 namespace Berth.Server.Tests.Clients;
 
 /// <summary>skopeo (containers/image) pushes to and pulls from a real Berth; content must come back byte for byte.</summary>
-public sealed class SkopeoTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed class SkopeoTests : IAsyncLifetime
 {
     private ClientTestContext _context = null!;
 
@@ -16,13 +15,10 @@ public sealed class SkopeoTests(ITestOutputHelper output) : IAsyncLifetime
 
     public async Task DisposeAsync() => await _context.DisposeAsync();
 
-    [Fact]
+    [SkippableFact]
     public async Task CopiedImageComesBackWithTheSameManifestAndBlobs()
     {
-        if (!ClientTools.AreAvailable(output, Skopeo.Tool))
-        {
-            return;
-        }
+        ClientTools.SkipUnlessAvailable(Skopeo.Tool);
 
         var source = new OciLayoutWriter(_context.PathFor("source"));
         var image = TestImageFactory.WriteImage(source, layerCount: 3);
@@ -46,13 +42,10 @@ public sealed class SkopeoTests(ITestOutputHelper output) : IAsyncLifetime
         await _context.Registry.AssertHoldsBlobsAsync(repository, image, source.Directory);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task CopyAllKeepsTheIndexDigestAndEveryPlatform()
     {
-        if (!ClientTools.AreAvailable(output, Skopeo.Tool))
-        {
-            return;
-        }
+        ClientTools.SkipUnlessAvailable(Skopeo.Tool);
 
         var source = new OciLayoutWriter(_context.PathFor("source"));
         var index = TestImageFactory.WriteIndex(source, "amd64", "arm64");
@@ -80,13 +73,10 @@ public sealed class SkopeoTests(ITestOutputHelper output) : IAsyncLifetime
         }
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task InspectAndListTagsReportWhatWasPushed()
     {
-        if (!ClientTools.AreAvailable(output, Skopeo.Tool))
-        {
-            return;
-        }
+        ClientTools.SkipUnlessAvailable(Skopeo.Tool);
 
         var source = new OciLayoutWriter(_context.PathFor("source"));
         var image = TestImageFactory.WriteImage(source);
@@ -108,13 +98,10 @@ public sealed class SkopeoTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.Equal(["v1", "v2"], listed.RootElement.GetProperty("Tags").EnumerateArray().Select(t => t.GetString()!).Order(StringComparer.Ordinal));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task DeletedManifestIsGoneByTagAndByDigest()
     {
-        if (!ClientTools.AreAvailable(output, Skopeo.Tool))
-        {
-            return;
-        }
+        ClientTools.SkipUnlessAvailable(Skopeo.Tool);
 
         var source = new OciLayoutWriter(_context.PathFor("source"));
         var image = TestImageFactory.WriteImage(source, layerCount: 1);
@@ -129,13 +116,10 @@ public sealed class SkopeoTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.Equal(HttpStatusCode.NotFound, await _context.Registry.GetManifestStatusAsync(repository, "v1"));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task ArtifactCopiedAfterItsSubjectIsListedAsAReferrer()
     {
-        if (!ClientTools.AreAvailable(output, Skopeo.Tool))
-        {
-            return;
-        }
+        ClientTools.SkipUnlessAvailable(Skopeo.Tool);
 
         const string artifactType = "application/vnd.berth.test.signature.v1+json";
         var source = new OciLayoutWriter(_context.PathFor("source"));

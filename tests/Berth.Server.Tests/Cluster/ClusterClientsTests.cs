@@ -47,13 +47,11 @@ public sealed partial class ClusterClientsTests(PostgresCluster cluster, SwiftFi
         Directory.Delete(_work, recursive: true);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task DockerThroughOneNodeAndSkopeoAlternatingBetweenBothPullByteIdenticalFromEither()
     {
-        if (!ClientTools.AreAvailable(output, DockerDaemon.Tool, DockerDaemon.DaemonTool, Skopeo.Tool, "aws") || !docker.IsRunning)
-        {
-            return;
-        }
+        ClientTools.SkipUnlessAvailable(DockerDaemon.Tool, DockerDaemon.DaemonTool, Skopeo.Tool, "aws");
+        Skip.IfNot(docker.IsRunning, "the daemon was not started: a tool was missing when its fixture began");
 
         var awsA = new AwsCli(_nodeA);
         await awsA.RunAsync("ecr", "create-repository", "--repository-name", "cluster/docker");

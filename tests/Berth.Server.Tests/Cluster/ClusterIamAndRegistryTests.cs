@@ -2,7 +2,6 @@ using Berth.Server.Tests.Clients.Tools;
 using Berth.Server.Tests.Iam;
 using Berth.Server.Tests.Infrastructure;
 using Berth.Testing.Postgres;
-using Xunit.Abstractions;
 
 namespace Berth.Server.Tests.Cluster;
 
@@ -11,7 +10,7 @@ namespace Berth.Server.Tests.Cluster;
 /// (account, region) on every node.
 /// </summary>
 [Collection(PostgresClusterGroup.Name)]
-public sealed class ClusterIamAndRegistryTests(PostgresCluster cluster, ITestOutputHelper output) : IAsyncLifetime
+public sealed class ClusterIamAndRegistryTests(PostgresCluster cluster) : IAsyncLifetime
 {
     private SharedStorage _storage = null!;
     private BerthTestServer _nodeA = null!;
@@ -35,13 +34,10 @@ public sealed class ClusterIamAndRegistryTests(PostgresCluster cluster, ITestOut
         _storage.Dispose();
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task AUserAndKeyMadeOnOneNodeAuthenticateOnTheOtherAndItsQuotaAndStatusHoldThere()
     {
-        if (!ClientTools.AreAvailable(output, "aws"))
-        {
-            return;
-        }
+        ClientTools.SkipUnlessAvailable("aws");
 
         var awsA = new IamCli(_nodeA);
         var awsB = new IamCli(_nodeB);
@@ -58,13 +54,10 @@ public sealed class ClusterIamAndRegistryTests(PostgresCluster cluster, ITestOut
         Assert.Contains("(InvalidClientTokenId)", await awsA.FailAsAsync(key, "sts", "get-caller-identity"), StringComparison.Ordinal);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task ARepositoryOfOneRegionIsSeenInThatRegionOnEveryNodeAndNowhereElse()
     {
-        if (!ClientTools.AreAvailable(output, "aws"))
-        {
-            return;
-        }
+        ClientTools.SkipUnlessAvailable("aws");
 
         var awsA = new AwsCli(_nodeA);
         var awsB = new AwsCli(_nodeB);

@@ -2,13 +2,12 @@ using System.Net;
 using Berth.Server.Tests.Clients.Tools;
 using Berth.Server.Tests.Infrastructure;
 using Berth.Testing.Postgres;
-using Xunit.Abstractions;
 
 namespace Berth.Server.Tests.Cluster;
 
 /// <summary>One node with its metadata on PostgreSQL: the /v2/ protocol basics and the aws CLI's ECR flow.</summary>
 [Collection(PostgresClusterGroup.Name)]
-public sealed class PostgresRegistryTests(PostgresCluster cluster, ITestOutputHelper output)
+public sealed class PostgresRegistryTests(PostgresCluster cluster)
 {
     [Fact]
     public async Task ImagesArePushedPulledTaggedListedAndDeletedOverV2()
@@ -52,13 +51,10 @@ public sealed class PostgresRegistryTests(PostgresCluster cluster, ITestOutputHe
         Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task TheAwsCliFlowWorksOnPostgres()
     {
-        if (!ClientTools.AreAvailable(output, "aws"))
-        {
-            return;
-        }
+        ClientTools.SkipUnlessAvailable("aws");
 
         using var storage = await SharedStorage.CreateAsync(cluster);
         await using var server = await BerthTestServer.StartEcrAsync(storage.Settings());

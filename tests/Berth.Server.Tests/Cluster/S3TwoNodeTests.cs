@@ -5,7 +5,6 @@ using Berth.Server.Tests.Clients.Tools;
 using Berth.Server.Tests.Infrastructure;
 using Berth.Storage.Tests.S3;
 using Berth.Testing.Postgres;
-using Xunit.Abstractions;
 
 namespace Berth.Server.Tests.Cluster;
 
@@ -14,7 +13,7 @@ namespace Berth.Server.Tests.Cluster;
 /// chunks of one upload alternating between them, under the 5 MiB part minimum and above it.
 /// </summary>
 [Collection(PostgresClusterGroup.Name)]
-public sealed class S3TwoNodeTests(PostgresCluster cluster, SwiftFixture swift, ITestOutputHelper output) : IClassFixture<SwiftFixture>, IAsyncLifetime
+public sealed class S3TwoNodeTests(PostgresCluster cluster, SwiftFixture swift) : IClassFixture<SwiftFixture>, IAsyncLifetime
 {
     private SharedStorage _storage = null!;
     private BerthTestServer _nodeA = null!;
@@ -38,13 +37,10 @@ public sealed class S3TwoNodeTests(PostgresCluster cluster, SwiftFixture swift, 
         Directory.Delete(_work, recursive: true);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task SkopeoPushesThroughOneNodeAndPullsByteIdenticalFromTheOther()
     {
-        if (!ClientTools.AreAvailable(output, Skopeo.Tool))
-        {
-            return;
-        }
+        ClientTools.SkipUnlessAvailable(Skopeo.Tool);
 
         var source = new OciLayoutWriter(Path.Combine(_work, "source"));
         var image = TestImageFactory.WriteImage(source, layerCount: 2, layerBytes: 6 * 1024 * 1024);

@@ -5,7 +5,6 @@ using Berth.Server.Tests.Clients.Images;
 using Berth.Server.Tests.Clients.Tools;
 using Berth.Server.Tests.Infrastructure;
 using Berth.Testing.Postgres;
-using Xunit.Abstractions;
 
 namespace Berth.Server.Tests.Cluster;
 
@@ -14,7 +13,7 @@ namespace Berth.Server.Tests.Cluster;
 /// behind a load balancer: what one node accepted, the other serves.
 /// </summary>
 [Collection(PostgresClusterGroup.Name)]
-public sealed class TwoNodeTests(PostgresCluster cluster, ITestOutputHelper output) : IAsyncLifetime
+public sealed class TwoNodeTests(PostgresCluster cluster) : IAsyncLifetime
 {
     private SharedStorage _storage = null!;
     private BerthTestServer _nodeA = null!;
@@ -41,13 +40,10 @@ public sealed class TwoNodeTests(PostgresCluster cluster, ITestOutputHelper outp
         Directory.Delete(_work, recursive: true);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task SkopeoPushesThroughOneNodeAndPullsByteIdenticalFromTheOtherWithTheFirstNodesToken()
     {
-        if (!ClientTools.AreAvailable(output, Skopeo.Tool, "aws"))
-        {
-            return;
-        }
+        ClientTools.SkipUnlessAvailable(Skopeo.Tool, "aws");
 
         var awsA = new AwsCli(_nodeA);
         var awsB = new AwsCli(_nodeB);
@@ -81,13 +77,10 @@ public sealed class TwoNodeTests(PostgresCluster cluster, ITestOutputHelper outp
         Assert.Equal("v1", Assert.Single(detail.GetProperty("imageTags").EnumerateArray()).GetString());
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task ARegistryTokenIssuedByOneNodeIsAcceptedByTheOther()
     {
-        if (!ClientTools.AreAvailable(output, "aws"))
-        {
-            return;
-        }
+        ClientTools.SkipUnlessAvailable("aws");
 
         var tokenFromA = (await new AwsCli(_nodeA).RunRawAsync(["ecr", "get-login-password"])).StandardOutput.Trim();
         using var request = new HttpRequestMessage(HttpMethod.Get, "/v2/");
@@ -99,13 +92,10 @@ public sealed class TwoNodeTests(PostgresCluster cluster, ITestOutputHelper outp
         Assert.Equal(HttpStatusCode.Unauthorized, without.StatusCode);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task AnUploadWhoseChunksAlternateBetweenNodesCompletesOnEither()
     {
-        if (!ClientTools.AreAvailable(output, "aws"))
-        {
-            return;
-        }
+        ClientTools.SkipUnlessAvailable("aws");
 
         var awsA = new AwsCli(_nodeA);
         await awsA.RunAsync("ecr", "create-repository", "--repository-name", "cluster/chunks");

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Berth.Server.Tests.Clients.Tools;
 using Berth.Server.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Berth.Server.Tests.Ecr;
 
@@ -13,6 +14,9 @@ namespace Berth.Server.Tests.Ecr;
 /// </summary>
 public sealed class EcrRegistry : IAsyncLifetime
 {
+    /// <summary>Service overrides for the server (a fixed clock); a class fixture has none.</summary>
+    public Action<IServiceCollection>? Services { get; init; }
+
     public BerthTestServer Server { get; private set; } = null!;
 
     public AwsCli Aws { get; private set; } = null!;
@@ -22,7 +26,7 @@ public sealed class EcrRegistry : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Server = await BerthTestServer.StartEcrAsync();
+        Server = await BerthTestServer.StartEcrAsync(services: Services);
         Aws = new AwsCli(Server);
         var login = await Aws.RunRawAsync(["ecr", "get-login-password"]);
         Assert.Equal(0, login.ExitCode);

@@ -113,6 +113,8 @@ public sealed class RegistrySettingsTests : IAsyncLifetime
             using var response = await client.PostAsync($"/v2/{target}/blobs/uploads/?mount={digest}&from={source}", null);
 
             Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+            using var head = await client.SendAsync(new HttpRequestMessage(HttpMethod.Head, $"/v2/{target}/blobs/{digest}"));
+            Assert.Equal(HttpStatusCode.NotFound, head.StatusCode);
         }
     }
 

@@ -3,7 +3,6 @@ using System.Text.RegularExpressions;
 using Berth.Server.Tests.Clients.Images;
 using Berth.Server.Tests.Clients.Tools;
 using Berth.Server.Tests.Infrastructure;
-using Xunit.Abstractions;
 
 namespace Berth.Server.Tests.Ecr;
 
@@ -12,7 +11,7 @@ namespace Berth.Server.Tests.Ecr;
 /// create-repository, get-login-password | docker login, docker tag, docker push, describe-images, then a pull.
 /// </summary>
 [Collection(DockerTestGroup.Name)]
-public sealed partial class SeedWorkflowTests(DockerDaemon docker, ITestOutputHelper output) : IAsyncLifetime
+public sealed partial class SeedWorkflowTests(DockerDaemon docker) : IAsyncLifetime
 {
     private BerthTestServer _server = null!;
     private AwsCli _aws = null!;
@@ -31,13 +30,11 @@ public sealed partial class SeedWorkflowTests(DockerDaemon docker, ITestOutputHe
         Directory.Delete(_work, recursive: true);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task TheSeedWorkflowPushesWithDockerAndDescribeImagesAgrees()
     {
-        if (!ClientTools.AreAvailable(output, DockerDaemon.Tool, DockerDaemon.DaemonTool, Skopeo.Tool, "aws") || !docker.IsRunning)
-        {
-            return;
-        }
+        ClientTools.SkipUnlessAvailable(DockerDaemon.Tool, DockerDaemon.DaemonTool, Skopeo.Tool, "aws");
+        Skip.IfNot(docker.IsRunning, "the daemon was not started: a tool was missing when its fixture began");
 
         var host = _server.Host;
         await _aws.RunAsync("ecr", "create-repository", "--repository-name", "my-web-app");
@@ -68,13 +65,11 @@ public sealed partial class SeedWorkflowTests(DockerDaemon docker, ITestOutputHe
         await docker.RunAsync("rmi", $"{host}/my-web-app:latest");
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task APushToARepositoryThatWasNeverCreatedIsNameUnknown()
     {
-        if (!ClientTools.AreAvailable(output, DockerDaemon.Tool, DockerDaemon.DaemonTool, Skopeo.Tool, "aws") || !docker.IsRunning)
-        {
-            return;
-        }
+        ClientTools.SkipUnlessAvailable(DockerDaemon.Tool, DockerDaemon.DaemonTool, Skopeo.Tool, "aws");
+        Skip.IfNot(docker.IsRunning, "the daemon was not started: a tool was missing when its fixture began");
 
         var host = _server.Host;
         var password = (await _aws.RunRawAsync(["ecr", "get-login-password"])).StandardOutput.Trim();

@@ -1,12 +1,11 @@
 using Berth.Server.Tests.Clients.Images;
 using Berth.Server.Tests.Clients.Tools;
 using Berth.Server.Tests.Infrastructure;
-using Xunit.Abstractions;
 
 namespace Berth.Server.Tests.Ecr;
 
 /// <summary>The seeds' workflow with skopeo: create-repository, get-login-password | skopeo login, copy, inspect.</summary>
-public sealed class SkopeoLoginTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed class SkopeoLoginTests : IAsyncLifetime
 {
     private BerthTestServer _server = null!;
     private AwsCli _aws = null!;
@@ -25,13 +24,10 @@ public sealed class SkopeoLoginTests(ITestOutputHelper output) : IAsyncLifetime
         Directory.Delete(_work, recursive: true);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task SkopeoLogsInWithTheEcrPasswordAndItsPushShowsInDescribeImages()
     {
-        if (!ClientTools.AreAvailable(output, Skopeo.Tool, "aws"))
-        {
-            return;
-        }
+        ClientTools.SkipUnlessAvailable(Skopeo.Tool, "aws");
 
         var created = await _aws.RunAsync("ecr", "create-repository", "--repository-name", "skopeo/app");
         Assert.Equal("registry.example.test:5000/skopeo/app", created.GetProperty("repository").GetProperty("repositoryUri").GetString());

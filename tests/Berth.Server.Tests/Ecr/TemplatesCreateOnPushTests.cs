@@ -55,7 +55,8 @@ public sealed class TemplatesCreateOnPushTests : IAsyncLifetime
         var (manifest, _) = await SecondImageAsync("frozen/app");
         using var retag = await _registry.PutManifestAsync("frozen/app", "v1", manifest, OciTestClient.OciManifest);
 
-        Assert.NotEqual(HttpStatusCode.Created, retag.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, retag.StatusCode);
+        Assert.Equal("TAG_INVALID", await OciTestClient.ErrorCodeAsync(retag));
     }
 
     [Fact]
@@ -112,6 +113,8 @@ public sealed class TemplatesCreateOnPushTests : IAsyncLifetime
         // BLOB_MOUNTING is DISABLED by default, so the mount becomes an upload, into a repository the template created.
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         Assert.Equal(["via=mount"], Tags(await TagsOfAsync("mounted/app")));
+        using var head = await _registry.SendAsync(new HttpRequestMessage(HttpMethod.Head, $"/v2/mounted/app/blobs/{digest}"));
+        Assert.Equal(HttpStatusCode.NotFound, head.StatusCode);
     }
 
     [Fact]

@@ -1,7 +1,5 @@
 using Berth.Server.Hosting;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -44,37 +42,29 @@ public sealed class BerthTestServer : IAsyncDisposable
     public string PublicHost { get; private init; } = string.Empty;
 
     /// <summary>
-    /// An ECR-mode server that also serves the ECR Public registries on a second port of 127.0.0.1
-    /// (Berth:PublicRegistryHost), so clients reach <c>&lt;PublicHost&gt;/&lt;alias&gt;/&lt;repository&gt;</c>.
+    /// An ECR-mode server that also serves the ECR Public registries on a listener of their own, a second port of
+    /// 127.0.0.1 (Berth:PublicRegistryUrls), so clients reach <c>&lt;PublicHost&gt;/&lt;alias&gt;/&lt;repository&gt;</c>.
     /// </summary>
     public static async Task<BerthTestServer> StartPublicAsync(IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
     {
-        var port = FreePort();
-        var all = new Dictionary<string, string?>
-        {
-            ["Berth:Urls"] = $"http://127.0.0.1:0;http://127.0.0.1:{port}",
-            ["Berth:PublicRegistryHost"] = $"127.0.0.1:{port}",
-        };
+        var all = new Dictionary<string, string?> { ["Berth:PublicRegistryUrls"] = "http://127.0.0.1:0" };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             all[key] = value;
         }
 
         var server = await StartEcrAsync(all, services);
+        var publicPort = server.Services.GetRequiredService<Listeners>().Public!.Port;
         return new BerthTestServer(server._app, server.DataDirectory, server.BaseAddress)
         {
             AccessKeyId = server.AccessKeyId,
             SecretAccessKey = server.SecretAccessKey,
-            PublicHost = $"127.0.0.1:{port}",
+            PublicHost = $"127.0.0.1:{publicPort}",
         };
     }
 
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    /// <summary>The http:// base address of a listener of the server (a registry listener's, for one).</summary>
+    internal Uri AddressOf(Func<Listeners, Listener> pick) => new($"http://127.0.0.1:{pick(Services.GetRequiredService<Listeners>()).Port}/");
 
     /// <summary>
     /// A server that behaves as ECR: repositories must be created, /v2/ needs a registry token, and the root key is
@@ -109,8 +99,8 @@ public sealed class BerthTestServer : IAsyncDisposable
     /// <param name="services">Replaces services of the server (a test's clock, a log capture).</param>
     public static async Task<BerthTestServer> StartAsync(IDictionary<string, string?>? settings = null, string? dataDirectory = null, Action<IServiceCollection>? services = null)
     {
+        // Not created here: Berth creates it (mode 0700), as it does for an operator.
         dataDirectory ??= Path.Combine(Path.GetTempPath(), "berth-tests", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(dataDirectory);
         var configuration = new Dictionary<string, string?>
         {
             ["Berth:Urls"] = "http://127.0.0.1:0",
@@ -131,11 +121,8 @@ public sealed class BerthTestServer : IAsyncDisposable
             builder => builder.AddInMemoryCollection(configuration),
             services);
         await app.StartAsync();
-        // With a public registry port the base address is the other listen URL.
-        var publicPort = configuration.TryGetValue("Berth:PublicRegistryHost", out var publicHost) && publicHost is not null ? ":" + publicHost.Split(':')[^1] : null;
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
-            .First(a => publicPort is null || !a.TrimEnd('/').EndsWith(publicPort, StringComparison.Ordinal));
-        return new BerthTestServer(app, dataDirectory, new Uri(address.EndsWith('/') ? address : address + "/"));
+        var address = $"http://127.0.0.1:{app.Services.GetRequiredService<Listeners>().Private.Port}/";
+        return new BerthTestServer(app, dataDirectory, new Uri(address));
     }
 
     /// <summary>A repository name no other test uses.</summary>

@@ -236,6 +236,7 @@ public sealed class BlobPushTests : IAsyncLifetime
         using var response = await Client.GetAsync($"/v2/{BerthTestServer.NewRepositoryName()}/blobs/uploads/{id}");
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("BLOB_UPLOAD_UNKNOWN", await OciTestClient.ErrorCodeAsync(response));
     }
 
     [Fact]

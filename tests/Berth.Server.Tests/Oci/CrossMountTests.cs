@@ -44,9 +44,12 @@ public sealed class CrossMountTests
         await using var server = await BerthTestServer.StartAsync();
         var digest = await server.Client.PushBlobAsync(BerthTestServer.NewRepositoryName(), OciTestClient.RandomBytes(10));
 
-        using var response = await server.Client.PostAsync($"/v2/{BerthTestServer.NewRepositoryName()}/blobs/uploads/?mount={digest}", null);
+        var target = BerthTestServer.NewRepositoryName();
+        using var response = await server.Client.PostAsync($"/v2/{target}/blobs/uploads/?mount={digest}", null);
 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        using var get = await server.Client.GetAsync($"/v2/{target}/blobs/{digest}");
+        Assert.Equal(HttpStatusCode.NotFound, get.StatusCode);
     }
 
     [Fact]

@@ -183,6 +183,7 @@ public sealed class ManifestTests : IAsyncLifetime
         var body = Encoding.UTF8.GetBytes($"{{\"schemaVersion\":2,\"manifests\":[],\"annotations\":{{\"pad\":\"{padding}\"}}}}");
         using var response = await Client.PutManifestAsync(BerthTestServer.NewRepositoryName(), "big", body, OciTestClient.OciIndex);
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Equal("MANIFEST_INVALID", await OciTestClient.ErrorCodeAsync(response));
     }
 
     [Theory]

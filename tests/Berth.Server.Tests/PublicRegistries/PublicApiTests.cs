@@ -10,13 +10,10 @@ namespace Berth.Server.Tests.PublicRegistries;
 /// <summary>The ECR Public API through the real <c>aws ecr-public</c> CLI: repositories, the registry and its alias, login passwords.</summary>
 public sealed partial class PublicApiTests(ITestOutputHelper output) : PublicRegistryTest(output)
 {
-    [Fact]
+    [SkippableFact]
     public async Task TheRegistryHasADefaultAliasAndRepositoriesLiveUnderIt()
     {
-        if (!ToolsAvailable())
-        {
-            return;
-        }
+        SkipUnlessToolsAvailable();
 
         var registries = await Public.Aws.RunAsync("ecr-public", "describe-registries");
         var registry = Assert.Single(registries.GetProperty("registries").EnumerateArray());
@@ -53,13 +50,10 @@ public sealed partial class PublicApiTests(ITestOutputHelper output) : PublicReg
         Assert.Contains("An error occurred (RepositoryNotFoundException) when calling the DescribeRepositories operation: The repository with name 'my-web-app' does not exist in the registry with id '000000000000'", missing, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task RequestsAreValidatedAgainstTheEcrPublicModel()
     {
-        if (!ToolsAvailable())
-        {
-            return;
-        }
+        SkipUnlessToolsAvailable();
 
         // Public repository names are at most 205 characters (private ones 256).
         var tooLong = await Public.Aws.FailAsync("ecr-public", "create-repository", "--repository-name", new string('a', 206));
@@ -76,13 +70,10 @@ public sealed partial class PublicApiTests(ITestOutputHelper output) : PublicReg
         Assert.Contains("RegistryNotFoundException", unknown, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task ALoginPasswordNeedsBothGetAuthorizationTokenAndGetServiceBearerToken()
     {
-        if (!ToolsAvailable())
-        {
-            return;
-        }
+        SkipUnlessToolsAvailable();
 
         var root = await Public.Aws.RunAsync("ecr-public", "get-authorization-token");
         var data = root.GetProperty("authorizationData");
@@ -103,13 +94,10 @@ public sealed partial class PublicApiTests(ITestOutputHelper output) : PublicReg
         Assert.NotEmpty(await Public.PasswordAsync(full.Environment));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task ResourceTagsUseThePublicArnAndTheirLimits()
     {
-        if (!ToolsAvailable())
-        {
-            return;
-        }
+        SkipUnlessToolsAvailable();
 
         await Public.Aws.RunAsync("ecr-public", "create-repository", "--repository-name", "tagged", "--tags", "Key=team,Value=web");
         const string arn = "arn:aws:ecr-public::000000000000:repository/tagged";
@@ -126,13 +114,10 @@ public sealed partial class PublicApiTests(ITestOutputHelper output) : PublicReg
         Assert.Contains("InvalidParameterException", privateArn, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task DescribeImageTagsPagesThroughEveryTag()
     {
-        if (!ToolsAvailable())
-        {
-            return;
-        }
+        SkipUnlessToolsAvailable();
 
         var alias = await Public.AliasAsync();
         await Public.Aws.RunAsync("ecr-public", "create-repository", "--repository-name", "paged");
@@ -169,13 +154,10 @@ public sealed partial class PublicApiTests(ITestOutputHelper output) : PublicReg
         Assert.Equal(4, cli.GetProperty("imageTagDetails").GetArrayLength());
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task AnImageHoldsAtMostAThousandTags()
     {
-        if (!ToolsAvailable())
-        {
-            return;
-        }
+        SkipUnlessToolsAvailable();
 
         var alias = await Public.AliasAsync();
         await Public.Aws.RunAsync("ecr-public", "create-repository", "--repository-name", "many-tags");

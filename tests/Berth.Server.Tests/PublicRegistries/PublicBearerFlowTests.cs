@@ -14,13 +14,10 @@ namespace Berth.Server.Tests.PublicRegistries;
 /// </summary>
 public sealed class PublicBearerFlowTests(ITestOutputHelper output) : PublicRegistryTest(output, AnonymousRate(1000))
 {
-    [Fact]
+    [SkippableFact]
     public async Task TheChallengeTheTokenAndAPushThenAnAnonymousPull()
     {
-        if (!ToolsAvailable())
-        {
-            return;
-        }
+        SkipUnlessToolsAvailable();
 
         var alias = await Public.AliasAsync();
         await Public.Aws.RunAsync("ecr-public", "create-repository", "--repository-name", "app");
@@ -86,13 +83,10 @@ public sealed class PublicBearerFlowTests(ITestOutputHelper output) : PublicRegi
         Assert.Equal("DENIED", await OciTestClient.ErrorCodeAsync(denied));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task ATokenForOneRepositoryIsRefusedOnAnother()
     {
-        if (!ToolsAvailable())
-        {
-            return;
-        }
+        SkipUnlessToolsAvailable();
 
         var alias = await Public.AliasAsync();
         await Public.Aws.RunAsync("ecr-public", "create-repository", "--repository-name", "repo-a");
@@ -114,13 +108,10 @@ public sealed class PublicBearerFlowTests(ITestOutputHelper output) : PublicRegi
         Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task DockersPostFormsExchangeARefreshTokenOrAPassword()
     {
-        if (!ToolsAvailable())
-        {
-            return;
-        }
+        SkipUnlessToolsAvailable();
 
         var alias = await Public.AliasAsync();
         await Public.Aws.RunAsync("ecr-public", "create-repository", "--repository-name", "oauth");
@@ -165,13 +156,10 @@ public sealed class PublicBearerFlowTests(ITestOutputHelper output) : PublicRegi
         Assert.Equal(HttpStatusCode.Unauthorized, bad.StatusCode);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task AUserWithoutPushPermissionGetsAPullOnlyToken()
     {
-        if (!ToolsAvailable())
-        {
-            return;
-        }
+        SkipUnlessToolsAvailable();
 
         var alias = await Public.AliasAsync();
         await Public.Aws.RunAsync("ecr-public", "create-repository", "--repository-name", "readonly");
@@ -202,13 +190,10 @@ public sealed class PublicBearerFlowTests(ITestOutputHelper output) : PublicRegi
         Assert.Equal(HttpStatusCode.Unauthorized, revoked.StatusCode);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task PrivateRepositoriesStayPrivateToAnonymousCallers()
     {
-        if (!ToolsAvailable())
-        {
-            return;
-        }
+        SkipUnlessToolsAvailable();
 
         var alias = await Public.AliasAsync();
         await Public.Aws.RunAsync("ecr", "create-repository", "--repository-name", "internal");

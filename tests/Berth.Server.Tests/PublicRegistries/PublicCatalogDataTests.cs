@@ -10,13 +10,10 @@ public sealed class PublicCatalogDataTests(ITestOutputHelper output) : PublicReg
     // A PNG signature and IHDR chunk: what the API recognises a PNG logo by.
     private static readonly byte[] Logo = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52, 0, 0, 0, 64, 0, 0, 0, 64, 8, 6, 0, 0, 0, 1, 2, 3, 4];
 
-    [Fact]
+    [SkippableFact]
     public async Task RepositoryCatalogDataRoundTripsAndTheLogoIsServed()
     {
-        if (!ToolsAvailable())
-        {
-            return;
-        }
+        SkipUnlessToolsAvailable();
 
         // boto3 sends the logo's bytes (the CLI installed here is v1, whose nested blobs are text).
         var created = await Public.Boto3Async($$"""
@@ -59,13 +56,10 @@ public sealed class PublicCatalogDataTests(ITestOutputHelper output) : PublicReg
         Assert.Contains("RepositoryNotFoundException", missing, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task RegistryCatalogDataKeepsTheDisplayName()
     {
-        if (!ToolsAvailable())
-        {
-            return;
-        }
+        SkipUnlessToolsAvailable();
 
         var empty = await Public.Aws.RunAsync("ecr-public", "get-registry-catalog-data");
         Assert.Empty(empty.GetProperty("registryCatalogData").EnumerateObject());

@@ -38,8 +38,8 @@ public abstract class PublicRegistryTest(ITestOutputHelper output, IDictionary<s
     protected static Dictionary<string, string?> AnonymousRate(int perSecond) =>
         new() { ["Berth:PublicPulls:AnonymousPerSecond"] = perSecond.ToString(System.Globalization.CultureInfo.InvariantCulture) };
 
-    /// <summary>True when the aws CLI and every named tool are installed; otherwise says which is missing.</summary>
-    protected bool ToolsAvailable(params string[] tools) => ClientTools.AreAvailable(output, ["aws", .. tools]);
+    /// <summary>Returns when the aws CLI and every named tool are installed; otherwise skips the test, or fails it in CI.</summary>
+    protected static void SkipUnlessToolsAvailable(params string[] tools) => ClientTools.SkipUnlessAvailable(["aws", .. tools]);
 
     /// <summary>A path inside the test's scratch directory (made on first use; lower case, as podman's oci: names must be).</summary>
     protected string PathFor(string name)

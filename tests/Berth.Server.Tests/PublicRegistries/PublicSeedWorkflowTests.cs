@@ -15,13 +15,11 @@ namespace Berth.Server.Tests.PublicRegistries;
 [Collection(DockerTestGroup.Name)]
 public sealed partial class PublicSeedWorkflowTests(DockerDaemon docker, ITestOutputHelper output) : PublicRegistryTest(output, AnonymousRate(100))
 {
-    [Fact]
+    [SkippableFact]
     public async Task TheSeedPushesWithDockerAndAnyonePullsWithoutLogin()
     {
-        if (!ToolsAvailable(DockerDaemon.Tool, DockerDaemon.DaemonTool, Skopeo.Tool) || !docker.IsRunning)
-        {
-            return;
-        }
+        SkipUnlessToolsAvailable(DockerDaemon.Tool, DockerDaemon.DaemonTool, Skopeo.Tool);
+        Skip.IfNot(docker.IsRunning, "the daemon was not started: a tool was missing when its fixture began");
 
         var host = Public.Host;
         await Public.Aws.RunAsync("ecr-public", "create-repository", "--repository-name", "my-web-app", "--region", "us-east-1");
@@ -52,13 +50,10 @@ public sealed partial class PublicSeedWorkflowTests(DockerDaemon docker, ITestOu
         await docker.RunAsync("rmi", $"{host}/{alias}/my-web-app");
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task TheSeedPushesWithPodmanAndAFreshPodmanPullsWithoutLogin()
     {
-        if (!ToolsAvailable(ContainersStorageClient.PodmanTool))
-        {
-            return;
-        }
+        SkipUnlessToolsAvailable(ContainersStorageClient.PodmanTool);
 
         var host = Public.Host;
         await Public.Aws.RunAsync("ecr-public", "create-repository", "--repository-name", "my-web-app", "--region", "us-east-1");
@@ -92,13 +87,10 @@ public sealed partial class PublicSeedWorkflowTests(DockerDaemon docker, ITestOu
         Assert.Contains("unauthorized", refused.Message, StringComparison.OrdinalIgnoreCase);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task SkopeoPushesWithTheLoginPasswordAndCopiesBackAnonymously()
     {
-        if (!ToolsAvailable(Skopeo.Tool))
-        {
-            return;
-        }
+        SkipUnlessToolsAvailable(Skopeo.Tool);
 
         var host = Public.Host;
         await Public.Aws.RunAsync("ecr-public", "create-repository", "--repository-name", "skopeo-app");

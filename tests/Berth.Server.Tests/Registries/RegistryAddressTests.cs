@@ -75,8 +75,11 @@ public sealed class RegistryAddressTests
         Assert.Equal($"http://{server.Host}", json.RootElement.GetProperty("authorizationData")[0].GetProperty("proxyEndpoint").GetString());
     }
 
-    private static RegistryAddresses Addresses(string? domain, string? publicHost) =>
-        new(Options.Create(new BerthOptions { RegistryDomain = domain, PublicHost = publicHost }));
+    private static RegistryAddresses Addresses(string? domain, string? publicHost)
+    {
+        var options = new BerthOptions { RegistryDomain = domain, PublicHost = publicHost };
+        return new(Options.Create(options), Listeners.From(options));
+    }
 
     private static HttpRequest Request(string host)
     {

@@ -5,12 +5,11 @@ using Berth.Server.Tests.Clients.Images;
 using Berth.Server.Tests.Clients.Tools;
 using Berth.Server.Tests.Infrastructure;
 using Berth.Storage.Tests.S3;
-using Xunit.Abstractions;
 
 namespace Berth.Server.Tests.Storage;
 
 /// <summary>A Berth whose blobs live in a real S3 endpoint (Swift + s3api), driven by skopeo and raw /v2/ requests.</summary>
-public sealed class S3BlobStorageTests(SwiftFixture swift, ITestOutputHelper output) : IClassFixture<SwiftFixture>, IAsyncLifetime
+public sealed class S3BlobStorageTests(SwiftFixture swift) : IClassFixture<SwiftFixture>, IAsyncLifetime
 {
     private readonly string _work = Path.Combine(Path.GetTempPath(), "berth-s3-clients", Guid.NewGuid().ToString("N"));
 
@@ -34,13 +33,10 @@ public sealed class S3BlobStorageTests(SwiftFixture swift, ITestOutputHelper out
         return Task.CompletedTask;
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task SkopeoPushesAndPullsAnImageWhoseBlobsAreInTheBucket()
     {
-        if (!ClientTools.AreAvailable(output, Skopeo.Tool))
-        {
-            return;
-        }
+        ClientTools.SkipUnlessAvailable(Skopeo.Tool);
 
         var prefix = "node-" + Guid.NewGuid().ToString("N")[..8];
         await using var server = await BerthTestServer.StartAsync(swift.Server.BerthSettings(prefix));
@@ -68,7 +64,7 @@ public sealed class S3BlobStorageTests(SwiftFixture swift, ITestOutputHelper out
         Assert.False(Directory.Exists(Path.Combine(server.DataDirectory, "blobs")));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task WithPresignedRedirectsABlobGetAnswers307ToTheObjectAndSkopeoFollowsIt()
     {
         var settings = swift.Server.BerthSettings("redirects-" + Guid.NewGuid().ToString("N")[..8]);
@@ -97,10 +93,7 @@ public sealed class S3BlobStorageTests(SwiftFixture swift, ITestOutputHelper out
         Assert.Equal(HttpStatusCode.OK, head.StatusCode);
         Assert.Equal(content.Length, head.Content.Headers.ContentLength);
 
-        if (!ClientTools.AreAvailable(output, Skopeo.Tool))
-        {
-            return;
-        }
+        ClientTools.SkipUnlessAvailable(Skopeo.Tool);
 
         var source = new OciLayoutWriter(Path.Combine(_work, "source"));
         var image = TestImageFactory.WriteImage(source, layerCount: 2);

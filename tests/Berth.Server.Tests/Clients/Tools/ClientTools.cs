@@ -3,8 +3,8 @@ using Xunit.Abstractions;
 namespace Berth.Server.Tests.Clients.Tools;
 
 /// <summary>
-/// Decides whether a real-client test can run. On a developer's machine a missing tool makes the test return early
-/// with a printed reason; in CI (CI set, or root on Debian, where scripts/test.sh installs every tool) it fails.
+/// Decides whether a real-client test can run. On a developer's machine a missing tool makes the test report Skipped
+/// with the reason; in CI (CI set, or root on Debian, where scripts/test.sh installs every tool) it fails.
 /// </summary>
 public static class ClientTools
 {
@@ -12,13 +12,16 @@ public static class ClientTools
         !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("CI")) ||
         (Environment.UserName == "root" && File.Exists("/etc/debian_version"));
 
-    /// <summary>True when every tool is on PATH; otherwise prints why the test does nothing, or throws in CI.</summary>
-    public static bool AreAvailable(ITestOutputHelper output, params string[] tools)
+    /// <summary>
+    /// Returns when every tool is on PATH. Otherwise the test is reported Skipped with the reason (it must be a
+    /// <c>[SkippableFact]</c> or <c>[SkippableTheory]</c>), or fails in CI, where scripts/test.sh installs every tool.
+    /// </summary>
+    public static void SkipUnlessAvailable(params string[] tools)
     {
         var missing = tools.Where(t => Find(t) is null).ToList();
         if (missing.Count == 0)
         {
-            return true;
+            return;
         }
 
         var reason = $"not on PATH: {string.Join(", ", missing)} (scripts/test.sh installs them as root)";
@@ -27,8 +30,7 @@ public static class ClientTools
             throw new InvalidOperationException($"real-client test cannot run: {reason}");
         }
 
-        output.WriteLine($"SKIPPED: {reason}");
-        return false;
+        throw new SkipException(reason);
     }
 
     /// <summary>The tool's path, searching PATH and then the sbin directories (where Debian puts dockerd).</summary>
