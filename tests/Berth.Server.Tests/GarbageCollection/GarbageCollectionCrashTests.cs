@@ -5,8 +5,8 @@ using Microsoft.Data.Sqlite;
 namespace Berth.Server.Tests.GarbageCollection;
 
 /// <summary>
-/// The real berth process is killed with SIGKILL in the middle of a sweep (while it holds tombstones, between
-/// deleting a batch's bytes and removing its tombstones), then started again on the same data directory: nothing a
+/// The real berth process is killed with SIGKILL in the middle of a sweep (frozen while it holds tombstones, between
+/// writing a batch's tombstones and removing them, then killed), then started again on the same data directory: nothing a
 /// kept image references is lost, and the restarted process finishes the sweep so that nothing unreferenced stays.
 /// </summary>
 public sealed class GarbageCollectionCrashTests
@@ -32,7 +32,20 @@ public sealed class GarbageCollectionCrashTests
 
             // Garbage written straight into the layout, older than the grace period: a sweep of many batches.
             WriteGarbage(blobs, GarbageBlobs);
-            await WaitUntilAsync(async () => await CountAsync(berth.DatabasePath, "gc_tombstones") > 0, "a sweep holds tombstones");
+            // Seen holding tombstones, the process is frozen (SIGSTOP) and looked at again: if a batch finished in
+            // between it runs on, else it is killed in exactly the state just seen.
+            while (true)
+            {
+                await WaitUntilAsync(async () => await CountAsync(berth.DatabasePath, "gc_tombstones") > 0, "a sweep holds tombstones");
+                await SignalAsync("STOP", berth.ProcessId);
+                if (await CountAsync(berth.DatabasePath, "gc_tombstones") > 0)
+                {
+                    break;
+                }
+
+                await SignalAsync("CONT", berth.ProcessId);
+            }
+
             await berth.KillAsync();
         }
 
@@ -57,6 +70,13 @@ public sealed class GarbageCollectionCrashTests
         }
 
         Directory.Delete(data, recursive: true);
+    }
+
+    private static async Task SignalAsync(string signal, int processId)
+    {
+        using var kill = System.Diagnostics.Process.Start("kill", [$"-{signal}", processId.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        await kill.WaitForExitAsync();
+        Assert.Equal(0, kill.ExitCode);
     }
 
     private static void WriteGarbage(string blobs, int count)
