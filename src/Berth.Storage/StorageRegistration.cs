@@ -1,6 +1,7 @@
 using Berth.Core.Accounts;
 using Berth.Core.Blobs;
 using Berth.Core.Credentials;
+using Berth.Core.GarbageCollection;
 using Berth.Core.Iam;
 using Berth.Core.Images;
 using Berth.Core.Layers;
@@ -34,7 +35,9 @@ public static class StorageRegistration
         {
             case "FileSystem":
                 var root = Resolve(dataDirectory, options.Blobs.FileSystem.Root, "blobs");
-                services.AddSingleton<IBlobStore>(_ => new FileSystemBlobStore(root));
+                services.AddSingleton(_ => new FileSystemBlobStore(root));
+                services.AddSingleton<IBlobStore>(sp => sp.GetRequiredService<FileSystemBlobStore>());
+                services.AddSingleton<IBlobInventory>(sp => new FileSystemBlobInventory(sp.GetRequiredService<FileSystemBlobStore>()));
                 break;
             case "S3":
                 AddS3Blobs(services, options.Blobs.S3);
@@ -80,6 +83,7 @@ public static class StorageRegistration
         services.AddSingleton<IUploadSessionStore, SqlUploadSessionStore>();
         services.AddSingleton<ICredentialStore, SqlCredentialStore>();
         services.AddSingleton<ILeaseStore, SqlLeaseStore>();
+        services.AddSingleton<IGarbageCollectionStore, SqlGarbageCollectionStore>();
         services.AddSingleton<IIamEntityStore, SqlIamEntityStore>();
         services.AddSingleton<IAccessKeyStore, SqlAccessKeyStore>();
         services.AddSingleton<IManagedPolicyStore, SqlManagedPolicyStore>();
@@ -109,6 +113,7 @@ public static class StorageRegistration
         var keys = new S3KeyLayout(s3.Prefix);
         services.AddSingleton(_ => bucket);
         services.AddSingleton<IBlobStore>(_ => new S3BlobStore(bucket, keys));
+        services.AddSingleton<IBlobInventory>(_ => new S3BlobInventory(bucket, keys));
         services.AddHostedService(_ => new S3BucketCheck(bucket, s3));
         if (s3.PresignedRedirects)
         {

@@ -25,6 +25,9 @@ public sealed class BlobUploadService(
     TimeProvider time)
 {
 
+    /// <summary>How long a completion waits for a garbage-collection sweep of the same blob to end.</summary>
+    public static readonly TimeSpan ReservationWait = TimeSpan.FromSeconds(30);
+
     public long MinimumChunkBytes => blobs.MinimumChunkBytes;
 
     /// <summary>Starts an upload into a repository that exists (or that a push may create).</summary>
@@ -32,10 +35,31 @@ public sealed class BlobUploadService(
     {
         await repositories.EnsureForPushAsync(repository, cancellationToken).ConfigureAwait(false);
         var id = Guid.NewGuid().ToString("D");
-        var staged = await blobs.BeginUploadAsync(id, cancellationToken).ConfigureAwait(false);
         var now = time.GetUtcNow();
-        var session = new UploadSession(id, registry, repository, staged, now, now);
+
+        // The session first, then the staged bytes: garbage collection lists staged bytes and then reads the sessions,
+        // so staged bytes it finds without a session are never those of an upload being begun.
+        var session = new UploadSession(id, registry, repository, new StagedUpload(id, 0), now, now);
         await sessions.CreateAsync(session, cancellationToken).ConfigureAwait(false);
+        StagedUpload staged;
+        try
+        {
+            staged = await blobs.BeginUploadAsync(id, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            await sessions.DeleteAsync(id, timeout.Token).ConfigureAwait(false);
+            throw;
+        }
+
+        if (staged == session.Staged)
+        {
+            return session;
+        }
+
+        session = session with { Staged = staged };
+        await sessions.UpdateAsync(session, cancellationToken).ConfigureAwait(false);
         return session;
     }
 
@@ -89,6 +113,7 @@ public sealed class BlobUploadService(
                 throw new RegistryException(RegistryErrorCode.DigestInvalid, $"digest {expected} does not match the uploaded content ({actual})", new { Digest = expected.ToString() });
             }
 
+            await ReserveAsync(id, expected, cancellationToken).ConfigureAwait(false);
             await blobs.CommitAsync(session.Staged, expected, cancellationToken).ConfigureAwait(false);
             if (!await links.LinkAsync(repository, expected, session.Staged.Size, cancellationToken).ConfigureAwait(false))
             {
@@ -296,6 +321,30 @@ public sealed class BlobUploadService(
     }
 
     private ValueTask DiscardAsync(UploadSession session) => open.DiscardAsync(session);
+
+    /// <summary>
+    /// Reserves the digest for this upload before its bytes are committed, so that garbage collection cannot delete
+    /// the blob between the commit (which keeps a blob already at the address) and the link. While a sweep is deleting
+    /// this very blob (it was unreferenced past the grace period) the reservation waits for the sweep's batch to end;
+    /// the commit then writes the upload's own bytes. A sweep is a few seconds at most, so after
+    /// <see cref="ReservationWait"/> the client is told to retry.
+    /// </summary>
+    private async ValueTask ReserveAsync(string id, Digest digest, CancellationToken cancellationToken)
+    {
+        var waited = TimeSpan.Zero;
+        var pause = TimeSpan.FromMilliseconds(50);
+        while (!await sessions.ReserveDigestAsync(id, digest, cancellationToken).ConfigureAwait(false))
+        {
+            if (waited >= ReservationWait)
+            {
+                throw new RegistryException(RegistryErrorCode.TooManyRequests, $"blob {digest} is being garbage-collected; retry the upload's completion");
+            }
+
+            await Task.Delay(pause, time, cancellationToken).ConfigureAwait(false);
+            waited += pause;
+            pause = TimeSpan.FromMilliseconds(Math.Min(pause.TotalMilliseconds * 2, 1000));
+        }
+    }
 
     /// <summary>Detail of a 416: how many bytes the upload holds, so the edge can answer with its Range.</summary>
     public sealed record RangeDetail(long Size);

@@ -9,7 +9,11 @@ namespace Berth.Core.Blobs;
 /// </summary>
 public interface IBlobLinkStore
 {
-    /// <summary>Links a blob to an existing repository; false when the repository does not exist. Idempotent.</summary>
+    /// <summary>
+    /// Links a blob to an existing repository. False when the repository does not exist, or when garbage collection
+    /// is deleting the blob's bytes (it holds a tombstone on the digest: the caller uploads the blob again instead of
+    /// linking). Idempotent.
+    /// </summary>
     ValueTask<bool> LinkAsync(RepositoryName repository, Digest digest, long size, CancellationToken cancellationToken);
 
     /// <summary>The size of a blob linked to the repository, or null when it is not linked.</summary>

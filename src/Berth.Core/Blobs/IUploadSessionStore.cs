@@ -18,6 +18,14 @@ public interface IUploadSessionStore
     ValueTask<IReadOnlyList<UploadSession>> ListStaleAsync(DateTimeOffset cutoff, int limit, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Reserves <paramref name="digest"/> for the completing upload <paramref name="id"/>: garbage collection treats
+    /// it as referenced until the session is deleted. False, with nothing changed, while a garbage-collection sweep
+    /// holds a tombstone on the digest (its bytes are being deleted; the caller retries later) or when the session is
+    /// gone. Idempotent.
+    /// </summary>
+    ValueTask<bool> ReserveDigestAsync(string id, Content.Digest digest, CancellationToken cancellationToken);
+
+    /// <summary>
     /// Holds upload <paramref name="id"/> exclusively, across every Berth node that shares this store, until the result
     /// is disposed; waits while another node holds it. A node that dies releases what it held. A store only one process
     /// uses may return at once: <see cref="OpenUploads"/> already serializes the requests of one process.

@@ -2,6 +2,7 @@ using Berth.Core.Caching;
 using Berth.Core.Accounts;
 using Berth.Core.Blobs;
 using Berth.Core.Credentials;
+using Berth.Core.GarbageCollection;
 using Berth.Core.Iam;
 using Berth.Core.Images;
 using Berth.Core.Lifecycle;
@@ -135,6 +136,12 @@ internal static class BerthApplication
         builder.Services.AddHostedService<UploadJanitor>();
         builder.Services.AddSingleton<LifecycleJob>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<LifecycleJob>());
+        builder.Services.AddSingleton<GarbageCollector>();
+        builder.Services.AddSingleton<GarbageCollectionLease>();
+        if (options.GarbageCollection.Enabled)
+        {
+            builder.Services.AddHostedService<GarbageCollectionJob>();
+        }
 
         overrides?.Invoke(builder.Services);
         var app = builder.Build();

@@ -107,6 +107,8 @@ internal sealed class BerthOptions
 
     /// <summary>Lifecycle policy evaluation (Berth:Lifecycle).</summary>
     public LifecycleOptions Lifecycle { get; set; } = new();
+
+    public GarbageCollectionOptions GarbageCollection { get; set; } = new();
 }
 
 internal sealed class RegistryListenerOptions
@@ -127,6 +129,18 @@ internal sealed class UploadOptions
 
     /// <summary>How often abandoned uploads are looked for.</summary>
     public TimeSpan PurgeInterval { get; set; } = TimeSpan.FromMinutes(10);
+}
+
+internal sealed class GarbageCollectionOptions
+{
+    /// <summary>Whether the server runs garbage-collection cycles (one node of a cluster at a time).</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>How often a cycle runs.</summary>
+    public TimeSpan Interval { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>How long a blob must have been unreferenced (and its bytes unwritten) before a cycle deletes it.</summary>
+    public TimeSpan GracePeriod { get; set; } = TimeSpan.FromHours(1);
 }
 
 internal sealed class LifecycleOptions

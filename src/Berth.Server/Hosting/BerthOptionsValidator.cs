@@ -97,6 +97,16 @@ internal sealed class BerthOptionsValidator : IValidateOptions<BerthOptions>
             failures.Add("Invalid configuration 'Berth:Uploads:PurgeInterval': must be greater than zero.");
         }
 
+        if (options.GarbageCollection.Interval <= TimeSpan.Zero)
+        {
+            failures.Add("Invalid configuration 'Berth:GarbageCollection:Interval': must be greater than zero.");
+        }
+
+        if (options.GarbageCollection.GracePeriod < TimeSpan.Zero)
+        {
+            failures.Add("Invalid configuration 'Berth:GarbageCollection:GracePeriod': must not be negative.");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 

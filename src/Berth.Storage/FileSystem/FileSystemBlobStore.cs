@@ -34,6 +34,12 @@ internal sealed class FileSystemBlobStore : IBlobStore
 
     public long MinimumChunkBytes => 1;
 
+    /// <summary>The root of the layout above.</summary>
+    internal string Root => _root;
+
+    /// <summary>Where staged uploads live.</summary>
+    internal string UploadsDirectory => _uploads;
+
     public ValueTask<long?> FindSizeAsync(Digest digest, CancellationToken cancellationToken)
     {
         var info = new FileInfo(BlobPath(digest));
@@ -223,10 +229,10 @@ internal sealed class FileSystemBlobStore : IBlobStore
         return file;
     }
 
-    private string BlobPath(Digest digest) =>
+    internal string BlobPath(Digest digest) =>
         Path.Combine(_root, digest.Algorithm, digest.Hex[..2], digest.Hex);
 
-    private string StagedPath(string id)
+    internal string StagedPath(string id)
     {
         // Ids are GUIDs made by the upload service; refuse anything else so a path can never leave the root.
         if (!Guid.TryParseExact(id, "D", out _))

@@ -135,6 +135,12 @@ internal static class DbCommands
     /// <summary>The lock key of a customer managed policy (by ARN): its versions, attachments and deletion.</summary>
     public static string PolicyLock(string policyArn) => "iam-policy:" + policyArn;
 
+    /// <summary>
+    /// The lock key of a blob (by digest): a link or an upload's reservation of it against a garbage-collection
+    /// tombstone of it, so that a push and a sweep of one blob happen one after the other.
+    /// </summary>
+    public static string BlobLock(string digest) => "blob:" + digest;
+
     /// <summary>The lock key of an upload session (by id): its appends, completion and cancellation.</summary>
     public static string UploadLock(string uploadId) => "upload:" + uploadId;
 }

@@ -15,13 +15,20 @@ internal sealed class SqlBlobLinkStore(MetadataDatabase database, RegistryIdenti
         int rows;
         try
         {
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+
+            // Under the blob's lock, against a garbage-collection sweep tombstoning it: a blob being deleted is not linked.
+            await database.LockKeysAsync(connection, cancellationToken, DbCommands.BlobLock(digest.ToString())).ConfigureAwait(false);
             rows = await connection.ExecuteAsync(
                 """
                 INSERT INTO blob_links (repository_id, digest, size, linked_at)
-                SELECT id, @digest, @size, @now FROM repositories WHERE account_id = @account AND region = @region AND name = @name
+                SELECT id, @digest, @size, @now FROM repositories
+                WHERE account_id = @account AND region = @region AND name = @name
+                  AND NOT EXISTS (SELECT 1 FROM gc_tombstones WHERE digest = @digest)
                 ON CONFLICT DO NOTHING
                 """,
                 cancellationToken, ("@account", registry.AccountId), ("@region", registry.Region), ("@name", repository.Value), ("@digest", digest.ToString()), ("@size", size), ("@now", now)).ConfigureAwait(false);
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (DbException e) when (database.IsForeignKeyViolation(e))
         {

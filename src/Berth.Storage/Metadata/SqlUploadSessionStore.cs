@@ -1,4 +1,5 @@
 using Berth.Core.Blobs;
+using Berth.Core.Content;
 using Berth.Core.Naming;
 using Berth.Core.Registries;
 using System.Data.Common;
@@ -29,6 +30,18 @@ internal sealed class SqlUploadSessionStore(MetadataDatabase database) : IUpload
             cancellationToken,
             ("@id", session.Id), ("@size", session.Staged.Size), ("@state", session.Staged.BackendState),
             ("@updated", session.UpdatedAt.ToUnixTimeMilliseconds())).ConfigureAwait(false);
+
+    public async ValueTask<bool> ReserveDigestAsync(string id, Digest digest, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await database.LockKeysAsync(connection, cancellationToken, DbCommands.BlobLock(digest.ToString())).ConfigureAwait(false);
+        var rows = await connection.ExecuteAsync(
+            "UPDATE upload_sessions SET committing_digest = @digest WHERE id = @id AND NOT EXISTS (SELECT 1 FROM gc_tombstones WHERE digest = @digest)",
+            cancellationToken, ("@id", id), ("@digest", digest.ToString())).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return rows > 0;
+    }
 
     public ValueTask<IAsyncDisposable> LockAsync(string id, CancellationToken cancellationToken) =>
         database.LockAsync(DbCommands.UploadLock(id), cancellationToken);

@@ -97,10 +97,17 @@ internal sealed class PostgresDatabase : MetadataDatabase, IAsyncDisposable
 
     public override async Task LockKeysAsync(DbConnection connection, CancellationToken cancellationToken, params string[] keys)
     {
-        foreach (var key in keys.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
+        var ordered = keys.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+        if (ordered.Length == 1)
         {
-            await connection.ExecuteAsync("SELECT pg_advisory_xact_lock(hashtextextended(@key, 0))", cancellationToken, ("@key", key)).ConfigureAwait(false);
+            await connection.ExecuteAsync("SELECT pg_advisory_xact_lock(hashtextextended(@key, 0))", cancellationToken, ("@key", ordered[0])).ConfigureAwait(false);
+            return;
         }
+
+        // Many keys (a garbage-collection batch) in one round trip, taken in the same ordinal order, row by row.
+        await connection.ExecuteAsync(
+            "SELECT count(pg_advisory_xact_lock(hashtextextended(k, 0))) FROM (SELECT k FROM unnest(@keys) WITH ORDINALITY AS t(k, n) ORDER BY n) AS ordered",
+            cancellationToken, ("@keys", ordered)).ConfigureAwait(false);
     }
 
     /// <summary>

@@ -34,6 +34,9 @@ internal static class S3BlobBackend
             ResponseChecksumValidation = ResponseChecksumValidation.WHEN_REQUIRED,
             Timeout = TimeSpan.FromMinutes(5),
             MaxErrorRetry = 3,
+
+            // DeleteObjects (garbage collection's batched deletes) needs the Content-MD5 the SDK no longer sends.
+            HttpClientFactory = new ContentMd5HttpClientFactory(),
         };
         if (string.IsNullOrWhiteSpace(options.ServiceUrl))
         {

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Runtime.CompilerServices;
 using Amazon.S3;
 using Amazon.S3.Model;
 
@@ -6,11 +7,14 @@ namespace Berth.Storage.S3;
 
 /// <summary>
 /// The object operations the blob store needs, on one bucket, with the settings S3-compatible stores other than AWS
-/// accept: fixed-length bodies from seekable buffers (no aws-chunked encoding), single deletes (DeleteObjects needs
-/// a Content-MD5 some stores require and the SDK no longer sends).
+/// accept: fixed-length bodies from seekable buffers (no aws-chunked encoding); DeleteObjects with the Content-MD5
+/// some stores require (<see cref="ContentMd5HttpClientFactory"/>).
 /// </summary>
 internal sealed class S3Bucket(IAmazonS3 client, string name) : IDisposable
 {
+    /// <summary>The most keys one DeleteObjects request takes.</summary>
+    public const int MaximumDeleteBatch = 1000;
+
     private const int DeleteParallelism = 8;
 
     public IAmazonS3 Client => client;
@@ -128,6 +132,51 @@ internal sealed class S3Bucket(IAmazonS3 client, string name) : IDisposable
             }
 
             request.ContinuationToken = page.NextContinuationToken;
+        }
+    }
+
+    /// <summary>Every object under <paramref name="prefix"/>, in key order, a ListObjectsV2 page (1,000 keys) at a time.</summary>
+    public async IAsyncEnumerable<S3Object> ListAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var request = new ListObjectsV2Request { BucketName = name, Prefix = prefix };
+        while (true)
+        {
+            var page = await client.ListObjectsV2Async(request, cancellationToken).ConfigureAwait(false);
+            foreach (var item in page.S3Objects ?? [])
+            {
+                yield return item;
+            }
+
+            if (page.IsTruncated != true || string.IsNullOrEmpty(page.NextContinuationToken))
+            {
+                yield break;
+            }
+
+            request.ContinuationToken = page.NextContinuationToken;
+        }
+    }
+
+    /// <summary>
+    /// Deletes up to <see cref="MaximumDeleteBatch"/> objects in one DeleteObjects request (quiet mode: only failures
+    /// are answered). Keys already gone are not failures; any other per-key error throws, naming the first.
+    /// </summary>
+    public async Task DeleteManyAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken)
+    {
+        if (keys.Count == 0)
+        {
+            return;
+        }
+
+        var response = await client.DeleteObjectsAsync(new DeleteObjectsRequest
+        {
+            BucketName = name,
+            Quiet = true,
+            Objects = [.. keys.Select(k => new KeyVersion { Key = k })],
+        }, cancellationToken).ConfigureAwait(false);
+        var failed = (response.DeleteErrors ?? []).Where(e => e.Code != "NoSuchKey").ToList();
+        if (failed.Count > 0)
+        {
+            throw new AmazonS3Exception($"DeleteObjects failed for {failed.Count} keys, first {failed[0].Key}: {failed[0].Code} {failed[0].Message}");
         }
     }
 }

@@ -19,6 +19,37 @@ internal sealed class S3KeyLayout(string? prefix)
 
     public string Uploads => _prefix + "uploads/";
 
+    /// <summary>The key prefix under which every blob lives.</summary>
+    public string Blobs => _prefix + "blobs/";
+
+    /// <summary>The digest a blob key names, if <paramref name="key"/> is one (<see cref="Blob"/>'s inverse).</summary>
+    public bool TryParseBlob(string key, out Digest digest)
+    {
+        digest = default;
+        if (!key.StartsWith(Blobs, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        var parts = key[Blobs.Length..].Split('/');
+        return parts.Length == 3 && parts[2].StartsWith(parts[1], StringComparison.Ordinal) && parts[1].Length == 2
+            && Digest.TryParse($"{parts[0]}:{parts[2]}", out digest);
+    }
+
+    /// <summary>The upload id a piece key belongs to, if <paramref name="key"/> is under <see cref="Uploads"/>.</summary>
+    public string? UploadIdOf(string key)
+    {
+        if (!key.StartsWith(Uploads, StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var rest = key.AsSpan(Uploads.Length);
+        var slash = rest.IndexOf('/');
+        var id = (slash < 0 ? rest : rest[..slash]).ToString();
+        return Guid.TryParseExact(id, "D", out _) ? id : null;
+    }
+
     /// <summary>The key prefix of one upload's pieces; upload ids are GUIDs, anything else is refused.</summary>
     public string Upload(string id)
     {

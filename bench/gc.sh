@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# Garbage collection, Berth against CNCF Distribution (Debian docker-registry 2.8.2), on the filesystem.
+#
+# Two rows, each on fresh storage written by bench/gc_data.py with the same blobs for both registries:
+#   collect     GC_BLOBS blobs (default 100,000) of GC_BLOB_BYTES (default 1,024), half referenced by images, half
+#               garbage: wall time of one cycle (berth gc --grace-period 0; registry garbage-collect)
+#   repository  repository "app" (GC_UNIQUE blobs of its own and GC_SHARED shared with "base") is deleted (Berth: the
+#               row delete DeleteRepository makes, cascading to links, manifests and tags; Distribution: its directory
+#               removed, as it has no repository delete), then one cycle: bytes reclaimed against the unique bytes
+# Berth runs its cycle beside a live registry (it is online); Distribution's garbage-collect must run with the registry
+# stopped or in read-only mode (distribution#1609), so its figure is a stopped registry's.
+# Usage: bench/gc.sh   (GC_BLOBS=100000 GC_BLOB_BYTES=1024 GC_UNIQUE=1000 GC_SHARED=1000 OUT=bench/RESULTS-GC.md)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+GC_BLOBS=${GC_BLOBS:-100000}
+GC_BLOB_BYTES=${GC_BLOB_BYTES:-1024}
+GC_UNIQUE=${GC_UNIQUE:-1000}
+GC_SHARED=${GC_SHARED:-1000}
+OUT=${OUT:-bench/RESULTS-GC.md}
+WORK=$(mktemp -d /tmp/berth-gc-bench.XXXXXX)
+trap 'rm -rf "$WORK"' EXIT
+log() { printf '%s %s\n' "$(date +%T)" "$*" >&2; }
+now() { date +%s.%N; }
+since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.2f", b - a }'; }
+bytes() { find "$1" -type f -path "$2" -printf '%s\n' | awk '{ s += $1 } END { printf "%d", s }'; }
+count() { find "$1" -type f -path "$2" | wc -l; }
+
+command -v docker-registry >/dev/null || { apt-get install -y -q docker-registry >/dev/null && { systemctl stop docker-registry 2>/dev/null || true; }; }
+dotnet build src/Berth.Server -c Release -warnaserror -v q >/dev/null
+BERTH=(dotnet src/Berth.Server/bin/Release/net10.0/berth.dll)
+
+prepare() { # name unique shared
+    mkdir -p "$WORK/$1/berth" "$WORK/$1/dist"
+    "${BERTH[@]}" gc --data "$WORK/$1/berth" --dry-run >/dev/null   # creates and migrates the database
+    python3 bench/gc_data.py "$WORK/$1/berth" "$WORK/$1/dist" "$GC_BLOBS" "$GC_BLOB_BYTES" "$2" "$3"
+    cat >"$WORK/$1/dist.yml" <<YML
+version: 0.1
+storage:
+  filesystem:
+    rootdirectory: $WORK/$1/dist
+YML
+    sync
+}
+
+log "collect: writing $GC_BLOBS blobs twice"
+prepare collect 0 0
+berth_before=$(count "$WORK/collect/berth/blobs" '*/sha256/*')
+t=$(now); "${BERTH[@]}" gc --data "$WORK/collect/berth" --grace-period 0 >"$WORK/berth-collect.txt"; berth_s=$(since "$t")
+berth_after=$(count "$WORK/collect/berth/blobs" '*/sha256/*')
+dist_before=$(count "$WORK/collect/dist" '*/blobs/sha256/*/data')
+t=$(now); docker-registry garbage-collect "$WORK/collect/dist.yml" >"$WORK/dist-collect.txt" 2>&1; dist_s=$(since "$t")
+dist_after=$(count "$WORK/collect/dist" '*/blobs/sha256/*/data')
+log "berth: $berth_before -> $berth_after blobs in $berth_s s; distribution: $dist_before -> $dist_after in $dist_s s"
+
+log "repository: $GC_UNIQUE unique + $GC_SHARED shared blobs"
+GC_BLOBS_SAVED=$GC_BLOBS; GC_BLOBS=0
+prepare repository "$GC_UNIQUE" "$GC_SHARED"
+GC_BLOBS=$GC_BLOBS_SAVED
+unique_bytes=$((GC_UNIQUE * GC_BLOB_BYTES))
+b0=$(bytes "$WORK/repository/berth/blobs" '*/sha256/*')
+sqlite3 "$WORK/repository/berth/berth.db" "PRAGMA foreign_keys=ON; DELETE FROM repositories WHERE name = 'bench/app';"
+t=$(now); "${BERTH[@]}" gc --data "$WORK/repository/berth" --grace-period 0 >"$WORK/berth-repo.txt"; berth_repo_s=$(since "$t")
+berth_reclaimed=$((b0 - $(bytes "$WORK/repository/berth/blobs" '*/sha256/*')))
+d0=$(bytes "$WORK/repository/dist" '*/blobs/sha256/*/data')
+rm -rf "$WORK/repository/dist/docker/registry/v2/repositories/bench/app"
+t=$(now); docker-registry garbage-collect "$WORK/repository/dist.yml" >"$WORK/dist-repo.txt" 2>&1; dist_repo_s=$(since "$t")
+dist_reclaimed=$((d0 - $(bytes "$WORK/repository/dist" '*/blobs/sha256/*/data')))
+log "berth reclaimed $berth_reclaimed bytes in $berth_repo_s s; distribution $dist_reclaimed in $dist_repo_s s (unique: $unique_bytes)"
+
+{
+    echo "# Garbage collection: Berth and Distribution on the filesystem"
+    echo
+    echo "bench/gc.sh, $(date -u +%F), $(nproc) cores. GC_BLOBS=$GC_BLOBS GC_BLOB_BYTES=$GC_BLOB_BYTES GC_UNIQUE=$GC_UNIQUE GC_SHARED=$GC_SHARED; one run."
+    echo "Berth: \`berth gc --grace-period 0\` on the data directory (online: a server may run beside it). Distribution:"
+    echo "\`registry garbage-collect\`, which needs the registry stopped or read-only (distribution#1609)."
+    echo
+    echo "| Workload | Berth | Distribution (registry stopped) |"
+    echo "|---|---|---|"
+    echo "| GC of $GC_BLOBS blobs, half garbage: wall time | $berth_s s ($berth_before → $berth_after blobs) | $dist_s s ($dist_before → $dist_after blobs, manifests included) |"
+    echo "| Delete a repository ($GC_UNIQUE unique + $GC_SHARED shared blobs of $GC_BLOB_BYTES B), one cycle: bytes reclaimed | $berth_reclaimed of $unique_bytes unique ($berth_repo_s s) | $dist_reclaimed of $unique_bytes unique + its manifests ($dist_repo_s s) |"
+} >"$OUT"
+cat "$OUT"

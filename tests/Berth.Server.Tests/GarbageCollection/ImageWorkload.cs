@@ -1,0 +1,118 @@
+using System.Net;
+using System.Text;
+using Berth.Core.GarbageCollection;
+using Berth.Server.Tests.Infrastructure;
+
+namespace Berth.Server.Tests.GarbageCollection;
+
+/// <summary>
+/// Pushes of images that share layers, some deleted again, through several nodes at once: the load garbage
+/// collection must survive. Each image lives in a repository of its own; an image is deleted by deleting its manifest
+/// and unlinking its blobs, so the layers it alone used become garbage while other images keep the shared ones. Kept
+/// images use the first two shared layers; deleted ones use the others, which thus become unreferenced and are pushed
+/// again by later images, racing the sweeps that delete them.
+/// </summary>
+public sealed class ImageWorkload
+{
+    private readonly byte[][] _shared = [.. Enumerable.Range(0, 6).Select(_ => OciTestClient.RandomBytes(16 * 1024))];
+    private readonly List<PushedImage> _kept = [];
+
+    public IReadOnlyList<PushedImage> Kept
+    {
+        get
+        {
+            lock (_kept)
+            {
+                return [.. _kept];
+            }
+        }
+    }
+
+    /// <summary><paramref name="workers"/> loops of <paramref name="rounds"/> images each, worker i pushing through client i modulo the clients.</summary>
+    public Task RunAsync(IReadOnlyList<HttpClient> clients, int workers, int rounds) =>
+        Task.WhenAll(Enumerable.Range(0, workers).Select(w => Task.Run(async () =>
+        {
+            for (var round = 0; round < rounds; round++)
+            {
+                var client = clients[(w + round) % clients.Count];
+                var keep = round % 3 == 0;
+                var image = await PushAsync(client, $"fire/w{w}/i{round}", keep ? [0, 1] : [2 + (round % 4), 2 + ((round + 1) % 4)]);
+                if (keep)
+                {
+                    lock (_kept)
+                    {
+                        _kept.Add(image);
+                    }
+                }
+                else
+                {
+                    await DeleteAsync(clients[(w + round + 1) % clients.Count], image);
+                }
+            }
+        })));
+
+    /// <summary>Every kept image reads back byte-identical (manifest and each blob) through <paramref name="client"/>.</summary>
+    public async Task AssertKeptImagesPullAsync(HttpClient client)
+    {
+        foreach (var image in Kept)
+        {
+            Assert.Equal(image.Manifest, await client.GetByteArrayAsync(new Uri($"/v2/{image.Repository}/manifests/v1", UriKind.Relative)));
+            foreach (var (digest, content) in image.Blobs)
+            {
+                Assert.Equal(content, await client.GetByteArrayAsync(new Uri($"/v2/{image.Repository}/blobs/{digest}", UriKind.Relative)));
+            }
+        }
+    }
+
+    /// <summary>The blobs the kept images reference, each once, with its size.</summary>
+    public Dictionary<string, long> ReferencedBlobs() =>
+        Kept.SelectMany(i => i.Blobs).DistinctBy(b => b.Digest).ToDictionary(b => b.Digest, b => (long)b.Content.Length);
+
+    /// <summary>What the blob store holds now, as digest and size.</summary>
+    public static async Task<Dictionary<string, long>> StoredBlobsAsync(IBlobInventory inventory)
+    {
+        var stored = new Dictionary<string, long>();
+        await foreach (var blob in inventory.ListBlobsAsync(default))
+        {
+            stored[blob.Digest.ToString()] = blob.Size;
+        }
+
+        return stored;
+    }
+
+    private async Task<PushedImage> PushAsync(HttpClient client, string repository, int[] shared)
+    {
+        var config = Encoding.UTF8.GetBytes($"{{\"architecture\":\"amd64\",\"os\":\"linux\",\"nonce\":\"{Guid.NewGuid()}\"}}");
+        var unique = OciTestClient.RandomBytes(8 * 1024);
+        var blobs = new List<(string Digest, byte[] Content)> { (OciTestClient.DigestOf(config), config), (OciTestClient.DigestOf(unique), unique) };
+        blobs.AddRange(shared.Select(i => (OciTestClient.DigestOf(_shared[i]), _shared[i])));
+        foreach (var (digest, content) in blobs)
+        {
+            using var body = new ByteArrayContent(content);
+            body.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/octet-stream");
+            using var pushed = await client.PostAsync(new Uri($"/v2/{repository}/blobs/uploads/?digest={digest}", UriKind.Relative), body);
+            Assert.True(pushed.StatusCode == HttpStatusCode.Created, $"push of {digest} to {repository} answered {(int)pushed.StatusCode} {await pushed.Content.ReadAsStringAsync()}");
+        }
+
+        var manifest = OciTestClient.ImageManifest(blobs[0].Digest, config.Length, blobs.Skip(1).Select(b => (b.Digest, (long)b.Content.Length)));
+        using var response = await client.PutManifestAsync(repository, "v1", manifest, OciTestClient.OciManifest);
+        Assert.True(response.StatusCode == HttpStatusCode.Created, $"manifest PUT of {repository} answered {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        return new PushedImage(repository, manifest, blobs);
+    }
+
+    private static async Task DeleteAsync(HttpClient client, PushedImage image)
+    {
+        using (var response = await client.DeleteAsync(new Uri($"/v2/{image.Repository}/manifests/{OciTestClient.DigestOf(image.Manifest)}", UriKind.Relative)))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        }
+
+        foreach (var (digest, _) in image.Blobs)
+        {
+            using var response = await client.DeleteAsync(new Uri($"/v2/{image.Repository}/blobs/{digest}", UriKind.Relative));
+            Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        }
+    }
+
+    public sealed record PushedImage(string Repository, byte[] Manifest, IReadOnlyList<(string Digest, byte[] Content)> Blobs);
+}

@@ -1,0 +1,174 @@
+using System.Text;
+using Berth.Core.Blobs;
+using Berth.Core.Content;
+using Berth.Core.GarbageCollection;
+using Berth.Core.Images;
+using Berth.Core.Manifests;
+using Berth.Core.Naming;
+using Berth.Core.Registries;
+using Berth.Core.Repositories;
+
+namespace Berth.Storage.Tests.Contracts;
+
+/// <summary>
+/// What every <see cref="IGarbageCollectionStore"/> must do: references are links, manifest references and
+/// reservations; a tombstone is written only for what nothing references, and while it exists links and reservations
+/// of its digest are refused.
+/// </summary>
+public abstract class GarbageCollectionStoreContract
+{
+    private static readonly RegistryIdentity Registry = new("000000000000", "us-east-1");
+    private static readonly DateTimeOffset Now = DateTimeOffset.FromUnixTimeSeconds(1_700_000_000);
+
+    /// <summary>Stores over one fresh database; <c>Links</c> serves <see cref="Registry"/>.</summary>
+    protected abstract Task<Stores> CreateAsync();
+
+    [Fact]
+    public async Task OnlyBlobsNothingReferencesAreTombstoned()
+    {
+        var stores = await CreateAsync();
+        var repository = await NewRepositoryAsync(stores);
+        var (linked, loose) = (NewBlob(), NewBlob());
+        Assert.True(await stores.Links.LinkAsync(repository, linked.Digest, linked.Size, default));
+        await stores.Garbage.AddCandidatesAsync([linked, loose], Now, default);
+
+        var tombstoned = await stores.Garbage.TombstoneAsync([linked, loose], Now, default);
+
+        Assert.Equal([loose], tombstoned);
+        Assert.Contains(linked.Digest, await stores.Garbage.ListReferencedAsync(default));
+        Assert.DoesNotContain(loose.Digest, await stores.Garbage.ListReferencedAsync(default));
+        Assert.Equal([loose.Digest], (await stores.Garbage.ListTombstonesAsync(default)).Select(b => b.Digest));
+    }
+
+    [Fact]
+    public async Task ATombstoneRefusesLinksAndReservationsUntilItIsFinished()
+    {
+        var stores = await CreateAsync();
+        var repository = await NewRepositoryAsync(stores);
+        var blob = NewBlob();
+        var session = await NewSessionAsync(stores, repository);
+        await stores.Garbage.AddCandidatesAsync([blob], Now, default);
+        Assert.Equal([blob], await stores.Garbage.TombstoneAsync([blob], Now, default));
+
+        Assert.False(await stores.Links.LinkAsync(repository, blob.Digest, blob.Size, default));
+        Assert.False(await stores.Uploads.ReserveDigestAsync(session.Id, blob.Digest, default));
+        Assert.Null(await stores.Links.FindAsync(repository, blob.Digest, default));
+
+        await stores.Garbage.FinishAsync([blob.Digest], default);
+
+        Assert.Empty(await stores.Garbage.ListTombstonesAsync(default));
+        Assert.Empty(await stores.Garbage.ListCandidatesAsync(default));
+        Assert.True(await stores.Uploads.ReserveDigestAsync(session.Id, blob.Digest, default));
+        Assert.True(await stores.Links.LinkAsync(repository, blob.Digest, blob.Size, default));
+    }
+
+    [Fact]
+    public async Task AReservationOfACompletingUploadCountsAsAReferenceUntilItsSessionEnds()
+    {
+        var stores = await CreateAsync();
+        var repository = await NewRepositoryAsync(stores);
+        var blob = NewBlob();
+        var session = await NewSessionAsync(stores, repository);
+        await stores.Garbage.AddCandidatesAsync([blob], Now, default);
+
+        Assert.True(await stores.Uploads.ReserveDigestAsync(session.Id, blob.Digest, default));
+        Assert.True(await stores.Uploads.ReserveDigestAsync(session.Id, blob.Digest, default));
+
+        Assert.Contains(blob.Digest, await stores.Garbage.ListReferencedAsync(default));
+        Assert.Empty(await stores.Garbage.TombstoneAsync([blob], Now, default));
+        Assert.Contains(session.Id, await stores.Garbage.ListUploadIdsAsync(default));
+
+        await stores.Uploads.DeleteAsync(session.Id, default);
+
+        Assert.DoesNotContain(session.Id, await stores.Garbage.ListUploadIdsAsync(default));
+        Assert.Equal([blob], await stores.Garbage.TombstoneAsync([blob], Now, default));
+    }
+
+    [Fact]
+    public async Task AManifestsReferenceKeepsABlobWhoseLinkIsGone()
+    {
+        var stores = await CreateAsync();
+        var repository = await NewRepositoryAsync(stores);
+        var config = NewBlob();
+        var json = $$"""{"schemaVersion":2,"mediaType":"{{MediaTypes.OciManifest}}","config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"{{config.Digest}}","size":{{config.Size}}},"layers":[]}""";
+        Assert.True(await stores.Links.LinkAsync(repository, config.Digest, config.Size, default));
+        Assert.True((await stores.Images.PutManifestAsync(repository, ManifestParser.Parse(Encoding.UTF8.GetBytes(json), MediaTypes.OciManifest), null, default)).IsStored);
+        Assert.True(await stores.Links.UnlinkAsync(repository, config.Digest, default));
+        await stores.Garbage.AddCandidatesAsync([config], Now, default);
+
+        Assert.Contains(config.Digest, await stores.Garbage.ListReferencedAsync(default));
+        Assert.Empty(await stores.Garbage.TombstoneAsync([config], Now, default));
+    }
+
+    [Fact]
+    public async Task ACandidateKeepsTheTimeItWasFirstSeenUnreferenced()
+    {
+        var stores = await CreateAsync();
+        var (first, second) = (NewBlob(), NewBlob());
+
+        await stores.Garbage.AddCandidatesAsync([first], Now, default);
+        await stores.Garbage.AddCandidatesAsync([first, second], Now.AddHours(1), default);
+
+        var candidates = await stores.Garbage.ListCandidatesAsync(default);
+        Assert.Equal(Now, candidates[first.Digest]);
+        Assert.Equal(Now.AddHours(1), candidates[second.Digest]);
+
+        await stores.Garbage.RemoveCandidatesAsync([first.Digest], default);
+        Assert.Equal([second.Digest], (await stores.Garbage.ListCandidatesAsync(default)).Keys);
+    }
+
+    [Fact]
+    public async Task ATombstoneIsReturnedAgainWhenASweepIsResumed()
+    {
+        var stores = await CreateAsync();
+        var blob = NewBlob();
+        await stores.Garbage.AddCandidatesAsync([blob], Now, default);
+
+        Assert.Equal([blob], await stores.Garbage.TombstoneAsync([blob], Now, default));
+        Assert.Equal([blob], await stores.Garbage.TombstoneAsync([blob], Now, default));
+        Assert.Single(await stores.Garbage.ListTombstonesAsync(default));
+    }
+
+    [Fact]
+    public async Task ALinkAndATombstoneRacingForOneBlobNeverBothSucceed()
+    {
+        var stores = await CreateAsync();
+        var repository = await NewRepositoryAsync(stores);
+        var outcomes = new List<(bool Linked, bool Tombstoned)>();
+        for (var round = 0; round < 30; round++)
+        {
+            var blob = NewBlob();
+            await stores.Garbage.AddCandidatesAsync([blob], Now, default);
+            var link = Task.Run(async () => await stores.Links.LinkAsync(repository, blob.Digest, blob.Size, default));
+            var tombstone = Task.Run(async () => (await stores.Garbage.TombstoneAsync([blob], Now, default)).Count == 1);
+            outcomes.Add((await link, await tombstone));
+        }
+
+        Assert.DoesNotContain((true, true), outcomes);
+        Assert.All(outcomes, o => Assert.True(o.Linked || o.Tombstoned));
+    }
+
+    private static StoredBlob NewBlob()
+    {
+        var content = Guid.NewGuid().ToByteArray();
+        return new StoredBlob(Digest.Sha256Of(content), content.Length, Now);
+    }
+
+    private static async Task<RepositoryName> NewRepositoryAsync(Stores stores)
+    {
+        var name = RepositoryName.Parse($"gc/{Guid.NewGuid():N}");
+        Assert.True(await stores.Repositories.CreateAsync(name, RepositorySettings.Default, [], DateTimeOffset.UnixEpoch, default));
+        return name;
+    }
+
+    private static async Task<UploadSession> NewSessionAsync(Stores stores, RepositoryName repository)
+    {
+        var id = Guid.NewGuid().ToString("D");
+        var session = new UploadSession(id, Registry, repository, new StagedUpload(id, 0), Now, Now);
+        await stores.Uploads.CreateAsync(session, default);
+        return session;
+    }
+
+    public sealed record Stores(
+        IRepositoryStore Repositories, IImageStore Images, IBlobLinkStore Links, IUploadSessionStore Uploads, IGarbageCollectionStore Garbage);
+}
