@@ -27,6 +27,7 @@ internal static class ReplicationOperations
     private static async Task DescribeStatusAsync(EcrCall call)
     {
         var name = call.RepositoryName();
+        await call.Service<Core.Repositories.RepositoryService>().GetAsync(name, call.Aborted).ConfigureAwait(false);
         var image = await ImageDescriptions.FindAsync(call, call.Service<Core.Images.ImageCatalogService>(), name, call.Element("imageId")!.Value).ConfigureAwait(false);
         var statuses = await call.Service<ReplicationService>().ListStatusesAsync(name, image.Digest, call.Aborted).ConfigureAwait(false);
         var requested = call.Element("imageId")!.Value;
