@@ -8,6 +8,7 @@ using Berth.Core.Layers;
 using Berth.Core.Leases;
 using Berth.Core.PublicRegistries;
 using Berth.Core.Registries;
+using Berth.Core.Replication;
 using Berth.Core.Repositories;
 using Berth.Storage.FileSystem;
 using Berth.Storage.Metadata;
@@ -79,6 +80,8 @@ public static class StorageRegistration
         services.AddScoped<IRepositoryCreationTemplateStore, SqlRepositoryCreationTemplateStore>();
         services.AddScoped<ILifecycleStore, SqlLifecycleStore>();
         services.AddScoped<IPullTimeExclusionStore, SqlPullTimeExclusionStore>();
+        services.AddScoped<IReplicationStore, SqlReplicationStore>();
+        services.AddSingleton<IReplicationOutbox, SqlReplicationOutbox>();
         services.AddSingleton<ILifecycleSchedule, SqlLifecycleSchedule>();
         services.AddSingleton<IUploadSessionStore, SqlUploadSessionStore>();
         services.AddSingleton<ICredentialStore, SqlCredentialStore>();

@@ -23,6 +23,7 @@ public sealed record RepositoryCreationTemplate(
 {
     public const string Root = "ROOT";
     public const string CreateOnPush = "CREATE_ON_PUSH";
+    public const string Replication = "REPLICATION";
 
     /// <summary>The settings a repository created from this template starts with.</summary>
     public RepositorySettings ToSettings() =>

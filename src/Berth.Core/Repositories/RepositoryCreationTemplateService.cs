@@ -78,12 +78,19 @@ public sealed class RepositoryCreationTemplateService(IRepositoryCreationTemplat
     /// The template a push into the missing repository <paramref name="repository"/> creates it from: among the
     /// templates applied for CREATE_ON_PUSH, the one with the longest matching prefix, else ROOT; null when none matches.
     /// </summary>
-    public async ValueTask<RepositoryCreationTemplate?> FindForCreateOnPushAsync(RepositoryName repository, CancellationToken cancellationToken)
+    public ValueTask<RepositoryCreationTemplate?> FindForCreateOnPushAsync(RepositoryName repository, CancellationToken cancellationToken) =>
+        FindAppliedForAsync(repository, RepositoryCreationTemplate.CreateOnPush, cancellationToken);
+
+    /// <summary>
+    /// The template among those whose appliedFor includes <paramref name="appliedFor"/> (CREATE_ON_PUSH, REPLICATION)
+    /// with the longest prefix matching <paramref name="repository"/>, else ROOT; null when none matches.
+    /// </summary>
+    public async ValueTask<RepositoryCreationTemplate?> FindAppliedForAsync(RepositoryName repository, string appliedFor, CancellationToken cancellationToken)
     {
         foreach (var prefix in RepositoryCreationTemplate.CandidatePrefixes(repository.Value))
         {
             var template = await store.FindAsync(prefix, cancellationToken).ConfigureAwait(false);
-            if (template is not null && template.AppliedFor.Contains(RepositoryCreationTemplate.CreateOnPush, StringComparer.Ordinal))
+            if (template is not null && template.AppliedFor.Contains(appliedFor, StringComparer.Ordinal))
             {
                 return template;
             }

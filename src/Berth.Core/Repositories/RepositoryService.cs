@@ -51,6 +51,24 @@ public sealed class RepositoryService(
         }
     }
 
+    /// <summary>
+    /// Creates <paramref name="name"/> for a replicated image unless it exists: with the settings, resource tags and
+    /// repository policy of the template applied for REPLICATION with the longest matching prefix, else with ECR's
+    /// defaults (tag immutability, scanning and KMS off). A concurrent creation is not an error.
+    /// See https://docs.aws.amazon.com/AmazonECR/latest/userguide/replication.html
+    /// </summary>
+    public async ValueTask EnsureForReplicationAsync(RepositoryName name, CancellationToken cancellationToken)
+    {
+        var template = await templates.FindAppliedForAsync(name, RepositoryCreationTemplate.Replication, cancellationToken).ConfigureAwait(false);
+        var created = await store.CreateAsync(
+            name, template?.ToSettings() ?? RepositorySettings.Default, template?.ResourceTags ?? [], template?.RepositoryPolicy, time.GetUtcNow(), cancellationToken)
+            .ConfigureAwait(false);
+        if (created && template?.LifecyclePolicy is { Length: > 0 } lifecyclePolicy)
+        {
+            await lifecycle.SetPolicyAsync(name, lifecyclePolicy, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     public async ValueTask<Repository> CreateAsync(
         RepositoryName name, RepositorySettings settings, IReadOnlyList<KeyValuePair<string, string>> tags, CancellationToken cancellationToken)
     {

@@ -60,6 +60,7 @@ internal static class EcrApiEndpoints
         TemplateOperations.Register(operations);
         LifecycleOperations.Register(operations);
         StorageClassOperations.Register(operations);
+        ReplicationOperations.Register(operations);
         return operations;
     }
 }

@@ -96,7 +96,8 @@ internal static class ImageDescriptions
         }
     }
 
-    private static async Task<ImageDetail> FindAsync(EcrCall call, ImageCatalogService catalog, RepositoryName repository, JsonElement element)
+    /// <summary>The image one imageId names; InvalidParameterException or ImageNotFoundException with ECR's wording.</summary>
+    public static async Task<ImageDetail> FindAsync(EcrCall call, ImageCatalogService catalog, RepositoryName repository, JsonElement element)
     {
         var (id, failure) = ImageIds.Read(element);
         if (failure is not null)

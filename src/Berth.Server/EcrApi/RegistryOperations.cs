@@ -1,4 +1,5 @@
 using Berth.Core.Registries;
+using Berth.Core.Replication;
 
 namespace Berth.Server.EcrApi;
 
@@ -16,16 +17,15 @@ internal static class RegistryOperations
         operations.Add("PutAccountSetting", PutAccountSettingAsync);
     }
 
-    // Replication is not served yet: the registry reports an empty replication configuration, as a new ECR registry does.
-    private static Task DescribeRegistryAsync(EcrCall call) =>
-        call.RespondAsync(json =>
+    private static async Task DescribeRegistryAsync(EcrCall call)
+    {
+        var configuration = await call.Service<ReplicationService>().GetConfigurationAsync(call.Aborted).ConfigureAwait(false);
+        await call.RespondAsync(json =>
         {
             json.WriteString("registryId", call.Registry.AccountId);
-            json.WriteStartObject("replicationConfiguration");
-            json.WriteStartArray("rules");
-            json.WriteEndArray();
-            json.WriteEndObject();
-        });
+            ReplicationOperations.Write(json, configuration);
+        }).ConfigureAwait(false);
+    }
 
     private static async Task GetAccountSettingAsync(EcrCall call)
     {

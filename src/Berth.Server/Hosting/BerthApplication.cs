@@ -14,6 +14,7 @@ using Berth.Server.IamApi;
 using Berth.Server.StsApi;
 using Berth.Server.EcrApi;
 using Berth.Core.Registries;
+using Berth.Core.Replication;
 using Berth.Core.Repositories;
 using Berth.Server.BackgroundJobs;
 using Berth.Server.OciDistribution;
@@ -116,6 +117,9 @@ internal static class BerthApplication
         builder.Services.AddScoped<ImageCatalogService>();
         builder.Services.AddSingleton(new LifecycleSettings(options.Lifecycle.AllowExpireSinceImagePulled));
         builder.Services.AddScoped<LifecycleService>();
+        builder.Services.AddScoped<ReplicationService>();
+        builder.Services.AddScoped<ReplicationDelivery>();
+        builder.Services.AddSingleton(new ReplicationSettings(options.Replication.MaxAttempts, options.Replication.RetryDelay, options.Replication.MaxRetryDelay));
         builder.Services.AddScoped<LayerUploadService>();
         builder.Services.AddScoped<LayerAvailabilityService>();
         builder.Services.AddScoped<LayerDownloadSigner>();
@@ -142,6 +146,8 @@ internal static class BerthApplication
         {
             builder.Services.AddHostedService<GarbageCollectionJob>();
         }
+        builder.Services.AddSingleton<ReplicationJob>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<ReplicationJob>());
 
         overrides?.Invoke(builder.Services);
         var app = builder.Build();

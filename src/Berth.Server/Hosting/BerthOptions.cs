@@ -109,6 +109,8 @@ internal sealed class BerthOptions
     public LifecycleOptions Lifecycle { get; set; } = new();
 
     public GarbageCollectionOptions GarbageCollection { get; set; } = new();
+    /// <summary>Replication workers (Berth:Replication).</summary>
+    public ReplicationOptions Replication { get; set; } = new();
 }
 
 internal sealed class RegistryListenerOptions
@@ -153,4 +155,24 @@ internal sealed class LifecycleOptions
     /// accepts sinceImagePulled only with the transition action).
     /// </summary>
     public bool AllowExpireSinceImagePulled { get; set; }
+}
+
+internal sealed class ReplicationOptions
+{
+    /// <summary>How often each node looks for queued replications when the last look found none.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long a node holds a claimed replication; another node takes it over after that (the node died).</summary>
+    public TimeSpan ClaimDuration { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Replications claimed at once by one node.</summary>
+    public int BatchSize { get; set; } = 16;
+
+    /// <summary>Attempts before a replication that keeps failing is FAILED.</summary>
+    public int MaxAttempts { get; set; } = 10;
+
+    /// <summary>The delay before the first retry, doubled per attempt up to <see cref="MaxRetryDelay"/>.</summary>
+    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(5);
+
+    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromMinutes(10);
 }

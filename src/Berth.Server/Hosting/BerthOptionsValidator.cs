@@ -107,6 +107,7 @@ internal sealed class BerthOptionsValidator : IValidateOptions<BerthOptions>
             failures.Add("Invalid configuration 'Berth:GarbageCollection:GracePeriod': must not be negative.");
         }
 
+        ValidateReplication(options.Replication, failures);
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 
@@ -119,6 +120,31 @@ internal sealed class BerthOptionsValidator : IValidateOptions<BerthOptions>
             {
                 failures.Add($"Invalid configuration '{key}': '{url}' is not an http:// or https:// URL.");
             }
+        }
+    }
+
+    private static void ValidateReplication(ReplicationOptions replication, List<string> failures)
+    {
+        foreach (var (key, value) in new[]
+        {
+            ("PollInterval", replication.PollInterval), ("ClaimDuration", replication.ClaimDuration),
+            ("RetryDelay", replication.RetryDelay), ("MaxRetryDelay", replication.MaxRetryDelay),
+        })
+        {
+            if (value <= TimeSpan.Zero)
+            {
+                failures.Add($"Invalid configuration 'Berth:Replication:{key}': must be greater than zero.");
+            }
+        }
+
+        if (replication.BatchSize is < 1 or > 1000)
+        {
+            failures.Add("Invalid configuration 'Berth:Replication:BatchSize': must be between 1 and 1000.");
+        }
+
+        if (replication.MaxAttempts is < 1 or > 100)
+        {
+            failures.Add("Invalid configuration 'Berth:Replication:MaxAttempts': must be between 1 and 100.");
         }
     }
 }

@@ -108,6 +108,12 @@ internal sealed class SqlImageStore(MetadataDatabase database, RegistryIdentity 
                 cancellationToken, ("@id", id), ("@tag", tag.Value), ("@digest", digest), ("@now", now)).ConfigureAwait(false);
         }
 
+        // The replication outbox row commits with the manifest: a push is never stored without being queued.
+        if (inserted > 0 || (tag is not null && !alreadyTagged))
+        {
+            await SqlReplicationOutbox.EnqueueAsync(connection, database, registry, repository.Value, digest, tag?.Value, cancellationToken).ConfigureAwait(false);
+        }
+
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return PutManifestOutcome.Stored(alreadyTagged);
     }

@@ -1,0 +1,134 @@
+using System.Data.Common;
+using Berth.Core.Content;
+using Berth.Core.Naming;
+using Berth.Core.Registries;
+using Berth.Core.Replication;
+
+namespace Berth.Storage.Metadata;
+
+/// <summary>
+/// The replication outbox (<c>replication_outbox</c>). Claims and expiries use the database server's clock, as leases
+/// do. A claim is one UPDATE whose WHERE repeats the "unclaimed" test outside its sub-select: PostgreSQL re-checks that
+/// test on the row another node has just claimed (READ COMMITTED re-evaluation) and skips it; SQLite's writers are
+/// serial. A copy between registries of the deployment moves no bytes: blobs are shared, so it inserts blob links and
+/// copies manifest rows (their bytes included) with INSERT … SELECT inside the database.
+/// </summary>
+internal sealed class SqlReplicationOutbox(MetadataDatabase database, TimeProvider time) : IReplicationOutbox
+{
+    /// <summary>Queues the push of <paramref name="digest"/> (and <paramref name="tag"/>) for every destination whose rule matches, on the push's own transaction.</summary>
+    internal static async Task EnqueueAsync(
+        DbConnection connection, MetadataDatabase database, RegistryIdentity registry, string repository, string digest, string? tag, CancellationToken cancellationToken)
+    {
+        var configuration = await SqlReplicationStore.FindConfigurationAsync(connection, registry, cancellationToken).ConfigureAwait(false);
+        if (configuration is null)
+        {
+            return;
+        }
+
+        foreach (var destination in configuration.DestinationsFor(repository))
+        {
+            await connection.ExecuteAsync(
+                $"""
+                INSERT INTO replication_outbox (source_account, source_region, repository, digest, tag, destination_account, destination_region, status, next_attempt_at, created_at, updated_at)
+                VALUES (@account, @region, @repository, @digest, @tag, @destinationAccount, @destinationRegion, 'IN_PROGRESS', {database.NowMillis}, {database.NowMillis}, {database.NowMillis})
+                """,
+                cancellationToken,
+                ("@account", registry.AccountId), ("@region", registry.Region), ("@repository", repository), ("@digest", digest), ("@tag", tag),
+                ("@destinationAccount", destination.RegistryId), ("@destinationRegion", destination.Region)).ConfigureAwait(false);
+        }
+    }
+
+    public async ValueTask<IReadOnlyList<ReplicationTask>> ClaimAsync(string owner, int limit, TimeSpan claimFor, CancellationToken cancellationToken)
+    {
+        var now = database.NowMillis;
+        return await database.ListAsync(
+            $"""
+            UPDATE replication_outbox SET claimed_by = @owner, claim_expires_at = {now} + @claim, updated_at = {now}
+            WHERE id IN (SELECT id FROM replication_outbox
+                         WHERE status = 'IN_PROGRESS' AND next_attempt_at <= {now} AND (claim_expires_at IS NULL OR claim_expires_at <= {now})
+                         ORDER BY next_attempt_at, id LIMIT @limit)
+              AND status = 'IN_PROGRESS' AND (claim_expires_at IS NULL OR claim_expires_at <= {now})
+            RETURNING id, source_account, source_region, repository, digest, tag, destination_account, destination_region, attempts
+            """,
+            r => new ReplicationTask(
+                r.GetInt64(0),
+                new RegistryIdentity(r.GetString(1), r.GetString(2)),
+                RepositoryName.Parse(r.GetString(3)),
+                Digest.Parse(r.GetString(4)),
+                r.IsDBNull(5) ? null : Tag.Parse(r.GetString(5)),
+                new RegistryIdentity(r.GetString(6), r.GetString(7)),
+                r.GetInt32(8)),
+            cancellationToken, ("@owner", owner), ("@claim", (long)claimFor.TotalMilliseconds), ("@limit", limit)).ConfigureAwait(false);
+    }
+
+    public async ValueTask<bool> CompleteAsync(ReplicationTask task, string owner, CancellationToken cancellationToken) =>
+        await FinishAsync(task, owner, "COMPLETE", null, null, cancellationToken).ConfigureAwait(false);
+
+    public async ValueTask<bool> FailAsync(ReplicationTask task, string owner, string code, string reason, CancellationToken cancellationToken) =>
+        await FinishAsync(task, owner, "FAILED", code, reason, cancellationToken).ConfigureAwait(false);
+
+    public async ValueTask<bool> RetryAsync(ReplicationTask task, string owner, TimeSpan delay, string reason, CancellationToken cancellationToken) =>
+        await database.ExecuteAsync(
+            $"""
+            UPDATE replication_outbox SET attempts = attempts + 1, next_attempt_at = {database.NowMillis} + @delay, claimed_by = NULL, claim_expires_at = NULL,
+                failure_reason = @reason, updated_at = {database.NowMillis}
+            WHERE id = @id AND claimed_by = @owner AND status = 'IN_PROGRESS'
+            """,
+            cancellationToken, ("@id", task.Id), ("@owner", owner), ("@delay", (long)delay.TotalMilliseconds), ("@reason", reason)).ConfigureAwait(false) > 0;
+
+    private async Task<bool> FinishAsync(ReplicationTask task, string owner, string status, string? code, string? reason, CancellationToken cancellationToken) =>
+        await database.ExecuteAsync(
+            $"""
+            UPDATE replication_outbox SET status = @status, failure_code = @code, failure_reason = @reason, attempts = attempts + 1,
+                claimed_by = NULL, claim_expires_at = NULL, updated_at = {database.NowMillis}
+            WHERE id = @id AND claimed_by = @owner AND status = 'IN_PROGRESS'
+            """,
+            cancellationToken, ("@id", task.Id), ("@owner", owner), ("@status", status), ("@code", code), ("@reason", reason)).ConfigureAwait(false) > 0;
+
+    public async ValueTask<ReplicationCopyOutcome> CopyAsync(ReplicationTask task, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        var destination = await SqlRepositoryStore.LockSettingsAsync(connection, database, task.Destination, task.Repository.Value, cancellationToken).ConfigureAwait(false);
+        if (destination is null)
+        {
+            return ReplicationCopyOutcome.DestinationMissing;
+        }
+
+        var source = await connection.ScalarAsync(
+            "SELECT id FROM repositories WHERE account_id = @account AND region = @region AND name = @name",
+            cancellationToken, ("@account", task.Source.AccountId), ("@region", task.Source.Region), ("@name", task.Repository.Value)).ConfigureAwait(false);
+        if (source is null)
+        {
+            return ReplicationCopyOutcome.SourceMissing;
+        }
+
+        var copy = new ImageCopy(connection, Convert.ToInt64(source, System.Globalization.CultureInfo.InvariantCulture), destination.Value.Id);
+        if (!await copy.VisitAsync(task.Digest.ToString(), cancellationToken).ConfigureAwait(false)
+            || !await copy.WriteAsync(time.GetUtcNow().ToUnixTimeMilliseconds(), cancellationToken).ConfigureAwait(false))
+        {
+            return ReplicationCopyOutcome.SourceMissing;
+        }
+
+        if (task.Tag is { } tag)
+        {
+            var current = (string?)await connection.ScalarAsync(
+                "SELECT manifest_digest FROM tags WHERE repository_id = @id AND name = @tag",
+                cancellationToken, ("@id", destination.Value.Id), ("@tag", tag.Value)).ConfigureAwait(false);
+
+            // ECR: an immutable destination tag already on another image is left alone; the image arrives without it.
+            if (current is null || destination.Value.Settings.AllowsRetag(tag.Value))
+            {
+                await connection.ExecuteAsync(
+                    $"""
+                    INSERT INTO tags (repository_id, name, manifest_digest, updated_at) VALUES (@id, @tag, @digest, {database.NowMillis})
+                    ON CONFLICT (repository_id, name) DO UPDATE SET manifest_digest = excluded.manifest_digest, updated_at = excluded.updated_at
+                    """,
+                    cancellationToken, ("@id", destination.Value.Id), ("@tag", tag.Value), ("@digest", task.Digest.ToString())).ConfigureAwait(false);
+            }
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return ReplicationCopyOutcome.Copied;
+    }
+}
