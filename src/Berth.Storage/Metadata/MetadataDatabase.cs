@@ -43,8 +43,6 @@ internal abstract class MetadataDatabase
     /// <summary>True when a statement failed because the parent row its foreign key names is gone.</summary>
     public abstract bool IsForeignKeyViolation(DbException exception);
 
-    /// <summary>True when a statement failed on a unique key another writer took first.</summary>
-    public abstract bool IsUniqueViolation(DbException exception);
 
     /// <summary>
     /// A read on a hot path of pulls: the first row of <paramref name="sql"/> mapped by <paramref name="map"/>, or

@@ -133,8 +133,6 @@ internal sealed class PostgresDatabase : MetadataDatabase, IAsyncDisposable
     public override bool IsForeignKeyViolation(DbException exception) =>
         exception is PostgresException { SqlState: PostgresErrorCodes.ForeignKeyViolation };
 
-    public override bool IsUniqueViolation(DbException exception) =>
-        exception is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation };
 
     public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
 

@@ -103,8 +103,6 @@ internal sealed class SqliteDatabase : MetadataDatabase, IDisposable
     public override bool IsForeignKeyViolation(DbException exception) =>
         exception is SqliteException { SqliteExtendedErrorCode: SqliteConstraintForeignKey };
 
-    public override bool IsUniqueViolation(DbException exception) =>
-        exception is SqliteException { SqliteErrorCode: SqliteConstraint, SqliteExtendedErrorCode: 2067 or 1555 };
 
     public void Dispose() => _reads.Dispose();
 
