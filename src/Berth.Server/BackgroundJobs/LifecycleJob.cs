@@ -68,14 +68,7 @@ internal sealed partial class LifecycleJob(
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            await leases.ReleaseAsync(LeaseName, node.Id, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            LogReleaseFailed(logger, e);
-        }
+        await leases.GiveBackAsync(LeaseName, node.Id, e => LogReleaseFailed(logger, e), cancellationToken).ConfigureAwait(false);
     }
 
     [LoggerMessage(EventId = 110, Level = LogLevel.Information, Message = "Lifecycle policy of {Account}/{Region}/{Repository}: expired {Expired} images, archived {Archived}")]

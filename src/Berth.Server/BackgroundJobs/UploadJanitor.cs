@@ -51,14 +51,7 @@ internal sealed partial class UploadJanitor(
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            await leases.ReleaseAsync(LeaseName, node.Id, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            LogReleaseFailed(logger, e);
-        }
+        await leases.GiveBackAsync(LeaseName, node.Id, e => LogReleaseFailed(logger, e), cancellationToken).ConfigureAwait(false);
     }
 
     [LoggerMessage(EventId = 100, Level = LogLevel.Information, Message = "Removed {Count} uploads idle for more than {MaxAge}")]
