@@ -102,6 +102,14 @@ print(json.dumps([
         Assert.Equal(invalid, result[1].GetString());
         Assert.Equal(invalid, result[2].GetString());
         Assert.Equal(1, result[3].GetInt32());
+
+        // The same through the CLI's paginator: a starting token of one repository's listing does not work for another.
+        var page = await ecr.Aws.RunAsync("ecr", "list-images", "--repository-name", first, "--page-size", "1", "--max-items", "1");
+        var token = page.GetProperty("NextToken").GetString()!;
+        var refused = await ecr.Aws.FailAsync("ecr", "list-images", "--repository-name", second, "--starting-token", token);
+        Assert.Contains("An error occurred (InvalidParameterException) when calling the ListImages operation: Invalid parameter at 'nextToken'", refused, StringComparison.Ordinal);
+        var rest = await ecr.Aws.RunAsync("ecr", "list-images", "--repository-name", first, "--starting-token", token);
+        Assert.Single(rest.GetProperty("imageIds").EnumerateArray());
     }
 
     /// <summary>Pushes 200 tagged and 50 untagged manifests over /v2/ (one config and layer, distinct annotations).</summary>
