@@ -21,4 +21,10 @@ public interface ILayerStore
 
     /// <summary>Whether a manifest stored in the repository references the blob.</summary>
     ValueTask<bool> IsReferencedAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The first pushed manifest of the repository that references the blob (ties broken by digest), with its bytes;
+    /// null when none does.
+    /// </summary>
+    ValueTask<ReferencingManifest?> FindReferencingManifestAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken);
 }

@@ -1,6 +1,7 @@
 using Berth.Core.Blobs;
 using Berth.Core.Content;
 using Berth.Core.Errors;
+using Berth.Core.Manifests;
 using Berth.Core.Naming;
 using Berth.Core.Repositories;
 
@@ -12,11 +13,14 @@ public sealed class LayerAvailabilityService(IBlobLinkStore links, IBlobStore bl
     /// <summary>
     /// One answer per requested digest, in order. A layer linked to the repository is AVAILABLE (UNAVAILABLE when the
     /// blob store lost its bytes); an unknown one is a MissingLayerDigest failure. Throws RepositoryNotFoundException.
+    /// The media type of an available layer is the one the repository's first pushed manifest that references it
+    /// declares; a layer no manifest references yet has none (ECR's answer for that case is not documented).
     /// </summary>
     public async ValueTask<IReadOnlyList<LayerCheck>> CheckAsync(RepositoryName repository, IReadOnlyList<string> digests, CancellationToken cancellationToken)
     {
         await repositories.GetAsync(repository, cancellationToken).ConfigureAwait(false);
         var results = new List<LayerCheck>(digests.Count);
+        var descriptors = new Dictionary<Digest, IReadOnlyDictionary<Digest, string>>();
         foreach (var text in digests)
         {
             if (!Digest.TryParse(text, out var digest))
@@ -33,10 +37,28 @@ public sealed class LayerAvailabilityService(IBlobLinkStore links, IBlobStore bl
             }
 
             var stored = await blobs.FindSizeAsync(digest, cancellationToken).ConfigureAwait(false) is not null;
-            results.Add(new LayerCheck(digest.ToString(), size.Value, stored));
+            results.Add(new LayerCheck(digest.ToString(), size.Value, stored, MediaType: await MediaTypeAsync(repository, digest, descriptors, cancellationToken).ConfigureAwait(false)));
         }
 
         return results;
+    }
+
+    private async ValueTask<string?> MediaTypeAsync(
+        RepositoryName repository, Digest digest, Dictionary<Digest, IReadOnlyDictionary<Digest, string>> descriptors, CancellationToken cancellationToken)
+    {
+        if (await layers.FindReferencingManifestAsync(repository, digest, cancellationToken).ConfigureAwait(false) is not { } manifest)
+        {
+            return null;
+        }
+
+        // The layers of one image usually share a manifest: it is parsed once per call.
+        if (!descriptors.TryGetValue(manifest.Digest, out var mediaTypes))
+        {
+            mediaTypes = ManifestParser.BlobMediaTypes(manifest.Content);
+            descriptors[manifest.Digest] = mediaTypes;
+        }
+
+        return mediaTypes.GetValueOrDefault(digest);
     }
 
     /// <summary>

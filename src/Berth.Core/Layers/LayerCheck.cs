@@ -2,6 +2,7 @@ namespace Berth.Core.Layers;
 
 /// <summary>
 /// One answer of BatchCheckLayerAvailability: a layer the repository holds (<see cref="FailureCode"/> null) or a
-/// failure (InvalidLayerDigest, MissingLayerDigest) with its reason.
+/// failure (InvalidLayerDigest, MissingLayerDigest) with its reason. <see cref="MediaType"/> is the media type a manifest
+/// of the repository gives the blob (config or layer descriptor), null when no manifest references it yet.
 /// </summary>
-public sealed record LayerCheck(string Digest, long Size, bool Available, string? FailureCode = null, string? FailureReason = null);
+public sealed record LayerCheck(string Digest, long Size, bool Available, string? FailureCode = null, string? FailureReason = null, string? MediaType = null);

@@ -9,19 +9,23 @@ namespace Berth.Core.Layers;
 /// <summary>
 /// The ECR layer upload (InitiateLayerUpload, UploadLayerPart, CompleteLayerUpload) over the same upload sessions as
 /// /v2/ blob uploads: bytes stream into the staged upload and are hashed as they go. ECR's rules are added on top:
-/// parts are contiguous, at most 20 MiB, and every part but the last is at least 5 MiB (checked at completion).
+/// parts are contiguous, at most 10 MiB (ECR's and ECR Public's "maximum layer part size" quota), and every part but
+/// the last is at least 5 MiB (checked at completion).
 /// Every failure leaves the store as it was: a refused part writes nothing, a refused completion stores no blob.
 /// </summary>
 public sealed class LayerUploadService(BlobUploadService uploads, IBlobLinkStore links, ILayerStore layers, RepositoryService repositories)
 {
-    /// <summary>The part size reported by InitiateLayerUpload, between the minimum and the maximum.</summary>
+    /// <summary>The part size reported by InitiateLayerUpload: the maximum.</summary>
     public const long PartSize = 10 * 1024 * 1024;
 
     /// <summary>Every part but the last must be at least this long (LayerPartTooSmallException).</summary>
     public const long MinimumPartBytes = 5 * 1024 * 1024;
 
-    /// <summary>The largest layerPartBlob (the model's LayerPartBlob max).</summary>
-    public const long MaximumPartBytes = 20 * 1024 * 1024;
+    /// <summary>
+    /// The largest part: ECR's service quota "maximum layer part size", 10 MiB (the model's LayerPartBlob allows 20 MiB,
+    /// the quota is lower). A larger part is InvalidLayerPartException, and its length is checked before its bytes are read.
+    /// </summary>
+    public const long MaximumPartBytes = 10 * 1024 * 1024;
 
     private string RegistryId => repositories.Registry.AccountId;
 

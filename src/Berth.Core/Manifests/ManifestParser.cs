@@ -48,7 +48,7 @@ public static class ManifestParser
             var manifests = new List<Digest>();
             string? artifactType = OptionalString(root, "artifactType");
             string? configMediaType = null;
-            long imageSize = content.Length;
+            long imageSize = 0;
             if (MediaTypes.IsIndex(mediaType))
             {
                 foreach (var child in RequiredArray(root, "manifests"))
@@ -103,6 +103,53 @@ public static class ManifestParser
                 configMediaType,
                 imageSize,
                 declaredSizes);
+        }
+    }
+
+    /// <summary>
+    /// The media type each config and layer descriptor of a stored image manifest gives its blob (the first one when a
+    /// blob is listed twice); empty for an index or content that is not a manifest.
+    /// </summary>
+    public static IReadOnlyDictionary<Digest, string> BlobMediaTypes(ReadOnlyMemory<byte> content)
+    {
+        var result = new Dictionary<Digest, string>();
+        try
+        {
+            using var document = JsonDocument.Parse(content, Options);
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                return result;
+            }
+
+            if (root.TryGetProperty("config", out var config))
+            {
+                AddMediaType(result, config);
+            }
+
+            if (root.TryGetProperty("layers", out var layers) && layers.ValueKind == JsonValueKind.Array)
+            {
+                foreach (var layer in layers.EnumerateArray())
+                {
+                    AddMediaType(result, layer);
+                }
+            }
+        }
+        catch (JsonException)
+        {
+        }
+
+        return result;
+    }
+
+    private static void AddMediaType(Dictionary<Digest, string> mediaTypes, JsonElement descriptor)
+    {
+        if (descriptor.ValueKind == JsonValueKind.Object &&
+            descriptor.TryGetProperty("mediaType", out var type) && type.ValueKind == JsonValueKind.String &&
+            descriptor.TryGetProperty("digest", out var digestText) && digestText.ValueKind == JsonValueKind.String &&
+            Digest.TryParse(digestText.GetString(), out var digest))
+        {
+            mediaTypes.TryAdd(digest, type.GetString()!);
         }
     }
 

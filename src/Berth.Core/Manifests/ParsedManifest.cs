@@ -4,8 +4,8 @@ namespace Berth.Core.Manifests;
 
 /// <summary>
 /// A manifest or index that passed <see cref="ManifestParser"/>: its exact bytes, their digest, and what it refers to.
-/// <see cref="ImageSize"/> is what DescribeImages reports: the config plus the (compressed) layers of an image, or the
-/// manifest's own size for an index. <see cref="DeclaredBlobSizes"/> holds the size each config and layer descriptor
+/// <see cref="ImageSize"/> is what DescribeImages reports: the config plus the (compressed) layers of an image; 0 for an
+/// index, whose size is its largest child's, which only the store knows (it is computed with the children's check). <see cref="DeclaredBlobSizes"/> holds the size each config and layer descriptor
 /// declares, to be checked against the stored blobs.
 /// </summary>
 public sealed record ParsedManifest(

@@ -21,8 +21,9 @@ internal abstract class AwsJsonApi(string signingName, IReadOnlyDictionary<strin
     public const string ContentType = "application/x-amz-json-1.1";
     private const int MaxBodyBytes = 1024 * 1024;
 
-    // UploadLayerPart carries up to 20 MiB base64-encoded inside JSON.
-    private const int MaxLayerPartBodyBytes = 28 * 1024 * 1024;
+    // UploadLayerPart carries up to 10 MiB base64-encoded inside JSON (4 characters per 3 bytes), plus room for the
+    // other members; a larger body is refused while it is read, before it is buffered.
+    private const int MaxLayerPartBodyBytes = (int)((Core.Layers.LayerUploadService.MaximumPartBytes + 2) / 3 * 4) + 64 * 1024;
 
     /// <summary>The operations this API serves, by name.</summary>
     public IReadOnlyDictionary<string, Func<EcrCall, Task>> Operations => operations;
@@ -43,6 +44,9 @@ internal abstract class AwsJsonApi(string signingName, IReadOnlyDictionary<strin
     /// <summary>The operation an X-Amz-Target names, or null when it is not this API's target.</summary>
     protected abstract string? OperationOf(string target);
 
+    /// <summary>Whether the API answers a request signed for <paramref name="region"/> (a SigV4 scope check).</summary>
+    protected virtual bool AcceptsRegion(string region) => RegistryIdentity.IsValidRegion(region);
+
     /// <summary>The botocore model requests are validated against.</summary>
     protected abstract EcrModel ModelOf(HttpContext context);
 
@@ -61,7 +65,7 @@ internal abstract class AwsJsonApi(string signingName, IReadOnlyDictionary<strin
             context.Request, limit, () => new RegistryException(EcrApiErrors.TooLarge, $"The request body exceeds the {limit} byte limit"), cancellationToken).ConfigureAwait(false);
 
         var authenticator = context.RequestServices.GetRequiredService<SigV4Authenticator>();
-        var (principal, region, error) = await authenticator.AuthenticateAsync(context, body, signingName, cancellationToken).ConfigureAwait(false);
+        var (principal, region, error) = await authenticator.AuthenticateAsync(context, body, signingName, AcceptsRegion, cancellationToken).ConfigureAwait(false);
         if (error is not null)
         {
             // The message may echo the Authorization header, as AWS's does; it is never logged.

@@ -40,7 +40,7 @@ internal static class ImageDescriptions
         {
             var page = await catalog.DescribeAsync(repository, tagStatus, ReadPage(call), call.Aborted).ConfigureAwait(false);
             details.AddRange(active ? page.Items : []);
-            nextToken = page.HasMore && active ? NextToken.Write(page.Items[^1].Digest.ToString()) : null;
+            nextToken = page.HasMore && active ? NextToken.Write(call, page.Items[^1].Digest.ToString()) : null;
         }
 
         await call.RespondAsync(json =>
@@ -86,7 +86,7 @@ internal static class ImageDescriptions
     }
 
     // The default page of DescribeImages, ListImages and ECR Public's DescribeImageTags is 100.
-    public static PageRequest ReadPage(EcrCall call) => new(call.Int("maxResults") ?? 100, NextToken.Read(call.String("nextToken")));
+    public static PageRequest ReadPage(EcrCall call) => new(call.Int("maxResults") ?? 100, NextToken.Read(call));
 
     public static void WriteNextToken(Utf8JsonWriter json, string? nextToken)
     {

@@ -36,7 +36,7 @@ internal static class ImageListingOperations
             }
 
             json.WriteEndArray();
-            ImageDescriptions.WriteNextToken(json, page.HasMore && items.Count > 0 ? NextToken.Write(items[^1].Key) : null);
+            ImageDescriptions.WriteNextToken(json, page.HasMore && items.Count > 0 ? NextToken.Write(call, items[^1].Key) : null);
         }).ConfigureAwait(false);
     }
 
@@ -56,7 +56,7 @@ internal static class ImageListingOperations
             : null;
         var artifactStatus = filter is { } g && g.TryGetProperty("artifactStatus", out var status) ? status.GetString() : null;
         var limit = call.Int("maxResults") ?? 50;
-        var after = NextToken.Read(call.String("nextToken"));
+        var after = NextToken.Read(call);
 
         await call.Service<ImageCatalogService>().RequireRepositoryAsync(repository, call.Aborted).ConfigureAwait(false);
         var all = await call.Service<ImageService>().ListReferrersAsync(repository, subject, null, call.Aborted).ConfigureAwait(false);
@@ -97,7 +97,7 @@ internal static class ImageListingOperations
             }
 
             json.WriteEndArray();
-            ImageDescriptions.WriteNextToken(json, matching.Count > limit ? NextToken.Write(page[^1].Digest.ToString()) : null);
+            ImageDescriptions.WriteNextToken(json, matching.Count > limit ? NextToken.Write(call, page[^1].Digest.ToString()) : null);
         }).ConfigureAwait(false);
     }
 

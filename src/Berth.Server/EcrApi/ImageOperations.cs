@@ -76,19 +76,20 @@ internal static class ImageOperations
             if (failure is null)
             {
                 var manifest = await catalog.PullAsync(repository, id.Tag is null ? Reference.Of(id.Digest!.Value) : Reference.Of(id.Tag), call.Aborted, call.Principal).ConfigureAwait(false);
+                // Pulled by tag alone, an image stored in a type the caller does not accept is converted when it can
+                // be (as over /v2/); by digest, or by tag and digest, it never is.
+                var served = manifest is null || accepted is null ? manifest : ManifestNegotiation.Select(manifest, accepted, byTag: id.Digest is null);
                 failure = manifest switch
                 {
                     null => ImageIds.NotFound(id),
                     _ when id.Digest is { } digest && id.Tag is not null && manifest.Digest != digest => ImageIds.TagDoesNotMatchDigest(id),
-
-                    // No manifest conversion here: an image stored in a type the caller does not accept is not found for it.
-                    _ when accepted is not null && !accepted.Contains(manifest.MediaType) => new ImageIds.Failure(
+                    _ when served is null => new ImageIds.Failure(
                         id, "ImageNotFound", $"{ImageIds.NotFoundReason}: its media type '{manifest.MediaType}' is not among the accepted media types"),
                     _ => null,
                 };
                 if (failure is null)
                 {
-                    images.Add((id, manifest!));
+                    images.Add((id, served!));
                 }
             }
 

@@ -40,7 +40,16 @@ internal static class LayerOperations
         long lastByteReceived;
         try
         {
-            using var blob = LayerPartBlob.Decode(call.Element("layerPartBlob")!.Value);
+            var value = call.Element("layerPartBlob")!.Value;
+            if (LayerPartBlob.DecodedLength(value) is { } announced && announced > LayerUploadService.MaximumPartBytes)
+            {
+                // Refused on its length, before it is decoded: the service checks the length before it reads a byte.
+                lastByteReceived = await call.Service<LayerUploadService>()
+                    .UploadPartAsync(repository, uploadId, first, last, Stream.Null, announced, call.Aborted).ConfigureAwait(false);
+                throw new InvalidOperationException("an oversized layer part was accepted");
+            }
+
+            using var blob = LayerPartBlob.Decode(value);
             var part = blob.OpenRead();
             await using (part.ConfigureAwait(false))
             {
@@ -103,6 +112,11 @@ internal static class LayerOperations
                 json.WriteString("layerDigest", layer.Digest);
                 json.WriteString("layerAvailability", layer.Available ? "AVAILABLE" : "UNAVAILABLE");
                 json.WriteNumber("layerSize", layer.Size);
+                if (layer.MediaType is not null)
+                {
+                    json.WriteString("mediaType", layer.MediaType);
+                }
+
                 json.WriteEndObject();
             }
 

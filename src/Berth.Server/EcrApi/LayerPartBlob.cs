@@ -8,7 +8,7 @@ namespace Berth.Server.EcrApi;
 
 /// <summary>
 /// The decoded layerPartBlob of UploadLayerPart. The part already sits in memory as base64 inside the JSON body (at
-/// most 28 MiB, the dispatcher's cap), so it is decoded once, straight from the document's UTF-8 bytes into one
+/// most 10 MiB of base64 plus 64 KiB, the dispatcher's cap), so it is decoded once, straight from the document's UTF-8 bytes into one
 /// pooled buffer, and streamed from there into the staged upload; no other copy is made.
 /// </summary>
 internal sealed class LayerPartBlob : IDisposable
@@ -22,6 +22,23 @@ internal sealed class LayerPartBlob : IDisposable
     }
 
     public int Length { get; }
+
+    /// <summary>
+    /// The number of bytes the value decodes to, computed from its length without decoding it; null when that cannot be
+    /// known without decoding (an escaped value, or a length that is not base64's).
+    /// </summary>
+    public static long? DecodedLength(JsonElement value)
+    {
+        var raw = JsonMarshal.GetRawUtf8Value(value);
+        var text = raw.Length >= 2 ? raw[1..^1] : raw;
+        if (text.Length % 4 != 0 || text.IndexOf((byte)'\\') >= 0)
+        {
+            return null;
+        }
+
+        var padding = text.Length == 0 ? 0 : text[^1] != '=' ? 0 : text[^2] == '=' ? 2 : 1;
+        return (text.Length / 4 * 3L) - padding;
+    }
 
     public static LayerPartBlob Decode(JsonElement value)
     {

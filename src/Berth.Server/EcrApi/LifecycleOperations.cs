@@ -89,7 +89,7 @@ internal static class LifecycleOperations
         }
 
         var all = results.ToList();
-        var start = NextToken.Read(call.String("nextToken")) is { } key && int.TryParse(key, NumberStyles.None, CultureInfo.InvariantCulture, out var offset) ? offset : 0;
+        var start = NextToken.Read(call) is { } key && int.TryParse(key, NumberStyles.None, CultureInfo.InvariantCulture, out var offset) ? offset : 0;
         var limit = call.Int("maxResults") ?? DefaultPreviewPage;
         var page = all.Skip(start).Take(limit).ToList();
         var more = start + page.Count < all.Count;
@@ -102,7 +102,7 @@ internal static class LifecycleOperations
             json.WriteString("status", StatusName(preview.Status));
             if (more)
             {
-                json.WriteString("nextToken", NextToken.Write((start + page.Count).ToString(CultureInfo.InvariantCulture)));
+                json.WriteString("nextToken", NextToken.Write(call, (start + page.Count).ToString(CultureInfo.InvariantCulture)));
             }
 
             json.WriteStartArray("previewResults");

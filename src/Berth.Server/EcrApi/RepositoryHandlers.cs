@@ -54,7 +54,7 @@ internal sealed class RepositoryHandlers(Action<Utf8JsonWriter, EcrCall, Reposit
         }
         else
         {
-            var page = await service.ListNamesAsync(new PageRequest(call.Int("maxResults") ?? 100, NextToken.Read(call.String("nextToken"))), call.Aborted).ConfigureAwait(false);
+            var page = await service.ListNamesAsync(new PageRequest(call.Int("maxResults") ?? 100, NextToken.Read(call)), call.Aborted).ConfigureAwait(false);
             foreach (var name in page.Items)
             {
                 // A repository deleted between the listing and the read is left out.
@@ -64,7 +64,7 @@ internal sealed class RepositoryHandlers(Action<Utf8JsonWriter, EcrCall, Reposit
                 }
             }
 
-            nextToken = page.HasMore ? NextToken.Write(page.Items[^1]) : null;
+            nextToken = page.HasMore ? NextToken.Write(call, page.Items[^1]) : null;
         }
 
         await call.RespondAsync(json =>

@@ -76,7 +76,7 @@ internal static class StorageClassOperations
     private static async Task ListExclusionsAsync(EcrCall call)
     {
         var page = await call.Service<IPullTimeExclusionStore>().ListAsync(
-            new PageRequest(call.Int("maxResults") ?? DefaultExclusionPage, NextToken.Read(call.String("nextToken"))), call.Aborted).ConfigureAwait(false);
+            new PageRequest(call.Int("maxResults") ?? DefaultExclusionPage, NextToken.Read(call)), call.Aborted).ConfigureAwait(false);
         await call.RespondAsync(json =>
         {
             json.WriteStartArray("pullTimeUpdateExclusions");
@@ -88,7 +88,7 @@ internal static class StorageClassOperations
             json.WriteEndArray();
             if (page.HasMore)
             {
-                json.WriteString("nextToken", NextToken.Write(page.Items[^1]));
+                json.WriteString("nextToken", NextToken.Write(call, page.Items[^1]));
             }
         }).ConfigureAwait(false);
     }

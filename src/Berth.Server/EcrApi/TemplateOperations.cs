@@ -46,7 +46,7 @@ internal static class TemplateOperations
     private static async Task DescribeAsync(EcrCall call)
     {
         var prefixes = call.Element("prefixes")?.EnumerateArray().Select(p => p.GetString()!).ToList();
-        var request = new PageRequest(call.Int("maxResults") ?? DefaultMaxResults, NextToken.Read(call.String("nextToken")));
+        var request = new PageRequest(call.Int("maxResults") ?? DefaultMaxResults, NextToken.Read(call));
         var page = await call.Service<RepositoryCreationTemplateService>().DescribeAsync(prefixes, request, call.Aborted).ConfigureAwait(false);
         await call.RespondAsync(json =>
         {
@@ -60,7 +60,7 @@ internal static class TemplateOperations
             json.WriteEndArray();
             if (page.HasMore)
             {
-                json.WriteString("nextToken", NextToken.Write(page.Items[^1].Prefix));
+                json.WriteString("nextToken", NextToken.Write(call, page.Items[^1].Prefix));
             }
         }).ConfigureAwait(false);
     }

@@ -23,6 +23,9 @@ namespace Berth.Server.EcrPublicApi;
 internal sealed class EcrPublicApiEndpoints() : AwsJsonApi("ecr-public", CreateOperations())
 {
     public const string TargetPrefix = "SpencerFrontendService.";
+
+    /// <summary>The one region ECR Public's API is served in.</summary>
+    public const string Region = "us-east-1";
     private const string ModelResource = "Berth.Server.EcrPublicApi.Model.ecr-public-2020-10-30.json.gz";
 
     private static readonly EcrModel Model = EcrModel.Load(ModelResource);
@@ -40,6 +43,13 @@ internal sealed class EcrPublicApiEndpoints() : AwsJsonApi("ecr-public", CreateO
         target.StartsWith(TargetPrefix, StringComparison.Ordinal) ? target[TargetPrefix.Length..] : null;
 
     protected override EcrModel ModelOf(HttpContext context) => Model;
+
+    /// <summary>
+    /// ECR Public's API exists in us-east-1 only (api.ecr-public.us-east-1.amazonaws.com). A call signed for another
+    /// region is refused as that endpoint refuses a foreign credential scope: InvalidSignatureException, "Credential
+    /// should be scoped to a valid region".
+    /// </summary>
+    protected override bool AcceptsRegion(string region) => region == Region;
 
     protected override async Task<RegistryIdentity> AuthorizeAsync(HttpContext context, string operation, JsonElement input, Principal principal, string region)
     {

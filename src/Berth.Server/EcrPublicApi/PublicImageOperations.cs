@@ -61,7 +61,7 @@ internal static class PublicImageOperations
             }
 
             json.WriteEndArray();
-            ImageDescriptions.WriteNextToken(json, page.HasMore && page.Items.Count > 0 ? NextToken.Write(page.Items[^1].Key) : null);
+            ImageDescriptions.WriteNextToken(json, page.HasMore && page.Items.Count > 0 ? NextToken.Write(call, page.Items[^1].Key) : null);
         }).ConfigureAwait(false);
     }
 }

@@ -14,8 +14,9 @@ internal static partial class ManifestEndpoint
 {
     public static async Task GetAsync(HttpContext context, RepositoryName name, string reference, ImageService images)
     {
-        var manifest = await images.GetManifestAsync(name, References.ManifestToRead(reference), context.RequestAborted).ConfigureAwait(false);
-        RequireAccepted(context.Request.Headers.Accept, manifest.MediaType);
+        var parsedReference = References.ManifestToRead(reference);
+        var stored = await images.GetManifestAsync(name, parsedReference, context.RequestAborted).ConfigureAwait(false);
+        var manifest = Negotiate(context.Request.Headers.Accept, stored, byTag: !parsedReference.IsDigest);
 
         var response = context.Response;
         OciHeaders.Content(response, manifest.Digest, manifest.MediaType, manifest.Size);
@@ -30,7 +31,7 @@ internal static partial class ManifestEndpoint
         if (!HttpMethods.IsHead(context.Request.Method))
         {
             // ECR's lastRecordedPullTime counts manifest GETs; HEAD only checks.
-            await context.RequestServices.GetRequiredService<ImageCatalogService>().RecordPullAsync(name, manifest.Digest, context.Items[typeof(Berth.Core.Credentials.Principal)] as Berth.Core.Credentials.Principal, context.RequestAborted).ConfigureAwait(false);
+            await context.RequestServices.GetRequiredService<ImageCatalogService>().RecordPullAsync(name, stored.Digest, context.Items[typeof(Berth.Core.Credentials.Principal)] as Berth.Core.Credentials.Principal, context.RequestAborted).ConfigureAwait(false);
             await response.Body.WriteAsync(manifest.Content, context.RequestAborted).ConfigureAwait(false);
         }
     }
@@ -67,37 +68,41 @@ internal static partial class ManifestEndpoint
     }
 
     /// <summary>
-    /// A client that lists manifest media types and leaves out the stored one cannot read it (distribution answers
-    /// the same way, e.g. "OCI index found, but accept header does not support OCI indexes"). Accept values that are
-    /// wildcards or other types mean the client takes what it gets.
+    /// A client that lists manifest media types and leaves out the stored one is served the stored manifest converted
+    /// to one it lists, when pulled by tag and the content converts (<see cref="ManifestNegotiation"/>, as ECR);
+    /// otherwise it cannot read it (distribution answers the same way, e.g. "OCI index found, but accept header does
+    /// not support OCI indexes"). Accept values that are wildcards or other types mean the client takes what it gets.
     /// </summary>
-    private static void RequireAccepted(StringValues accept, string mediaType)
+    private static StoredManifest Negotiate(StringValues accept, StoredManifest stored, bool byTag)
     {
-        var sawManifestType = false;
+        var listed = new HashSet<string>(StringComparer.Ordinal);
         foreach (var header in accept)
         {
             foreach (var part in (header ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             {
-                var type = ManifestParser.NormalizeContentType(part);
-                if (type == mediaType)
+                var type = ManifestParser.NormalizeContentType(part) ?? string.Empty;
+                if (type == stored.MediaType || !MediaTypes.IsSupported(type))
                 {
-                    return;
+                    return stored;
                 }
 
-                if (!MediaTypes.IsSupported(type ?? string.Empty))
-                {
-                    return;
-                }
-
-                sawManifestType = true;
+                listed.Add(type);
             }
         }
 
-        if (sawManifestType)
+        if (listed.Count == 0)
         {
-            var what = MediaTypes.IsIndex(mediaType) ? "an index or manifest list" : "an image manifest";
-            throw new RegistryException(RegistryErrorCode.ManifestUnknown, $"{what} of type {mediaType} was found, but the Accept header does not allow it");
+            return stored;
         }
+
+        if (ManifestNegotiation.Select(stored, listed, byTag) is { } served)
+        {
+            return served;
+        }
+
+        var what = MediaTypes.IsIndex(stored.MediaType) ? "an index or manifest list" : "an image manifest";
+        var why = byTag ? "the Accept header does not allow it" : "the Accept header does not allow it, and a manifest pulled by digest is never converted";
+        throw new RegistryException(RegistryErrorCode.ManifestUnknown, $"{what} of type {stored.MediaType} was found, but {why}");
     }
 
     [LoggerMessage(EventId = 200, Level = LogLevel.Information, Message = "Pushed manifest {Repository}:{Reference} ({Digest})")]

@@ -58,7 +58,7 @@ internal sealed class SqlImageStore(MetadataDatabase database, RegistryIdentity 
 
         var (id, mutability) = settings.Value;
         var missingBlobs = await MissingAsync(connection, "SELECT 1 FROM blob_links WHERE repository_id = @id AND digest = @digest", id, manifest.Blobs, cancellationToken).ConfigureAwait(false);
-        var missingManifests = await MissingAsync(connection, "SELECT 1 FROM manifests WHERE repository_id = @id AND digest = @digest", id, manifest.Manifests, cancellationToken).ConfigureAwait(false);
+        var (missingManifests, largestChild) = await ChildrenAsync(connection, id, manifest.Manifests, cancellationToken).ConfigureAwait(false);
         if (missingBlobs.Count > 0 || missingManifests.Count > 0)
         {
             await transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
@@ -90,7 +90,8 @@ internal sealed class SqlImageStore(MetadataDatabase database, RegistryIdentity 
             ("@subject", manifest.Subject?.ToString()),
             ("@annotations", manifest.Annotations is null ? null : JsonSerializer.Serialize(manifest.Annotations)),
             ("@size", manifest.Size), ("@content", manifest.Content.ToArray()), ("@now", now),
-            ("@configMediaType", manifest.ConfigMediaType), ("@imageSize", manifest.ImageSize)).ConfigureAwait(false);
+            ("@configMediaType", manifest.ConfigMediaType),
+            ("@imageSize", MediaTypes.IsIndex(manifest.MediaType) ? largestChild : manifest.ImageSize)).ConfigureAwait(false);
 
         if (inserted > 0)
         {
@@ -146,6 +147,38 @@ internal sealed class SqlImageStore(MetadataDatabase database, RegistryIdentity 
                 r.GetString(0), Digest.Parse(r.GetString(1)), r.GetInt64(2), r.NullableString(3),
                 r.IsDBNull(4) ? null : JsonSerializer.Deserialize<Dictionary<string, string>>(r.GetString(4))),
             cancellationToken, ("@account", registry.AccountId), ("@region", registry.Region), ("@name", repository.Value), ("@subject", subject.ToString()), ("@artifactType", artifactType)).ConfigureAwait(false);
+
+    /// <summary>
+    /// The children of an index the repository lacks, and the largest image size among those it holds: an index's
+    /// imageSizeInBytes is "the max size of all manifests in the list" (ECR's ImageDetail), 0 for an empty one.
+    /// </summary>
+    private static async Task<(List<Digest> Missing, long Largest)> ChildrenAsync(
+        DbConnection connection, long repositoryId, IReadOnlyList<Digest> digests, CancellationToken cancellationToken)
+    {
+        var missing = new List<Digest>();
+        var largest = 0L;
+        if (digests.Count == 0)
+        {
+            return (missing, largest);
+        }
+
+        await using var command = connection.Command("SELECT image_size FROM manifests WHERE repository_id = @id AND digest = @digest", ("@id", repositoryId), ("@digest", string.Empty));
+        foreach (var digest in digests.Distinct())
+        {
+            command.Parameters["@digest"].Value = digest.ToString();
+            var size = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+            if (size is null)
+            {
+                missing.Add(digest);
+            }
+            else
+            {
+                largest = Math.Max(largest, Convert.ToInt64(size, System.Globalization.CultureInfo.InvariantCulture));
+            }
+        }
+
+        return (missing, largest);
+    }
 
     private static async Task<List<Digest>> MissingAsync(
         DbConnection connection, string sql, long repositoryId, IReadOnlyList<Digest> digests, CancellationToken cancellationToken)

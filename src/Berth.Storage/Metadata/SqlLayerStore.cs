@@ -42,4 +42,16 @@ internal sealed class SqlLayerStore(MetadataDatabase database, RegistryIdentity 
             WHERE r.account_id = @account AND r.region = @region AND r.name = @name AND m.kind = 'blob' AND m.digest = @digest LIMIT 1
             """,
             cancellationToken, ("@account", registry.AccountId), ("@region", registry.Region), ("@name", repository.Value), ("@digest", digest.ToString())).ConfigureAwait(false) is not null;
+
+    public async ValueTask<ReferencingManifest?> FindReferencingManifestAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken) =>
+        await database.FirstAsync(
+            """
+            SELECT mf.digest, mf.content FROM manifest_references m
+            JOIN repositories r ON r.id = m.repository_id
+            JOIN manifests mf ON mf.repository_id = m.repository_id AND mf.digest = m.manifest_digest
+            WHERE r.account_id = @account AND r.region = @region AND r.name = @name AND m.kind = 'blob' AND m.digest = @digest
+            ORDER BY mf.pushed_at, mf.digest LIMIT 1
+            """,
+            r => new ReferencingManifest(Digest.Parse(r.GetString(0)), (byte[])r.GetValue(1)),
+            cancellationToken, ("@account", registry.AccountId), ("@region", registry.Region), ("@name", repository.Value), ("@digest", digest.ToString())).ConfigureAwait(false);
 }

@@ -43,6 +43,60 @@ public sealed class SkopeoTests : IAsyncLifetime
     }
 
     [SkippableFact]
+    public async Task ADockerImageIsServedAsOciToAnOciOnlyAcceptByTagAndSkopeoCopiesTheConversion()
+    {
+        ClientTools.SkipUnlessAvailable(Skopeo.Tool);
+        ClientTools.SkipUnlessAvailable("curl");
+
+        var source = new OciLayoutWriter(_context.PathFor("source"));
+        var image = TestImageFactory.WriteImage(source, layerCount: 2);
+        source.Tag(image.Descriptor, "v1");
+        var repository = BerthTestServer.NewRepositoryName("convert");
+
+        // skopeo stores the image as Docker v2 schema 2.
+        await Skopeo.CopyAsync($"oci:{source.Directory}:v1", $"docker://{_context.Reference(repository, "v1")}", "--format", "v2s2");
+        var stored = await _context.Registry.GetManifestAsync(repository, "v1");
+        Assert.Equal(OciMediaTypes.DockerManifest, stored.MediaType);
+
+        // curl asks for OCI only, by tag: ECR's conversion, with the digest of the bytes served.
+        var url = $"{_context.Server.BaseAddress}v2/{repository}/manifests/v1";
+        var body = _context.PathFor("converted.json");
+        var headers = await ProcessRunner.RunAsync("curl", ["-sS", "-D", "-", "-o", body, "-H", "Accept: " + OciMediaTypes.ImageManifest, url]);
+        var converted = await File.ReadAllBytesAsync(body);
+        var digest = "sha256:" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(converted));
+        Assert.Contains("HTTP/1.1 200", headers.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains($"Content-Type: {OciMediaTypes.ImageManifest}", headers.StandardOutput, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains($"Docker-Content-Digest: {digest}", headers.StandardOutput, StringComparison.OrdinalIgnoreCase);
+        var head = await ProcessRunner.RunAsync("curl", ["-sS", "-I", "-H", "Accept: " + OciMediaTypes.ImageManifest, url]);
+        Assert.Contains($"Docker-Content-Digest: {digest}", head.StandardOutput, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains($"Content-Length: {converted.Length}", head.StandardOutput, StringComparison.OrdinalIgnoreCase);
+
+        // By digest nothing is converted.
+        var byDigest = await ProcessRunner.RunAsync("curl", ["-sS", "-o", "/dev/null", "-w", "%{http_code}", "-H", "Accept: " + OciMediaTypes.ImageManifest, $"{_context.Server.BaseAddress}v2/{repository}/manifests/{stored.Digest}"]);
+        Assert.Equal("404", byDigest.StandardOutput.Trim());
+
+        // skopeo reads the converted manifest as an OCI image over the same blobs.
+        var tagged = _context.PathFor("tagged");
+        Directory.CreateDirectory(tagged);
+        await File.WriteAllBytesAsync(Path.Combine(tagged, "manifest.json"), converted);
+        await File.WriteAllTextAsync(Path.Combine(tagged, "version"), "Directory Transport Version: 1.1\n");
+        foreach (var blob in image.Blobs)
+        {
+            await File.WriteAllBytesAsync(Path.Combine(tagged, blob.Digest["sha256:".Length..]), OciLayout.ReadBlob(source.Directory, blob.Digest));
+        }
+
+        await Skopeo.CopyAsync($"dir:{tagged}", $"docker://{_context.Reference(repository, "converted")}", "--preserve-digests");
+        var copy = _context.PathFor("copy");
+        await Skopeo.CopyAsync($"docker://{_context.Reference(repository, "converted")}", $"oci:{copy}:v1");
+        Assert.Equal(digest, OciLayout.Find(copy, "v1").Digest);
+        Assert.Equal(converted, OciLayout.ReadBlob(copy, digest));
+        foreach (var blob in image.Blobs)
+        {
+            Assert.Equal(OciLayout.ReadBlob(source.Directory, blob.Digest), OciLayout.ReadBlob(copy, blob.Digest));
+        }
+    }
+
+    [SkippableFact]
     public async Task CopyAllKeepsTheIndexDigestAndEveryPlatform()
     {
         ClientTools.SkipUnlessAvailable(Skopeo.Tool);

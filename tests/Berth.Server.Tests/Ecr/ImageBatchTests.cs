@@ -44,10 +44,12 @@ public sealed class ImageBatchTests(EcrRegistry ecr) : IClassFixture<EcrRegistry
     }
 
     [Fact]
-    public async Task AnImageOfAMediaTypeTheCallerDoesNotAcceptIsAFailure()
+    public async Task AnImageOfAMediaTypeTheCallerDoesNotAcceptIsAFailureWhenItCannotBeConverted()
     {
         var repository = await ecr.NewRepositoryAsync();
-        await ecr.Registry.PushImageAsync(repository, "v1");
+
+        // Annotations have no place in a Docker manifest.
+        await ecr.Registry.PushImageAsync(repository, "v1", annotations: new Dictionary<string, string> { ["a"] = "b" });
 
         var result = await ecr.Aws.RunAsync(
             "ecr", "batch-get-image", "--repository-name", repository, "--image-ids", "imageTag=v1",
@@ -55,6 +57,43 @@ public sealed class ImageBatchTests(EcrRegistry ecr) : IClassFixture<EcrRegistry
 
         Assert.Empty(result.GetProperty("images").EnumerateArray());
         Assert.Equal("ImageNotFound", result.GetProperty("failures")[0].GetProperty("failureCode").GetString());
+    }
+
+    [Fact]
+    public async Task AnImageAskedForByTagInTheOtherFormatIsConvertedButNotByDigest()
+    {
+        var repository = await ecr.NewRepositoryAsync();
+        var (oci, digest) = await ecr.Registry.PushImageAsync(repository, "v1");
+
+        var byTag = await ecr.Aws.RunAsync(
+            "ecr", "batch-get-image", "--repository-name", repository, "--image-ids", "imageTag=v1",
+            "--accepted-media-types", OciTestClient.DockerManifest);
+        var byDigest = await ecr.Aws.RunAsync(
+            "ecr", "batch-get-image", "--repository-name", repository, "--image-ids", $"imageDigest={digest}", $"imageTag=v1,imageDigest={digest}",
+            "--accepted-media-types", OciTestClient.DockerManifest);
+
+        var image = Assert.Single(byTag.GetProperty("images").EnumerateArray());
+        Assert.Empty(byTag.GetProperty("failures").EnumerateArray());
+        Assert.Equal(OciTestClient.DockerManifest, image.GetProperty("imageManifestMediaType").GetString());
+        var manifest = Encoding.UTF8.GetBytes(image.GetProperty("imageManifest").GetString()!);
+        Assert.Equal(OciTestClient.DigestOf(manifest), image.GetProperty("imageId").GetProperty("imageDigest").GetString());
+        Assert.Equal("v1", image.GetProperty("imageId").GetProperty("imageTag").GetString());
+        using (var document = JsonDocument.Parse(manifest))
+        {
+            Assert.Equal("application/vnd.docker.image.rootfs.diff.tar.gzip", document.RootElement.GetProperty("layers")[0].GetProperty("mediaType").GetString());
+        }
+
+        // The same bytes as /v2/ serves to a Docker-only Accept.
+        using (var request = new HttpRequestMessage(HttpMethod.Get, $"/v2/{repository}/manifests/v1"))
+        {
+            request.Headers.Accept.ParseAdd(OciTestClient.DockerManifest);
+            using var response = await ecr.Registry.SendAsync(request);
+            Assert.Equal(manifest, await response.Content.ReadAsByteArrayAsync());
+        }
+
+        Assert.Empty(byDigest.GetProperty("images").EnumerateArray());
+        Assert.Equal(["ImageNotFound", "ImageNotFound"], byDigest.GetProperty("failures").EnumerateArray().Select(f => f.GetProperty("failureCode").GetString()));
+        Assert.NotEqual(oci, manifest);
     }
 
     [Fact]

@@ -30,6 +30,40 @@ public sealed class ImageDescribeTests(EcrRegistry ecr) : IClassFixture<EcrRegis
     }
 
     [Fact]
+    public async Task AnIndexIsDescribedWithItsLargestChildsSize()
+    {
+        var repository = await ecr.NewRepositoryAsync();
+        var (small, smallDigest) = await ecr.Registry.PushImageAsync(repository, "small");
+        var config = System.Text.Encoding.UTF8.GetBytes("{\"architecture\":\"arm64\",\"os\":\"linux\"}");
+        var layer = OciTestClient.RandomBytes(5000);
+        var large = OciTestClient.ImageManifest(
+            await ecr.Registry.PushBlobAsync(repository, config), config.Length, [(await ecr.Registry.PushBlobAsync(repository, layer), layer.Length)]);
+        using (var put = await ecr.Registry.PutManifestAsync(repository, "large", large, OciTestClient.OciManifest))
+        {
+            Assert.Equal(HttpStatusCode.Created, put.StatusCode);
+        }
+
+        var index = OciTestClient.Index([(smallDigest, small.Length), (OciTestClient.DigestOf(large), large.Length)]);
+        using (var put = await ecr.Registry.PutManifestAsync(repository, "multi", index, OciTestClient.OciIndex))
+        {
+            Assert.Equal(HttpStatusCode.Created, put.StatusCode);
+        }
+
+        var outer = OciTestClient.Index([(OciTestClient.DigestOf(index), index.Length)], childMediaType: OciTestClient.OciIndex);
+        using (var put = await ecr.Registry.PutManifestAsync(repository, "nested", outer, OciTestClient.OciIndex))
+        {
+            Assert.Equal(HttpStatusCode.Created, put.StatusCode);
+        }
+
+        // ECR's ImageDetail: "If the image is a manifest list, this will be the max size of all manifests in the list."
+        var largest = Math.Max(ConfigAndLayerSize(small), ConfigAndLayerSize(large));
+        Assert.Equal(config.Length + 5000, largest);
+        Assert.Equal(largest, (await DescribeOneAsync(repository, "multi")).GetProperty("imageSizeInBytes").GetInt64());
+        Assert.Equal(largest, (await DescribeOneAsync(repository, "nested")).GetProperty("imageSizeInBytes").GetInt64());
+        Assert.Equal(ConfigAndLayerSize(small), (await DescribeOneAsync(repository, "small")).GetProperty("imageSizeInBytes").GetInt64());
+    }
+
+    [Fact]
     public async Task APullOverV2IsRecordedAsLastRecordedPullTime()
     {
         var repository = await ecr.NewRepositoryAsync();

@@ -66,6 +66,52 @@ except ecr.exceptions.ClientError as e:
         Assert.Equal("InvalidParameterException", result.GetString());
     }
 
+    [Fact]
+    public async Task ATokenFromAnotherRepositoryOrOperationIsInvalidParameter()
+    {
+        var first = await ecr.NewRepositoryAsync();
+        var second = await ecr.NewRepositoryAsync();
+        foreach (var repository in (string[])[first, second])
+        {
+            for (var i = 0; i < 2; i++)
+            {
+                var (manifest, _, _) = await ecr.PrepareImageAsync(repository);
+                await ecr.PutImageAsync(repository, manifest, "t" + i);
+            }
+        }
+
+        var result = await ecr.Boto3Async($$"""
+def code(call):
+    try:
+        call()
+        return "accepted"
+    except ecr.exceptions.ClientError as e:
+        return e.response["Error"]["Code"] + ": " + e.response["Error"]["Message"]
+listed = ecr.list_images(repositoryName="{{first}}", maxResults=1)["nextToken"]
+described = ecr.describe_images(repositoryName="{{first}}", maxResults=1)["nextToken"]
+print(json.dumps([
+    code(lambda: ecr.list_images(repositoryName="{{second}}", nextToken=listed)),
+    code(lambda: ecr.describe_images(repositoryName="{{second}}", nextToken=described)),
+    code(lambda: ecr.describe_images(repositoryName="{{first}}", nextToken=listed)),
+    len(ecr.list_images(repositoryName="{{first}}", nextToken=listed)["imageIds"]),
+]))
+""");
+
+        var invalid = "InvalidParameterException: Invalid parameter at 'nextToken' failed to satisfy constraint: 'Invalid NextToken'";
+        Assert.Equal(invalid, result[0].GetString());
+        Assert.Equal(invalid, result[1].GetString());
+        Assert.Equal(invalid, result[2].GetString());
+        Assert.Equal(1, result[3].GetInt32());
+
+        // The same through the CLI's paginator: a starting token of one repository's listing does not work for another.
+        var page = await ecr.Aws.RunAsync("ecr", "list-images", "--repository-name", first, "--page-size", "1", "--max-items", "1");
+        var token = page.GetProperty("NextToken").GetString()!;
+        var refused = await ecr.Aws.FailAsync("ecr", "list-images", "--repository-name", second, "--starting-token", token);
+        Assert.Contains("An error occurred (InvalidParameterException) when calling the ListImages operation: Invalid parameter at 'nextToken'", refused, StringComparison.Ordinal);
+        var rest = await ecr.Aws.RunAsync("ecr", "list-images", "--repository-name", first, "--starting-token", token);
+        Assert.Single(rest.GetProperty("imageIds").EnumerateArray());
+    }
+
     /// <summary>Pushes 200 tagged and 50 untagged manifests over /v2/ (one config and layer, distinct annotations).</summary>
     private async Task<List<string>> PushImagesAsync(string repository)
     {

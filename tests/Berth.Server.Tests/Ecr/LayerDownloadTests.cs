@@ -123,6 +123,25 @@ public sealed class LayerDownloadTests : IAsyncLifetime
         Assert.Equal([(missing, "MissingLayerDigest"), ("sha256:nothex", "InvalidLayerDigest")], failures);
     }
 
+    [Fact]
+    public async Task BatchCheckReportsTheMediaTypeAManifestGivesEachLayer()
+    {
+        var (repository, layer, _) = await PushImageOverV2Async(1000);
+        using var registry = await _ecr.RegistryClientAsync();
+        var config = await registry.PushBlobAsync(repository, "{}"u8.ToArray());
+        var loose = await registry.PushBlobAsync(repository, OciTestClient.RandomBytes(300));
+
+        var check = await _ecr.Cli.RunAsync("ecr", "batch-check-layer-availability", "--repository-name", repository, "--layer-digests", layer, config, loose);
+
+        var layers = check.GetProperty("layers").EnumerateArray().ToDictionary(l => l.GetProperty("layerDigest").GetString()!);
+        Assert.Equal("application/vnd.oci.image.layer.v1.tar+gzip", layers[layer].GetProperty("mediaType").GetString());
+        Assert.Equal("application/vnd.oci.image.config.v1+json", layers[config].GetProperty("mediaType").GetString());
+
+        // A layer no manifest references has no recorded media type.
+        Assert.Equal("AVAILABLE", layers[loose].GetProperty("layerAvailability").GetString());
+        Assert.False(layers[loose].TryGetProperty("mediaType", out _));
+    }
+
     /// <summary>Creates a repository and pushes a one-layer image over /v2/ with a registry token.</summary>
     private async Task<(string Repository, string Layer, byte[] Content)> PushImageOverV2Async(int layerBytes)
     {

@@ -78,6 +78,30 @@ public sealed class LayerPushTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task APartOverTenMebibytesIsInvalidLayerPartAndWritesNothing()
+    {
+        var repository = BerthTestServer.NewRepositoryName("bigpart");
+        await _ecr.CreateRepositoryAsync(repository);
+        var initiated = await _ecr.Cli.RunAsync("ecr", "initiate-layer-upload", "--repository-name", repository);
+        Assert.Equal(10 * Mib, initiated.GetProperty("partSize").GetInt64());
+        var uploadId = initiated.GetProperty("uploadId").GetString()!;
+
+        // ECR's quota "maximum layer part size" is 10 MiB.
+        var error = await _ecr.Cli.FailAsync(_ecr.UploadPartArguments(repository, uploadId, 0, OciTestClient.RandomBytes((10 * Mib) + 1)));
+        Assert.Contains(
+            "(InvalidLayerPartException) when calling the UploadLayerPart operation: The layer part size is not valid: bytes 0-10485760 announced, 10485761 received (a part holds 1 to 10485760 bytes)",
+            error, StringComparison.Ordinal);
+
+        // A body too large for a 10 MiB part is refused while it is read, before it is buffered.
+        var tooLarge = await _ecr.Cli.FailAsync(_ecr.UploadPartArguments(repository, uploadId, 0, OciTestClient.RandomBytes(16 * Mib)));
+        Assert.Contains("(RequestEntityTooLargeException) when calling the UploadLayerPart operation", tooLarge, StringComparison.Ordinal);
+
+        // Nothing was written: a part of exactly 10 MiB still starts at 0.
+        var accepted = await _ecr.UploadPartAsync(repository, uploadId, 0, OciTestClient.RandomBytes(10 * Mib));
+        Assert.Equal((10 * Mib) - 1, accepted.GetProperty("lastByteReceived").GetInt64());
+    }
+
+    [Fact]
     public async Task ANonFinalPartUnderFiveMebibytesFailsTheCompletionAndStoresNothing()
     {
         var repository = BerthTestServer.NewRepositoryName("small");

@@ -51,6 +51,22 @@ public sealed partial class PublicApiTests(ITestOutputHelper output) : PublicReg
     }
 
     [SkippableFact]
+    public async Task EcrPublicIsServedInUsEast1Only()
+    {
+        SkipUnlessToolsAvailable();
+
+        // The API exists in us-east-1 only; a call signed for another region gets the SigV4 scope refusal.
+        var refused = await Public.Aws.FailAsync("ecr-public", "describe-registries", "--region", "eu-west-1");
+        Assert.Contains(
+            "An error occurred (InvalidSignatureException) when calling the DescribeRegistries operation: Credential should be scoped to a valid region, not 'eu-west-1'.",
+            refused, StringComparison.Ordinal);
+        Assert.Contains("InvalidSignatureException", await Public.Aws.FailAsync("ecr-public", "get-login-password", "--region", "us-west-2"), StringComparison.Ordinal);
+
+        // ECR itself answers in every region.
+        await Public.Aws.RunAsync("ecr", "describe-repositories", "--region", "eu-west-1");
+    }
+
+    [SkippableFact]
     public async Task RequestsAreValidatedAgainstTheEcrPublicModel()
     {
         SkipUnlessToolsAvailable();

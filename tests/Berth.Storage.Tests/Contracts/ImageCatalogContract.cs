@@ -14,6 +14,9 @@ public abstract class ImageCatalogContract
 {
     protected abstract Task<(IRepositoryStore Repositories, IImageStore Images, IBlobLinkStore Links, IImageCatalog Catalog)> CreateAsync();
 
+    /// <summary>Runs SQL on the database the last <see cref="CreateAsync"/> opened.</summary>
+    protected abstract Task ExecuteAsync(string sql);
+
     [Fact]
     public async Task ListingsHaveOneEntryPerTagAndPageWithoutGaps()
     {
@@ -98,6 +101,42 @@ public abstract class ImageCatalogContract
         Assert.Equal([index.Digest], refused.ReferencedBy);
         Assert.Equal(["child"], deleted.Tags);
         Assert.True(deleted.ManifestDeleted);
+    }
+
+    [Fact]
+    public async Task AnIndexIsAsLargeAsItsLargestChild()
+    {
+        var (store, repository) = await RepositoryAsync();
+        var small = await PutAsync(store, repository, "small");
+        var layer = Digest.Sha256Of(Guid.NewGuid().ToByteArray());
+        await store.Links.LinkAsync(repository, layer, 1000, default);
+        var config = Digest.Sha256Of(Guid.NewGuid().ToByteArray());
+        await store.Links.LinkAsync(repository, config, 2, default);
+        var large = ManifestParser.Parse(Encoding.UTF8.GetBytes(
+            $$"""{"schemaVersion":2,"mediaType":"{{MediaTypes.OciManifest}}","config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"{{config}}","size":2},"layers":[{"mediaType":"application/vnd.oci.image.layer.v1.tar+gzip","digest":"{{layer}}","size":1000}]}"""), null);
+        Assert.True((await store.Images.PutManifestAsync(repository, large, null, default)).IsStored);
+        var index = ManifestParser.Parse(Encoding.UTF8.GetBytes(
+            $$"""{"schemaVersion":2,"mediaType":"{{MediaTypes.OciIndex}}","manifests":[{"mediaType":"{{MediaTypes.OciManifest}}","digest":"{{small}}","size":10},{"mediaType":"{{MediaTypes.OciManifest}}","digest":"{{large.Digest}}","size":10}]}"""), null);
+        Assert.True((await store.Images.PutManifestAsync(repository, index, Tag.Parse("multi"), default)).IsStored);
+        var empty = ManifestParser.Parse(Encoding.UTF8.GetBytes($$"""{"schemaVersion":2,"mediaType":"{{MediaTypes.OciIndex}}","manifests":[]}"""), null);
+        Assert.True((await store.Images.PutManifestAsync(repository, empty, Tag.Parse("empty"), default)).IsStored);
+
+        Assert.Equal(1002, (await store.Catalog.FindImageAsync(repository, Reference.Of(Tag.Parse("multi")), default))!.ImageSize);
+        Assert.Equal(0, (await store.Catalog.FindImageAsync(repository, Reference.Of(Tag.Parse("empty")), default))!.ImageSize);
+
+        // Migration 0022 recomputes what older versions stored (the index JSON's length), two levels deep.
+        var outer = ManifestParser.Parse(Encoding.UTF8.GetBytes(
+            $$"""{"schemaVersion":2,"mediaType":"{{MediaTypes.OciIndex}}","manifests":[{"mediaType":"{{MediaTypes.OciIndex}}","digest":"{{index.Digest}}","size":10}]}"""), null);
+        Assert.True((await store.Images.PutManifestAsync(repository, outer, Tag.Parse("outer"), default)).IsStored);
+        await ExecuteAsync($"UPDATE manifests SET image_size = 7 WHERE media_type = '{MediaTypes.OciIndex}'");
+        using (var script = new StreamReader(typeof(Berth.Storage.StorageOptions).Assembly.GetManifestResourceStream("Berth.Storage.Migrations.0022_index_image_size.sql")!))
+        {
+            await ExecuteAsync(await script.ReadToEndAsync());
+        }
+
+        Assert.Equal(1002, (await store.Catalog.FindImageAsync(repository, Reference.Of(Tag.Parse("outer")), default))!.ImageSize);
+        Assert.Equal(1002, (await store.Catalog.FindImageAsync(repository, Reference.Of(Tag.Parse("multi")), default))!.ImageSize);
+        Assert.Equal(0, (await store.Catalog.FindImageAsync(repository, Reference.Of(Tag.Parse("empty")), default))!.ImageSize);
     }
 
     private async Task<((IRepositoryStore Repositories, IImageStore Images, IBlobLinkStore Links, IImageCatalog Catalog) Store, RepositoryName Repository)> RepositoryAsync()

@@ -1,4 +1,5 @@
 using Berth.Core.Blobs;
+using Berth.Core.Images;
 using Berth.Core.Layers;
 using Berth.Storage.Metadata;
 using Berth.Storage.Postgres;
@@ -14,5 +15,12 @@ public sealed class PostgresLayerStoreTests(PostgresCluster cluster) : LayerStor
     {
         var database = await PostgresStores.CreateAsync(cluster);
         return (new SqlLayerStore(database, PostgresStores.Registry), new SqlUploadSessionStore(database));
+    }
+
+    protected override async Task<(ILayerStore Layers, IRepositoryStore Repositories, IImageStore Images, IBlobLinkStore Links)> CreateWithImagesAsync()
+    {
+        var database = await PostgresStores.CreateAsync(cluster);
+        return (new SqlLayerStore(database, PostgresStores.Registry), new SqlRepositoryStore(database, PostgresStores.Registry), new SqlImageStore(database, PostgresStores.Registry, TimeProvider.System),
+            new SqlBlobLinkStore(database, PostgresStores.Registry, TimeProvider.System));
     }
 }

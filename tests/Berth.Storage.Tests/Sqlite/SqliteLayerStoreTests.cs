@@ -1,4 +1,5 @@
 using Berth.Core.Blobs;
+using Berth.Core.Images;
 using Berth.Core.Layers;
 using Berth.Storage.Metadata;
 using Berth.Storage.Sqlite;
@@ -15,5 +16,13 @@ public sealed class SqliteLayerStoreTests : LayerStoreContract
         var database = new SqliteDatabase(Path.Combine(Path.GetTempPath(), "berth-storage-tests", Guid.NewGuid().ToString("N"), "berth.db"), Registry);
         await database.InitializeAsync(default);
         return (new SqlLayerStore(database, Registry), new SqlUploadSessionStore(database));
+    }
+
+    protected override async Task<(ILayerStore Layers, IRepositoryStore Repositories, IImageStore Images, IBlobLinkStore Links)> CreateWithImagesAsync()
+    {
+        var database = new SqliteDatabase(Path.Combine(Path.GetTempPath(), "berth-storage-tests", Guid.NewGuid().ToString("N"), "berth.db"), Registry);
+        await database.InitializeAsync(default);
+        return (new SqlLayerStore(database, Registry), new SqlRepositoryStore(database, Registry), new SqlImageStore(database, Registry, TimeProvider.System),
+            new SqlBlobLinkStore(database, Registry, TimeProvider.System));
     }
 }
