@@ -20,12 +20,7 @@ internal sealed class SqlReplicationOutbox(MetadataDatabase database, TimeProvid
     internal static async Task EnqueueAsync(
         DbConnection connection, MetadataDatabase database, RegistryIdentity registry, string repository, string digest, string? tag, CancellationToken cancellationToken)
     {
-        var configuration = await SqlReplicationStore.FindConfigurationAsync(connection, registry, cancellationToken).ConfigureAwait(false);
-        if (configuration is null)
-        {
-            return;
-        }
-
+        var configuration = await SqlReplicationStore.FindConfigurationAsync(connection, registry, cancellationToken).ConfigureAwait(false) ?? ReplicationConfiguration.Empty;
         foreach (var destination in configuration.DestinationsFor(repository))
         {
             await connection.ExecuteAsync(
