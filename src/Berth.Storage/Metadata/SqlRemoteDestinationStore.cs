@@ -9,6 +9,7 @@ namespace Berth.Storage.Metadata;
 /// <summary>Remote replication destinations (<c>replication_remote_destinations</c>) and the blobs sent to them (<c>replication_remote_blobs</c>).</summary>
 internal sealed class SqlRemoteDestinationStore(MetadataDatabase database, TimeProvider time) : IRemoteDestinationStore
 {
+    // A destination without a secret stores an empty one (a sealed secret never is): a typeless NULL parameter is text to PostgreSQL.
     private const string Columns = "name, endpoint, source_account, source_region, repository_prefixes, auth, username, secret, signing_region";
 
     public async ValueTask<bool> AddAsync(RemoteDestination destination, CancellationToken cancellationToken) =>
@@ -21,7 +22,7 @@ internal sealed class SqlRemoteDestinationStore(MetadataDatabase database, TimeP
             cancellationToken,
             ("@name", destination.Name), ("@endpoint", destination.Endpoint.ToString()), ("@account", destination.Source.AccountId),
             ("@region", destination.Source.Region), ("@prefixes", JsonSerializer.Serialize(destination.RepositoryPrefixes)),
-            ("@auth", destination.Authentication.ToString().ToLowerInvariant()), ("@username", destination.Username), ("@secret", destination.SealedSecret),
+            ("@auth", destination.Authentication.ToString().ToLowerInvariant()), ("@username", destination.Username), ("@secret", destination.SealedSecret ?? []),
             ("@signingRegion", destination.SigningRegion), ("@now", time.GetUtcNow().ToUnixTimeMilliseconds())).ConfigureAwait(false) > 0;
 
     public async ValueTask<bool> RemoveAsync(string name, CancellationToken cancellationToken) =>
@@ -58,6 +59,6 @@ internal sealed class SqlRemoteDestinationStore(MetadataDatabase database, TimeP
         JsonSerializer.Deserialize<List<string>>(r.GetString(4)) ?? [],
         Enum.Parse<RemoteAuthentication>(r.GetString(5), ignoreCase: true),
         r.NullableString(6),
-        r.IsDBNull(7) ? null : (byte[])r.GetValue(7),
+        r.IsDBNull(7) || ((byte[])r.GetValue(7)).Length == 0 ? null : (byte[])r.GetValue(7),
         r.NullableString(8));
 }
