@@ -82,6 +82,8 @@ public static class StorageRegistration
         services.AddScoped<IPullTimeExclusionStore, SqlPullTimeExclusionStore>();
         services.AddScoped<IReplicationStore, SqlReplicationStore>();
         services.AddSingleton<IReplicationOutbox, SqlReplicationOutbox>();
+        services.AddSingleton<IReplicationMaintenance, SqlReplicationMaintenance>();
+        services.AddSingleton<IRemoteDestinationStore, SqlRemoteDestinationStore>();
         services.AddSingleton<ILifecycleSchedule, SqlLifecycleSchedule>();
         services.AddSingleton<IUploadSessionStore, SqlUploadSessionStore>();
         services.AddSingleton<ICredentialStore, SqlCredentialStore>();

@@ -12,6 +12,12 @@ public static class ReplicationFailureCodes
     /// <summary>The image, a child manifest or a blob was deleted from the source before it was copied.</summary>
     public const string ImageNotFound = "IMAGE_NOT_FOUND";
 
+    /// <summary>A remote destination refused the content (a 4xx other than 401/403/408/429), e.g. an immutable tag.</summary>
+    public const string DestinationRejected = "DESTINATION_REJECTED";
+
+    /// <summary>The remote destination was removed (<c>berth replication destination remove</c>) before the copy.</summary>
+    public const string DestinationRemoved = "DESTINATION_REMOVED";
+
     /// <summary>Every attempt failed; the last reason is kept.</summary>
     public const string RetriesExhausted = "RETRIES_EXHAUSTED";
 }

@@ -1,28 +1,40 @@
 using Berth.Core.Replication;
 using Berth.Server.Hosting;
 using Berth.Server.Registries;
+using Berth.Server.RemoteReplication;
 using Microsoft.Extensions.Options;
 
 namespace Berth.Server.BackgroundJobs;
 
 /// <summary>
 /// Drains the replication outbox on every node: claims a batch of due rows for Berth:Replication:ClaimDuration,
-/// delivers each in a scope of its destination registry (<see cref="ReplicationDelivery"/>), and looks again at once
+/// delivers each (a destination of this deployment in a scope of the destination registry, <see cref="ReplicationDelivery"/>;
+/// a remote destination in a scope of the source registry, <see cref="RemoteDelivery"/>), and looks again at once
 /// while there is work, else after Berth:Replication:PollInterval. A node killed mid-batch leaves its rows claimed
-/// until the claim runs out; then any node takes them over and copies them again, which is idempotent.
+/// until the claim runs out; then any node takes them over and copies them again, which is idempotent. Every
+/// StatsInterval it logs the outbox per destination, updates <see cref="ReplicationMetrics"/> and deletes finished
+/// rows older than Retention.
 /// </summary>
 internal sealed partial class ReplicationJob(
-    IReplicationOutbox outbox, IServiceScopeFactory scopes, NodeIdentity node, IOptions<BerthOptions> options, TimeProvider time, ILogger<ReplicationJob> logger)
+    IReplicationOutbox outbox, IReplicationMaintenance maintenance, ReplicationMetrics metrics, IServiceScopeFactory scopes, NodeIdentity node,
+    IOptions<BerthOptions> options, TimeProvider time, ILogger<ReplicationJob> logger)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var settings = options.Value.Replication;
+        var nextStats = time.GetUtcNow();
         while (!stoppingToken.IsCancellationRequested)
         {
             var delivered = 0;
             try
             {
+                if (time.GetUtcNow() >= nextStats)
+                {
+                    await ReportAsync(stoppingToken).ConfigureAwait(false);
+                    nextStats = time.GetUtcNow() + settings.StatsInterval;
+                }
+
                 delivered = await RunOnceAsync(stoppingToken).ConfigureAwait(false);
             }
             catch (Exception e) when (e is not OperationCanceledException)
@@ -47,26 +59,45 @@ internal sealed partial class ReplicationJob(
             var scope = scopes.CreateAsyncScope();
             await using (scope.ConfigureAwait(false))
             {
-                scope.ServiceProvider.GetRequiredService<RequestRegistry>().Current = task.Destination;
-                var (status, reason) = await scope.ServiceProvider.GetRequiredService<ReplicationDelivery>().DeliverAsync(task, node.Id, cancellationToken).ConfigureAwait(false);
+                var services = scope.ServiceProvider;
+                services.GetRequiredService<RequestRegistry>().Current = task.Remote is null ? task.Destination : task.Source;
+                var (status, reason) = task.Remote is null
+                    ? await services.GetRequiredService<ReplicationDelivery>().DeliverAsync(task, node.Id, cancellationToken).ConfigureAwait(false)
+                    : await services.GetRequiredService<RemoteDelivery>().DeliverAsync(task, node.Id, cancellationToken).ConfigureAwait(false);
                 var image = $"{task.Source.AccountId}/{task.Source.Region}/{task.Repository}@{task.Digest}";
-                var destination = $"{task.Destination.AccountId}/{task.Destination.Region}";
                 switch (status)
                 {
                     case ReplicationStatus.Complete:
-                        LogCompleted(logger, image, destination);
+                        LogCompleted(logger, image, task.DestinationName);
                         break;
                     case ReplicationStatus.Failed:
-                        LogFailedImage(logger, image, destination, reason);
+                        LogFailedImage(logger, image, task.DestinationName, reason);
                         break;
                     default:
-                        LogRetrying(logger, image, destination, task.Attempts + 1, reason);
+                        LogRetrying(logger, image, task.DestinationName, task.Attempts + 1, reason);
                         break;
                 }
             }
         }
 
         return tasks.Count;
+    }
+
+    /// <summary>Logs and publishes the outbox per destination, then prunes finished rows past the retention.</summary>
+    public async Task ReportAsync(CancellationToken cancellationToken)
+    {
+        var stats = await maintenance.ListStatsAsync(cancellationToken).ConfigureAwait(false);
+        metrics.Update(stats);
+        foreach (var s in stats)
+        {
+            LogStats(logger, s.Destination, s.Queued, s.InFlight, s.Completed, s.Failed, (s.OldestQueuedAge ?? TimeSpan.Zero).TotalSeconds);
+        }
+
+        var pruned = await maintenance.PruneAsync(options.Value.Replication.Retention, cancellationToken).ConfigureAwait(false);
+        if (pruned > 0)
+        {
+            LogPruned(logger, pruned, options.Value.Replication.Retention);
+        }
     }
 
     [LoggerMessage(EventId = 120, Level = LogLevel.Information, Message = "Replicated {Image} to {Destination}")]
@@ -80,4 +111,11 @@ internal sealed partial class ReplicationJob(
 
     [LoggerMessage(EventId = 123, Level = LogLevel.Error, Message = "Claiming replications failed")]
     private static partial void LogFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 124, Level = LogLevel.Information,
+        Message = "Replication to {Destination}: {Queued} queued, {InFlight} in flight, {Completed} completed, {Failed} failed, oldest queued {LagSeconds:0.#} s ago")]
+    private static partial void LogStats(ILogger logger, string destination, long queued, long inFlight, long completed, long failed, double lagSeconds);
+
+    [LoggerMessage(EventId = 125, Level = LogLevel.Information, Message = "Pruned {Count} finished replications older than {Retention}")]
+    private static partial void LogPruned(ILogger logger, int count, TimeSpan retention);
 }

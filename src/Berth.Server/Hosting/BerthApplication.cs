@@ -15,6 +15,7 @@ using Berth.Server.StsApi;
 using Berth.Server.EcrApi;
 using Berth.Core.Registries;
 using Berth.Core.Replication;
+using Berth.Server.RemoteReplication;
 using Berth.Core.Repositories;
 using Berth.Server.BackgroundJobs;
 using Berth.Server.OciDistribution;
@@ -120,6 +121,16 @@ internal static class BerthApplication
         builder.Services.AddScoped<ReplicationService>();
         builder.Services.AddScoped<ReplicationDelivery>();
         builder.Services.AddSingleton(new ReplicationSettings(options.Replication.MaxAttempts, options.Replication.RetryDelay, options.Replication.MaxRetryDelay));
+        builder.Services.AddScoped<RemoteDelivery>();
+        builder.Services.AddSingleton(new RemoteReplicationSettings(options.Replication.ChunkSize));
+        builder.Services.AddSingleton<ReplicationMetrics>();
+        builder.Services.AddHttpClient(RemoteDelivery.HttpClientName, client => client.Timeout = options.Replication.RequestTimeout)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
+            {
+                ConnectTimeout = options.Replication.ConnectTimeout,
+                PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+                AllowAutoRedirect = false,
+            });
         builder.Services.AddScoped<LayerUploadService>();
         builder.Services.AddScoped<LayerAvailabilityService>();
         builder.Services.AddScoped<LayerDownloadSigner>();

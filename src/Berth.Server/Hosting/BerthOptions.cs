@@ -175,4 +175,19 @@ internal sealed class ReplicationOptions
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(5);
 
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>How often the outbox per destination is logged (event 124) and published as gauges, and finished rows pruned.</summary>
+    public TimeSpan StatsInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>How long COMPLETE and FAILED rows (the images' replication statuses) are kept.</summary>
+    public TimeSpan Retention { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>Remote destinations: the longest one HTTP request may take, blob chunks included.</summary>
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Remote destinations: the longest a TCP (and TLS) connection may take to open.</summary>
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Remote destinations: blobs larger than this many bytes are sent in PATCH chunks of this size; smaller ones in one PUT.</summary>
+    public long ChunkSize { get; set; } = 64L * 1024 * 1024;
 }

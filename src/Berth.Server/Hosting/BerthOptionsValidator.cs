@@ -129,6 +129,8 @@ internal sealed class BerthOptionsValidator : IValidateOptions<BerthOptions>
         {
             ("PollInterval", replication.PollInterval), ("ClaimDuration", replication.ClaimDuration),
             ("RetryDelay", replication.RetryDelay), ("MaxRetryDelay", replication.MaxRetryDelay),
+            ("StatsInterval", replication.StatsInterval), ("Retention", replication.Retention),
+            ("RequestTimeout", replication.RequestTimeout), ("ConnectTimeout", replication.ConnectTimeout),
         })
         {
             if (value <= TimeSpan.Zero)
@@ -145,6 +147,11 @@ internal sealed class BerthOptionsValidator : IValidateOptions<BerthOptions>
         if (replication.MaxAttempts is < 1 or > 100)
         {
             failures.Add("Invalid configuration 'Berth:Replication:MaxAttempts': must be between 1 and 100.");
+        }
+
+        if (replication.ChunkSize < 1024 * 1024)
+        {
+            failures.Add("Invalid configuration 'Berth:Replication:ChunkSize': must be at least 1048576 (1 MiB).");
         }
     }
 }

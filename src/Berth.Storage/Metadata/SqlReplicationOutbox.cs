@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Text.Json;
 using Berth.Core.Content;
 using Berth.Core.Naming;
 using Berth.Core.Registries;
@@ -19,12 +20,7 @@ internal sealed class SqlReplicationOutbox(MetadataDatabase database, TimeProvid
     internal static async Task EnqueueAsync(
         DbConnection connection, MetadataDatabase database, RegistryIdentity registry, string repository, string digest, string? tag, CancellationToken cancellationToken)
     {
-        var configuration = await SqlReplicationStore.FindConfigurationAsync(connection, registry, cancellationToken).ConfigureAwait(false);
-        if (configuration is null)
-        {
-            return;
-        }
-
+        var configuration = await SqlReplicationStore.FindConfigurationAsync(connection, registry, cancellationToken).ConfigureAwait(false) ?? ReplicationConfiguration.Empty;
         foreach (var destination in configuration.DestinationsFor(repository))
         {
             await connection.ExecuteAsync(
@@ -36,7 +32,39 @@ internal sealed class SqlReplicationOutbox(MetadataDatabase database, TimeProvid
                 ("@account", registry.AccountId), ("@region", registry.Region), ("@repository", repository), ("@digest", digest), ("@tag", tag),
                 ("@destinationAccount", destination.RegistryId), ("@destinationRegion", destination.Region)).ConfigureAwait(false);
         }
+
+        await EnqueueRemoteAsync(connection, database, registry, repository, digest, tag, cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>Queues the push for every remote destination of <paramref name="registry"/> whose prefixes match.</summary>
+    private static async Task EnqueueRemoteAsync(
+        DbConnection connection, MetadataDatabase database, RegistryIdentity registry, string repository, string digest, string? tag, CancellationToken cancellationToken)
+    {
+        foreach (var remote in await RemotesForAsync(connection, registry, repository, cancellationToken).ConfigureAwait(false))
+        {
+            await InsertRemoteAsync(connection, database, registry, repository, digest, tag, remote, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The names of the remote destinations of <paramref name="registry"/> whose prefixes match <paramref name="repository"/>.</summary>
+    internal static async Task<List<string>> RemotesForAsync(DbConnection connection, RegistryIdentity registry, string repository, CancellationToken cancellationToken)
+    {
+        var remotes = await connection.ListAsync(
+            "SELECT name, repository_prefixes FROM replication_remote_destinations WHERE source_account = @account AND source_region = @region",
+            r => (Name: r.GetString(0), Prefixes: JsonSerializer.Deserialize<List<string>>(r.GetString(1)) ?? []),
+            cancellationToken, ("@account", registry.AccountId), ("@region", registry.Region)).ConfigureAwait(false);
+        return remotes.Where(r => r.Prefixes.Count == 0 || r.Prefixes.Any(p => repository.StartsWith(p, StringComparison.Ordinal))).Select(r => r.Name).ToList();
+    }
+
+    internal static Task<int> InsertRemoteAsync(
+        DbConnection connection, MetadataDatabase database, RegistryIdentity registry, string repository, string digest, string? tag, string remote, CancellationToken cancellationToken) =>
+        connection.ExecuteAsync(
+            $"""
+            INSERT INTO replication_outbox (source_account, source_region, repository, digest, tag, destination_account, destination_region, remote_destination, status, next_attempt_at, created_at, updated_at)
+            VALUES (@account, @region, @repository, @digest, @tag, '', '', @remote, 'IN_PROGRESS', {database.NowMillis}, {database.NowMillis}, {database.NowMillis})
+            """,
+            cancellationToken,
+            ("@account", registry.AccountId), ("@region", registry.Region), ("@repository", repository), ("@digest", digest), ("@tag", tag), ("@remote", remote));
 
     public async ValueTask<IReadOnlyList<ReplicationTask>> ClaimAsync(string owner, int limit, TimeSpan claimFor, CancellationToken cancellationToken)
     {
@@ -48,7 +76,7 @@ internal sealed class SqlReplicationOutbox(MetadataDatabase database, TimeProvid
                          WHERE status = 'IN_PROGRESS' AND next_attempt_at <= {now} AND (claim_expires_at IS NULL OR claim_expires_at <= {now})
                          ORDER BY next_attempt_at, id LIMIT @limit)
               AND status = 'IN_PROGRESS' AND (claim_expires_at IS NULL OR claim_expires_at <= {now})
-            RETURNING id, source_account, source_region, repository, digest, tag, destination_account, destination_region, attempts
+            RETURNING id, source_account, source_region, repository, digest, tag, destination_account, destination_region, attempts, remote_destination
             """,
             r => new ReplicationTask(
                 r.GetInt64(0),
@@ -57,7 +85,8 @@ internal sealed class SqlReplicationOutbox(MetadataDatabase database, TimeProvid
                 Digest.Parse(r.GetString(4)),
                 r.IsDBNull(5) ? null : Tag.Parse(r.GetString(5)),
                 new RegistryIdentity(r.GetString(6), r.GetString(7)),
-                r.GetInt32(8)),
+                r.GetInt32(8),
+                r.NullableString(9)),
             cancellationToken, ("@owner", owner), ("@claim", (long)claimFor.TotalMilliseconds), ("@limit", limit)).ConfigureAwait(false);
     }
 

@@ -30,7 +30,7 @@ internal sealed class SqlReplicationStore(MetadataDatabase database, RegistryIde
         await database.ListAsync(
             """
             SELECT o.destination_account, o.destination_region, o.status, o.failure_code, o.failure_reason FROM replication_outbox o
-            WHERE o.source_account = @account AND o.source_region = @region AND o.repository = @name AND o.digest = @digest
+            WHERE o.source_account = @account AND o.source_region = @region AND o.repository = @name AND o.digest = @digest AND o.remote_destination IS NULL
               AND o.id = (SELECT max(n.id) FROM replication_outbox n
                           WHERE n.source_account = o.source_account AND n.source_region = o.source_region AND n.repository = o.repository
                             AND n.digest = o.digest AND n.destination_account = o.destination_account AND n.destination_region = o.destination_region)
