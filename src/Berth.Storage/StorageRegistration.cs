@@ -1,4 +1,6 @@
 using Berth.Core.Accounts;
+using Berth.Core.AuditTrail;
+using Berth.Core.Events;
 using Berth.Core.Blobs;
 using Berth.Core.Credentials;
 using Berth.Core.GarbageCollection;
@@ -82,6 +84,8 @@ public static class StorageRegistration
         services.AddScoped<IPullTimeExclusionStore, SqlPullTimeExclusionStore>();
         services.AddScoped<IReplicationStore, SqlReplicationStore>();
         services.AddSingleton<IReplicationOutbox, SqlReplicationOutbox>();
+        services.AddSingleton<IEventOutbox, SqlEventOutbox>();
+        services.AddSingleton<IAuditTrailStore, SqlAuditTrailStore>();
         services.AddSingleton<ILifecycleSchedule, SqlLifecycleSchedule>();
         services.AddSingleton<IUploadSessionStore, SqlUploadSessionStore>();
         services.AddSingleton<ICredentialStore, SqlCredentialStore>();
