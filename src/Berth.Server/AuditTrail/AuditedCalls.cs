@@ -79,7 +79,7 @@ internal static class AuditedCalls
         var parameters = new JsonObject();
         foreach (var (name, value) in form)
         {
-            if (name is "Action" or "Version")
+            if (name.Length == 0 || name is "Action" or "Version")
             {
                 continue;
             }
