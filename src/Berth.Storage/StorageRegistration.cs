@@ -1,4 +1,6 @@
 using Berth.Core.Accounts;
+using Berth.Core.AuditTrail;
+using Berth.Core.Events;
 using Berth.Core.Blobs;
 using Berth.Core.Credentials;
 using Berth.Core.GarbageCollection;
@@ -84,6 +86,8 @@ public static class StorageRegistration
         services.AddSingleton<IReplicationOutbox, SqlReplicationOutbox>();
         services.AddSingleton<IReplicationMaintenance, SqlReplicationMaintenance>();
         services.AddSingleton<IRemoteDestinationStore, SqlRemoteDestinationStore>();
+        services.AddSingleton<IEventOutbox, SqlEventOutbox>();
+        services.AddSingleton<IAuditTrailStore, SqlAuditTrailStore>();
         services.AddSingleton<ILifecycleSchedule, SqlLifecycleSchedule>();
         services.AddSingleton<IUploadSessionStore, SqlUploadSessionStore>();
         services.AddSingleton<ICredentialStore, SqlCredentialStore>();

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Berth.Core.Content;
+using Berth.Server.AuditTrail;
 using Berth.Core.Credentials;
 using Berth.Core.Errors;
 using Berth.Core.Registries;
@@ -60,6 +61,7 @@ internal abstract class AwsJsonApi(string signingName, IReadOnlyDictionary<strin
     {
         var cancellationToken = context.RequestAborted;
         var operation = OperationOf(context.Request.Headers["X-Amz-Target"].ToString());
+        var audit = operation is not null && operations.ContainsKey(operation) ? AuditedCalls.Begin(context, signingName, operation) : null;
         var limit = operation == "UploadLayerPart" ? MaxLayerPartBodyBytes : MaxBodyBytes;
         var body = await BoundedBody.ReadAsync(
             context.Request, limit, () => new RegistryException(EcrApiErrors.TooLarge, $"The request body exceeds the {limit} byte limit"), cancellationToken).ConfigureAwait(false);
@@ -73,6 +75,11 @@ internal abstract class AwsJsonApi(string signingName, IReadOnlyDictionary<strin
             return;
         }
 
+        if (audit is not null)
+        {
+            (audit.Principal, audit.Region) = (principal, region);
+        }
+
         var model = ModelOf(context);
         var shape = operation is null ? null : model.InputShape(operation);
         if (shape is null || !operations.TryGetValue(operation!, out var handler))
@@ -83,6 +90,7 @@ internal abstract class AwsJsonApi(string signingName, IReadOnlyDictionary<strin
         using var document = ParseJson(body);
         model.Validate(shape, document.RootElement);
         var input = document.RootElement;
+        AuditedCalls.SetJsonParameters(audit, input);
         var registry = await AuthorizeAsync(context, operation!, input, principal!, region!).ConfigureAwait(false);
         await handler(new EcrCall(context, input, principal!, registry)).ConfigureAwait(false);
     }

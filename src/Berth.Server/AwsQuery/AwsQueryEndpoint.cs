@@ -1,4 +1,5 @@
 using Berth.Core.Iam;
+using Berth.Server.AuditTrail;
 using Berth.Core.SigV4;
 using Berth.Server.Authentication;
 using Berth.Server.Hosting;
@@ -70,6 +71,12 @@ internal static class AwsQueryEndpoint
         if (!form.TryGetValue("Action", out var action) || action.Length == 0)
         {
             throw new IamException("MissingAction", 400, "Missing Action");
+        }
+
+        if (AuditedCalls.Begin(context, service.SigningName, action) is { } audit)
+        {
+            (audit.Principal, audit.AccountId, audit.Region) = (principal, principal!.AccountId, expectedRegion);
+            AuditedCalls.SetFormParameters(audit, form);
         }
 
         var version = form.GetValueOrDefault("Version");

@@ -10,6 +10,7 @@ internal static class QueryErrorWriter
 {
     public static async Task WriteAsync(HttpContext context, string xmlNamespace, int status, string code, string message, string requestId)
     {
+        AuditTrail.AuditRecord.Of(context)?.Fail(code, message);
         var response = context.Response;
         if (response.HasStarted)
         {

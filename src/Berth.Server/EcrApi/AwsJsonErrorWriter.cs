@@ -11,6 +11,7 @@ internal static class AwsJsonErrorWriter
     /// <summary>Writes an error whose shape has members besides the message (InvalidLayerPartException).</summary>
     public static async Task WriteAsync(HttpContext context, int status, string type, string message, Action<Utf8JsonWriter>? members)
     {
+        AuditTrail.AuditRecord.Of(context)?.Fail(type, message);
         var response = context.Response;
         if (response.HasStarted)
         {

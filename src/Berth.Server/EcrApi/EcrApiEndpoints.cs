@@ -21,6 +21,7 @@ internal static class EcrApiEndpoints
         app.MapPost("/", context =>
                 AwsQuery.AwsQueryEndpoint.Accepts(context.Request) ? AwsQuery.AwsQueryEndpoint.HandleAsync(context)
                 : EcrPublicApiEndpoints.Accepts(context.Request) ? EcrPublicApiEndpoints.Api.HandleAsync(context)
+                : CloudTrailApi.CloudTrailApiEndpoints.Accepts(context.Request) ? CloudTrailApi.CloudTrailApiEndpoints.Api.HandleAsync(context)
                 : Api.HandleAsync(context))
             .WithName("EcrApi")
             .WithMetadata(new UnexpectedErrorFace(WriteUnexpectedAsync));

@@ -54,6 +54,12 @@ internal sealed class EcrCall(HttpContext context, JsonElement input, Principal 
             json.WriteEndObject();
         }
 
+        if (AuditTrail.AuditRecord.Of(context) is { ReadOnly: false } audit)
+        {
+            // A write call's answer is its CloudTrail responseElements (reads are recorded without theirs, as CloudTrail does).
+            audit.ResponseBody = buffer.ToArray();
+        }
+
         var response = context.Response;
         response.StatusCode = StatusCodes.Status200OK;
         response.ContentType = EcrApiEndpoints.ContentType;

@@ -8,6 +8,7 @@ using Berth.Core.Images;
 using Berth.Core.Lifecycle;
 using Berth.Core.Layers;
 using Berth.Core.SigV4;
+using Berth.Server.AuditTrail;
 using Berth.Server.Authentication;
 using Berth.Server.AwsQuery;
 using Berth.Server.IamApi;
@@ -159,6 +160,7 @@ internal static class BerthApplication
         }
         builder.Services.AddSingleton<ReplicationJob>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ReplicationJob>());
+        builder.Services.AddAuditTrailAndEvents(options);
 
         overrides?.Invoke(builder.Services);
         var app = builder.Build();
@@ -168,6 +170,7 @@ internal static class BerthApplication
         }
 
         Listeners.UseListenerFaces(app);
+        app.UseAuditTrail();
         app.UseAuthorizationCacheInvalidation();
         app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = UnexpectedErrorHandler.HandleAsync, SuppressDiagnosticsCallback = _ => true });
         app.MapGet("/healthz", () => Results.Text("ok\n"));

@@ -111,6 +111,12 @@ internal sealed class BerthOptions
     public GarbageCollectionOptions GarbageCollection { get; set; } = new();
     /// <summary>Replication workers (Berth:Replication).</summary>
     public ReplicationOptions Replication { get; set; } = new();
+
+    /// <summary>The audit trail (Berth:AuditTrail).</summary>
+    public AuditTrail.AuditTrailOptions AuditTrail { get; set; } = new();
+
+    /// <summary>Image events to webhooks (Berth:Events).</summary>
+    public Events.EventsOptions Events { get; set; } = new();
 }
 
 internal sealed class RegistryListenerOptions

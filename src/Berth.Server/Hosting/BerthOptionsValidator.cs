@@ -108,6 +108,8 @@ internal sealed class BerthOptionsValidator : IValidateOptions<BerthOptions>
         }
 
         ValidateReplication(options.Replication, failures);
+        options.AuditTrail.Validate(failures);
+        options.Events.Validate(failures);
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 

@@ -79,11 +79,13 @@ internal static class OciDistributionEndpoints
         var route = Route(context);
         if (principal is not null && route.Resource == OciResource.Catalog)
         {
+            OciAudit.Begin(context, registry, principal, route, "ecr:DescribeRepositories");
             // The catalog shows only the repositories the caller may describe (CatalogEndpoint filters each one).
             context.Items[typeof(Principal)] = principal;
         }
         else if (principal is not null && OciActions.Of(route.Resource, context.Request.Method) is { } action)
         {
+            OciAudit.Begin(context, registry, principal, route, action);
             var resource = registry.RepositoryArn(route.Name.Length == 0 ? "*" : route.Name);
             var authorizer = context.RequestServices.GetRequiredService<IRegistryAuthorizer>();
             var conditions = RequestConditions.Of(context);

@@ -11,6 +11,7 @@ internal static class OciErrorWriter
 
     public static async Task WriteAsync(HttpContext context, int status, string code, string message, object? detail)
     {
+        AuditTrail.AuditRecord.Of(context)?.Fail(AuditTrail.AuditedCalls.OciErrorCode(code), message);
         var response = context.Response;
         if (response.HasStarted)
         {

@@ -19,6 +19,9 @@ internal sealed class RequestRegistry
             : throw new InvalidOperationException($"The registry of this request is already {_current}.");
     }
 
+    /// <summary>The registry once decided, or null (the audit trail reads it after the request, whatever happened).</summary>
+    public RegistryIdentity? Known => _current;
+
     /// <summary>Sets the registry of the request's scope.</summary>
     public static void Set(HttpContext context, RegistryIdentity registry) =>
         context.RequestServices.GetRequiredService<RequestRegistry>().Current = registry;

@@ -1,5 +1,6 @@
 using Berth.Core.Registries;
 using Berth.Core.Content;
+using Berth.Core.Events;
 using Berth.Core.Images;
 using Berth.Core.Naming;
 using Berth.Core.Paging;
@@ -7,8 +8,11 @@ using System.Data.Common;
 
 namespace Berth.Storage.Metadata;
 
-internal sealed class SqlImageCatalog(MetadataDatabase database, RegistryIdentity registry) : IImageCatalog
+internal sealed class SqlImageCatalog(MetadataDatabase database, RegistryIdentity registry, ImageEventEndpoints? events = null, TimeProvider? time = null) : IImageCatalog
 {
+    private readonly ImageEventEndpoints _events = events ?? ImageEventEndpoints.None;
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
+
     private const string DetailColumns =
         """
         m.digest, m.media_type, m.config_media_type, m.image_size, m.pushed_at, m.last_pull_at, m.subject,
@@ -124,6 +128,8 @@ internal sealed class SqlImageCatalog(MetadataDatabase database, RegistryIdentit
             {
                 // Not the image's last tag: only the tag goes.
                 await connection.ExecuteAsync("DELETE FROM tags WHERE repository_id = @id AND name = @tag", cancellationToken, ("@id", id), ("@tag", tag.Value)).ConfigureAwait(false);
+                await SqlEventOutbox.EnqueueImageActionAsync(
+                    connection, database, _events, registry, _time.GetUtcNow(), ImageActionEvent.Delete, repository.Value, current, tag.Value, cancellationToken).ConfigureAwait(false);
                 await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
                 return new ImageDeletion(ImageDeletionStatus.Deleted, Digest.Parse(current), [tag.Value], []);
             }
@@ -151,6 +157,8 @@ internal sealed class SqlImageCatalog(MetadataDatabase database, RegistryIdentit
 
         // Tags and references go with it (ON DELETE CASCADE).
         await connection.ExecuteAsync("DELETE FROM manifests WHERE repository_id = @id AND digest = @digest", cancellationToken, ("@id", id), ("@digest", target)).ConfigureAwait(false);
+        await SqlEventOutbox.EnqueueImageActionAsync(
+            connection, database, _events, registry, _time.GetUtcNow(), ImageActionEvent.Delete, repository.Value, target, tags.Count > 0 ? tags[0] : tag?.Value, cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return new ImageDeletion(ImageDeletionStatus.Deleted, Digest.Parse(target), tags, []) { ManifestDeleted = true };
     }

@@ -1,6 +1,7 @@
 using Berth.Core.Registries;
 using System.Text.Json;
 using Berth.Core.Content;
+using Berth.Core.Events;
 using Berth.Core.Images;
 using Berth.Core.Manifests;
 using Berth.Core.Naming;
@@ -9,8 +10,10 @@ using System.Data.Common;
 
 namespace Berth.Storage.Metadata;
 
-internal sealed class SqlImageStore(MetadataDatabase database, RegistryIdentity registry, TimeProvider time) : IImageStore
+internal sealed class SqlImageStore(MetadataDatabase database, RegistryIdentity registry, TimeProvider time, ImageEventEndpoints? events = null) : IImageStore
 {
+    private readonly ImageEventEndpoints _events = events ?? ImageEventEndpoints.None;
+
     public ValueTask<StoredManifest?> FindManifestAsync(RepositoryName repository, Reference reference, CancellationToken cancellationToken)
     {
         return reference.IsDigest
@@ -113,19 +116,55 @@ internal sealed class SqlImageStore(MetadataDatabase database, RegistryIdentity 
         if (inserted > 0 || (tag is not null && !alreadyTagged))
         {
             await SqlReplicationOutbox.EnqueueAsync(connection, database, registry, repository.Value, digest, tag?.Value, cancellationToken).ConfigureAwait(false);
+            await SqlEventOutbox.EnqueueImageActionAsync(
+                connection, database, _events, registry, time.GetUtcNow(), ImageActionEvent.Push, repository.Value, digest, tag?.Value, cancellationToken).ConfigureAwait(false);
         }
 
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return PutManifestOutcome.Stored(alreadyTagged);
     }
 
-    // Tags and references go with the manifest (ON DELETE CASCADE).
-    public ValueTask<bool> DeleteManifestAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken) =>
-        database.DeleteUnderRepositoryLockAsync(
-            registry, repository.Value, "DELETE FROM manifests WHERE repository_id = @id AND digest = @digest", ("@digest", digest.ToString()), cancellationToken);
+    // Tags and references go with the manifest (ON DELETE CASCADE); the image event commits with the deletion.
+    public async ValueTask<bool> DeleteManifestAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken) =>
+        await DeleteAsync(repository, "DELETE FROM manifests WHERE repository_id = @id AND digest = @key", digest.ToString(), digest.ToString(), null, cancellationToken).ConfigureAwait(false);
 
-    public ValueTask<bool> DeleteTagAsync(RepositoryName repository, Tag tag, CancellationToken cancellationToken) =>
-        database.DeleteUnderRepositoryLockAsync(registry, repository.Value, "DELETE FROM tags WHERE repository_id = @id AND name = @tag", ("@tag", tag.Value), cancellationToken);
+    public async ValueTask<bool> DeleteTagAsync(RepositoryName repository, Tag tag, CancellationToken cancellationToken) =>
+        await DeleteAsync(repository, "DELETE FROM tags WHERE repository_id = @id AND name = @key RETURNING manifest_digest", tag.Value, null, tag.Value, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>
+    /// Runs a deletion of one row under the repository's lock and, when it removed something, queues the DELETE image
+    /// event in the same transaction. A statement with RETURNING names the digest the event reports.
+    /// </summary>
+    private async Task<bool> DeleteAsync(RepositoryName repository, string sql, string key, string? digest, string? tag, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        if (await connection.LockRepositoryAsync(database, registry, repository.Value, cancellationToken).ConfigureAwait(false) is not { } id)
+        {
+            return false;
+        }
+
+        bool deleted;
+        if (digest is null)
+        {
+            // The statement returns the digest the removed row named.
+            digest = (string?)await connection.ScalarAsync(sql, cancellationToken, ("@id", id), ("@key", key)).ConfigureAwait(false);
+            deleted = digest is not null;
+        }
+        else
+        {
+            deleted = await connection.ExecuteAsync(sql, cancellationToken, ("@id", id), ("@key", key)).ConfigureAwait(false) > 0;
+        }
+
+        if (deleted)
+        {
+            await SqlEventOutbox.EnqueueImageActionAsync(
+                connection, database, _events, registry, time.GetUtcNow(), ImageActionEvent.Delete, repository.Value, digest, tag, cancellationToken).ConfigureAwait(false);
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return deleted;
+    }
 
     public async ValueTask<Page<string>> ListTagsAsync(RepositoryName repository, PageRequest page, CancellationToken cancellationToken) =>
         await database.PageAsync(

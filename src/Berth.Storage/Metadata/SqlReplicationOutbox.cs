@@ -8,14 +8,14 @@ using Berth.Core.Replication;
 namespace Berth.Storage.Metadata;
 
 /// <summary>
-/// The replication outbox (<c>replication_outbox</c>). Claims and expiries use the database server's clock, as leases
-/// do. A claim is one UPDATE whose WHERE repeats the "unclaimed" test outside its sub-select: PostgreSQL re-checks that
-/// test on the row another node has just claimed (READ COMMITTED re-evaluation) and skips it; SQLite's writers are
-/// serial. A copy between registries of the deployment moves no bytes: blobs are shared, so it inserts blob links and
+/// The replication outbox (<c>replication_outbox</c>), claimed and settled as every outbox is (<see cref="OutboxClaims"/>).
+/// A copy between registries of the deployment moves no bytes: blobs are shared, so it inserts blob links and
 /// copies manifest rows (their bytes included) with INSERT … SELECT inside the database.
 /// </summary>
 internal sealed class SqlReplicationOutbox(MetadataDatabase database, TimeProvider time) : IReplicationOutbox
 {
+    private readonly OutboxClaims _claims = new(database, "replication_outbox", "IN_PROGRESS");
+
     /// <summary>Queues the push of <paramref name="digest"/> (and <paramref name="tag"/>) for every destination whose rule matches, on the push's own transaction.</summary>
     internal static async Task EnqueueAsync(
         DbConnection connection, MetadataDatabase database, RegistryIdentity registry, string repository, string digest, string? tag, CancellationToken cancellationToken)
@@ -66,18 +66,9 @@ internal sealed class SqlReplicationOutbox(MetadataDatabase database, TimeProvid
             cancellationToken,
             ("@account", registry.AccountId), ("@region", registry.Region), ("@repository", repository), ("@digest", digest), ("@tag", tag), ("@remote", remote));
 
-    public async ValueTask<IReadOnlyList<ReplicationTask>> ClaimAsync(string owner, int limit, TimeSpan claimFor, CancellationToken cancellationToken)
-    {
-        var now = database.NowMillis;
-        return await database.ListAsync(
-            $"""
-            UPDATE replication_outbox SET claimed_by = @owner, claim_expires_at = {now} + @claim, updated_at = {now}
-            WHERE id IN (SELECT id FROM replication_outbox
-                         WHERE status = 'IN_PROGRESS' AND next_attempt_at <= {now} AND (claim_expires_at IS NULL OR claim_expires_at <= {now})
-                         ORDER BY next_attempt_at, id LIMIT @limit)
-              AND status = 'IN_PROGRESS' AND (claim_expires_at IS NULL OR claim_expires_at <= {now})
-            RETURNING id, source_account, source_region, repository, digest, tag, destination_account, destination_region, attempts, remote_destination
-            """,
+    public async ValueTask<IReadOnlyList<ReplicationTask>> ClaimAsync(string owner, int limit, TimeSpan claimFor, CancellationToken cancellationToken) =>
+        await _claims.ClaimAsync(
+            "id, source_account, source_region, repository, digest, tag, destination_account, destination_region, attempts, remote_destination",
             r => new ReplicationTask(
                 r.GetInt64(0),
                 new RegistryIdentity(r.GetString(1), r.GetString(2)),
@@ -87,8 +78,7 @@ internal sealed class SqlReplicationOutbox(MetadataDatabase database, TimeProvid
                 new RegistryIdentity(r.GetString(6), r.GetString(7)),
                 r.GetInt32(8),
                 r.NullableString(9)),
-            cancellationToken, ("@owner", owner), ("@claim", (long)claimFor.TotalMilliseconds), ("@limit", limit)).ConfigureAwait(false);
-    }
+            owner, limit, claimFor, cancellationToken).ConfigureAwait(false);
 
     public async ValueTask<bool> CompleteAsync(ReplicationTask task, string owner, CancellationToken cancellationToken) =>
         await FinishAsync(task, owner, "COMPLETE", null, null, cancellationToken).ConfigureAwait(false);
@@ -97,22 +87,14 @@ internal sealed class SqlReplicationOutbox(MetadataDatabase database, TimeProvid
         await FinishAsync(task, owner, "FAILED", code, reason, cancellationToken).ConfigureAwait(false);
 
     public async ValueTask<bool> RetryAsync(ReplicationTask task, string owner, TimeSpan delay, string reason, CancellationToken cancellationToken) =>
-        await database.ExecuteAsync(
-            $"""
-            UPDATE replication_outbox SET attempts = attempts + 1, next_attempt_at = {database.NowMillis} + @delay, claimed_by = NULL, claim_expires_at = NULL,
-                failure_reason = @reason, updated_at = {database.NowMillis}
-            WHERE id = @id AND claimed_by = @owner AND status = 'IN_PROGRESS'
-            """,
-            cancellationToken, ("@id", task.Id), ("@owner", owner), ("@delay", (long)delay.TotalMilliseconds), ("@reason", reason)).ConfigureAwait(false) > 0;
+        await _claims.SettleAsync(
+            task.Id, owner, "attempts = attempts + 1, next_attempt_at = {now} + @delay, failure_reason = @reason", cancellationToken,
+            ("@delay", (long)delay.TotalMilliseconds), ("@reason", reason)).ConfigureAwait(false);
 
     private async Task<bool> FinishAsync(ReplicationTask task, string owner, string status, string? code, string? reason, CancellationToken cancellationToken) =>
-        await database.ExecuteAsync(
-            $"""
-            UPDATE replication_outbox SET status = @status, failure_code = @code, failure_reason = @reason, attempts = attempts + 1,
-                claimed_by = NULL, claim_expires_at = NULL, updated_at = {database.NowMillis}
-            WHERE id = @id AND claimed_by = @owner AND status = 'IN_PROGRESS'
-            """,
-            cancellationToken, ("@id", task.Id), ("@owner", owner), ("@status", status), ("@code", code), ("@reason", reason)).ConfigureAwait(false) > 0;
+        await _claims.SettleAsync(
+            task.Id, owner, "status = @status, failure_code = @code, failure_reason = @reason, attempts = attempts + 1", cancellationToken,
+            ("@status", status), ("@code", code), ("@reason", reason)).ConfigureAwait(false);
 
     public async ValueTask<ReplicationCopyOutcome> CopyAsync(ReplicationTask task, CancellationToken cancellationToken)
     {
