@@ -15,6 +15,7 @@ using Berth.Server.StsApi;
 using Berth.Server.EcrApi;
 using Berth.Core.Registries;
 using Berth.Core.Replication;
+using Berth.Core.Scanning;
 using Berth.Core.Repositories;
 using Berth.Server.BackgroundJobs;
 using Berth.Server.OciDistribution;
@@ -120,6 +121,8 @@ internal static class BerthApplication
         builder.Services.AddScoped<ReplicationService>();
         builder.Services.AddScoped<ReplicationDelivery>();
         builder.Services.AddSingleton(new ReplicationSettings(options.Replication.MaxAttempts, options.Replication.RetryDelay, options.Replication.MaxRetryDelay));
+        builder.Services.AddScoped<ScanningService>();
+        builder.Services.AddSingleton<ImageScanner>();
         builder.Services.AddScoped<LayerUploadService>();
         builder.Services.AddScoped<LayerAvailabilityService>();
         builder.Services.AddScoped<LayerDownloadSigner>();
@@ -148,6 +151,8 @@ internal static class BerthApplication
         }
         builder.Services.AddSingleton<ReplicationJob>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ReplicationJob>());
+        builder.Services.AddSingleton<ScanJob>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<ScanJob>());
 
         overrides?.Invoke(builder.Services);
         var app = builder.Build();
