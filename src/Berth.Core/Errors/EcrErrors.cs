@@ -18,6 +18,9 @@ public static class EcrErrors
     public static readonly RegistryErrorCode ReferencedImagesNotFound = new("MANIFEST_UNKNOWN", 404, "referenced images not found", "ReferencedImagesNotFoundException");
     public static readonly RegistryErrorCode LimitExceeded = new("TOOMANYREQUESTS", 429, "limit exceeded", "LimitExceededException");
     public static readonly RegistryErrorCode TagLimitExceeded = new("TAG_INVALID", 400, "too many tags for the image", "LimitExceededException");
+    public static readonly RegistryErrorCode ScanLimitExceeded = new("TOOMANYREQUESTS", 400, "limit exceeded", "LimitExceededException");
+    public static readonly RegistryErrorCode ScanNotFound = new("UNSUPPORTED", 400, "scan not found", "ScanNotFoundException");
+    public static readonly RegistryErrorCode UnsupportedImageType = new("UNSUPPORTED", 400, "unsupported image type", "UnsupportedImageTypeException");
     public static readonly RegistryErrorCode TooManyTags = new("UNSUPPORTED", 400, "too many tags", "TooManyTagsException");
     public static readonly RegistryErrorCode InvalidTagParameter = new("UNSUPPORTED", 400, "invalid tag parameter", "InvalidTagParameterException");
     public static readonly RegistryErrorCode UploadNotFound = new("BLOB_UPLOAD_UNKNOWN", 404, "upload not found", "UploadNotFoundException");

@@ -62,6 +62,7 @@ internal static class EcrApiEndpoints
         LifecycleOperations.Register(operations);
         StorageClassOperations.Register(operations);
         ReplicationOperations.Register(operations);
+        ScanningOperations.Register(operations);
         return operations;
     }
 }

@@ -49,7 +49,7 @@ internal sealed class EcrJsonApi(Dictionary<string, Func<EcrCall, Task>> operati
             return [registry.RepositoryArn(repository)];
         }
 
-        if (operation != "DescribeRepositories")
+        if (operation is not ("DescribeRepositories" or "BatchGetRepositoryScanningConfiguration"))
         {
             return ["*"];
         }

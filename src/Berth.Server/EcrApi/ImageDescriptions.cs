@@ -17,7 +17,7 @@ internal static class ImageDescriptions
     /// DescribeImages: the images <c>imageIds</c> names (each must exist), else a page of the repository's images with
     /// the tag status; none when <paramref name="active"/> is false (a filter for images that are not ACTIVE).
     /// </summary>
-    public static async Task DescribeImagesAsync(EcrCall call, TagStatus tagStatus, bool active, Action<Utf8JsonWriter, ImageDetail>? moreMembers)
+    public static async Task DescribeImagesAsync(EcrCall call, TagStatus tagStatus, bool active, Func<IReadOnlyList<ImageDetail>, Task<Action<Utf8JsonWriter, ImageDetail>>>? moreMembers)
     {
         var repository = call.RepositoryName();
         var catalog = call.Service<ImageCatalogService>();
@@ -43,6 +43,7 @@ internal static class ImageDescriptions
             nextToken = page.HasMore && active ? NextToken.Write(call, page.Items[^1].Digest.ToString()) : null;
         }
 
+        var writeMore = moreMembers is null ? null : await moreMembers(details).ConfigureAwait(false);
         await call.RespondAsync(json =>
         {
             json.WriteStartArray("imageDetails");
@@ -66,7 +67,7 @@ internal static class ImageDescriptions
                 json.WriteNumber("imageSizeInBytes", detail.ImageSize);
                 EcrCall.WriteTimestamp(json, "imagePushedAt", detail.PushedAt);
                 WriteMediaTypes(json, detail);
-                moreMembers?.Invoke(json, detail);
+                writeMore?.Invoke(json, detail);
                 json.WriteEndObject();
             }
 

@@ -16,7 +16,7 @@ internal static class ImageListingOperations
 {
     public static void Register(Dictionary<string, Func<EcrCall, Task>> operations)
     {
-        operations.Add("DescribeImages", call => ImageDescriptions.DescribeImagesAsync(call, ReadTagStatus(call), ActiveOnly(call), WriteEcrMembers));
+        operations.Add("DescribeImages", call => ImageDescriptions.DescribeImagesAsync(call, ReadTagStatus(call), ActiveOnly(call), details => EcrMembersAsync(call, details)));
         operations.Add("ListImages", ListImagesAsync);
         operations.Add("ListImageReferrers", ListImageReferrersAsync);
     }
@@ -102,6 +102,21 @@ internal static class ImageListingOperations
     }
 
     /// <summary>The members of ECR's ImageDetail that ECR Public's lacks.</summary>
+    /// <summary>ECR's own ImageDetail members, with each image's last scan (imageScanStatus, imageScanFindingsSummary) read first.</summary>
+    private static async Task<Action<Utf8JsonWriter, ImageDetail>> EcrMembersAsync(EcrCall call, IReadOnlyList<ImageDetail> details)
+    {
+        var scans = await call.Service<Core.Scanning.ScanningService>()
+            .ListAsync(call.RepositoryName(), details.Select(d => d.Digest.ToString()).ToList(), call.Aborted).ConfigureAwait(false);
+        return (json, detail) =>
+        {
+            WriteEcrMembers(json, detail);
+            if (scans.TryGetValue(detail.Digest.ToString(), out var scan))
+            {
+                ScanningOperations.WriteImageMembers(json, scan);
+            }
+        };
+    }
+
     private static void WriteEcrMembers(Utf8JsonWriter json, ImageDetail detail)
     {
         if (detail.LastPulledAt is { } pulled)

@@ -17,6 +17,7 @@ using Berth.Server.EcrApi;
 using Berth.Core.Registries;
 using Berth.Core.Replication;
 using Berth.Server.RemoteReplication;
+using Berth.Core.Scanning;
 using Berth.Core.Repositories;
 using Berth.Server.BackgroundJobs;
 using Berth.Server.OciDistribution;
@@ -132,6 +133,8 @@ internal static class BerthApplication
                 PooledConnectionLifetime = TimeSpan.FromMinutes(5),
                 AllowAutoRedirect = false,
             });
+        builder.Services.AddScoped<ScanningService>();
+        builder.Services.AddSingleton<ImageScanner>();
         builder.Services.AddScoped<LayerUploadService>();
         builder.Services.AddScoped<LayerAvailabilityService>();
         builder.Services.AddScoped<LayerDownloadSigner>();
@@ -161,6 +164,8 @@ internal static class BerthApplication
         builder.Services.AddSingleton<ReplicationJob>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ReplicationJob>());
         builder.Services.AddAuditTrailAndEvents(options);
+        builder.Services.AddSingleton<ScanJob>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<ScanJob>());
 
         overrides?.Invoke(builder.Services);
         var app = builder.Build();

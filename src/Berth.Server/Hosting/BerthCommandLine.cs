@@ -5,7 +5,7 @@ namespace Berth.Server.Hosting;
 
 /// <summary>
 /// The <c>berth</c> executable: <c>berth serve [--urls URL] [--data DIR]</c>, <c>berth account create|list</c>,
-/// <c>berth gc [--dry-run]</c>, <c>berth replication destination|backfill|status</c>.
+/// <c>berth gc [--dry-run]</c>, <c>berth replication destination|backfill|status</c>, <c>berth vulnerabilities import PATH</c>.
 /// </summary>
 internal static class BerthCommandLine
 {
@@ -15,7 +15,7 @@ internal static class BerthCommandLine
         var data = new Option<string?>("--data") { Description = "The data directory (default ./berth-data); same as Berth:DataDirectory." };
         var serve = new Command("serve", "Run the registry.") { urls, data };
         serve.SetAction((parse, cancellationToken) => ServeAsync(parse.GetValue(urls), parse.GetValue(data), cancellationToken));
-        var root = new RootCommand("Berth: an Amazon ECR compatible container registry.") { serve, AccountCommands.Create(data), GarbageCollectionCommand.Create(data), ReplicationCommands.Create(data) };
+        var root = new RootCommand("Berth: an Amazon ECR compatible container registry.") { serve, AccountCommands.Create(data), GarbageCollectionCommand.Create(data), ReplicationCommands.Create(data), VulnerabilitiesCommand.Create(data) };
 
         // The host handles SIGINT and SIGTERM itself and stops gracefully.
         return root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });

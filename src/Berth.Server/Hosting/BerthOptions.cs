@@ -117,6 +117,8 @@ internal sealed class BerthOptions
 
     /// <summary>Image events to webhooks (Berth:Events).</summary>
     public Events.EventsOptions Events { get; set; } = new();
+    /// <summary>Image scanning workers (Berth:Scanning).</summary>
+    public ScanningOptions Scanning { get; set; } = new();
 }
 
 internal sealed class RegistryListenerOptions
@@ -196,4 +198,19 @@ internal sealed class ReplicationOptions
 
     /// <summary>Remote destinations: blobs larger than this many bytes are sent in PATCH chunks of this size; smaller ones in one PUT.</summary>
     public long ChunkSize { get; set; } = 64L * 1024 * 1024;
+}
+
+internal sealed class ScanningOptions
+{
+    /// <summary>How often each node looks for queued scans when the last look found none.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long a node holds a claimed scan; another node takes it over after that (the node died). Longer than the slowest scan.</summary>
+    public TimeSpan ClaimDuration { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>Claims of one image (each interrupted by a crash or a lost claim) before its scan is FAILED.</summary>
+    public int MaxAttempts { get; set; } = 3;
+
+    /// <summary>Where a scan copies an image's rpmdb while reading it; the system's temporary directory when empty.</summary>
+    public string TemporaryDirectory { get; set; } = string.Empty;
 }

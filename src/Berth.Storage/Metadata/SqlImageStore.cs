@@ -120,6 +120,12 @@ internal sealed class SqlImageStore(MetadataDatabase database, RegistryIdentity 
                 connection, database, _events, registry, time.GetUtcNow(), ImageActionEvent.Push, repository.Value, digest, tag?.Value, cancellationToken).ConfigureAwait(false);
         }
 
+        // So is its scan on push: queued here, run by a worker (BackgroundJobs/ScanJob), never in the push.
+        if (inserted > 0 && Core.Scanning.ScannableImage.Is(manifest.MediaType, manifest.ConfigMediaType))
+        {
+            await SqlScanBacklog.EnqueueOnPushAsync(connection, database, registry, id, repository.Value, mutability.ScanOnPush, digest, cancellationToken).ConfigureAwait(false);
+        }
+
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return PutManifestOutcome.Stored(alreadyTagged);
     }

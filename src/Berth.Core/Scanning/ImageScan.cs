@@ -1,0 +1,12 @@
+namespace Berth.Core.Scanning;
+
+/// <summary>
+/// The last scan of an image: its status and description, and once complete its time, the feed's import time it used
+/// and the number of findings per severity.
+/// </summary>
+public sealed record ImageScan(
+    string Status,
+    string? Description,
+    DateTimeOffset? CompletedAt,
+    DateTimeOffset? VulnerabilitySourceUpdatedAt,
+    IReadOnlyDictionary<string, int> SeverityCounts);

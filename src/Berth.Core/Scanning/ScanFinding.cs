@@ -1,0 +1,12 @@
+namespace Berth.Core.Scanning;
+
+/// <summary>One vulnerability found in one package of an image, as DescribeImageScanFindings lists it (BASIC).</summary>
+public sealed record ScanFinding(
+    string Name,
+    string? Description,
+    string Uri,
+    string Severity,
+    string PackageName,
+    string PackageVersion,
+    string? CvssVector,
+    double? CvssScore);

@@ -1,0 +1,76 @@
+using Berth.Core.Content;
+using Berth.Core.Errors;
+using Berth.Core.Images;
+using Berth.Core.Naming;
+using Berth.Core.Paging;
+using Berth.Core.Repositories;
+using IRepositoryStore = Berth.Core.Images.IRepositoryStore;
+
+namespace Berth.Core.Scanning;
+
+/// <summary>
+/// ECR's scanning API over the request registry's scans: starting one (once per image per
+/// <see cref="Quota"/>, as ECR allows), reading its status and findings, and the registry's configuration.
+/// See https://docs.aws.amazon.com/AmazonECR/latest/userguide/image-scanning-basic.html
+/// </summary>
+public sealed class ScanningService(IImageScanStore scans, IRepositoryStore repositories)
+{
+    /// <summary>"An image can only be scanned once each day", scan on push included.</summary>
+    public static readonly TimeSpan Quota = TimeSpan.FromHours(24);
+
+    /// <summary>Queues a scan of <paramref name="image"/>; throws UnsupportedImageTypeException or LimitExceededException.</summary>
+    public async Task StartAsync(RepositoryName repository, ImageDetail image, CancellationToken cancellationToken)
+    {
+        if (!ScannableImage.Is(image.MediaType, image.ArtifactMediaType))
+        {
+            // Guessed wording: ECR's text for an index or an artifact is not documented.
+            throw new RegistryException(EcrErrors.UnsupportedImageType, $"The operation is not supported for this image: '{image.Digest}' is not a container image with layers the scanner can read (its media type is '{image.MediaType}').");
+        }
+
+        switch (await scans.StartAsync(repository, image.Digest, Quota, cancellationToken).ConfigureAwait(false))
+        {
+            case StartScanOutcome.LimitExceeded:
+                throw new RegistryException(EcrErrors.ScanLimitExceeded, "The scan quota per image has been exceeded. Wait and try again.");
+            case StartScanOutcome.ImageMissing:
+                throw new RegistryException(EcrErrors.ImageNotFound, $"The image with imageId {{imageDigest:'{image.Digest}', imageTag:'null'}} does not exist within the repository with name '{repository}'");
+        }
+    }
+
+    /// <summary>The image's last scan; throws ScanNotFoundException when it was never scanned.</summary>
+    public async Task<ImageScan> GetAsync(RepositoryName repository, Digest digest, string imageIdText, string registryId, CancellationToken cancellationToken) =>
+        await scans.FindAsync(repository, digest, cancellationToken).ConfigureAwait(false)
+        ?? throw new RegistryException(EcrErrors.ScanNotFound,
+            $"Image scan does not exist for the image with '{imageIdText}' in the repository with name '{repository}' in the registry with id '{registryId}'");
+
+    public Task<Page<ScanFinding>> ListFindingsAsync(RepositoryName repository, Digest digest, PageRequest page, CancellationToken cancellationToken) =>
+        scans.ListFindingsAsync(repository, digest, page, cancellationToken);
+
+    public Task<IReadOnlyDictionary<string, ImageScan>> ListAsync(RepositoryName repository, IReadOnlyCollection<string> digests, CancellationToken cancellationToken) =>
+        scans.ListAsync(repository, digests, cancellationToken);
+
+    public Task<RegistryScanningConfiguration> GetConfigurationAsync(CancellationToken cancellationToken) => scans.GetConfigurationAsync(cancellationToken);
+
+    /// <summary>Stores the configuration; ENHANCED (Amazon Inspector's language-package scanning) is refused, not silently run as BASIC.</summary>
+    public async Task PutConfigurationAsync(RegistryScanningConfiguration configuration, CancellationToken cancellationToken)
+    {
+        if (configuration.ScanType == RegistryScanningConfiguration.Enhanced)
+        {
+            throw new RegistryException(EcrErrors.InvalidParameter, "Invalid parameter at 'scanType' failed to satisfy constraint: 'ENHANCED scanning is not supported by this registry; use BASIC'");
+        }
+
+        await scans.PutConfigurationAsync(configuration, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Each repository's frequency and the filters that set it; null for a repository that does not exist.</summary>
+    public async Task<(Repository Repository, string Frequency, ScanningRule? Rule)?> FindRepositoryConfigurationAsync(
+        RegistryScanningConfiguration configuration, RepositoryName name, CancellationToken cancellationToken)
+    {
+        if (await repositories.FindAsync(name, cancellationToken).ConfigureAwait(false) is not { } repository)
+        {
+            return null;
+        }
+
+        var (frequency, rule) = configuration.FrequencyFor(name.Value, repository.Settings.ScanOnPush);
+        return (repository, frequency, rule);
+    }
+}
