@@ -134,7 +134,7 @@ internal static class ScanningOperations
         Page<ScanFinding>? page = null;
         if (scan.Status == ScanStatus.Complete)
         {
-            page = await service.ListFindingsAsync(repository, image.Digest, new PageRequest(call.Int("maxResults") ?? 100, NextToken.Read(call.String("nextToken"))), call.Aborted).ConfigureAwait(false);
+            page = await service.ListFindingsAsync(repository, image.Digest, new PageRequest(call.Int("maxResults") ?? 100, NextToken.Read(call)), call.Aborted).ConfigureAwait(false);
         }
 
         await call.RespondAsync(json =>
@@ -154,7 +154,7 @@ internal static class ScanningOperations
                 json.WriteEndArray();
                 json.WriteEndObject();
                 var last = page.Items.Count;
-                ImageDescriptions.WriteNextToken(json, page.HasMore ? NextToken.Write(OrdinalAfter(call, last)) : null);
+                ImageDescriptions.WriteNextToken(json, page.HasMore ? NextToken.Write(call, OrdinalAfter(call, last)) : null);
             }
         }).ConfigureAwait(false);
     }
@@ -162,7 +162,7 @@ internal static class ScanningOperations
     /// <summary>The ordinal of the last finding of this page: the request's own position plus the page's size.</summary>
     private static string OrdinalAfter(EcrCall call, int count)
     {
-        var after = NextToken.Read(call.String("nextToken")) is { } text && long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var o) ? o : -1;
+        var after = NextToken.Read(call) is { } text && long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var o) ? o : -1;
         return (after + count).ToString(CultureInfo.InvariantCulture);
     }
 
