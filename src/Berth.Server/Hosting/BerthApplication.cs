@@ -199,6 +199,8 @@ internal static class BerthApplication
         services.AddSingleton<RoleSessionService>();
         services.AddSingleton(AwsManagedPolicyCatalog.FromManagedPolicies());
         services.TryAddSingleton<Berth.Core.IamPolicies.PolicyEvaluator>();
+        services.AddSingleton<Berth.Core.PolicySimulation.PolicySimulator>();
+        services.AddSingleton<Berth.Core.PolicySimulation.PolicySimulationService>();
         services.AddSingleton(_ => new QueryServices([IamApiOperations.Create(), StsOperations.Create()]));
     }
 }
