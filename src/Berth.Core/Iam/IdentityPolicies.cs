@@ -10,20 +10,20 @@ namespace Berth.Core.Iam;
 /// </summary>
 public sealed class IdentityPolicies(IIamEntityStore entities, IamPolicyService policies)
 {
-    public async ValueTask<IReadOnlyList<string>> GetDocumentsAsync(Principal principal, CancellationToken cancellationToken)
+    public async ValueTask<IReadOnlyList<string>> GetDocumentsAsync(Principal principal, CancellationToken cancellationToken) =>
+        [.. (await GetSourcesAsync(principal, cancellationToken).ConfigureAwait(false)).Select(s => s.Document)];
+
+    /// <summary>As <see cref="GetDocumentsAsync"/>, with each policy's name and kind.</summary>
+    public async ValueTask<IReadOnlyList<IdentityPolicySource>> GetSourcesAsync(Principal principal, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(principal);
         IamEntity? entity = principal.Kind switch
         {
             PrincipalKind.User => await entities.FindAsync(principal.AccountId, IamEntityKind.User, principal.UserName!, cancellationToken).ConfigureAwait(false),
             PrincipalKind.AssumedRole => await entities.FindByArnAsync(principal.RoleArn!, cancellationToken).ConfigureAwait(false),
             _ => null,
         };
-        if (entity is null)
-        {
-            return [];
-        }
-
-        return [.. (await GetSourcesAsync(entity, cancellationToken).ConfigureAwait(false)).Select(s => s.Document)];
+        return entity is null ? [] : await GetSourcesAsync(entity, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>

@@ -25,7 +25,7 @@ public sealed class PolicySimulator(PolicyEvaluator evaluator)
                     request.Principal, action, resource, OwnerOf(resource, request.ResourceOwner), request.Context, identity,
                     request.ResourcePolicy?.Document, request.RegistryPolicy?.Document), trace);
                 var matched = trace.Deciding(result.Decision).Select(s => Describe(s, request, positions)).ToList();
-                results.Add(new SimulationResult(action, resource, result, matched, [.. trace.MissingContextKeys], trace));
+                results.Add(new SimulationResult(action, resource, result, matched, [.. trace.MissingContextKeys], trace, request));
             }
         }
 

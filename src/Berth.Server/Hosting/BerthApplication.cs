@@ -17,6 +17,7 @@ using Berth.Core.Registries;
 using Berth.Core.Replication;
 using Berth.Core.Repositories;
 using Berth.Server.BackgroundJobs;
+using Berth.Server.WebConsole;
 using Berth.Server.OciDistribution;
 using Berth.Server.PublicDistribution;
 using Berth.Core.PublicRegistries;
@@ -102,6 +103,7 @@ internal static class BerthApplication
         builder.Services.AddSingleton(sp => new PublicAccessTokens(sp.GetRequiredService<SigningKeys>(), sp.GetRequiredService<TimeProvider>(), options.AccountId));
         builder.Services.AddSingleton<PublicPullLimiter>();
         AddIam(builder.Services);
+        builder.Services.AddBerthConsole(options.Console, dataDirectory);
         builder.Services.AddHostedService<RootKeyBootstrap>();
 
         // Services of one registry: built per request, for the registry the edge decided (RequestRegistry).
@@ -136,6 +138,10 @@ internal static class BerthApplication
 
         // Request-start lines carry the query string, and a layer download URL's signature is a credential.
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
+
+        // The console's cookie keys sit unencrypted in <data>/console-keys, as master.key does beside them (the data
+        // directory is 0700); Data Protection warns about that at every start.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.DataProtection.KeyManagement.XmlKeyManager", LogLevel.Error);
         builder.Services.AddSingleton<NodeIdentity>();
         builder.Services.AddHostedService<UploadJanitor>();
         builder.Services.AddSingleton<LifecycleJob>();
@@ -165,6 +171,7 @@ internal static class BerthApplication
         app.MapLayerDownloads();
         app.MapPublicTokens();
         app.MapPublicLogos();
+        app.MapBerthConsole(options.Console);
 
         var banner = $"data in {dataDirectory} ({StorageRegistration.Describe(storage, dataDirectory, app.Services)})";
         app.Lifetime.ApplicationStarted.Register(() =>

@@ -111,6 +111,9 @@ internal sealed class BerthOptions
     public GarbageCollectionOptions GarbageCollection { get; set; } = new();
     /// <summary>Replication workers (Berth:Replication).</summary>
     public ReplicationOptions Replication { get; set; } = new();
+
+    /// <summary>The web console under /console/ (Berth:Console).</summary>
+    public WebConsole.ConsoleOptions Console { get; set; } = new();
 }
 
 internal sealed class RegistryListenerOptions

@@ -108,6 +108,11 @@ internal sealed class BerthOptionsValidator : IValidateOptions<BerthOptions>
         }
 
         ValidateReplication(options.Replication, failures);
+        if (options.Console.SessionDuration <= TimeSpan.Zero)
+        {
+            failures.Add("Invalid configuration 'Berth:Console:SessionDuration': must be greater than zero.");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 
