@@ -48,6 +48,10 @@ internal static class BerthApplication
         {
             Args = [],
             ContentRootPath = AppContext.BaseDirectory,
+
+            // The console's pages are compiled into this assembly and found from the application's name; a host
+            // started by another process (a test runner) would otherwise look in that process's entry assembly.
+            ApplicationName = typeof(BerthApplication).Assembly.GetName().Name,
         });
         builder.WebHost.UseKestrelHttpsConfiguration();
         configure?.Invoke(builder.Configuration);

@@ -18,6 +18,8 @@ namespace Berth.Server.WebConsole;
 /// request's is): a deactivated or deleted key, a deleted user or an expired role session ends the session at once.
 /// The registry is the caller's account's, in Berth:Region, as the ECR API picks it. Each page authorizes what it
 /// shows with <see cref="DeniedAsync"/>: the same action on the same resource as the API call that would show it.
+/// Registry-bound services (repositories, images) are resolved with <see cref="Service{T}"/> inside handlers, never
+/// injected into a page's constructor: they need the registry, which is known only once the session is.
 /// </summary>
 internal abstract class ConsolePageModel : PageModel
 {

@@ -44,11 +44,14 @@ public sealed class ConsoleBrowserTests : IAsyncLifetime
         var image = TestImageFactory.WriteImage(layout, layerCount: 3, layerBytes: 160 * 1024);
         layout.Tag(image.Descriptor, "v1");
         layout.Tag(image.Descriptor, "stable");
+        var signature = TestImageFactory.WriteArtifact(layout, image, "application/vnd.berth.test.signature.v1+json");
+        layout.Tag(new OciDescriptor(OciMediaTypes.ImageManifest, signature.ManifestDigest, signature.Manifest.Length), "signature");
         var index = TestImageFactory.WriteIndex(layout, "amd64", "arm64");
         layout.Tag(new OciDescriptor(OciMediaTypes.ImageIndex, index.IndexDigest, index.Index.Length), "multi");
         await PushAsync(layout, "v1", "web/app");
         await PushAsync(layout, "stable", "web/app");
         await PushAsync(layout, "multi", "web/app", "--all", "--preserve-digests");
+        await PushAsync(layout, "signature", "web/app", "--preserve-digests");
         var page = await browser.NewPageAsync();
 
         await ConsoleBrowser.SignInAsync(page, _server.AccessKeyId, _server.SecretAccessKey);
@@ -74,10 +77,15 @@ public sealed class ConsoleBrowserTests : IAsyncLifetime
         Assert.Contains(image.Config.Digest, await page.Locator("#config + p").InnerTextAsync(), StringComparison.Ordinal);
         await ConsoleBrowser.ScreenshotAsync(page, "image");
 
+        // The signature is a referrer of the image: the tree links to it, and its page names its subject's digest.
+        await page.Locator("#referrer-tree a", new() { HasText = "application/vnd.berth.test.signature.v1+json" }).ClickAsync();
+        Assert.Equal(signature.ManifestDigest, (await page.Locator("h1").InnerTextAsync()).Split('@')[1]);
+        Assert.Contains(image.ManifestDigest, await page.Locator("#manifest + pre").InnerTextAsync(), StringComparison.Ordinal);
+
         // The index lists its platforms, each a link to its manifest.
         await page.GotoAsync($"/console/image?repository=web%2Fapp&digest={Uri.EscapeDataString(index.IndexDigest)}");
-        Assert.Equal(["linux/amd64", "linux/arm64"], await page.Locator("#platform-table tbody tr td:first-child").AllInnerTextsAsync());
-        await page.Locator("#platform-table tbody tr", new() { HasText = "linux/arm64" }).Locator("a").ClickAsync();
+        Assert.Equal(["linux/amd64", "linux/arm64/v8"], await page.Locator("#platform-table tbody tr td:first-child").AllInnerTextsAsync());
+        await page.Locator("#platform-table tbody tr", new() { HasText = "linux/arm64/v8" }).Locator("a").ClickAsync();
         Assert.Equal(index.Images[1].ManifestDigest, (await page.Locator("h1").InnerTextAsync()).Split('@')[1]);
 
         // Deleting a tag asks first, then deletes it as BatchDeleteImage does.
@@ -88,7 +96,7 @@ public sealed class ConsoleBrowserTests : IAsyncLifetime
         Assert.Equal("Tag stable deleted.", await page.GetByRole(AriaRole.Status).InnerTextAsync());
         var tags = (await _aws.RunAsync("ecr", "list-images", "--repository-name", "web/app")).GetProperty("imageIds").EnumerateArray()
             .Select(i => i.TryGetProperty("imageTag", out var t) ? t.GetString() : null).OfType<string>().Order().ToList();
-        Assert.Equal(["multi", "v1"], tags);
+        Assert.Equal(["multi", "signature", "v1"], tags);
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
         await page.WaitForURLAsync("**/console/sign-in");

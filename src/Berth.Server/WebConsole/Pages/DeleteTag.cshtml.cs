@@ -10,7 +10,7 @@ namespace Berth.Server.WebConsole.Pages;
 /// Deleting a tag: a confirmation page (GET), then a POST with the anti-forgery token that deletes it as
 /// BatchDeleteImage with one imageTag does, authorized as ecr:BatchDeleteImage on the repository both times.
 /// </summary>
-internal sealed class DeleteTagModel(ImageCatalogService catalog) : ConsolePageModel
+internal sealed class DeleteTagModel : ConsolePageModel
 {
     public string Repository { get; private set; } = "";
 
@@ -28,7 +28,7 @@ internal sealed class DeleteTagModel(ImageCatalogService catalog) : ConsolePageM
 
         try
         {
-            var deletion = await catalog.DeleteAsync(name, null, parsed, Aborted).ConfigureAwait(false);
+            var deletion = await Service<ImageCatalogService>().DeleteAsync(name, null, parsed, Aborted).ConfigureAwait(false);
             if (deletion.Status != ImageDeletionStatus.Deleted)
             {
                 Fail(new RegistryException(EcrErrors.ImageNotFound, deletion.Status == ImageDeletionStatus.ReferencedByIndex

@@ -14,7 +14,7 @@ namespace Berth.Server.WebConsole.Pages;
 /// /v2/ and the API serve it); the tags and times as DescribeImages; deleting offered only when BatchDeleteImage is
 /// allowed (and authorized again on the delete itself).
 /// </summary>
-internal sealed class ImageModel(ImageService images, ImageCatalogService catalog) : ConsolePageModel
+internal sealed class ImageModel : ConsolePageModel
 {
     private const int MaxReferrerDepth = 3;
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
@@ -62,10 +62,10 @@ internal sealed class ImageModel(ImageService images, ImageCatalogService catalo
 
         try
         {
-            Manifest = await images.GetManifestAsync(name, Reference.Of(parsed), Aborted).ConfigureAwait(false);
+            Manifest = await Service<ImageService>().GetManifestAsync(name, Reference.Of(parsed), Aborted).ConfigureAwait(false);
             if (await AllowsAsync(EcrActions.DescribeImages, arn).ConfigureAwait(false))
             {
-                Detail = await catalog.FindAsync(name, Reference.Of(parsed), Aborted).ConfigureAwait(false);
+                Detail = await Service<ImageCatalogService>().FindAsync(name, Reference.Of(parsed), Aborted).ConfigureAwait(false);
             }
 
             MayDelete = await AllowsAsync(EcrActions.BatchDeleteImage, arn).ConfigureAwait(false);
@@ -101,7 +101,7 @@ internal sealed class ImageModel(ImageService images, ImageCatalogService catalo
 
     private async Task<IReadOnlyList<ReferrerNode>> ReferrersAsync(RepositoryName name, Digest subject, int depth)
     {
-        var found = await images.ListReferrersAsync(name, subject, null, Aborted).ConfigureAwait(false);
+        var found = await Service<ImageService>().ListReferrersAsync(name, subject, null, Aborted).ConfigureAwait(false);
         var nodes = new List<ReferrerNode>();
         foreach (var referrer in found)
         {

@@ -11,7 +11,7 @@ namespace Berth.Server.WebConsole.Pages;
 /// refused that sees each repository it may describe by name (as <c>describe-repositories --repository-names</c>
 /// would show it), and no other.
 /// </summary>
-internal sealed class RepositoriesModel(RepositoryService repositories) : ConsolePageModel
+internal sealed class RepositoriesModel : ConsolePageModel
 {
     private const int PageSize = 20;
 
@@ -27,6 +27,7 @@ internal sealed class RepositoriesModel(RepositoryService repositories) : Consol
     {
         Query = string.IsNullOrWhiteSpace(q) ? null : q.Trim();
         ListsAll = await AllowsAsync(EcrActions.DescribeRepositories, Registry.RepositoryArn("*")).ConfigureAwait(false);
+        var repositories = Service<RepositoryService>();
         var cursor = after;
         while (Items.Count <= PageSize)
         {

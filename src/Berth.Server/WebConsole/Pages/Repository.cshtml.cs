@@ -7,7 +7,7 @@ using Berth.Core.Paging;
 namespace Berth.Server.WebConsole.Pages;
 
 /// <summary>A repository's images, 20 at a time, authorized as DescribeImages on the repository.</summary>
-internal sealed class RepositoryModel(ImageCatalogService catalog) : ConsolePageModel
+internal sealed class RepositoryModel : ConsolePageModel
 {
     private const int PageSize = 20;
 
@@ -40,7 +40,7 @@ internal sealed class RepositoryModel(ImageCatalogService catalog) : ConsolePage
         try
         {
             var tagStatus = Status switch { "TAGGED" => TagStatus.Tagged, "UNTAGGED" => TagStatus.Untagged, _ => TagStatus.Any };
-            var page = await catalog.DescribeAsync(repository, tagStatus, new PageRequest(PageSize, after), Aborted).ConfigureAwait(false);
+            var page = await Service<ImageCatalogService>().DescribeAsync(repository, tagStatus, new PageRequest(PageSize, after), Aborted).ConfigureAwait(false);
             Images = page.Items;
             Next = page.HasMore ? page.Items[^1].Digest.ToString() : null;
         }
