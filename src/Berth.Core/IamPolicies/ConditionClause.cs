@@ -43,6 +43,9 @@ internal sealed class ConditionClause
 
     public string Key { get; }
 
+    /// <summary>The policy's values as written (before policy variables are resolved).</summary>
+    public IReadOnlyList<string> Values => [.. _texts.Select(t => t.Raw)];
+
     public bool Evaluate(RequestContext context)
     {
         var requestValues = context.Find(Key);

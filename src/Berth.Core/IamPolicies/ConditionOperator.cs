@@ -46,6 +46,14 @@ public sealed record ConditionOperator(SetQualifier Qualifier, ConditionOperator
         return true;
     }
 
+    /// <summary>The operator as IAM writes it: <c>ForAllValues:StringLikeIfExists</c>.</summary>
+    public string Name => (Qualifier switch
+    {
+        SetQualifier.ForAnyValue => "ForAnyValue:",
+        SetQualifier.ForAllValues => "ForAllValues:",
+        _ => "",
+    }) + Kind + (IfExists ? IfExistsSuffix : "");
+
     /// <summary>The operator that a negated one negates (StringNotLike → StringLike); itself otherwise.</summary>
     internal ConditionOperatorKind PositiveKind => Kind switch
     {

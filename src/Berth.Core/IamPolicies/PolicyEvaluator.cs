@@ -15,11 +15,15 @@ namespace Berth.Core.IamPolicies;
 /// caller's identity policies must allow too (a root caller's own account allows it everything).</item>
 /// <item>An anonymous caller is allowed only by a resource policy naming <c>*</c>.</item>
 /// </list>
-/// Safe for concurrent use; nothing is parsed or compiled per call.
+/// Safe for concurrent use; nothing is parsed or compiled per call. The live authorizers and the policy simulator
+/// run this same code: the simulator passes an <see cref="EvaluationTrace"/> to learn why.
 /// </summary>
 public sealed class PolicyEvaluator(TimeProvider timeProvider)
 {
-    public AuthorizationResult Evaluate(AuthorizationRequest request)
+    public AuthorizationResult Evaluate(AuthorizationRequest request) => Evaluate(request, null);
+
+    /// <summary>Decides as <see cref="Evaluate(AuthorizationRequest)"/>, and records in <paramref name="trace"/> (when given) what it checked.</summary>
+    public AuthorizationResult Evaluate(AuthorizationRequest request, EvaluationTrace? trace)
     {
         ArgumentNullException.ThrowIfNull(request);
         var principal = request.Principal;
@@ -28,11 +32,13 @@ public sealed class PolicyEvaluator(TimeProvider timeProvider)
         var identityAllow = false;
         if (principal.Type is PrincipalType.User or PrincipalType.AssumedRole)
         {
-            foreach (var policy in request.IdentityPolicies)
+            for (var p = 0; p < request.IdentityPolicies.Count; p++)
             {
-                foreach (var statement in policy.Statements)
+                var statements = request.IdentityPolicies[p].Statements;
+                for (var s = 0; s < statements.Count; s++)
                 {
-                    if (!Applies(statement, request, context))
+                    var statement = statements[s];
+                    if (!Applies(statement, request, context, trace, PolicySource.Identity, p, s, null))
                     {
                         continue;
                     }
@@ -48,10 +54,16 @@ public sealed class PolicyEvaluator(TimeProvider timeProvider)
         }
 
         var resourceAllow = PrincipalMatch.None;
-        foreach (var statement in ResourceStatements(request))
+        foreach (var (source, index, statement) in ResourceStatements(request))
         {
             var named = statement.MatchPrincipal(principal);
-            if (named == PrincipalMatch.None || !Applies(statement, request, context))
+            if (named == PrincipalMatch.None)
+            {
+                trace?.Add(new StatementEvaluation(source, 0, index, statement, statement.AppliesToAction(request.Action), null, false, []));
+                continue;
+            }
+
+            if (!Applies(statement, request, context, trace, source, 0, index, true))
             {
                 continue;
             }
@@ -89,13 +101,29 @@ public sealed class PolicyEvaluator(TimeProvider timeProvider)
             : AuthorizationResult.Denied(request, AuthorizationDecision.ImplicitDeny, PolicyType.IdentityBased);
     }
 
-    private static IEnumerable<PolicyStatement> ResourceStatements(AuthorizationRequest request) =>
-        (request.ResourcePolicy?.Statements ?? []).Concat(request.RegistryPolicy?.Statements ?? []);
+    private static IEnumerable<(PolicySource Source, int Index, PolicyStatement Statement)> ResourceStatements(AuthorizationRequest request) =>
+        (request.ResourcePolicy?.Statements ?? []).Select((s, i) => (PolicySource.Resource, i, s))
+            .Concat((request.RegistryPolicy?.Statements ?? []).Select((s, i) => (PolicySource.Registry, i, s)));
 
-    private static bool Applies(PolicyStatement statement, AuthorizationRequest request, RequestContext context) =>
-        statement.AppliesToAction(request.Action)
-        && statement.AppliesToResource(request.Resource, context)
-        && statement.ConditionsHold(context);
+    private static bool Applies(
+        PolicyStatement statement, AuthorizationRequest request, RequestContext context, EvaluationTrace? trace,
+        PolicySource source, int policyIndex, int statementIndex, bool? principalMatched)
+    {
+        if (trace is null)
+        {
+            return statement.AppliesToAction(request.Action)
+                && statement.AppliesToResource(request.Resource, context)
+                && statement.ConditionsHold(context);
+        }
+
+        // The same checks in the same order, each recorded.
+        var action = statement.AppliesToAction(request.Action);
+        bool? resource = action ? statement.AppliesToResource(request.Resource, context) : null;
+        IReadOnlyList<ConditionEvaluation> conditions = resource == true ? statement.ExplainConditions(context, trace) : [];
+        var evaluation = new StatementEvaluation(source, policyIndex, statementIndex, statement, action, resource, principalMatched, conditions);
+        trace.Add(evaluation);
+        return evaluation.Applies;
+    }
 
     private RequestContext WithPrincipalKeys(RequestContext given, RequestPrincipal principal)
     {

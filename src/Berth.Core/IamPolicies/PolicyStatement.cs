@@ -104,6 +104,29 @@ public sealed class PolicyStatement
         return _principals.Match(principal);
     }
 
+    /// <summary>As <see cref="ConditionsHold(RequestContext)"/>, recording each condition evaluated and the keys the request lacks.</summary>
+    internal IReadOnlyList<ConditionEvaluation> ExplainConditions(RequestContext context, EvaluationTrace trace)
+    {
+        var evaluated = new List<ConditionEvaluation>(_conditions.Length);
+        foreach (var condition in _conditions)
+        {
+            var values = context.Find(condition.Key);
+            if (values is null)
+            {
+                trace.AddMissingKey(condition.Key);
+            }
+
+            var held = condition.Evaluate(context);
+            evaluated.Add(new ConditionEvaluation(condition.Operator.Name, condition.Key, condition.Values, values, held));
+            if (!held)
+            {
+                break;
+            }
+        }
+
+        return evaluated;
+    }
+
     internal bool ConditionsHold(RequestContext context)
     {
         foreach (var condition in _conditions)

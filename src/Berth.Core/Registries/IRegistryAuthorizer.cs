@@ -24,4 +24,12 @@ public interface IRegistryAuthorizer
     /// </summary>
     ValueTask<bool> WouldAllowAsync(
         Principal principal, RegistryIdentity registry, string action, string resourceArn, RequestContext context, string repositoryPolicy, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Why <see cref="AuthorizeAsync"/> decides as it does: the same inputs (identity, repository and registry
+    /// policies, request keys and resource tags) through the policy simulator, naming the statements that decided and
+    /// every condition checked. Throws nothing for a denial.
+    /// </summary>
+    ValueTask<PolicySimulation.SimulationResult> ExplainAsync(
+        Principal principal, RegistryIdentity registry, string action, string resourceArn, RequestContext context, CancellationToken cancellationToken);
 }

@@ -4,6 +4,7 @@ using Berth.Core.Iam;
 using Berth.Core.IamPolicies;
 using Berth.Core.Images;
 using Berth.Core.Naming;
+using Berth.Core.PolicySimulation;
 
 namespace Berth.Core.Registries;
 
@@ -20,7 +21,8 @@ namespace Berth.Core.Registries;
 /// </summary>
 public sealed class RegistryAuthorizer(
     IdentityPolicies identityPolicies, PolicyEvaluator evaluator, PolicyDocumentCache documents, IRepositoryStore repositories,
-    IRegistryPolicyStore registryPolicies, RegistryPolicyService registryPolicyService, RegistryAuthorizationCache cache) : IRegistryAuthorizer
+    IRegistryPolicyStore registryPolicies, RegistryPolicyService registryPolicyService, RegistryAuthorizationCache cache,
+    PolicySimulator simulator) : IRegistryAuthorizer
 {
     public async ValueTask AuthorizeAsync(Principal principal, RegistryIdentity registry, string action, string resourceArn, RequestContext context, CancellationToken cancellationToken)
     {
@@ -35,21 +37,28 @@ public sealed class RegistryAuthorizer(
         Principal principal, RegistryIdentity registry, string action, string resourceArn, RequestContext context, string repositoryPolicy, CancellationToken cancellationToken) =>
         (await EvaluateAsync(principal, registry, action, resourceArn, context, repositoryPolicy, cancellationToken).ConfigureAwait(false)).IsAllowed;
 
+    public async ValueTask<SimulationResult> ExplainAsync(
+        Principal principal, RegistryIdentity registry, string action, string resourceArn, RequestContext context, CancellationToken cancellationToken)
+    {
+        var inputs = await GatherAsync(principal, registry, action, resourceArn, context, null, cancellationToken).ConfigureAwait(false);
+
+        // The same texts the decision reads, named as the simulator names them; the identity policies read afresh for their names.
+        var sources = principal.Kind == PrincipalKind.Root ? []
+            : await identityPolicies.GetSourcesAsync(principal, cancellationToken).ConfigureAwait(false);
+        SimulationPolicy? Resource(string? text, string id) => text is null ? null : new(id, "resource", text, documents.Get(text, PolicyDocumentKind.Resource));
+        var request = new SimulationRequest(
+            principal.ToRequestPrincipal(), [action], [resourceArn],
+            [.. sources.Select(s => new SimulationPolicy(s.Name, s.SourceType, s.Document, documents.Get(s.Document, PolicyDocumentKind.Identity)))],
+            Resource(inputs.RepositoryPolicy, "RepositoryPolicy"), registry.AccountId, inputs.Context, Resource(inputs.RegistryPolicy, "RegistryPolicy"));
+        return simulator.Simulate(request)[0];
+    }
+
     private async ValueTask<AuthorizationResult> EvaluateAsync(
         Principal principal, RegistryIdentity registry, string action, string resourceArn, RequestContext context, string? repositoryPolicy, CancellationToken cancellationToken)
     {
-        var repository = RepositoryOf(registry, resourceArn);
-        var repositoryKey = repository is null ? default : new RegistryAuthorizationCache.RepositoryKey(registry.AccountId, registry.Region, repository.Value);
-        var policyText = repository is null ? null
-            : repositoryPolicy ?? await PolicyTextAsync(repository, repositoryKey, cancellationToken).ConfigureAwait(false);
-        var (registryPolicyText, scopeV2) = await RegistryPolicyAsync(registry, cancellationToken).ConfigureAwait(false);
-        if (registryPolicyText is not null && !RegistryPolicyService.Governs(action, scopeV2))
-        {
-            registryPolicyText = null;
-        }
-
+        var inputs = await GatherAsync(principal, registry, action, resourceArn, context, repositoryPolicy, cancellationToken).ConfigureAwait(false);
         var sameAccount = principal.AccountId == registry.AccountId;
-        if (principal.Kind == PrincipalKind.Root && sameAccount && policyText is null && registryPolicyText is null)
+        if (principal.Kind == PrincipalKind.Root && sameAccount && inputs.RepositoryPolicy is null && inputs.RegistryPolicy is null)
         {
             // The hot path of a registry used with its root key: nothing could deny it.
             return AuthorizationResult.Allowed;
@@ -64,17 +73,43 @@ public sealed class RegistryAuthorizer(
             identity[i] = documents.Get(identityTexts[i], PolicyDocumentKind.Identity);
         }
 
-        var resourcePolicy = policyText is null ? null : documents.Get(policyText, PolicyDocumentKind.Resource);
-        var registryPolicy = registryPolicyText is null ? null : documents.Get(registryPolicyText, PolicyDocumentKind.Resource);
-        var keys = context;
-        if (repository is not null && (MentionsResourceTags(policyText) || MentionsResourceTags(registryPolicyText) || identityTexts.Any(MentionsResourceTags))
-            && await TagsAsync(repository, repositoryKey, cancellationToken).ConfigureAwait(false) is { Count: > 0 } tags)
+        var resourcePolicy = inputs.RepositoryPolicy is null ? null : documents.Get(inputs.RepositoryPolicy, PolicyDocumentKind.Resource);
+        var registryPolicy = inputs.RegistryPolicy is null ? null : documents.Get(inputs.RegistryPolicy, PolicyDocumentKind.Resource);
+        return evaluator.Evaluate(new AuthorizationRequest(principal.ToRequestPrincipal(), action, resourceArn, registry.AccountId, inputs.Context, identity, resourcePolicy, registryPolicy));
+    }
+
+    /// <summary>
+    /// The resource-side inputs of a decision: the repository and registry policies that govern it and the request
+    /// keys, with the repository's tags when some policy (identity, repository, registry) mentions ResourceTag.
+    /// </summary>
+    private async ValueTask<Inputs> GatherAsync(
+        Principal principal, RegistryIdentity registry, string action, string resourceArn, RequestContext context, string? repositoryPolicy, CancellationToken cancellationToken)
+    {
+        var repository = RepositoryOf(registry, resourceArn);
+        var repositoryKey = repository is null ? default : new RegistryAuthorizationCache.RepositoryKey(registry.AccountId, registry.Region, repository.Value);
+        var policyText = repository is null ? null
+            : repositoryPolicy ?? await PolicyTextAsync(repository, repositoryKey, cancellationToken).ConfigureAwait(false);
+        var (registryPolicyText, scopeV2) = await RegistryPolicyAsync(registry, cancellationToken).ConfigureAwait(false);
+        if (registryPolicyText is not null && !RegistryPolicyService.Governs(action, scopeV2))
         {
-            keys = new RequestContext(context).SetResourceTags(tags);
+            registryPolicyText = null;
         }
 
-        return evaluator.Evaluate(new AuthorizationRequest(principal.ToRequestPrincipal(), action, resourceArn, registry.AccountId, keys, identity, resourcePolicy, registryPolicy));
+        var keys = context;
+        if (repository is not null && (MentionsResourceTags(policyText) || MentionsResourceTags(registryPolicyText)
+            || (principal.Kind != PrincipalKind.Root && await IdentityMentionsTagsAsync(principal, cancellationToken).ConfigureAwait(false))))
+        {
+            if (await TagsAsync(repository, repositoryKey, cancellationToken).ConfigureAwait(false) is { Count: > 0 } tags)
+            {
+                keys = new RequestContext(context).SetResourceTags(tags);
+            }
+        }
+
+        return new Inputs(policyText, registryPolicyText, keys);
     }
+
+    private async ValueTask<bool> IdentityMentionsTagsAsync(Principal principal, CancellationToken cancellationToken) =>
+        (await IdentityDocumentsAsync(principal, cancellationToken).ConfigureAwait(false)).Any(MentionsResourceTags);
 
     private async ValueTask<string?> PolicyTextAsync(RepositoryName repository, RegistryAuthorizationCache.RepositoryKey key, CancellationToken cancellationToken)
     {
@@ -135,4 +170,7 @@ public sealed class RegistryAuthorizer(
     }
 
     private static bool MentionsResourceTags(string? text) => text is not null && text.Contains("ResourceTag", StringComparison.OrdinalIgnoreCase);
+
+    private sealed record Inputs(
+        string? RepositoryPolicy, string? RegistryPolicy, RequestContext Context);
 }

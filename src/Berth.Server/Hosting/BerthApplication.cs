@@ -20,6 +20,7 @@ using Berth.Server.RemoteReplication;
 using Berth.Core.Scanning;
 using Berth.Core.Repositories;
 using Berth.Server.BackgroundJobs;
+using Berth.Server.WebConsole;
 using Berth.Server.OciDistribution;
 using Berth.Server.PublicDistribution;
 using Berth.Core.PublicRegistries;
@@ -50,6 +51,10 @@ internal static class BerthApplication
         {
             Args = [],
             ContentRootPath = AppContext.BaseDirectory,
+
+            // The console's pages are compiled into this assembly and found from the application's name; a host
+            // started by another process (a test runner) would otherwise look in that process's entry assembly.
+            ApplicationName = typeof(BerthApplication).Assembly.GetName().Name,
         });
         builder.WebHost.UseKestrelHttpsConfiguration();
         configure?.Invoke(builder.Configuration);
@@ -105,6 +110,7 @@ internal static class BerthApplication
         builder.Services.AddSingleton(sp => new PublicAccessTokens(sp.GetRequiredService<SigningKeys>(), sp.GetRequiredService<TimeProvider>(), options.AccountId));
         builder.Services.AddSingleton<PublicPullLimiter>();
         AddIam(builder.Services);
+        builder.Services.AddBerthConsole(options.Console, dataDirectory);
         builder.Services.AddHostedService<RootKeyBootstrap>();
 
         // Services of one registry: built per request, for the registry the edge decided (RequestRegistry).
@@ -151,6 +157,10 @@ internal static class BerthApplication
 
         // Request-start lines carry the query string, and a layer download URL's signature is a credential.
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
+
+        // The console's cookie keys sit unencrypted in <data>/console-keys, as master.key does beside them (the data
+        // directory is 0700); Data Protection warns about that at every start.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.DataProtection.KeyManagement.XmlKeyManager", LogLevel.Error);
         builder.Services.AddSingleton<NodeIdentity>();
         builder.Services.AddHostedService<UploadJanitor>();
         builder.Services.AddSingleton<LifecycleJob>();
@@ -184,6 +194,7 @@ internal static class BerthApplication
         app.MapLayerDownloads();
         app.MapPublicTokens();
         app.MapPublicLogos();
+        app.MapBerthConsole(options.Console);
 
         var banner = $"data in {dataDirectory} ({StorageRegistration.Describe(storage, dataDirectory, app.Services)})";
         app.Lifetime.ApplicationStarted.Register(() =>
@@ -218,6 +229,8 @@ internal static class BerthApplication
         services.AddSingleton<RoleSessionService>();
         services.AddSingleton(AwsManagedPolicyCatalog.FromManagedPolicies());
         services.TryAddSingleton<Berth.Core.IamPolicies.PolicyEvaluator>();
+        services.AddSingleton<Berth.Core.PolicySimulation.PolicySimulator>();
+        services.AddSingleton<Berth.Core.PolicySimulation.PolicySimulationService>();
         services.AddSingleton(_ => new QueryServices([IamApiOperations.Create(), StsOperations.Create()]));
     }
 }

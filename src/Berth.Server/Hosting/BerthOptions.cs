@@ -117,8 +117,12 @@ internal sealed class BerthOptions
 
     /// <summary>Image events to webhooks (Berth:Events).</summary>
     public Events.EventsOptions Events { get; set; } = new();
+
     /// <summary>Image scanning workers (Berth:Scanning).</summary>
     public ScanningOptions Scanning { get; set; } = new();
+
+    /// <summary>The web console under /console/ (Berth:Console).</summary>
+    public WebConsole.ConsoleOptions Console { get; set; } = new();
 }
 
 internal sealed class RegistryListenerOptions

@@ -110,6 +110,11 @@ internal sealed class BerthOptionsValidator : IValidateOptions<BerthOptions>
         ValidateReplication(options.Replication, failures);
         options.AuditTrail.Validate(failures);
         options.Events.Validate(failures);
+        if (options.Console.SessionDuration <= TimeSpan.Zero)
+        {
+            failures.Add("Invalid configuration 'Berth:Console:SessionDuration': must be greater than zero.");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 

@@ -15,6 +15,7 @@ internal static class IamApiOperations
         ManagedPolicyOperations.Register(operations);
         AttachmentOperations.Register(operations);
         RoleOperations.Register(operations);
+        SimulationOperations.Register(operations);
         return new QueryService("iam", QueryModel.Load("iam-2010-05-08"), operations);
     }
 }

@@ -197,7 +197,7 @@ public sealed class PolicyEvaluationTests
         var context = new RequestContext().SetResourceTags([new("team", "web")]);
         var policy = Evaluation.AllowWithCondition("""{"StringEquals":{"aws:ResourceTag/team":"web","ecr:ResourceTag/team":"web"}}""");
         var request = new AuthorizationRequest(Evaluation.User, "ecr:PutImage", Evaluation.Repository, Evaluation.Account, context, [policy]);
-        Assert.True(Evaluation.Evaluator.Evaluate(request).IsAllowed);
+        Assert.True(Evaluation.Decide(request).IsAllowed);
     }
 
     [Fact]

@@ -59,5 +59,5 @@ public sealed class RegistryPolicyEvaluationTests
 
     private static AuthorizationResult Evaluate(
         RequestPrincipal principal, string action, string resource, IReadOnlyList<PolicyDocument> identity, PolicyDocument? repositoryPolicy, PolicyDocument registryPolicy) =>
-        Evaluation.Evaluator.Evaluate(new AuthorizationRequest(principal, action, resource, Evaluation.Account, new RequestContext(), identity, repositoryPolicy, registryPolicy));
+        Evaluation.Decide(new AuthorizationRequest(principal, action, resource, Evaluation.Account, new RequestContext(), identity, repositoryPolicy, registryPolicy));
 }
