@@ -21,4 +21,7 @@ public interface ILayerStore
 
     /// <summary>Whether a manifest stored in the repository references the blob.</summary>
     ValueTask<bool> IsReferencedAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken);
+
+    /// <summary>Whether the blob belongs to archived images only: manifests of the repository reference it, all ARCHIVED.</summary>
+    ValueTask<bool> IsArchivedAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken);
 }

@@ -11,7 +11,8 @@ public sealed class LayerAvailabilityService(IBlobLinkStore links, IBlobStore bl
 {
     /// <summary>
     /// One answer per requested digest, in order. A layer linked to the repository is AVAILABLE (UNAVAILABLE when the
-    /// blob store lost its bytes); an unknown one is a MissingLayerDigest failure. Throws RepositoryNotFoundException.
+    /// blob store lost its bytes, ARCHIVED when only archived images use it); an unknown one is a MissingLayerDigest
+    /// failure. Throws RepositoryNotFoundException.
     /// </summary>
     public async ValueTask<IReadOnlyList<LayerCheck>> CheckAsync(RepositoryName repository, IReadOnlyList<string> digests, CancellationToken cancellationToken)
     {
@@ -33,7 +34,10 @@ public sealed class LayerAvailabilityService(IBlobLinkStore links, IBlobStore bl
             }
 
             var stored = await blobs.FindSizeAsync(digest, cancellationToken).ConfigureAwait(false) is not null;
-            results.Add(new LayerCheck(digest.ToString(), size.Value, stored));
+            results.Add(new LayerCheck(digest.ToString(), size.Value, stored)
+            {
+                Archived = stored && await layers.IsArchivedAsync(repository, digest, cancellationToken).ConfigureAwait(false),
+            });
         }
 
         return results;
