@@ -6,6 +6,8 @@ namespace Berth.Core.GarbageCollection;
 /// One mark-and-sweep cycle over the whole blob store, run while the registry serves pushes and pulls.
 /// <list type="number">
 /// <item>Resume: tombstones a previous sweeper left (it was killed mid-sweep) are finished first.</item>
+/// <item>Unlink: a repository's links to blobs that none of its manifests references, made before the grace period,
+/// are removed (what deleting an image, by hand or by a lifecycle rule, leaves), each repository under its lock.</item>
 /// <item>Mark: list the stored blobs, then read every referenced digest from the database (in that order, so a blob
 /// linked while the listing runs is seen as referenced). A stored blob referenced by nothing is a candidate; the
 /// database remembers since when, across cycles and nodes.</item>
@@ -32,6 +34,7 @@ public sealed class GarbageCollector(IBlobInventory inventory, IGarbageCollectio
         var cutoff = now - gracePeriod;
 
         var resumed = dryRun ? 0 : await ResumeAsync(progress, cancellationToken).ConfigureAwait(false);
+        var unlinked = await UnlinkAsync(cutoff, dryRun, progress, cancellationToken).ConfigureAwait(false);
 
         var stored = new List<StoredBlob>();
         await foreach (var blob in inventory.ListBlobsAsync(cancellationToken).ConfigureAwait(false))
@@ -44,13 +47,44 @@ public sealed class GarbageCollector(IBlobInventory inventory, IGarbageCollectio
         }
 
         progress?.Report(new("Listing blobs", stored.Count, stored.Count));
-        var referenced = await store.ListReferencedAsync(cancellationToken).ConfigureAwait(false);
+        var referenced = await store.ListReferencedAsync(cutoff, cancellationToken).ConfigureAwait(false);
         var unreferenced = stored.Where(b => !referenced.Contains(b.Digest)).ToList();
         var due = await MarkAsync(unreferenced, now, cutoff, dryRun, cancellationToken).ConfigureAwait(false);
 
         var removed = dryRun ? due : await SweepAsync(due, now, progress, cancellationToken).ConfigureAwait(false);
         var uploads = await CollectUploadsAsync(cutoff, dryRun, cancellationToken).ConfigureAwait(false);
-        return new GarbageCollectionReport(dryRun, stored.Count, unreferenced.Count - due.Count, removed, uploads, resumed, time.GetElapsedTime(started));
+        return new GarbageCollectionReport(dryRun, stored.Count, unreferenced.Count - due.Count, removed, uploads, resumed, time.GetElapsedTime(started))
+        {
+            Unlinked = unlinked,
+        };
+    }
+
+    /// <summary>
+    /// Removes (a dry run: lists) the links no manifest of their repository references, made before the cutoff, in
+    /// batches of one repository each. The referenced set read afterwards leaves such links out either way, so a dry
+    /// run reports the blobs the run would remove.
+    /// </summary>
+    private async Task<IReadOnlyList<UnreferencedLink>> UnlinkAsync(DateTimeOffset cutoff, bool dryRun, IProgress<GarbageCollectionProgress>? progress, CancellationToken cancellationToken)
+    {
+        var stale = await store.ListUnreferencedLinksAsync(cutoff, cancellationToken).ConfigureAwait(false);
+        if (dryRun || stale.Count == 0)
+        {
+            return stale;
+        }
+
+        var unlinked = new List<UnreferencedLink>();
+        progress?.Report(new("Unlinking blobs of deleted images", 0, stale.Count));
+        foreach (var repository in stale.GroupBy(l => (l.Registry, l.Repository)))
+        {
+            foreach (var chunk in repository.Chunk(BatchSize))
+            {
+                unlinked.AddRange(await store.UnlinkAsync(chunk, cutoff, cancellationToken).ConfigureAwait(false));
+                progress?.Report(new("Unlinking blobs of deleted images", unlinked.Count, stale.Count));
+            }
+        }
+
+        progress?.Report(new("Unlinking blobs of deleted images", stale.Count, stale.Count));
+        return unlinked;
     }
 
     /// <summary>Records the unreferenced blobs and returns those past the grace period.</summary>

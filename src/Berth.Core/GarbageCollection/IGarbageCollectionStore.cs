@@ -4,7 +4,8 @@ namespace Berth.Core.GarbageCollection;
 
 /// <summary>
 /// The metadata side of garbage collection, across every registry of the deployment. A blob is referenced while a
-/// repository links it, a manifest refers to it, or an upload completing with its digest has reserved it
+/// manifest refers to it, a repository linked it within the grace period (a push that has not put its manifest yet),
+/// or an upload completing with its digest has reserved it
 /// (<see cref="Blobs.IUploadSessionStore.ReserveDigestAsync"/>). A tombstone marks a blob whose bytes are being
 /// deleted: it is written only for a blob referenced by nothing, and while it exists nothing can reference the blob
 /// (links and reservations check for it under the same per-digest lock), so a push and a sweep of one blob are
@@ -12,8 +13,23 @@ namespace Berth.Core.GarbageCollection;
 /// </summary>
 public interface IGarbageCollectionStore
 {
-    /// <summary>Every digest referenced now (links, manifest references, reservations of completing uploads).</summary>
-    ValueTask<IReadOnlySet<Digest>> ListReferencedAsync(CancellationToken cancellationToken);
+    /// <summary>
+    /// Every digest referenced now: manifest references, reservations of completing uploads, and links made after
+    /// <paramref name="linkCutoff"/> (older links count only through a manifest of their repository that references
+    /// the blob: the others are <see cref="ListUnreferencedLinksAsync"/>, which a cycle removes first).
+    /// </summary>
+    ValueTask<IReadOnlySet<Digest>> ListReferencedAsync(DateTimeOffset linkCutoff, CancellationToken cancellationToken);
+
+    /// <summary>Links made at or before <paramref name="cutoff"/> whose blob no manifest of their repository references.</summary>
+    ValueTask<IReadOnlyList<UnreferencedLink>> ListUnreferencedLinksAsync(DateTimeOffset cutoff, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Removes those of <paramref name="links"/> that are still made at or before <paramref name="cutoff"/> and
+    /// referenced by no manifest of their repository, under each repository's lock (the one a manifest put holds
+    /// while it checks its blobs are linked, so a put either commits first and keeps the link, or finds it gone and
+    /// fails with the blob unknown), and returns them. A link made again meanwhile (a new push) is kept.
+    /// </summary>
+    ValueTask<IReadOnlyList<UnreferencedLink>> UnlinkAsync(IReadOnlyList<UnreferencedLink> links, DateTimeOffset cutoff, CancellationToken cancellationToken);
 
     /// <summary>The ids of every upload session.</summary>
     ValueTask<IReadOnlySet<string>> ListUploadIdsAsync(CancellationToken cancellationToken);

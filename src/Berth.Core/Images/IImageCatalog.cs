@@ -1,4 +1,5 @@
 using Berth.Core.Content;
+using Berth.Core.Lifecycle;
 using Berth.Core.Naming;
 using Berth.Core.Paging;
 
@@ -11,11 +12,17 @@ namespace Berth.Core.Images;
 /// </summary>
 public interface IImageCatalog
 {
-    /// <summary>One entry per tag and one per untagged manifest (by <paramref name="status"/>), ordered by <see cref="ImageId.Key"/>, after <see cref="PageRequest.After"/>.</summary>
-    ValueTask<Page<ImageId>> ListImagesAsync(RepositoryName repository, TagStatus status, PageRequest page, CancellationToken cancellationToken);
+    /// <summary>
+    /// One entry per tag and one per untagged manifest (by <paramref name="status"/>) of the images with
+    /// <paramref name="imageStatus"/> (null: any), ordered by <see cref="ImageId.Key"/>, after <see cref="PageRequest.After"/>.
+    /// </summary>
+    ValueTask<Page<ImageId>> ListImagesAsync(RepositoryName repository, TagStatus status, ImageStatus? imageStatus, PageRequest page, CancellationToken cancellationToken);
 
-    /// <summary>Details of the manifests (by <paramref name="status"/>) in digest order, after the digest in <see cref="PageRequest.After"/>.</summary>
-    ValueTask<Page<ImageDetail>> DescribeImagesAsync(RepositoryName repository, TagStatus status, PageRequest page, CancellationToken cancellationToken);
+    /// <summary>
+    /// Details of the manifests (by <paramref name="status"/>, and <paramref name="imageStatus"/> unless null) in digest
+    /// order, after the digest in <see cref="PageRequest.After"/>.
+    /// </summary>
+    ValueTask<Page<ImageDetail>> DescribeImagesAsync(RepositoryName repository, TagStatus status, ImageStatus? imageStatus, PageRequest page, CancellationToken cancellationToken);
 
     /// <summary>Details of the manifest a tag or digest names, or null.</summary>
     ValueTask<ImageDetail?> FindImageAsync(RepositoryName repository, Reference reference, CancellationToken cancellationToken);

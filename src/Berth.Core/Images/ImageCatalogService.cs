@@ -22,16 +22,18 @@ public sealed class ImageCatalogService(
     /// </summary>
     public static readonly TimeSpan PullRecordInterval = TimeSpan.FromSeconds(60);
 
-    public async ValueTask<Page<ImageId>> ListAsync(RepositoryName repository, TagStatus status, PageRequest page, CancellationToken cancellationToken)
+    /// <summary>ListImages: the images with <paramref name="imageStatus"/> (null: any; ECR's default is ACTIVE).</summary>
+    public async ValueTask<Page<ImageId>> ListAsync(RepositoryName repository, TagStatus status, ImageStatus? imageStatus, PageRequest page, CancellationToken cancellationToken)
     {
         await RequireRepositoryAsync(repository, cancellationToken).ConfigureAwait(false);
-        return await catalog.ListImagesAsync(repository, status, page, cancellationToken).ConfigureAwait(false);
+        return await catalog.ListImagesAsync(repository, status, imageStatus, page, cancellationToken).ConfigureAwait(false);
     }
 
-    public async ValueTask<Page<ImageDetail>> DescribeAsync(RepositoryName repository, TagStatus status, PageRequest page, CancellationToken cancellationToken)
+    /// <summary>DescribeImages: the images with <paramref name="imageStatus"/> (null: any; ECR's default is ACTIVE).</summary>
+    public async ValueTask<Page<ImageDetail>> DescribeAsync(RepositoryName repository, TagStatus status, ImageStatus? imageStatus, PageRequest page, CancellationToken cancellationToken)
     {
         await RequireRepositoryAsync(repository, cancellationToken).ConfigureAwait(false);
-        return await catalog.DescribeImagesAsync(repository, status, page, cancellationToken).ConfigureAwait(false);
+        return await catalog.DescribeImagesAsync(repository, status, imageStatus, page, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The image a tag or digest names, or null; the caller has checked the repository.</summary>

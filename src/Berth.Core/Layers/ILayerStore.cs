@@ -27,4 +27,7 @@ public interface ILayerStore
     /// null when none does.
     /// </summary>
     ValueTask<ReferencingManifest?> FindReferencingManifestAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken);
+
+    /// <summary>Whether the blob belongs to archived images only: manifests of the repository reference it, all ARCHIVED.</summary>
+    ValueTask<bool> IsArchivedAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken);
 }

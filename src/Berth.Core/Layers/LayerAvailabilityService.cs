@@ -12,9 +12,10 @@ public sealed class LayerAvailabilityService(IBlobLinkStore links, IBlobStore bl
 {
     /// <summary>
     /// One answer per requested digest, in order. A layer linked to the repository is AVAILABLE (UNAVAILABLE when the
-    /// blob store lost its bytes); an unknown one is a MissingLayerDigest failure. Throws RepositoryNotFoundException.
-    /// The media type of an available layer is the one the repository's first pushed manifest that references it
-    /// declares; a layer no manifest references yet has none (ECR's answer for that case is not documented).
+    /// blob store lost its bytes, ARCHIVED when only archived images use it); an unknown one is a MissingLayerDigest
+    /// failure. Throws RepositoryNotFoundException. The media type of an available layer is the one the repository's
+    /// first pushed manifest that references it declares; a layer no manifest references yet has none (ECR's answer
+    /// for that case is not documented).
     /// </summary>
     public async ValueTask<IReadOnlyList<LayerCheck>> CheckAsync(RepositoryName repository, IReadOnlyList<string> digests, CancellationToken cancellationToken)
     {
@@ -37,7 +38,10 @@ public sealed class LayerAvailabilityService(IBlobLinkStore links, IBlobStore bl
             }
 
             var stored = await blobs.FindSizeAsync(digest, cancellationToken).ConfigureAwait(false) is not null;
-            results.Add(new LayerCheck(digest.ToString(), size.Value, stored, MediaType: await MediaTypeAsync(repository, digest, descriptors, cancellationToken).ConfigureAwait(false)));
+            results.Add(new LayerCheck(digest.ToString(), size.Value, stored, MediaType: await MediaTypeAsync(repository, digest, descriptors, cancellationToken).ConfigureAwait(false))
+            {
+                Archived = stored && await layers.IsArchivedAsync(repository, digest, cancellationToken).ConfigureAwait(false),
+            });
         }
 
         return results;

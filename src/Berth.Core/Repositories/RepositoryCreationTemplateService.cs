@@ -1,7 +1,7 @@
-using System.Text.Json;
 using Berth.Core.Content;
 using Berth.Core.Errors;
 using Berth.Core.IamPolicies;
+using Berth.Core.Lifecycle;
 using Berth.Core.Naming;
 using Berth.Core.Paging;
 using Berth.Core.Registries;
@@ -13,7 +13,7 @@ namespace Berth.Core.Repositories;
 /// is created from (CREATE_ON_PUSH). ECR's rules beyond the service model are checked here.
 /// See https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_CreateRepositoryCreationTemplate.html
 /// </summary>
-public sealed class RepositoryCreationTemplateService(IRepositoryCreationTemplateStore store, RegistryIdentity registry, TimeProvider time)
+public sealed class RepositoryCreationTemplateService(IRepositoryCreationTemplateStore store, RegistryIdentity registry, LifecycleSettings lifecycle, TimeProvider time)
 {
     /// <summary>Stores a new template; throws TemplateAlreadyExistsException when its prefix is taken.</summary>
     public async ValueTask<RepositoryCreationTemplate> CreateAsync(RepositoryCreationTemplate template, CancellationToken cancellationToken)
@@ -136,7 +136,12 @@ public sealed class RepositoryCreationTemplateService(IRepositoryCreationTemplat
 
         RepositoryService.ValidateTags(template.ResourceTags);
         RequireResourcePolicy(template.RepositoryPolicy);
-        RequireJsonObject(template.LifecyclePolicy, "lifecyclePolicy", "Invalid lifecycle policy provided");
+        // The policy becomes a repository's lifecycle policy when the template creates one: PutLifecyclePolicy's checks.
+        if (!string.IsNullOrEmpty(template.LifecyclePolicy))
+        {
+            _ = LifecyclePolicy.Parse(template.LifecyclePolicy, lifecycle.AllowExpireSinceImagePulled);
+        }
+
         return template with
         {
             KmsKey = kmsKey,
@@ -163,28 +168,6 @@ public sealed class RepositoryCreationTemplateService(IRepositoryCreationTemplat
         {
             throw Invalid("repositoryPolicy", "Invalid repository policy provided");
         }
-    }
-
-    private static void RequireJsonObject(string? text, string member, string message)
-    {
-        if (string.IsNullOrEmpty(text))
-        {
-            return;
-        }
-
-        try
-        {
-            using var document = WellFormedJson.Parse(text);
-            if (document.RootElement.ValueKind == JsonValueKind.Object)
-            {
-                return;
-            }
-        }
-        catch (JsonException)
-        {
-        }
-
-        throw Invalid(member, message);
     }
 
     private static RegistryException Invalid(string member, string constraint) =>

@@ -26,7 +26,7 @@ internal sealed partial class GarbageCollectionJob(
                     async ct =>
                     {
                         var report = await collector.RunAsync(settings.GracePeriod, dryRun: false, null, ct).ConfigureAwait(false);
-                        LogCycle(logger, report.Removed.Count, report.BytesRemoved, report.UploadsRemoved.Count, report.TombstonesResumed,
+                        LogCycle(logger, report.Removed.Count, report.BytesRemoved, report.Unlinked.Count, report.UploadsRemoved.Count, report.TombstonesResumed,
                             report.BlobsExamined, report.Waiting, report.Duration.TotalMilliseconds);
                     },
                     stoppingToken).ConfigureAwait(false);
@@ -53,8 +53,8 @@ internal sealed partial class GarbageCollectionJob(
     }
 
     [LoggerMessage(EventId = 110, Level = LogLevel.Information,
-        Message = "Garbage collection removed {Blobs} blobs ({Bytes} bytes) and {Uploads} abandoned uploads, finished {Resumed} interrupted deletions; {Examined} blobs examined, {Waiting} unreferenced within the grace period; {DurationMs} ms")]
-    private static partial void LogCycle(ILogger logger, int blobs, long bytes, int uploads, int resumed, int examined, int waiting, double durationMs);
+        Message = "Garbage collection removed {Blobs} blobs ({Bytes} bytes), {Unlinked} links no image of their repository references and {Uploads} abandoned uploads, finished {Resumed} interrupted deletions; {Examined} blobs examined, {Waiting} unreferenced within the grace period; {DurationMs} ms")]
+    private static partial void LogCycle(ILogger logger, int blobs, long bytes, int unlinked, int uploads, int resumed, int examined, int waiting, double durationMs);
 
     [LoggerMessage(EventId = 111, Level = LogLevel.Error, Message = "Garbage collection failed; the next cycle resumes it")]
     private static partial void LogFailed(ILogger logger, Exception exception);

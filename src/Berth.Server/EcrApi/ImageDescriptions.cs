@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Berth.Core.Errors;
 using Berth.Core.Images;
+using Berth.Core.Lifecycle;
 using Berth.Core.Naming;
 using Berth.Core.Paging;
 
@@ -14,10 +15,10 @@ namespace Berth.Server.EcrApi;
 internal static class ImageDescriptions
 {
     /// <summary>
-    /// DescribeImages: the images <c>imageIds</c> names (each must exist), else a page of the repository's images with
-    /// the tag status; none when <paramref name="active"/> is false (a filter for images that are not ACTIVE).
+    /// DescribeImages: the images <c>imageIds</c> names (each must exist, whatever its status), else a page of the
+    /// repository's images with the tag status and the image status (null: any).
     /// </summary>
-    public static async Task DescribeImagesAsync(EcrCall call, TagStatus tagStatus, bool active, Func<IReadOnlyList<ImageDetail>, Task<Action<Utf8JsonWriter, ImageDetail>>>? moreMembers)
+    public static async Task DescribeImagesAsync(EcrCall call, TagStatus tagStatus, ImageStatus? imageStatus, Func<IReadOnlyList<ImageDetail>, Task<Action<Utf8JsonWriter, ImageDetail>>>? moreMembers)
     {
         var repository = call.RepositoryName();
         var catalog = call.Service<ImageCatalogService>();
@@ -38,9 +39,9 @@ internal static class ImageDescriptions
         }
         else
         {
-            var page = await catalog.DescribeAsync(repository, tagStatus, ReadPage(call), call.Aborted).ConfigureAwait(false);
-            details.AddRange(active ? page.Items : []);
-            nextToken = page.HasMore && active ? NextToken.Write(call, page.Items[^1].Digest.ToString()) : null;
+            var page = await catalog.DescribeAsync(repository, tagStatus, imageStatus, ReadPage(call), call.Aborted).ConfigureAwait(false);
+            details.AddRange(page.Items);
+            nextToken = page.HasMore ? NextToken.Write(call, page.Items[^1].Digest.ToString()) : null;
         }
 
         var writeMore = moreMembers is null ? null : await moreMembers(details).ConfigureAwait(false);

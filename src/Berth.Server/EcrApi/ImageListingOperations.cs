@@ -2,6 +2,7 @@ using System.Text.Json;
 using Berth.Core.Content;
 using Berth.Core.Errors;
 using Berth.Core.Images;
+using Berth.Core.Lifecycle;
 using Berth.Core.Naming;
 using Berth.Core.Paging;
 
@@ -16,7 +17,7 @@ internal static class ImageListingOperations
 {
     public static void Register(Dictionary<string, Func<EcrCall, Task>> operations)
     {
-        operations.Add("DescribeImages", call => ImageDescriptions.DescribeImagesAsync(call, ReadTagStatus(call), ActiveOnly(call), details => EcrMembersAsync(call, details)));
+        operations.Add("DescribeImages", call => ImageDescriptions.DescribeImagesAsync(call, ReadTagStatus(call), ReadImageStatus(call), details => EcrMembersAsync(call, details)));
         operations.Add("ListImages", ListImagesAsync);
         operations.Add("ListImageReferrers", ListImageReferrersAsync);
     }
@@ -25,8 +26,8 @@ internal static class ImageListingOperations
     private static async Task ListImagesAsync(EcrCall call)
     {
         var repository = call.RepositoryName();
-        var page = await call.Service<ImageCatalogService>().ListAsync(repository, ReadTagStatus(call), ImageDescriptions.ReadPage(call), call.Aborted).ConfigureAwait(false);
-        var items = ActiveOnly(call) ? page.Items : [];
+        var page = await call.Service<ImageCatalogService>().ListAsync(repository, ReadTagStatus(call), ReadImageStatus(call), ImageDescriptions.ReadPage(call), call.Aborted).ConfigureAwait(false);
+        var items = page.Items;
         await call.RespondAsync(json =>
         {
             json.WriteStartArray("imageIds");
@@ -129,7 +130,16 @@ internal static class ImageListingOperations
             json.WriteString("subjectManifestDigest", subject.ToString());
         }
 
-        json.WriteString("imageStatus", "ACTIVE");
+        json.WriteString("imageStatus", detail.Storage.Status.ToString().ToUpperInvariant());
+        if (detail.Storage.LastArchivedAt is { } archived)
+        {
+            EcrCall.WriteTimestamp(json, "lastArchivedAt", archived);
+        }
+
+        if (detail.Storage.LastActivatedAt is { } activated)
+        {
+            EcrCall.WriteTimestamp(json, "lastActivatedAt", activated);
+        }
     }
 
     private static TagStatus ReadTagStatus(EcrCall call) =>
@@ -137,7 +147,18 @@ internal static class ImageListingOperations
             ? status.GetString() switch { "TAGGED" => TagStatus.Tagged, "UNTAGGED" => TagStatus.Untagged, _ => TagStatus.Any }
             : TagStatus.Any;
 
-    /// <summary>Every image here is ACTIVE: a filter for archived or activating images matches none.</summary>
-    private static bool ActiveOnly(EcrCall call) =>
-        call.Element("filter") is not { } filter || !filter.TryGetProperty("imageStatus", out var status) || status.GetString() is "ACTIVE" or "ANY";
+    /// <summary>
+    /// The filter's imageStatus: ACTIVE when absent (ECR lists archived images only when asked), null for ANY. A restore
+    /// is immediate here, so no image is ever ACTIVATING and that filter matches none.
+    /// </summary>
+    private static ImageStatus? ReadImageStatus(EcrCall call) =>
+        call.Element("filter") is { } filter && filter.TryGetProperty("imageStatus", out var status)
+            ? status.GetString() switch
+            {
+                "ARCHIVED" => ImageStatus.Archived,
+                "ACTIVATING" => ImageStatus.Activating,
+                "ANY" => null,
+                _ => ImageStatus.Active,
+            }
+            : ImageStatus.Active;
 }

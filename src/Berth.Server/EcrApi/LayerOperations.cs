@@ -110,7 +110,7 @@ internal static class LayerOperations
             {
                 json.WriteStartObject();
                 json.WriteString("layerDigest", layer.Digest);
-                json.WriteString("layerAvailability", layer.Available ? "AVAILABLE" : "UNAVAILABLE");
+                json.WriteString("layerAvailability", layer.Archived ? "ARCHIVED" : layer.Available ? "AVAILABLE" : "UNAVAILABLE");
                 json.WriteNumber("layerSize", layer.Size);
                 if (layer.MediaType is not null)
                 {

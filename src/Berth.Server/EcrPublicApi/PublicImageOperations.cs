@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Berth.Core.Errors;
 using Berth.Core.Images;
+using Berth.Core.Lifecycle;
 using Berth.Core.Naming;
 using Berth.Core.Paging;
 using Berth.Server.EcrApi;
@@ -16,7 +17,7 @@ internal static class PublicImageOperations
 {
     public static void Register(Dictionary<string, Func<EcrCall, Task>> operations)
     {
-        operations.Add("DescribeImages", call => ImageDescriptions.DescribeImagesAsync(call, TagStatus.Any, active: true, moreMembers: null));
+        operations.Add("DescribeImages", call => ImageDescriptions.DescribeImagesAsync(call, TagStatus.Any, ImageStatus.Active, moreMembers: null));
         operations.Add("DescribeImageTags", DescribeImageTagsAsync);
     }
 
@@ -24,7 +25,7 @@ internal static class PublicImageOperations
     {
         var repository = call.RepositoryName();
         var catalog = call.Service<ImageCatalogService>();
-        var page = await catalog.ListAsync(repository, TagStatus.Tagged, ImageDescriptions.ReadPage(call), call.Aborted).ConfigureAwait(false);
+        var page = await catalog.ListAsync(repository, TagStatus.Tagged, ImageStatus.Active, ImageDescriptions.ReadPage(call), call.Aborted).ConfigureAwait(false);
         var images = new Dictionary<string, ImageDetail?>(StringComparer.Ordinal);
         var tags = new List<(string Tag, ImageDetail Detail)>();
         foreach (var id in page.Items)

@@ -22,9 +22,9 @@ internal static class GarbageCollectionCommand
         var dryRun = new Option<bool>("--dry-run") { Description = "Print what would be removed, and the bytes; change nothing." };
         var grace = new Option<string?>("--grace-period")
         {
-            Description = "Remove only blobs unreferenced for longer than this (d.hh:mm:ss); default Berth:GarbageCollection:GracePeriod.",
+            Description = "Unlink only links older than this, remove only blobs unreferenced for longer than this (d.hh:mm:ss); default Berth:GarbageCollection:GracePeriod.",
         };
-        var command = new Command("gc", "Run one garbage-collection cycle: delete blobs no image references and what abandoned uploads left.") { data, dryRun, grace };
+        var command = new Command("gc", "Run one garbage-collection cycle: unlink blobs no image of their repository references, delete blobs nothing references and what abandoned uploads left.") { data, dryRun, grace };
         command.SetAction((parse, cancellationToken) => RunAsync(parse.GetValue(data), parse.GetValue(dryRun), parse.GetValue(grace), cancellationToken));
         return command;
     }
@@ -89,6 +89,11 @@ internal static class GarbageCollectionCommand
         var verb = report.DryRun ? "would remove" : "removed";
         if (report.DryRun)
         {
+            foreach (var link in report.Unlinked)
+            {
+                Console.WriteLine($"would unlink blob {link.Digest} from repository {link.Repository} of {link.Registry.AccountId}/{link.Registry.Region} (no image of it references the blob)");
+            }
+
             foreach (var blob in report.Removed)
             {
                 Console.WriteLine($"{verb} blob {blob.Digest} {blob.Size} bytes");
@@ -100,6 +105,8 @@ internal static class GarbageCollectionCommand
             }
         }
 
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{(report.DryRun ? "Would unlink" : "Unlinked")} {report.Unlinked.Count} blobs from repositories whose images no longer reference them."));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{(report.DryRun ? "Would remove" : "Removed")} {report.Removed.Count} blobs ({report.BytesRemoved} bytes) and {report.UploadsRemoved.Count} abandoned uploads; " +
             $"{report.BlobsExamined} blobs examined, {report.Waiting} unreferenced for less than the grace period ({grace:c}); {report.Duration.TotalSeconds:0.###} s."));

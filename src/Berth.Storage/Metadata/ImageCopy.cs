@@ -6,9 +6,11 @@ namespace Berth.Storage.Metadata;
 /// The manifests one replicated image needs, gathered from the source repository in the order the destination must
 /// store them, then written there on the caller's transaction: a referrer's subject first, an index's children before
 /// the index, the image's referrers after it. Blob links are copied with their size; manifest rows and references with
-/// INSERT … SELECT, so no manifest bytes leave the database.
+/// INSERT … SELECT, so no manifest bytes leave the database. Links are written under the blobs' locks and never for a
+/// blob a garbage-collection sweep has tombstoned, as <see cref="SqlBlobLinkStore.LinkAsync"/> writes them: otherwise
+/// a sweep could delete the bytes of a blob whose source link went away while this (uncommitted) copy linked it.
 /// </summary>
-internal sealed class ImageCopy(DbConnection connection, long source, long destination)
+internal sealed class ImageCopy(MetadataDatabase database, DbConnection connection, long source, long destination)
 {
     private readonly List<string> _order = [];
     private readonly HashSet<string> _visited = new(StringComparer.Ordinal);
@@ -58,14 +60,23 @@ internal sealed class ImageCopy(DbConnection connection, long source, long desti
     /// <summary>Writes every visited manifest into the destination; false when a blob is linked in neither repository.</summary>
     public async Task<bool> WriteAsync(long now, CancellationToken cancellationToken)
     {
+        var blobs = new Dictionary<string, List<string>>(StringComparer.Ordinal);
         foreach (var digest in _order)
         {
-            foreach (var blob in await ReferencesAsync(digest, "blob", cancellationToken).ConfigureAwait(false))
+            blobs[digest] = await ReferencesAsync(digest, "blob", cancellationToken).ConfigureAwait(false);
+        }
+
+        // All at once, in ordinal order (LockKeysAsync sorts): two copies sharing blobs cannot deadlock.
+        await database.LockKeysAsync(connection, cancellationToken, [.. blobs.Values.SelectMany(b => b).Distinct(StringComparer.Ordinal).Select(DbCommands.BlobLock)]).ConfigureAwait(false);
+        foreach (var digest in _order)
+        {
+            foreach (var blob in blobs[digest])
             {
                 var linked = await connection.ExecuteAsync(
                     """
                     INSERT INTO blob_links (repository_id, digest, size, linked_at)
-                    SELECT @destination, digest, size, @now FROM blob_links WHERE repository_id = @source AND digest = @digest
+                    SELECT @destination, digest, size, @now FROM blob_links
+                    WHERE repository_id = @source AND digest = @digest AND NOT EXISTS (SELECT 1 FROM gc_tombstones WHERE digest = @digest)
                     ON CONFLICT (repository_id, digest) DO NOTHING
                     """,
                     cancellationToken, ("@destination", destination), ("@source", source), ("@digest", blob), ("@now", now)).ConfigureAwait(false);

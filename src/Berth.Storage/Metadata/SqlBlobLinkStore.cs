@@ -18,6 +18,8 @@ internal sealed class SqlBlobLinkStore(MetadataDatabase database, RegistryIdenti
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
 
             // Under the blob's lock, against a garbage-collection sweep tombstoning it: a blob being deleted is not linked.
+            // Linking again refreshes the time: a push's blobs stay linked for the grace period before its manifest is
+            // put, even when an earlier image left them linked (the collector unlinks only links older than that).
             await database.LockKeysAsync(connection, cancellationToken, DbCommands.BlobLock(digest.ToString())).ConfigureAwait(false);
             rows = await connection.ExecuteAsync(
                 """
@@ -25,7 +27,7 @@ internal sealed class SqlBlobLinkStore(MetadataDatabase database, RegistryIdenti
                 SELECT id, @digest, @size, @now FROM repositories
                 WHERE account_id = @account AND region = @region AND name = @name
                   AND NOT EXISTS (SELECT 1 FROM gc_tombstones WHERE digest = @digest)
-                ON CONFLICT DO NOTHING
+                ON CONFLICT (repository_id, digest) DO UPDATE SET linked_at = excluded.linked_at
                 """,
                 cancellationToken, ("@account", registry.AccountId), ("@region", registry.Region), ("@name", repository.Value), ("@digest", digest.ToString()), ("@size", size), ("@now", now)).ConfigureAwait(false);
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using Berth.Core.Content;
 using Berth.Core.GarbageCollection;
+using Berth.Core.Registries;
 
 namespace Berth.Storage.Metadata;
 
@@ -10,19 +11,61 @@ namespace Berth.Storage.Metadata;
 /// (<see cref="DbCommands.BlobLock"/>) that links and upload reservations also take, and only where no link, manifest
 /// reference or reservation exists: on PostgreSQL the advisory locks order the sweep against pushes on every node;
 /// on SQLite every writing transaction is already exclusive, across processes too (<c>berth gc</c> beside a server).
+/// Links of blobs no manifest of their repository references are removed under the repository's row lock, the one
+/// a manifest put takes before it checks that its blobs are linked (<see cref="SqlImageStore.PutManifestAsync"/>).
 /// </summary>
 internal sealed class SqlGarbageCollectionStore(MetadataDatabase database) : IGarbageCollectionStore
 {
-    public async ValueTask<IReadOnlySet<Digest>> ListReferencedAsync(CancellationToken cancellationToken)
+    // A link a manifest of its repository references is counted through manifest_references.
+    public async ValueTask<IReadOnlySet<Digest>> ListReferencedAsync(DateTimeOffset linkCutoff, CancellationToken cancellationToken)
     {
         var rows = await database.ListAsync(
             """
-            SELECT digest FROM blob_links
+            SELECT digest FROM blob_links WHERE linked_at > @cutoff
             UNION SELECT digest FROM manifest_references WHERE kind = 'blob'
             UNION SELECT committing_digest FROM upload_sessions WHERE committing_digest IS NOT NULL
             """,
-            static reader => reader.GetString(0), cancellationToken).ConfigureAwait(false);
+            static reader => reader.GetString(0), cancellationToken, ("@cutoff", linkCutoff.ToUnixTimeMilliseconds())).ConfigureAwait(false);
         return rows.Select(Digest.Parse).ToHashSet();
+    }
+
+    public async ValueTask<IReadOnlyList<UnreferencedLink>> ListUnreferencedLinksAsync(DateTimeOffset cutoff, CancellationToken cancellationToken) =>
+        await database.ListAsync(
+            $"""
+            SELECT r.account_id, r.region, r.name, l.digest, l.size FROM blob_links l
+            JOIN repositories r ON r.id = l.repository_id
+            WHERE {StaleLink}
+            """,
+            static reader => new UnreferencedLink(
+                new RegistryIdentity(reader.GetString(0), reader.GetString(1)), reader.GetString(2), Digest.Parse(reader.GetString(3)), reader.GetInt64(4)),
+            cancellationToken, ("@cutoff", cutoff.ToUnixTimeMilliseconds())).ConfigureAwait(false);
+
+    public async ValueTask<IReadOnlyList<UnreferencedLink>> UnlinkAsync(IReadOnlyList<UnreferencedLink> links, DateTimeOffset cutoff, CancellationToken cancellationToken)
+    {
+        var unlinked = new List<UnreferencedLink>();
+        foreach (var repository in links.GroupBy(l => (l.Registry, l.Repository)))
+        {
+            var batch = repository.ToList();
+            var (list, parameters) = InList(batch.Select(l => l.Digest).ToList());
+            await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+
+            // The lock a manifest put holds from its "are the blobs linked" check to its commit: a put that found a
+            // link has committed its references (seen by the statement below), a later one finds the link gone.
+            if (await connection.LockRepositoryAsync(database, repository.Key.Registry, repository.Key.Repository, cancellationToken).ConfigureAwait(false) is not { } id)
+            {
+                continue;
+            }
+
+            var removed = (await connection.ListAsync(
+                $"DELETE FROM blob_links AS l WHERE l.repository_id = @id AND l.digest IN ({list}) AND {StaleLink} RETURNING digest",
+                static reader => Digest.Parse(reader.GetString(0)), cancellationToken,
+                [.. parameters, ("@id", id), ("@cutoff", cutoff.ToUnixTimeMilliseconds())]).ConfigureAwait(false)).ToHashSet();
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            unlinked.AddRange(batch.Where(l => removed.Contains(l.Digest)));
+        }
+
+        return unlinked;
     }
 
     public async ValueTask<IReadOnlySet<string>> ListUploadIdsAsync(CancellationToken cancellationToken) =>
@@ -117,6 +160,12 @@ internal sealed class SqlGarbageCollectionStore(MetadataDatabase database) : IGa
         await connection.ExecuteAsync($"DELETE FROM gc_candidates WHERE digest IN ({list})", cancellationToken, parameters).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>A link <c>l</c> made at or before <c>@cutoff</c> whose blob no manifest of its repository references.</summary>
+    private const string StaleLink = """
+        l.linked_at <= @cutoff
+        AND NOT EXISTS (SELECT 1 FROM manifest_references m WHERE m.repository_id = l.repository_id AND m.kind = 'blob' AND m.digest = l.digest)
+        """;
 
     /// <summary>An <c>IN (…)</c> list of parameters, one per digest (batches are at most a few hundred).</summary>
     private static (string List, (string Name, object? Value)[] Parameters) InList(IReadOnlyList<Digest> digests)

@@ -2,6 +2,7 @@ using Berth.Core.Registries;
 using Berth.Core.Content;
 using Berth.Core.Events;
 using Berth.Core.Images;
+using Berth.Core.Lifecycle;
 using Berth.Core.Naming;
 using Berth.Core.Paging;
 using System.Data.Common;
@@ -16,20 +17,28 @@ internal sealed class SqlImageCatalog(MetadataDatabase database, RegistryIdentit
     private const string DetailColumns =
         """
         m.digest, m.media_type, m.config_media_type, m.image_size, m.pushed_at, m.last_pull_at, m.subject,
-        (SELECT string_agg(t.name, ',') FROM tags t WHERE t.repository_id = m.repository_id AND t.manifest_digest = m.digest) AS tag_names
+        (SELECT string_agg(t.name, ',') FROM tags t WHERE t.repository_id = m.repository_id AND t.manifest_digest = m.digest) AS tag_names,
+        s.status AS image_status, s.last_archived_at, s.last_activated_at
         """;
 
-    public async ValueTask<Page<ImageId>> ListImagesAsync(RepositoryName repository, TagStatus status, PageRequest page, CancellationToken cancellationToken)
+    /// <summary>The storage row of manifest <c>m</c> (none: ACTIVE, never archived).</summary>
+    private const string StorageJoin = "LEFT JOIN image_storage s ON s.repository_id = m.repository_id AND s.digest = m.digest";
+
+    /// <summary>Images with the status <c>@imageStatus</c>, or any when it is null.</summary>
+    private const string StatusFilter = "(@imageStatus IS NULL OR COALESCE(s.status, 'ACTIVE') = @imageStatus)";
+
+    public async ValueTask<Page<ImageId>> ListImagesAsync(RepositoryName repository, TagStatus status, ImageStatus? imageStatus, PageRequest page, CancellationToken cancellationToken)
     {
         // A key is "<digest>" (untagged entry) or "<digest> <tag>"; neither contains a space otherwise.
         var (afterDigest, afterTag) = SplitKey(page.After);
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         return await connection.PageAsync(
-            """
+            $"""
             SELECT m.digest, t.name FROM manifests m
             JOIN repositories r ON r.id = m.repository_id
             LEFT JOIN tags t ON t.repository_id = m.repository_id AND t.manifest_digest = m.digest
-            WHERE r.account_id = @account AND r.region = @region AND r.name = @name
+            {StorageJoin}
+            WHERE r.account_id = @account AND r.region = @region AND r.name = @name AND {StatusFilter}
               AND (@status <> 'TAGGED' OR t.name IS NOT NULL)
               AND (@status <> 'UNTAGGED' OR t.name IS NULL)
               AND (@afterDigest IS NULL OR (m.digest, COALESCE(t.name, '')) > (@afterDigest, @afterTag))
@@ -38,28 +47,31 @@ internal sealed class SqlImageCatalog(MetadataDatabase database, RegistryIdentit
             """,
             page.Limit, r => new ImageId(Digest.Parse(r.GetString(0)), r.NullableString(1)), cancellationToken,
             ("@account", registry.AccountId), ("@region", registry.Region), ("@name", repository.Value), ("@status", StatusName(status)), ("@afterDigest", afterDigest), ("@afterTag", afterTag),
-            ("@limit", page.Limit + 1)).ConfigureAwait(false);
+            ("@imageStatus", ImageStatusName(imageStatus)), ("@limit", page.Limit + 1)).ConfigureAwait(false);
     }
 
-    public async ValueTask<Page<ImageDetail>> DescribeImagesAsync(RepositoryName repository, TagStatus status, PageRequest page, CancellationToken cancellationToken) =>
+    public async ValueTask<Page<ImageDetail>> DescribeImagesAsync(RepositoryName repository, TagStatus status, ImageStatus? imageStatus, PageRequest page, CancellationToken cancellationToken) =>
         await database.PageAsync(
             $"""
             SELECT * FROM (
                 SELECT {DetailColumns} FROM manifests m
                 JOIN repositories r ON r.id = m.repository_id
-                WHERE r.account_id = @account AND r.region = @region AND r.name = @name AND (@after IS NULL OR m.digest > @after)) AS details
+                {StorageJoin}
+                WHERE r.account_id = @account AND r.region = @region AND r.name = @name AND (@after IS NULL OR m.digest > @after) AND {StatusFilter}) AS details
             WHERE (@status <> 'TAGGED' OR tag_names IS NOT NULL) AND (@status <> 'UNTAGGED' OR tag_names IS NULL)
             ORDER BY digest
             LIMIT @limit
             """,
             page.Limit, ReadDetail, cancellationToken,
-            ("@account", registry.AccountId), ("@region", registry.Region), ("@name", repository.Value), ("@status", StatusName(status)), ("@after", page.After), ("@limit", page.Limit + 1)).ConfigureAwait(false);
+            ("@account", registry.AccountId), ("@region", registry.Region), ("@name", repository.Value), ("@status", StatusName(status)), ("@after", page.After),
+            ("@imageStatus", ImageStatusName(imageStatus)), ("@limit", page.Limit + 1)).ConfigureAwait(false);
 
     public async ValueTask<ImageDetail?> FindImageAsync(RepositoryName repository, Reference reference, CancellationToken cancellationToken) =>
         await database.FirstAsync(
             $"""
             SELECT {DetailColumns} FROM manifests m
             JOIN repositories r ON r.id = m.repository_id
+            {StorageJoin}
             WHERE r.account_id = @account AND r.region = @region AND r.name = @name AND m.digest = COALESCE(@digest,
                 (SELECT t.manifest_digest FROM tags t WHERE t.repository_id = r.id AND t.name = @tag))
             """,
@@ -175,7 +187,15 @@ internal sealed class SqlImageCatalog(MetadataDatabase database, RegistryIdentit
             reader.GetInt64(3),
             reader.Time(4),
             reader.IsDBNull(5) ? null : reader.Time(5),
-            reader.IsDBNull(6) ? null : Digest.Parse(reader.GetString(6)));
+            reader.IsDBNull(6) ? null : Digest.Parse(reader.GetString(6)))
+        {
+            Storage = reader.IsDBNull(8)
+                ? ImageStorageState.Active
+                : new ImageStorageState(
+                    Enum.Parse<ImageStatus>(reader.GetString(8), ignoreCase: true),
+                    reader.IsDBNull(9) ? null : reader.Time(9),
+                    reader.IsDBNull(10) ? null : reader.Time(10)),
+        };
     }
 
     private static Task<List<string>> ReadStringsAsync(DbConnection connection, string sql, long id, string digest, CancellationToken cancellationToken) =>
@@ -191,6 +211,8 @@ internal sealed class SqlImageCatalog(MetadataDatabase database, RegistryIdentit
         var space = key.IndexOf(' ', StringComparison.Ordinal);
         return space < 0 ? (key, string.Empty) : (key[..space], key[(space + 1)..]);
     }
+
+    private static string? ImageStatusName(ImageStatus? status) => status?.ToString().ToUpperInvariant();
 
     private static string StatusName(TagStatus status) => status switch
     {

@@ -101,6 +101,13 @@ internal sealed class SqlImageStore(MetadataDatabase database, RegistryIdentity 
             await InsertReferencesAsync(connection, id, digest, "blob", manifest.Blobs, cancellationToken).ConfigureAwait(false);
             await InsertReferencesAsync(connection, id, digest, "manifest", manifest.Manifests, cancellationToken).ConfigureAwait(false);
         }
+        else
+        {
+            // ECR: an archived image "can be restored as an active image ... by re-pushing the image to the repository".
+            await connection.ExecuteAsync(
+                "UPDATE image_storage SET status = 'ACTIVE', last_activated_at = @now WHERE repository_id = @id AND digest = @digest AND status <> 'ACTIVE'",
+                cancellationToken, ("@id", id), ("@digest", digest), ("@now", now)).ConfigureAwait(false);
+        }
 
         if (tag is not null)
         {

@@ -54,4 +54,18 @@ internal sealed class SqlLayerStore(MetadataDatabase database, RegistryIdentity 
             """,
             r => new ReferencingManifest(Digest.Parse(r.GetString(0)), (byte[])r.GetValue(1)),
             cancellationToken, ("@account", registry.AccountId), ("@region", registry.Region), ("@name", repository.Value), ("@digest", digest.ToString())).ConfigureAwait(false);
+
+    public async ValueTask<bool> IsArchivedAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken)
+    {
+        var counts = await database.FirstAsync(
+            """
+            SELECT COUNT(*), SUM(CASE WHEN s.status = 'ARCHIVED' THEN 1 ELSE 0 END) FROM manifest_references m
+            JOIN repositories r ON r.id = m.repository_id
+            LEFT JOIN image_storage s ON s.repository_id = m.repository_id AND s.digest = m.manifest_digest
+            WHERE r.account_id = @account AND r.region = @region AND r.name = @name AND m.kind = 'blob' AND m.digest = @digest
+            """,
+            r => (References: r.GetInt64(0), Archived: r.IsDBNull(1) ? 0 : r.GetInt64(1)),
+            cancellationToken, ("@account", registry.AccountId), ("@region", registry.Region), ("@name", repository.Value), ("@digest", digest.ToString())).ConfigureAwait(false);
+        return counts.References > 0 && counts.Archived == counts.References;
+    }
 }

@@ -114,7 +114,7 @@ internal sealed class SqlReplicationOutbox(MetadataDatabase database, TimeProvid
             return ReplicationCopyOutcome.SourceMissing;
         }
 
-        var copy = new ImageCopy(connection, Convert.ToInt64(source, System.Globalization.CultureInfo.InvariantCulture), destination.Value.Id);
+        var copy = new ImageCopy(database, connection, Convert.ToInt64(source, System.Globalization.CultureInfo.InvariantCulture), destination.Value.Id);
         if (!await copy.VisitAsync(task.Digest.ToString(), cancellationToken).ConfigureAwait(false)
             || !await copy.WriteAsync(time.GetUtcNow().ToUnixTimeMilliseconds(), cancellationToken).ConfigureAwait(false))
         {

@@ -144,6 +144,29 @@ public sealed class TemplatesTests : IAsyncLifetime
         Assert.Equal(0, (await _aws.RunAsync("ecr", "describe-repository-creation-templates")).GetProperty("repositoryCreationTemplates").GetArrayLength());
     }
 
+    [Theory]
+    [InlineData("""{"rules":[{"rulePriority":1,"selection":{"tagStatus":"any","countType":"imageCountMoreThan","countNumber":1},"action":{"type":"expire"}},{"rulePriority":1,"selection":{"tagStatus":"untagged","countType":"imageCountMoreThan","countNumber":1},"action":{"type":"expire"}}]}""", "Lifecycle policy validation failure: ")]
+    [InlineData("""{"rules":[{"rulePriority":1,"selection":{"tagStatus":"tagged","countType":"imageCountMoreThan","countNumber":1},"action":{"type":"expire"}}]}""", "Lifecycle policy validation failure: ")]
+    [InlineData("""{"rules":[{"rulePriority":1,"selection":{"tagStatus":"any","countType":"sinceImagePushed","countNumber":1},"action":{"type":"expire"}}]}""", "Lifecycle policy validation failure: ")]
+    [InlineData("[]", "Lifecycle policy validation failure: Could not map policyString into LifecyclePolicy.")]
+    public async Task ALifecyclePolicyPutLifecyclePolicyRefusesIsRefusedWhenTheTemplateIsSavedWithTheSameMessage(string policy, string expected)
+    {
+        var repository = BerthTestServer.NewRepositoryName("lifecycle");
+        await _aws.RunAsync("ecr", "create-repository", "--repository-name", repository);
+
+        var put = await _aws.FailAsync("ecr", "put-lifecycle-policy", "--repository-name", repository, "--lifecycle-policy-text", policy.PadRight(100));
+        var created = await _aws.FailAsync("ecr", "create-repository-creation-template", "--prefix", "bad", "--applied-for", "CREATE_ON_PUSH", "--lifecycle-policy", policy);
+        await _aws.RunAsync("ecr", "create-repository-creation-template", "--prefix", "good", "--applied-for", "CREATE_ON_PUSH", "--lifecycle-policy", Lifecycle);
+        var updated = await _aws.FailAsync("ecr", "update-repository-creation-template", "--prefix", "good", "--lifecycle-policy", policy);
+
+        Assert.Contains("(InvalidParameterException)", created, StringComparison.Ordinal);
+        Assert.Contains(expected, created, StringComparison.Ordinal);
+        Assert.Equal(Message(put), Message(created));
+        Assert.Equal(Message(put), Message(updated));
+        var templates = (await _aws.RunAsync("ecr", "describe-repository-creation-templates")).GetProperty("repositoryCreationTemplates");
+        Assert.Equal(Lifecycle, Assert.Single(templates.EnumerateArray()).GetProperty("lifecyclePolicy").GetString());
+    }
+
     [Fact]
     public async Task DescribePagesInPrefixOrder()
     {
@@ -170,6 +193,9 @@ public sealed class TemplatesTests : IAsyncLifetime
 
         Assert.Contains("(InvalidParameterException)", error, StringComparison.Ordinal);
     }
+
+    /// <summary>The exception and message of an "An error occurred (Code) when calling the Operation operation: message" text.</summary>
+    private static string Message(string error) => error[..error.IndexOf(" when calling", StringComparison.Ordinal)] + error[error.IndexOf("operation:", StringComparison.Ordinal)..];
 
     private static IEnumerable<string?> Prefixes(JsonElement result) =>
         result.GetProperty("repositoryCreationTemplates").EnumerateArray().Select(t => t.GetProperty("prefix").GetString());

@@ -21,7 +21,7 @@ public sealed class GarbageCollectionCrashTests
         var environment = new Dictionary<string, string>
         {
             ["Berth__GarbageCollection__Interval"] = "00:00:01",
-            ["Berth__GarbageCollection__GracePeriod"] = "00:00:01",
+            ["Berth__GarbageCollection__GracePeriod"] = "00:00:10",
         };
         var workload = new ImageWorkload();
         var blobs = Path.Combine(data, "blobs");

@@ -8,7 +8,7 @@ namespace Berth.Server.Tests.GarbageCollection;
 /// <summary>
 /// Pushes of images that share layers, some deleted again, through several nodes at once: the load garbage
 /// collection must survive. Each image lives in a repository of its own; an image is deleted by deleting its manifest
-/// and unlinking its blobs, so the layers it alone used become garbage while other images keep the shared ones. Kept
+/// and unlinking its blobs (or letting the collector unlink them), so the layers it alone used become garbage while other images keep the shared ones. Kept
 /// images use the first two shared layers; deleted ones use the others, which thus become unreferenced and are pushed
 /// again by later images, racing the sweeps that delete them.
 /// </summary>
@@ -107,10 +107,12 @@ public sealed class ImageWorkload
             Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         }
 
+        // Unlinking by hand races the collector, which unlinks blobs no manifest of the repository references once
+        // their links are older than the grace period: either may come first.
         foreach (var (digest, _) in image.Blobs)
         {
             using var response = await client.DeleteAsync(new Uri($"/v2/{image.Repository}/blobs/{digest}", UriKind.Relative));
-            Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+            Assert.True(response.StatusCode is HttpStatusCode.Accepted or HttpStatusCode.NotFound, $"blob DELETE answered {(int)response.StatusCode}");
         }
     }
 

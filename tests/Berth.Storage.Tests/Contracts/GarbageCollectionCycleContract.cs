@@ -1,7 +1,9 @@
 using System.Security.Cryptography;
+using System.Text;
 using Berth.Core.Blobs;
 using Berth.Core.Content;
 using Berth.Core.GarbageCollection;
+using Berth.Core.Manifests;
 using Berth.Core.Naming;
 using Berth.Core.Registries;
 using Berth.Core.Repositories;
@@ -17,18 +19,20 @@ public abstract class GarbageCollectionCycleContract
     private static readonly RegistryIdentity Registry = new("000000000000", "us-east-1");
     private static readonly TimeSpan Grace = TimeSpan.FromHours(1);
 
-    /// <summary>A blob store, its inventory and the metadata stores, all on fresh storage.</summary>
-    protected abstract Task<Setup> CreateAsync();
+    /// <summary>A blob store, its inventory and the metadata stores (stamping with <paramref name="time"/>), all on fresh storage.</summary>
+    protected abstract Task<Setup> CreateAsync(TimeProvider time);
+
+    private Task<Setup> CreateAsync() => CreateAsync(TimeProvider.System);
 
     [Fact]
     public async Task OnlyBlobsUnreferencedForLongerThanTheGracePeriodAreRemoved()
     {
-        var setup = await CreateAsync();
         var clock = new OffsetClock();
+        var setup = await CreateAsync(clock);
         var collector = new GarbageCollector(setup.Inventory, setup.Stores.Garbage, clock);
         var repository = await NewRepositoryAsync(setup);
         var (kept, garbage, relinked) = (await PutAsync(setup), await PutAsync(setup), await PutAsync(setup));
-        Assert.True(await setup.Stores.Links.LinkAsync(repository, kept.Digest, kept.Size, default));
+        await PutImageAsync(setup, repository, kept);
 
         var first = await collector.RunAsync(Grace, dryRun: false, null, default);
         Assert.Empty(first.Removed);
@@ -55,10 +59,51 @@ public abstract class GarbageCollectionCycleContract
     }
 
     [Fact]
+    public async Task ADeletedImagesOwnBlobsAreRemovedAndTheBlobsItSharedStay()
+    {
+        var clock = new OffsetClock();
+        var setup = await CreateAsync(clock);
+        var collector = new GarbageCollector(setup.Inventory, setup.Stores.Garbage, clock);
+        var repository = await NewRepositoryAsync(setup);
+        var (shared, keptConfig, deletedConfig, deletedLayer) = (await PutAsync(setup), await PutAsync(setup), await PutAsync(setup), await PutAsync(setup));
+        await PutImageAsync(setup, repository, keptConfig, shared);
+        var deleted = await PutImageAsync(setup, repository, deletedConfig, shared, deletedLayer);
+        Assert.True(await setup.Stores.Images.DeleteManifestAsync(repository, deleted, default));
+
+        // Within the grace period after the links were made (a push may still put its manifest): nothing moves.
+        var young = await collector.RunAsync(Grace, dryRun: false, null, default);
+        Assert.Empty(young.Unlinked);
+        Assert.Empty(young.Removed);
+        Assert.Equal(0, young.Waiting);
+
+        // Past it, the links go; the blobs, unreferenced from then on, wait one more grace period.
+        clock.Offset = TimeSpan.FromMinutes(61);
+        var unlinking = await collector.RunAsync(Grace, dryRun: false, null, default);
+        Assert.Equal(new[] { deletedConfig.Digest, deletedLayer.Digest }.Order(DigestOrder.Instance), unlinking.Unlinked.Select(l => l.Digest).Order(DigestOrder.Instance));
+        Assert.All(unlinking.Unlinked, l => Assert.Equal(repository.Value, l.Repository));
+        Assert.Empty(unlinking.Removed);
+        Assert.Equal(2, unlinking.Waiting);
+
+        clock.Offset = TimeSpan.FromMinutes(122);
+        var dryRun = await collector.RunAsync(Grace, dryRun: true, null, default);
+        var sweep = await collector.RunAsync(Grace, dryRun: false, null, default);
+
+        Assert.Equal(new[] { deletedConfig.Digest, deletedLayer.Digest }.Order(DigestOrder.Instance), dryRun.Removed.Select(b => b.Digest).Order(DigestOrder.Instance));
+        Assert.Equal(new[] { deletedConfig.Digest, deletedLayer.Digest }.Order(DigestOrder.Instance), sweep.Removed.Select(b => b.Digest).Order(DigestOrder.Instance));
+        Assert.Equal(deletedConfig.Size + deletedLayer.Size, sweep.BytesRemoved);
+        Assert.Equal(dryRun.BytesRemoved, sweep.BytesRemoved);
+        Assert.Null(await setup.Blobs.FindSizeAsync(deletedConfig.Digest, default));
+        Assert.Null(await setup.Blobs.FindSizeAsync(deletedLayer.Digest, default));
+        Assert.Equal(shared.Size, await setup.Blobs.FindSizeAsync(shared.Digest, default));
+        Assert.Equal(keptConfig.Size, await setup.Blobs.FindSizeAsync(keptConfig.Digest, default));
+        Assert.Equal(shared.Size, await setup.Stores.Links.FindAsync(repository, shared.Digest, default));
+    }
+
+    [Fact]
     public async Task ADryRunReportsWhatWouldBeRemovedAndChangesNothing()
     {
-        var setup = await CreateAsync();
         var clock = new OffsetClock();
+        var setup = await CreateAsync(clock);
         var collector = new GarbageCollector(setup.Inventory, setup.Stores.Garbage, clock);
         var garbage = await PutAsync(setup);
         await collector.RunAsync(Grace, dryRun: false, null, default);
@@ -77,8 +122,8 @@ public abstract class GarbageCollectionCycleContract
     [Fact]
     public async Task StagedBytesNoSessionRecordsAreRemovedOnceOlderThanTheGracePeriod()
     {
-        var setup = await CreateAsync();
         var clock = new OffsetClock();
+        var setup = await CreateAsync(clock);
         var collector = new GarbageCollector(setup.Inventory, setup.Stores.Garbage, clock);
         var repository = await NewRepositoryAsync(setup);
         var abandoned = await StageAsync(setup);
@@ -138,6 +183,20 @@ public abstract class GarbageCollectionCycleContract
         return (digest, content.Length);
     }
 
+    /// <summary>Links the blobs in the repository and puts an OCI manifest over them (the first is the config).</summary>
+    private static async Task<Digest> PutImageAsync(Setup setup, RepositoryName repository, (Digest Digest, long Size) config, params (Digest Digest, long Size)[] layers)
+    {
+        foreach (var (digest, size) in layers.Prepend(config))
+        {
+            Assert.True(await setup.Stores.Links.LinkAsync(repository, digest, size, default));
+        }
+
+        var json = $$"""{"schemaVersion":2,"mediaType":"{{MediaTypes.OciManifest}}","config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"{{config.Digest}}","size":{{config.Size}}},"layers":[{{string.Join(",", layers.Select(l => $$"""{"mediaType":"application/vnd.oci.image.layer.v1.tar+gzip","digest":"{{l.Digest}}","size":{{l.Size}}}"""))}}]}""";
+        var manifest = ManifestParser.Parse(Encoding.UTF8.GetBytes(json), MediaTypes.OciManifest);
+        Assert.True((await setup.Stores.Images.PutManifestAsync(repository, manifest, null, default)).IsStored);
+        return manifest.Digest;
+    }
+
     private static async Task<StagedUpload> StageAsync(Setup setup, byte[]? content = null)
     {
         var upload = await setup.Blobs.BeginUploadAsync(Guid.NewGuid().ToString("D"), default);
@@ -145,6 +204,13 @@ public abstract class GarbageCollectionCycleContract
     }
 
     public sealed record Setup(IBlobStore Blobs, IBlobInventory Inventory, GarbageCollectionStoreContract.Stores Stores);
+
+    private sealed class DigestOrder : IComparer<Digest>
+    {
+        public static readonly DigestOrder Instance = new();
+
+        public int Compare(Digest x, Digest y) => string.CompareOrdinal(x.ToString(), y.ToString());
+    }
 
     private sealed class OffsetClock : TimeProvider
     {

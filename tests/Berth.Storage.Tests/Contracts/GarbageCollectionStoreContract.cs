@@ -20,8 +20,96 @@ public abstract class GarbageCollectionStoreContract
     private static readonly RegistryIdentity Registry = new("000000000000", "us-east-1");
     private static readonly DateTimeOffset Now = DateTimeOffset.FromUnixTimeSeconds(1_700_000_000);
 
-    /// <summary>Stores over one fresh database; <c>Links</c> serves <see cref="Registry"/>.</summary>
-    protected abstract Task<Stores> CreateAsync();
+    /// <summary>Stores over one fresh database; <c>Links</c> and <c>Images</c> serve <see cref="Registry"/> and stamp with <paramref name="time"/>.</summary>
+    protected abstract Task<Stores> CreateAsync(TimeProvider time);
+
+    private Task<Stores> CreateAsync() => CreateAsync(TimeProvider.System);
+
+    [Fact]
+    public async Task LinksNoManifestOfTheirRepositoryReferencesAreUnlinkedOnceOlderThanTheCutoff()
+    {
+        var clock = new SetClock(Now);
+        var stores = await CreateAsync(clock);
+        var (repository, other) = (await NewRepositoryAsync(stores), await NewRepositoryAsync(stores));
+        var (shared, keptConfig, deletedConfig, deletedLayer) = (NewBlob(), NewBlob(), NewBlob(), NewBlob());
+        await PutImageAsync(stores, repository, keptConfig, shared);
+        var deleted = await PutImageAsync(stores, repository, deletedConfig, shared, deletedLayer);
+        Assert.True(await stores.Links.LinkAsync(other, deletedLayer.Digest, deletedLayer.Size, default));
+        Assert.True(await stores.Images.DeleteManifestAsync(repository, deleted, default));
+
+        Assert.Empty(await stores.Garbage.ListUnreferencedLinksAsync(Now.AddSeconds(-1), default));
+        var cutoff = Now.AddHours(1);
+        var stale = await stores.Garbage.ListUnreferencedLinksAsync(cutoff, default);
+        Assert.Equal(
+            new[] { $"{repository} {deletedConfig.Digest}", $"{repository} {deletedLayer.Digest}", $"{other} {deletedLayer.Digest}" }.Order(StringComparer.Ordinal),
+            stale.Select(l => $"{l.Repository} {l.Digest}").Order(StringComparer.Ordinal));
+        Assert.All(stale, l => Assert.Equal(Registry, l.Registry));
+        var referenced = await stores.Garbage.ListReferencedAsync(cutoff, default);
+        Assert.Contains(shared.Digest, referenced);
+        Assert.Contains(keptConfig.Digest, referenced);
+        Assert.DoesNotContain(deletedConfig.Digest, referenced);
+        Assert.DoesNotContain(deletedLayer.Digest, referenced);
+        Assert.Contains(deletedLayer.Digest, await stores.Garbage.ListReferencedAsync(Now.AddSeconds(-1), default));
+
+        Assert.Equal(stale.Order(LinkOrder.Instance), (await stores.Garbage.UnlinkAsync(stale, cutoff, default)).Order(LinkOrder.Instance));
+
+        Assert.Null(await stores.Links.FindAsync(repository, deletedConfig.Digest, default));
+        Assert.Null(await stores.Links.FindAsync(repository, deletedLayer.Digest, default));
+        Assert.Null(await stores.Links.FindAsync(other, deletedLayer.Digest, default));
+        Assert.Equal(shared.Size, await stores.Links.FindAsync(repository, shared.Digest, default));
+        Assert.Equal(keptConfig.Size, await stores.Links.FindAsync(repository, keptConfig.Digest, default));
+        Assert.Empty(await stores.Garbage.ListUnreferencedLinksAsync(cutoff, default));
+        await stores.Garbage.AddCandidatesAsync([deletedConfig, deletedLayer], Now, default);
+        Assert.Equal(2, (await stores.Garbage.TombstoneAsync([deletedConfig, deletedLayer], Now, default)).Count);
+    }
+
+    [Fact]
+    public async Task ALinkMadeAgainAfterItWasListedIsNotUnlinked()
+    {
+        var clock = new SetClock(Now);
+        var stores = await CreateAsync(clock);
+        var repository = await NewRepositoryAsync(stores);
+        var blob = NewBlob();
+        Assert.True(await stores.Links.LinkAsync(repository, blob.Digest, blob.Size, default));
+        var cutoff = Now.AddMinutes(30);
+        var stale = await stores.Garbage.ListUnreferencedLinksAsync(cutoff, default);
+        Assert.Single(stale);
+
+        // A push uploads the blob again (a layer an earlier, deleted image had): its link is as young as the push.
+        clock.Now = Now.AddHours(1);
+        Assert.True(await stores.Links.LinkAsync(repository, blob.Digest, blob.Size, default));
+
+        Assert.Empty(await stores.Garbage.UnlinkAsync(stale, cutoff, default));
+        Assert.Equal(blob.Size, await stores.Links.FindAsync(repository, blob.Digest, default));
+        Assert.Contains(blob.Digest, await stores.Garbage.ListReferencedAsync(cutoff, default));
+    }
+
+    [Fact]
+    public async Task AManifestPutAndAnUnlinkOfItsBlobNeverLeaveAManifestWithoutItsLink()
+    {
+        var clock = new SetClock(Now);
+        var stores = await CreateAsync(clock);
+        var repository = await NewRepositoryAsync(stores);
+        var outcomes = new List<(bool Stored, bool Unlinked)>();
+        for (var round = 0; round < 30; round++)
+        {
+            var config = NewBlob();
+            clock.Now = Now;
+            Assert.True(await stores.Links.LinkAsync(repository, config.Digest, config.Size, default));
+            clock.Now = Now.AddHours(2);
+            var link = new UnreferencedLink(Registry, repository.Value, config.Digest, config.Size);
+            var manifest = ManifestParser.Parse(Encoding.UTF8.GetBytes(ManifestJson(config)), MediaTypes.OciManifest);
+            var put = Task.Run(async () => await stores.Images.PutManifestAsync(repository, manifest, null, default));
+            var unlink = Task.Run(async () => await stores.Garbage.UnlinkAsync([link], Now.AddHours(1), default));
+            var (stored, unlinked) = ((await put).IsStored, (await unlink).Count == 1);
+            outcomes.Add((stored, unlinked));
+            Assert.Equal(stored, await stores.Links.FindAsync(repository, config.Digest, default) is not null);
+            Assert.Equal(stored ? [config.Digest] : [], (await stores.Garbage.ListReferencedAsync(Now.AddHours(1), default)).Where(d => d == config.Digest));
+        }
+
+        Assert.DoesNotContain((true, true), outcomes);
+        Assert.All(outcomes, o => Assert.True(o.Stored || o.Unlinked));
+    }
 
     [Fact]
     public async Task OnlyBlobsNothingReferencesAreTombstoned()
@@ -35,8 +123,8 @@ public abstract class GarbageCollectionStoreContract
         var tombstoned = await stores.Garbage.TombstoneAsync([linked, loose], Now, default);
 
         Assert.Equal([loose], tombstoned);
-        Assert.Contains(linked.Digest, await stores.Garbage.ListReferencedAsync(default));
-        Assert.DoesNotContain(loose.Digest, await stores.Garbage.ListReferencedAsync(default));
+        Assert.Contains(linked.Digest, await stores.Garbage.ListReferencedAsync(DateTimeOffset.MinValue, default));
+        Assert.DoesNotContain(loose.Digest, await stores.Garbage.ListReferencedAsync(DateTimeOffset.MinValue, default));
         Assert.Equal([loose.Digest], (await stores.Garbage.ListTombstonesAsync(default)).Select(b => b.Digest));
     }
 
@@ -74,7 +162,7 @@ public abstract class GarbageCollectionStoreContract
         Assert.True(await stores.Uploads.ReserveDigestAsync(session.Id, blob.Digest, default));
         Assert.True(await stores.Uploads.ReserveDigestAsync(session.Id, blob.Digest, default));
 
-        Assert.Contains(blob.Digest, await stores.Garbage.ListReferencedAsync(default));
+        Assert.Contains(blob.Digest, await stores.Garbage.ListReferencedAsync(DateTimeOffset.MinValue, default));
         Assert.Empty(await stores.Garbage.TombstoneAsync([blob], Now, default));
         Assert.Contains(session.Id, await stores.Garbage.ListUploadIdsAsync(default));
 
@@ -96,7 +184,7 @@ public abstract class GarbageCollectionStoreContract
         Assert.True(await stores.Links.UnlinkAsync(repository, config.Digest, default));
         await stores.Garbage.AddCandidatesAsync([config], Now, default);
 
-        Assert.Contains(config.Digest, await stores.Garbage.ListReferencedAsync(default));
+        Assert.Contains(config.Digest, await stores.Garbage.ListReferencedAsync(DateTimeOffset.MinValue, default));
         Assert.Empty(await stores.Garbage.TombstoneAsync([config], Now, default));
     }
 
@@ -148,6 +236,22 @@ public abstract class GarbageCollectionStoreContract
         Assert.All(outcomes, o => Assert.True(o.Linked || o.Tombstoned));
     }
 
+    private static string ManifestJson(StoredBlob config, params StoredBlob[] layers) =>
+        $$"""{"schemaVersion":2,"mediaType":"{{MediaTypes.OciManifest}}","config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"{{config.Digest}}","size":{{config.Size}}},"layers":[{{string.Join(",", layers.Select(l => $$"""{"mediaType":"application/vnd.oci.image.layer.v1.tar+gzip","digest":"{{l.Digest}}","size":{{l.Size}}}"""))}}]}""";
+
+    /// <summary>Links the config and layers in the repository and puts a manifest over them; returns its digest.</summary>
+    private static async Task<Digest> PutImageAsync(Stores stores, RepositoryName repository, StoredBlob config, params StoredBlob[] layers)
+    {
+        foreach (var blob in layers.Prepend(config))
+        {
+            Assert.True(await stores.Links.LinkAsync(repository, blob.Digest, blob.Size, default));
+        }
+
+        var manifest = ManifestParser.Parse(Encoding.UTF8.GetBytes(ManifestJson(config, layers)), MediaTypes.OciManifest);
+        Assert.True((await stores.Images.PutManifestAsync(repository, manifest, null, default)).IsStored);
+        return manifest.Digest;
+    }
+
     private static StoredBlob NewBlob()
     {
         var content = Guid.NewGuid().ToByteArray();
@@ -167,6 +271,21 @@ public abstract class GarbageCollectionStoreContract
         var session = new UploadSession(id, Registry, repository, new StagedUpload(id, 0), Now, Now);
         await stores.Uploads.CreateAsync(session, default);
         return session;
+    }
+
+    private sealed class SetClock(DateTimeOffset now) : TimeProvider
+    {
+        public DateTimeOffset Now { get; set; } = now;
+
+        public override DateTimeOffset GetUtcNow() => Now;
+    }
+
+    private sealed class LinkOrder : IComparer<UnreferencedLink>
+    {
+        public static readonly LinkOrder Instance = new();
+
+        public int Compare(UnreferencedLink? x, UnreferencedLink? y) =>
+            string.CompareOrdinal($"{x!.Repository} {x.Digest}", $"{y!.Repository} {y.Digest}");
     }
 
     public sealed record Stores(

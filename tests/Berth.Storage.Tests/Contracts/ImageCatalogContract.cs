@@ -28,7 +28,7 @@ public abstract class ImageCatalogContract
         string? after = null;
         do
         {
-            page = await store.Catalog.ListImagesAsync(repository, TagStatus.Any, new PageRequest(1, after), default);
+            page = await store.Catalog.ListImagesAsync(repository, TagStatus.Any, null, new PageRequest(1, after), default);
             all.AddRange(page.Items);
             after = page.Items.Count > 0 ? page.Items[^1].Key : null;
         }
@@ -37,8 +37,8 @@ public abstract class ImageCatalogContract
         Assert.Equal(
             new[] { new ImageId(tagged, "a"), new ImageId(tagged, "b"), new ImageId(untagged, null) }.OrderBy(i => i.Key, StringComparer.Ordinal),
             all);
-        Assert.Equal([new ImageId(untagged, null)], (await store.Catalog.ListImagesAsync(repository, TagStatus.Untagged, new PageRequest(10, null), default)).Items);
-        Assert.Equal(2, (await store.Catalog.ListImagesAsync(repository, TagStatus.Tagged, new PageRequest(10, null), default)).Items.Count);
+        Assert.Equal([new ImageId(untagged, null)], (await store.Catalog.ListImagesAsync(repository, TagStatus.Untagged, null, new PageRequest(10, null), default)).Items);
+        Assert.Equal(2, (await store.Catalog.ListImagesAsync(repository, TagStatus.Tagged, null, new PageRequest(10, null), default)).Items.Count);
     }
 
     [Fact]
@@ -52,7 +52,7 @@ public abstract class ImageCatalogContract
         await store.Catalog.RecordPullAsync(repository, digest, pulledAt, TimeSpan.FromMinutes(1), default);
         await store.Catalog.RecordPullAsync(repository, digest, pulledAt.AddSeconds(30), TimeSpan.FromMinutes(1), default);
         var detail = await store.Catalog.FindImageAsync(repository, Reference.Of(Tag.Parse("v1")), default);
-        var described = await store.Catalog.DescribeImagesAsync(repository, TagStatus.Untagged, new PageRequest(10, null), default);
+        var described = await store.Catalog.DescribeImagesAsync(repository, TagStatus.Untagged, null, new PageRequest(10, null), default);
 
         Assert.Equal(digest, detail!.Digest);
         Assert.Equal(["v1", "v2"], detail.Tags);

@@ -14,7 +14,7 @@ public sealed class S3PostgresGarbageCollectionTests(PostgresCluster cluster, Sw
 
     public void Dispose() => _opened.ForEach(o => o.Dispose());
 
-    protected override async Task<Setup> CreateAsync()
+    protected override async Task<Setup> CreateAsync(TimeProvider time)
     {
         var database = await PostgresStores.CreateAsync(cluster);
         var registry = PostgresStores.Registry;
@@ -29,7 +29,7 @@ public sealed class S3PostgresGarbageCollectionTests(PostgresCluster cluster, Sw
         _opened.Add(bucket);
         var keys = new S3KeyLayout("gc-tests/" + Guid.NewGuid().ToString("N"));
         return new Setup(new S3BlobStore(bucket, keys), new S3BlobInventory(bucket, keys), new GarbageCollectionStoreContract.Stores(
-            new SqlRepositoryStore(database, registry), new SqlImageStore(database, registry, TimeProvider.System),
-            new SqlBlobLinkStore(database, registry, TimeProvider.System), new SqlUploadSessionStore(database), new SqlGarbageCollectionStore(database)));
+            new SqlRepositoryStore(database, registry), new SqlImageStore(database, registry, time),
+            new SqlBlobLinkStore(database, registry, time), new SqlUploadSessionStore(database), new SqlGarbageCollectionStore(database)));
     }
 }

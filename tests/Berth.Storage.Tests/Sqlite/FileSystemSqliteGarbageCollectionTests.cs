@@ -9,7 +9,7 @@ namespace Berth.Storage.Tests.Sqlite;
 /// <summary>Garbage collection cycles on the embedded backends: blobs on the filesystem, metadata in SQLite.</summary>
 public sealed class FileSystemSqliteGarbageCollectionTests : GarbageCollectionCycleContract
 {
-    protected override async Task<Setup> CreateAsync()
+    protected override async Task<Setup> CreateAsync(TimeProvider time)
     {
         var directory = Path.Combine(Path.GetTempPath(), "berth-storage-tests", Guid.NewGuid().ToString("N"));
         var registry = new RegistryIdentity("000000000000", "us-east-1");
@@ -17,7 +17,7 @@ public sealed class FileSystemSqliteGarbageCollectionTests : GarbageCollectionCy
         await database.InitializeAsync(default);
         var blobs = new FileSystemBlobStore(Path.Combine(directory, "blobs"));
         return new Setup(blobs, new FileSystemBlobInventory(blobs), new GarbageCollectionStoreContract.Stores(
-            new SqlRepositoryStore(database, registry), new SqlImageStore(database, registry, TimeProvider.System),
-            new SqlBlobLinkStore(database, registry, TimeProvider.System), new SqlUploadSessionStore(database), new SqlGarbageCollectionStore(database)));
+            new SqlRepositoryStore(database, registry), new SqlImageStore(database, registry, time),
+            new SqlBlobLinkStore(database, registry, time), new SqlUploadSessionStore(database), new SqlGarbageCollectionStore(database)));
     }
 }

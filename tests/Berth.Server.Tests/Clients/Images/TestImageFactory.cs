@@ -24,13 +24,15 @@ public static class TestImageFactory
     /// <summary>
     /// Writes a linux image for <paramref name="architecture"/> with <paramref name="layerCount"/> layers of about
     /// <paramref name="layerBytes"/> bytes each. With <paramref name="omitMediaType"/> the manifest has no mediaType
-    /// field, as podman and buildah write them.
+    /// field, as podman and buildah write them. With <paramref name="onTopOf"/> the image starts with that image's
+    /// layers (a shared base), then adds its own.
     /// </summary>
-    public static TestImage WriteImage(OciLayoutWriter layout, string architecture = "amd64", int layerCount = 2, int layerBytes = 96 * 1024, bool omitMediaType = false)
+    public static TestImage WriteImage(OciLayoutWriter layout, string architecture = "amd64", int layerCount = 2, int layerBytes = 96 * 1024, bool omitMediaType = false, TestImage? onTopOf = null)
     {
-        var layers = new List<OciDescriptor>();
-        var diffIds = new List<string>();
-        for (var i = 0; i < layerCount; i++)
+        var layers = new List<OciDescriptor>(onTopOf?.Layers ?? []);
+        var diffIds = new List<string>(onTopOf?.DiffIds ?? []);
+        var first = layers.Count;
+        for (var i = first; i < first + layerCount; i++)
         {
             var tar = CreateTar(i, layerBytes);
             diffIds.Add(OciLayoutWriter.DigestOf(tar));
@@ -62,7 +64,7 @@ public static class TestImageFactory
             json.WriteEndArray();
             json.WriteEndObject();
             json.WriteStartArray("history");
-            for (var i = 0; i < layerCount; i++)
+            for (var i = 0; i < layers.Count; i++)
             {
                 json.WriteStartObject();
                 json.WriteString("created", Created);

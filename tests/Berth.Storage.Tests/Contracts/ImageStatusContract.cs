@@ -1,0 +1,73 @@
+using System.Text;
+using Berth.Core.Blobs;
+using Berth.Core.Content;
+using Berth.Core.Images;
+using Berth.Core.Layers;
+using Berth.Core.Lifecycle;
+using Berth.Core.Manifests;
+using Berth.Core.Naming;
+using Berth.Core.Paging;
+using Berth.Core.Repositories;
+
+namespace Berth.Storage.Tests.Contracts;
+
+/// <summary>
+/// Archived images in the listings and layer checks: ListImages and DescribeImages filter on the image status (ACTIVE
+/// when no row says otherwise), ImageDetail carries it, a layer only archived images use is archived, and putting an
+/// archived image's manifest again restores it.
+/// </summary>
+public abstract class ImageStatusContract
+{
+    private static readonly DateTimeOffset ArchivedAt = DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_000_000);
+
+    protected abstract Task<Stores> CreateAsync();
+
+    [Fact]
+    public async Task ArchivedImagesAreListedByTheirStatusTheirLayersAreArchivedAndAPutRestoresThem()
+    {
+        var stores = await CreateAsync();
+        var repository = RepositoryName.Parse($"status/{Guid.NewGuid():N}");
+        Assert.True(await stores.Repositories.CreateAsync(repository, RepositorySettings.Default, [], DateTimeOffset.UnixEpoch, default));
+        var (active, activeLayer, _) = await PutAsync(stores, repository, "active");
+        var (archived, archivedLayer, archivedManifest) = await PutAsync(stores, repository, "old");
+        Assert.True(await stores.Lifecycle.SetStatusAsync(repository, archived, ImageStatus.Archived, ArchivedAt, default));
+
+        Assert.Equal([active], await ListAsync(stores, repository, ImageStatus.Active));
+        Assert.Equal([archived], await ListAsync(stores, repository, ImageStatus.Archived));
+        Assert.Empty(await ListAsync(stores, repository, ImageStatus.Activating));
+        Assert.Equal(new[] { active, archived }.Select(d => d.ToString()).Order(StringComparer.Ordinal), (await ListAsync(stores, repository, null)).Select(d => d.ToString()));
+        var described = (await stores.Catalog.DescribeImagesAsync(repository, TagStatus.Any, ImageStatus.Archived, new PageRequest(10, null), default)).Items;
+        Assert.Equal(new ImageStorageState(ImageStatus.Archived, ArchivedAt, null), Assert.Single(described).Storage);
+        Assert.Equal(ImageStorageState.Active, Assert.Single((await stores.Catalog.DescribeImagesAsync(repository, TagStatus.Any, ImageStatus.Active, new PageRequest(10, null), default)).Items).Storage);
+        Assert.Equal(ImageStatus.Archived, (await stores.Catalog.FindImageAsync(repository, Reference.Of(Tag.Parse("old")), default))!.Storage.Status);
+        Assert.True(await stores.Layers.IsArchivedAsync(repository, archivedLayer, default));
+        Assert.False(await stores.Layers.IsArchivedAsync(repository, activeLayer, default));
+        Assert.False(await stores.Layers.IsArchivedAsync(repository, Digest.Sha256Of([1, 2, 3]), default));
+
+        Assert.True((await stores.Images.PutManifestAsync(repository, archivedManifest, null, default)).IsStored);
+
+        var restored = (await stores.Catalog.FindImageAsync(repository, Reference.Of(archived), default))!.Storage;
+        Assert.Equal(ImageStatus.Active, restored.Status);
+        Assert.Equal(ArchivedAt, restored.LastArchivedAt);
+        Assert.NotNull(restored.LastActivatedAt);
+        Assert.Equal(2, (await ListAsync(stores, repository, ImageStatus.Active)).Count);
+        Assert.False(await stores.Layers.IsArchivedAsync(repository, archivedLayer, default));
+    }
+
+    private static async Task<List<Digest>> ListAsync(Stores stores, RepositoryName repository, ImageStatus? status) =>
+        [.. (await stores.Catalog.ListImagesAsync(repository, TagStatus.Any, status, new PageRequest(10, null), default)).Items.Select(i => i.Digest)];
+
+    /// <summary>An image of a config and a layer of its own, tagged; returns its digest, its layer and its manifest.</summary>
+    private static async Task<(Digest Digest, Digest Layer, ParsedManifest Manifest)> PutAsync(Stores stores, RepositoryName repository, string tag)
+    {
+        var (config, layer) = (Digest.Sha256Of(Guid.NewGuid().ToByteArray()), Digest.Sha256Of(Guid.NewGuid().ToByteArray()));
+        var json = $$"""{"schemaVersion":2,"mediaType":"{{MediaTypes.OciManifest}}","config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"{{config}}","size":16},"layers":[{"mediaType":"application/vnd.oci.image.layer.v1.tar+gzip","digest":"{{layer}}","size":16}]}""";
+        var manifest = ManifestParser.Parse(Encoding.UTF8.GetBytes(json), MediaTypes.OciManifest);
+        Assert.True(await stores.Links.LinkAsync(repository, config, 16, default));
+        Assert.True(await stores.Links.LinkAsync(repository, layer, 16, default));
+        Assert.True((await stores.Images.PutManifestAsync(repository, manifest, Tag.Parse(tag), default)).IsStored);
+        return (manifest.Digest, layer, manifest);
+    }
+
+    public sealed record Stores(IRepositoryStore Repositories, IImageStore Images, IBlobLinkStore Links, IImageCatalog Catalog, ILifecycleStore Lifecycle, ILayerStore Layers);
+}
