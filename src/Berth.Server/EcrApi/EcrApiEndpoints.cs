@@ -21,6 +21,7 @@ internal static class EcrApiEndpoints
         app.MapPost("/", context =>
                 AwsQuery.AwsQueryEndpoint.Accepts(context.Request) ? AwsQuery.AwsQueryEndpoint.HandleAsync(context)
                 : EcrPublicApiEndpoints.Accepts(context.Request) ? EcrPublicApiEndpoints.Api.HandleAsync(context)
+                : SecretsManagerApi.SecretsManagerApiEndpoint.Accepts(context.Request) ? SecretsManagerApi.SecretsManagerApiEndpoint.Api.HandleAsync(context)
                 : Api.HandleAsync(context))
             .WithName("EcrApi")
             .WithMetadata(new UnexpectedErrorFace(WriteUnexpectedAsync));
@@ -40,6 +41,12 @@ internal static class EcrApiEndpoints
 
         // The exception handler cleared the headers the API had set.
         context.Response.Headers["x-amzn-RequestId"] = Guid.NewGuid().ToString("D");
+        if (SecretsManagerApi.SecretsManagerApiEndpoint.Accepts(context.Request))
+        {
+            // Secrets Manager's fault is InternalServiceError (botocore secretsmanager/2017-10-17).
+            return AwsJsonErrorWriter.WriteAsync(context, 500, "InternalServiceError", "An internal error occurred.");
+        }
+
         return unavailable ? AwsJsonErrorWriter.WriteAsync(context, 503, "ServiceUnavailableException", "A storage backend is unavailable; retry the request.")
         : AwsJsonErrorWriter.WriteAsync(context, 500, EcrApiErrors.Server.EcrException, "An internal error occurred.");
     }
@@ -61,6 +68,7 @@ internal static class EcrApiEndpoints
         LifecycleOperations.Register(operations);
         StorageClassOperations.Register(operations);
         ReplicationOperations.Register(operations);
+        PullThroughCacheOperations.Register(operations);
         return operations;
     }
 }

@@ -108,6 +108,15 @@ internal sealed class BerthOptionsValidator : IValidateOptions<BerthOptions>
         }
 
         ValidateReplication(options.Replication, failures);
+        if (options.PullThroughCache.TagRefreshInterval < TimeSpan.Zero)
+        {
+            failures.Add("Invalid configuration 'Berth:PullThroughCache:TagRefreshInterval': must not be negative.");
+        }
+
+        if (options.PullThroughCache.UpstreamTimeout <= TimeSpan.Zero)
+        {
+            failures.Add("Invalid configuration 'Berth:PullThroughCache:UpstreamTimeout': must be greater than zero.");
+        }
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 

@@ -14,7 +14,11 @@ internal static partial class ManifestEndpoint
 {
     public static async Task GetAsync(HttpContext context, RepositoryName name, string reference, ImageService images)
     {
-        var manifest = await images.GetManifestAsync(name, References.ManifestToRead(reference), context.RequestAborted).ConfigureAwait(false);
+        var parsed = References.ManifestToRead(reference);
+        await context.RequestServices.GetRequiredService<PullThroughCache.PullThroughCacheService>().RefreshManifestAsync(
+            name, parsed, context.Items[PullThroughCache.PullThroughCacheService.PrincipalItem] as Berth.Core.Credentials.Principal,
+            Authentication.RequestConditions.Of(context), context.RequestAborted).ConfigureAwait(false);
+        var manifest = await images.GetManifestAsync(name, parsed, context.RequestAborted).ConfigureAwait(false);
         RequireAccepted(context.Request.Headers.Accept, manifest.MediaType);
 
         var response = context.Response;

@@ -44,7 +44,13 @@ internal sealed class SqlImageStore(MetadataDatabase database, RegistryIdentity 
         reader.IsDBNull(3) ? null : Digest.Parse(reader.GetString(3)),
         reader.GetBoolean(4));
 
-    public async ValueTask<PutManifestOutcome> PutManifestAsync(RepositoryName repository, ParsedManifest manifest, Tag? tag, CancellationToken cancellationToken)
+    public ValueTask<PutManifestOutcome> PutManifestAsync(RepositoryName repository, ParsedManifest manifest, Tag? tag, CancellationToken cancellationToken) =>
+        PutAsync(repository, manifest, tag, checkReferences: true, cancellationToken);
+
+    public ValueTask<PutManifestOutcome> PutUpstreamManifestAsync(RepositoryName repository, ParsedManifest manifest, Tag? tag, CancellationToken cancellationToken) =>
+        PutAsync(repository, manifest, tag, checkReferences: false, cancellationToken);
+
+    private async ValueTask<PutManifestOutcome> PutAsync(RepositoryName repository, ParsedManifest manifest, Tag? tag, bool checkReferences, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         var digest = manifest.Digest.ToString();
@@ -57,8 +63,12 @@ internal sealed class SqlImageStore(MetadataDatabase database, RegistryIdentity 
         }
 
         var (id, mutability) = settings.Value;
-        var missingBlobs = await MissingAsync(connection, "SELECT 1 FROM blob_links WHERE repository_id = @id AND digest = @digest", id, manifest.Blobs, cancellationToken).ConfigureAwait(false);
-        var missingManifests = await MissingAsync(connection, "SELECT 1 FROM manifests WHERE repository_id = @id AND digest = @digest", id, manifest.Manifests, cancellationToken).ConfigureAwait(false);
+        var missingBlobs = checkReferences
+            ? await MissingAsync(connection, "SELECT 1 FROM blob_links WHERE repository_id = @id AND digest = @digest", id, manifest.Blobs, cancellationToken).ConfigureAwait(false)
+            : new List<Digest>();
+        var missingManifests = checkReferences
+            ? await MissingAsync(connection, "SELECT 1 FROM manifests WHERE repository_id = @id AND digest = @digest", id, manifest.Manifests, cancellationToken).ConfigureAwait(false)
+            : new List<Digest>();
         if (missingBlobs.Count > 0 || missingManifests.Count > 0)
         {
             await transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
