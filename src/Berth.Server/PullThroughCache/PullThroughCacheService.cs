@@ -66,7 +66,14 @@ internal sealed partial class PullThroughCacheService(
         {
             if (cached is null)
             {
-                await ImportManifestAsync(rule, name, reference, null, null, principal, conditions, cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    await ImportManifestAsync(rule, name, reference, null, null, principal, conditions, cancellationToken).ConfigureAwait(false);
+                }
+                catch (UpstreamFailure e)
+                {
+                    throw e.ToRegistryException(RegistryErrorCode.ManifestUnknown, $"manifest {reference}");
+                }
             }
 
             return;
@@ -92,6 +99,10 @@ internal sealed partial class PullThroughCacheService(
         catch (UpstreamFailure e) when (cached is not null)
         {
             LogServedStale(logger, name, tag, cached.Digest, e.Message);
+        }
+        catch (UpstreamFailure e)
+        {
+            throw e.ToRegistryException(RegistryErrorCode.ManifestUnknown, $"manifest {reference}");
         }
         catch (RegistryException e) when (cached is not null && e.Error == EcrErrors.ImageTagAlreadyExists)
         {

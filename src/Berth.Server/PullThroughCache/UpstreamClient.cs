@@ -18,6 +18,9 @@ namespace Berth.Server.PullThroughCache;
 internal sealed class UpstreamClient(HttpClient http, TimeProvider time)
 {
     private const int MaxTokenResponseBytes = 64 * 1024;
+
+    // Stands in the token cache for "this upstream takes the credential as basic auth".
+    private const string BasicMarker = "\0basic";
     private readonly ConcurrentDictionary<string, (string Token, DateTimeOffset Expires)> _tokens = new(StringComparer.Ordinal);
 
     /// <summary>
@@ -30,8 +33,14 @@ internal sealed class UpstreamClient(HttpClient http, TimeProvider time)
     {
         var scope = $"repository:{repository}:pull";
         var key = $"{upstream.BaseUri}|{scope}|{credential?.Username}";
-        var cached = _tokens.TryGetValue(key, out var token) && token.Expires > time.GetUtcNow() ? token.Token : null;
-        var response = await SendOnceAsync(upstream, method, path, accept, cached is null ? null : new AuthenticationHeaderValue("Bearer", cached), cancellationToken).ConfigureAwait(false);
+        var basicKey = $"{upstream.BaseUri}|basic|{credential?.Username}";
+        var cached = _tokens.TryGetValue(key, out var token) && token.Expires > time.GetUtcNow() ? token.Token
+            : _tokens.TryGetValue(basicKey, out var basicToken) && basicToken.Expires > time.GetUtcNow() ? basicToken.Token
+            : null;
+        var preemptive = cached is null ? null
+            : cached == BasicMarker && credential is not null ? Basic(credential)
+            : new AuthenticationHeaderValue("Bearer", cached);
+        var response = await SendOnceAsync(upstream, method, path, accept, preemptive, cancellationToken).ConfigureAwait(false);
         if (response.StatusCode != HttpStatusCode.Unauthorized)
         {
             return response;
@@ -54,6 +63,8 @@ internal sealed class UpstreamClient(HttpClient http, TimeProvider time)
         }
         else if (challenge is { Scheme: var basic } && basic.Equals("Basic", StringComparison.OrdinalIgnoreCase) && credential is not null)
         {
+            // Later requests send the credential at once instead of collecting a 401 each time.
+            _tokens[basicKey] = (BasicMarker, time.GetUtcNow().AddMinutes(5));
             authorization = Basic(credential);
         }
 
