@@ -73,7 +73,10 @@ public sealed class SecretService(ISecretStore store, SecretProtector protector,
         RequireNotScheduled(secret);
         var updated = secret with
         {
-            SealedValue = Seal(value), IsBinary = value.Binary is not null, VersionId = versionId ?? Guid.NewGuid().ToString("D"), LastChangedAt = time.GetUtcNow(),
+            SealedValue = Seal(value),
+            IsBinary = value.Binary is not null,
+            VersionId = versionId ?? Guid.NewGuid().ToString("D"),
+            LastChangedAt = time.GetUtcNow(),
         };
         return await store.UpdateAsync(updated, cancellationToken).ConfigureAwait(false) ? updated : throw SecretsErrors.NotFound();
     }
