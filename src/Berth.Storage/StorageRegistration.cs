@@ -1,3 +1,5 @@
+using Berth.Core.PullThroughCache;
+using Berth.Core.Secrets;
 using Berth.Core.Accounts;
 using Berth.Core.AuditTrail;
 using Berth.Core.Events;
@@ -85,6 +87,9 @@ public static class StorageRegistration
         services.AddScoped<ILifecycleStore, SqlLifecycleStore>();
         services.AddScoped<IPullTimeExclusionStore, SqlPullTimeExclusionStore>();
         services.AddScoped<IReplicationStore, SqlReplicationStore>();
+        services.AddScoped<IPullThroughCacheRuleStore, SqlPullThroughCacheRuleStore>();
+        services.AddScoped<IUpstreamCheckStore, SqlUpstreamCheckStore>();
+        services.AddScoped<ISecretStore, SqlSecretStore>();
         services.AddSingleton<IReplicationOutbox, SqlReplicationOutbox>();
         services.AddSingleton<IReplicationMaintenance, SqlReplicationMaintenance>();
         services.AddSingleton<IRemoteDestinationStore, SqlRemoteDestinationStore>();

@@ -128,6 +128,54 @@ public sealed class BlobUploadService(
         }
     }
 
+    /// <summary>
+    /// Stores a blob read from <paramref name="source"/> (a pull through cache's upstream) and links it to
+    /// <paramref name="repository"/>, which must exist: the bytes go through an upload session like a push's, so a
+    /// process killed midway leaves only a staged upload that the janitor removes, never a blob at its address. Bytes
+    /// that do not hash to <paramref name="expected"/> or are not <paramref name="expectedSize"/> long are discarded
+    /// and DIGEST_INVALID is thrown. Returns the size.
+    /// </summary>
+    public async ValueTask<long> ImportAsync(RepositoryName repository, Digest expected, long? expectedSize, Stream source, CancellationToken cancellationToken)
+    {
+        var id = Guid.NewGuid().ToString("D");
+        var now = time.GetUtcNow();
+        var session = new UploadSession(id, registry, repository, new StagedUpload(id, 0), now, now);
+        await sessions.CreateAsync(session, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var staged = await blobs.BeginUploadAsync(id, cancellationToken).ConfigureAwait(false);
+            session = session with { Staged = staged };
+            using var hash = IncrementalHash.CreateHash(expected.Algorithm == "sha512" ? HashAlgorithmName.SHA512 : HashAlgorithmName.SHA256);
+            var hashing = new HashingStream(source, hash);
+            await using (hashing.ConfigureAwait(false))
+            {
+                session = session with { Staged = await blobs.AppendAsync(staged, hashing, cancellationToken).ConfigureAwait(false) };
+            }
+
+            var actual = Digest.FromHash(expected.Algorithm, hash.GetHashAndReset());
+            if (actual != expected || (expectedSize is { } size && size != session.Staged.Size))
+            {
+                throw new RegistryException(RegistryErrorCode.DigestInvalid,
+                    $"upstream blob {expected} arrived as {actual} ({session.Staged.Size} bytes)", new { Digest = expected.ToString() });
+            }
+
+            await ReserveAsync(id, expected, cancellationToken).ConfigureAwait(false);
+            await blobs.CommitAsync(session.Staged, expected, cancellationToken).ConfigureAwait(false);
+            if (!await links.LinkAsync(repository, expected, session.Staged.Size, cancellationToken).ConfigureAwait(false))
+            {
+                throw Errors.EcrErrors.RepositoryMissing(repository.Value, registry.AccountId);
+            }
+
+            await sessions.DeleteAsync(id, cancellationToken).ConfigureAwait(false);
+            return session.Staged.Size;
+        }
+        catch
+        {
+            await DiscardAsync(session).ConfigureAwait(false);
+            throw;
+        }
+    }
+
     /// <summary>Cancels an upload and discards its bytes; throws BLOB_UPLOAD_UNKNOWN when there is none.</summary>
     public async ValueTask CancelAsync(RepositoryName repository, string id, CancellationToken cancellationToken)
     {

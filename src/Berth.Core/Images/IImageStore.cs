@@ -18,6 +18,12 @@ public interface IImageStore
     /// </summary>
     ValueTask<PutManifestOutcome> PutManifestAsync(RepositoryName repository, ParsedManifest manifest, Tag? tag, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// As <see cref="PutManifestAsync"/> for a manifest a pull through cache fetched from its upstream: the blobs and
+    /// child manifests it references need not be in the repository yet (each is fetched when it is first pulled).
+    /// </summary>
+    ValueTask<PutManifestOutcome> PutUpstreamManifestAsync(RepositoryName repository, ParsedManifest manifest, Tag? tag, CancellationToken cancellationToken);
+
     /// <summary>Deletes a manifest and every tag pointing at it; false when the repository does not hold it.</summary>
     ValueTask<bool> DeleteManifestAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken);
 

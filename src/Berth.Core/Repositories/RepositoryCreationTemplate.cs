@@ -24,6 +24,7 @@ public sealed record RepositoryCreationTemplate(
     public const string Root = "ROOT";
     public const string CreateOnPush = "CREATE_ON_PUSH";
     public const string Replication = "REPLICATION";
+    public const string PullThroughCache = "PULL_THROUGH_CACHE";
 
     /// <summary>The settings a repository created from this template starts with.</summary>
     public RepositorySettings ToSettings() =>

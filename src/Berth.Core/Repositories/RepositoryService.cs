@@ -11,7 +11,7 @@ namespace Berth.Core.Repositories;
 /// <summary>Repository use cases shared by both faces: create, describe, delete, settings, resource tags, push admission.</summary>
 public sealed class RepositoryService(
     IRepositoryStore store, RegistryIdentity registry, RepositoryPushPolicy pushPolicy, RepositoryCreationTemplateService templates, ILifecycleStore lifecycle,
-    TimeProvider time)
+    PullThroughCache.IPullThroughCacheRuleStore pullThroughCacheRules, TimeProvider time)
 {
     /// <summary>The most resource tags a repository carries (ECR quota).</summary>
     public const int MaxResourceTags = 50;
@@ -28,6 +28,13 @@ public sealed class RepositoryService(
     /// </summary>
     public async ValueTask EnsureForPushAsync(RepositoryName name, CancellationToken cancellationToken)
     {
+        if (PullThroughCache.PullThroughCacheRule.Match(await pullThroughCacheRules.ListAllAsync(cancellationToken).ConfigureAwait(false), name.Value) is { } rule)
+        {
+            // Berth's choice (ECR accepts such pushes): a cache repository holds what its upstream holds, nothing else.
+            throw new RegistryException(PullThroughCache.PullThroughCacheErrors.PushIntoCache,
+                $"The repository '{name}' is filled by the pull through cache rule with prefix '{rule.EcrRepositoryPrefix}' and does not accept pushes");
+        }
+
         if (await store.ExistsAsync(name, cancellationToken).ConfigureAwait(false))
         {
             return;
@@ -60,6 +67,24 @@ public sealed class RepositoryService(
     public async ValueTask EnsureForReplicationAsync(RepositoryName name, CancellationToken cancellationToken)
     {
         var template = await templates.FindAppliedForAsync(name, RepositoryCreationTemplate.Replication, cancellationToken).ConfigureAwait(false);
+        var created = await store.CreateAsync(
+            name, template?.ToSettings() ?? RepositorySettings.Default, template?.ResourceTags ?? [], template?.RepositoryPolicy, time.GetUtcNow(), cancellationToken)
+            .ConfigureAwait(false);
+        if (created && template?.LifecyclePolicy is { Length: > 0 } lifecyclePolicy)
+        {
+            await lifecycle.SetPolicyAsync(name, lifecyclePolicy, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Creates <paramref name="name"/> for a pull through cache's first pull unless it exists: with the settings,
+    /// resource tags and policies of the template applied for PULL_THROUGH_CACHE with the longest matching prefix, else
+    /// with ECR's defaults (tag immutability and KMS off). A concurrent creation is not an error.
+    /// See https://docs.aws.amazon.com/AmazonECR/latest/userguide/pull-through-cache.html
+    /// </summary>
+    public async ValueTask EnsureForPullThroughCacheAsync(RepositoryName name, CancellationToken cancellationToken)
+    {
+        var template = await templates.FindAppliedForAsync(name, RepositoryCreationTemplate.PullThroughCache, cancellationToken).ConfigureAwait(false);
         var created = await store.CreateAsync(
             name, template?.ToSettings() ?? RepositorySettings.Default, template?.ResourceTags ?? [], template?.RepositoryPolicy, time.GetUtcNow(), cancellationToken)
             .ConfigureAwait(false);

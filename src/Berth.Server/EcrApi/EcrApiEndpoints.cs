@@ -22,6 +22,7 @@ internal static class EcrApiEndpoints
                 AwsQuery.AwsQueryEndpoint.Accepts(context.Request) ? AwsQuery.AwsQueryEndpoint.HandleAsync(context)
                 : EcrPublicApiEndpoints.Accepts(context.Request) ? EcrPublicApiEndpoints.Api.HandleAsync(context)
                 : CloudTrailApi.CloudTrailApiEndpoints.Accepts(context.Request) ? CloudTrailApi.CloudTrailApiEndpoints.Api.HandleAsync(context)
+                : SecretsManagerApi.SecretsManagerApiEndpoint.Accepts(context.Request) ? SecretsManagerApi.SecretsManagerApiEndpoint.Api.HandleAsync(context)
                 : Api.HandleAsync(context))
             .WithName("EcrApi")
             .WithMetadata(new UnexpectedErrorFace(WriteUnexpectedAsync));
@@ -41,6 +42,12 @@ internal static class EcrApiEndpoints
 
         // The exception handler cleared the headers the API had set.
         context.Response.Headers["x-amzn-RequestId"] = Guid.NewGuid().ToString("D");
+        if (SecretsManagerApi.SecretsManagerApiEndpoint.Accepts(context.Request))
+        {
+            // Secrets Manager's fault is InternalServiceError (botocore secretsmanager/2017-10-17).
+            return AwsJsonErrorWriter.WriteAsync(context, 500, "InternalServiceError", "An internal error occurred.");
+        }
+
         return unavailable ? AwsJsonErrorWriter.WriteAsync(context, 503, "ServiceUnavailableException", "A storage backend is unavailable; retry the request.")
         : AwsJsonErrorWriter.WriteAsync(context, 500, EcrApiErrors.Server.EcrException, "An internal error occurred.");
     }
@@ -63,6 +70,7 @@ internal static class EcrApiEndpoints
         StorageClassOperations.Register(operations);
         ReplicationOperations.Register(operations);
         ScanningOperations.Register(operations);
+        PullThroughCacheOperations.Register(operations);
         return operations;
     }
 }

@@ -1,3 +1,6 @@
+using Berth.Core.PullThroughCache;
+using Berth.Core.Secrets;
+using Berth.Server.PullThroughCache;
 using Berth.Core.Caching;
 using Berth.Core.Accounts;
 using Berth.Core.Blobs;
@@ -141,6 +144,22 @@ internal static class BerthApplication
             });
         builder.Services.AddScoped<ScanningService>();
         builder.Services.AddSingleton<ImageScanner>();
+        builder.Services.AddScoped<SecretService>();
+        builder.Services.AddScoped<PullThroughCacheRuleService>();
+        builder.Services.AddScoped<PullThroughCacheService>();
+        builder.Services.AddSingleton<BlobFlights>();
+        builder.Services.AddSingleton<KeyedLocks>();
+        builder.Services.AddSingleton(sp => new UpstreamClient(
+            new HttpClient(new SocketsHttpHandler
+            {
+                AllowAutoRedirect = true,
+                MaxAutomaticRedirections = 5,
+                AutomaticDecompression = System.Net.DecompressionMethods.None,
+                ConnectTimeout = options.PullThroughCache.UpstreamTimeout,
+                PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+            })
+            { Timeout = Timeout.InfiniteTimeSpan },
+            sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddScoped<LayerUploadService>();
         builder.Services.AddScoped<LayerAvailabilityService>();
         builder.Services.AddScoped<LayerDownloadSigner>();

@@ -123,6 +123,18 @@ internal sealed class BerthOptions
 
     /// <summary>The web console under /console/ (Berth:Console).</summary>
     public WebConsole.ConsoleOptions Console { get; set; } = new();
+
+    /// <summary>Pull through cache (Berth:PullThroughCache).</summary>
+    public PullThroughCacheOptions PullThroughCache { get; set; } = new();
+}
+
+internal sealed class PullThroughCacheOptions
+{
+    /// <summary>How long a cached tag is served before it is compared with its upstream again (ECR: 24 hours).</summary>
+    public TimeSpan TagRefreshInterval { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>How long Berth waits for an upstream's response headers before it serves what it has cached.</summary>
+    public TimeSpan UpstreamTimeout { get; set; } = TimeSpan.FromSeconds(30);
 }
 
 internal sealed class RegistryListenerOptions

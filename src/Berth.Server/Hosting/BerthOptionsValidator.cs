@@ -115,6 +115,15 @@ internal sealed class BerthOptionsValidator : IValidateOptions<BerthOptions>
             failures.Add("Invalid configuration 'Berth:Console:SessionDuration': must be greater than zero.");
         }
 
+        if (options.PullThroughCache.TagRefreshInterval < TimeSpan.Zero)
+        {
+            failures.Add("Invalid configuration 'Berth:PullThroughCache:TagRefreshInterval': must not be negative.");
+        }
+
+        if (options.PullThroughCache.UpstreamTimeout <= TimeSpan.Zero)
+        {
+            failures.Add("Invalid configuration 'Berth:PullThroughCache:UpstreamTimeout': must be greater than zero.");
+        }
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 

@@ -19,8 +19,14 @@ internal static class BlobEndpoint
         var digest = References.Digest(digestText);
         var links = services.GetRequiredService<IBlobLinkStore>();
         var blobs = services.GetRequiredService<IBlobStore>();
-        var size = await links.FindAsync(name, digest, context.RequestAborted).ConfigureAwait(false)
-            ?? throw new RegistryException(RegistryErrorCode.BlobUnknown, $"blob unknown to registry: {digest}", new { Digest = digest.ToString() });
+        var linked = await links.FindAsync(name, digest, context.RequestAborted).ConfigureAwait(false);
+        if (linked is null && await services.GetRequiredService<PullThroughCache.PullThroughCacheService>().ServeBlobAsync(
+            context, name, digest, context.Items[PullThroughCache.PullThroughCacheService.PrincipalItem] as Berth.Core.Credentials.Principal).ConfigureAwait(false))
+        {
+            return;
+        }
+
+        var size = linked ?? throw new RegistryException(RegistryErrorCode.BlobUnknown, $"blob unknown to registry: {digest}", new { Digest = digest.ToString() });
         if (HttpMethods.IsGet(context.Request.Method) && services.GetService<IBlobRedirects>() is { } redirects)
         {
             // The object store serves the bytes (and any Range) itself; the URL is a credential, so it is not logged.

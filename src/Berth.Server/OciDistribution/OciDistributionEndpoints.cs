@@ -98,6 +98,12 @@ internal static class OciDistributionEndpoints
             }
         }
 
+        if (principal is not null)
+        {
+            // A pull through cache import is authorized for the caller (ecr:BatchImportUpstreamImage, ecr:CreateRepository).
+            context.Items[PullThroughCache.PullThroughCacheService.PrincipalItem] = principal;
+        }
+
         await HandleAsync(context, route).ConfigureAwait(false);
     }
 

@@ -47,7 +47,13 @@ internal sealed class SqlImageStore(MetadataDatabase database, RegistryIdentity 
         reader.IsDBNull(3) ? null : Digest.Parse(reader.GetString(3)),
         reader.GetBoolean(4));
 
-    public async ValueTask<PutManifestOutcome> PutManifestAsync(RepositoryName repository, ParsedManifest manifest, Tag? tag, CancellationToken cancellationToken)
+    public ValueTask<PutManifestOutcome> PutManifestAsync(RepositoryName repository, ParsedManifest manifest, Tag? tag, CancellationToken cancellationToken) =>
+        PutAsync(repository, manifest, tag, checkReferences: true, cancellationToken);
+
+    public ValueTask<PutManifestOutcome> PutUpstreamManifestAsync(RepositoryName repository, ParsedManifest manifest, Tag? tag, CancellationToken cancellationToken) =>
+        PutAsync(repository, manifest, tag, checkReferences: false, cancellationToken);
+
+    private async ValueTask<PutManifestOutcome> PutAsync(RepositoryName repository, ParsedManifest manifest, Tag? tag, bool checkReferences, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         var digest = manifest.Digest.ToString();
@@ -60,8 +66,13 @@ internal sealed class SqlImageStore(MetadataDatabase database, RegistryIdentity 
         }
 
         var (id, mutability) = settings.Value;
-        var missingBlobs = await MissingAsync(connection, "SELECT 1 FROM blob_links WHERE repository_id = @id AND digest = @digest", id, manifest.Blobs, cancellationToken).ConfigureAwait(false);
-        var (missingManifests, largestChild) = await ChildrenAsync(connection, id, manifest.Manifests, cancellationToken).ConfigureAwait(false);
+        var missingBlobs = checkReferences
+            ? await MissingAsync(connection, "SELECT 1 FROM blob_links WHERE repository_id = @id AND digest = @digest", id, manifest.Blobs, cancellationToken).ConfigureAwait(false)
+            : new List<Digest>();
+
+        // An upstream index is cached with the children that are pulled: its size is the largest of those present.
+        var (childrenMissing, largestChild) = await ChildrenAsync(connection, id, manifest.Manifests, cancellationToken).ConfigureAwait(false);
+        var missingManifests = checkReferences ? childrenMissing : new List<Digest>();
         if (missingBlobs.Count > 0 || missingManifests.Count > 0)
         {
             await transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
