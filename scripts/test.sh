@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(skopeo docker.io podman buildah containerd uidmap iptables swift-proxy swift-account swift-container swift-object memcached postgresql-15)
+packages=(skopeo docker.io podman buildah containerd uidmap iptables swift-proxy swift-account swift-container swift-object memcached postgresql-15 python3-prometheus-client)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

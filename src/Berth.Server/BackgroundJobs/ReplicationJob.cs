@@ -1,5 +1,6 @@
 using Berth.Core.Replication;
 using Berth.Server.Hosting;
+using Berth.Server.Telemetry;
 using Berth.Server.Registries;
 using Microsoft.Extensions.Options;
 
@@ -23,7 +24,9 @@ internal sealed partial class ReplicationJob(
             var delivered = 0;
             try
             {
+                using var run = BerthMetrics.StartJob("replication");
                 delivered = await RunOnceAsync(stoppingToken).ConfigureAwait(false);
+                run.Succeeded();
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -51,6 +54,7 @@ internal sealed partial class ReplicationJob(
                 var (status, reason) = await scope.ServiceProvider.GetRequiredService<ReplicationDelivery>().DeliverAsync(task, node.Id, cancellationToken).ConfigureAwait(false);
                 var image = $"{task.Source.AccountId}/{task.Source.Region}/{task.Repository}@{task.Digest}";
                 var destination = $"{task.Destination.AccountId}/{task.Destination.Region}";
+                BerthMetrics.JobItems.Add(1, new("job", "replication"), new("result", status.ToString().ToLowerInvariant()));
                 switch (status)
                 {
                     case ReplicationStatus.Complete:

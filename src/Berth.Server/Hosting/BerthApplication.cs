@@ -12,6 +12,7 @@ using Berth.Server.Authentication;
 using Berth.Server.AwsQuery;
 using Berth.Server.IamApi;
 using Berth.Server.StsApi;
+using Berth.Server.Telemetry;
 using Berth.Server.EcrApi;
 using Berth.Core.Registries;
 using Berth.Core.Replication;
@@ -134,8 +135,7 @@ internal static class BerthApplication
             });
         }
 
-        // Request-start lines carry the query string, and a layer download URL's signature is a credential.
-        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
+        builder.AddBerthTelemetry(listeners);
         builder.Services.AddSingleton<NodeIdentity>();
         builder.Services.AddHostedService<UploadJanitor>();
         builder.Services.AddSingleton<LifecycleJob>();
@@ -156,10 +156,12 @@ internal static class BerthApplication
             app.UseForwardedHeaders();
         }
 
+        app.UseBerthTelemetry();
         Listeners.UseListenerFaces(app);
+        app.UseMetricsEndpoint();
         app.UseAuthorizationCacheInvalidation();
         app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = UnexpectedErrorHandler.HandleAsync, SuppressDiagnosticsCallback = _ => true });
-        app.MapGet("/healthz", () => Results.Text("ok\n"));
+        app.MapHealth();
         app.MapOciDistribution();
         app.MapEcrApi();
         app.MapLayerDownloads();
