@@ -24,8 +24,24 @@ internal static class TelemetrySetup
         // returns (RequestIdentity opens the scope with it instead); this category logs nothing else at Warning or above.
         // Its request-start lines also carried the query string, and a layer download URL's signature is a credential.
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
+
+        // The slim builder fixes the console formatter to "simple" and binds no formatter settings: bind the standard
+        // keys (Logging:Console:FormatterName = simple, json or systemd; Logging:Console:FormatterOptions) here. Scopes
+        // are always on, since the request id travels in one.
+        var console = builder.Configuration.GetSection("Logging:Console");
+        builder.Services.Configure<ConsoleLoggerOptions>(options =>
+        {
+            if (console["FormatterName"] is { Length: > 0 } name)
+            {
+                options.FormatterName = name;
+            }
+        });
+        builder.Services.Configure<JsonConsoleFormatterOptions>(console.GetSection("FormatterOptions"));
+        builder.Services.Configure<SimpleConsoleFormatterOptions>(console.GetSection("FormatterOptions"));
+        builder.Services.Configure<ConsoleFormatterOptions>(console.GetSection("FormatterOptions"));
         builder.Services.Configure<JsonConsoleFormatterOptions>(json => json.IncludeScopes = true);
         builder.Services.Configure<SimpleConsoleFormatterOptions>(simple => simple.IncludeScopes = true);
+        builder.Services.Configure<ConsoleFormatterOptions>(systemd => systemd.IncludeScopes = true);
 
         if (listeners.Metrics is null)
         {
