@@ -13,6 +13,7 @@ using Berth.Server.AwsQuery;
 using Berth.Server.IamApi;
 using Berth.Server.StsApi;
 using Berth.Server.Telemetry;
+using Berth.Server.Tls;
 using Berth.Server.EcrApi;
 using Berth.Core.Registries;
 using Berth.Core.Replication;
@@ -64,6 +65,7 @@ internal static class BerthApplication
 
         var listeners = Listeners.From(options);
         builder.Services.AddSingleton(listeners);
+        builder.AddServerCertificate(listeners);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
@@ -156,6 +158,7 @@ internal static class BerthApplication
             app.UseForwardedHeaders();
         }
 
+        app.UseServerCertificate();
         app.UseBerthTelemetry();
         Listeners.UseListenerFaces(app);
         app.UseMetricsEndpoint();
