@@ -45,6 +45,8 @@ public static class StorageRegistration
                 services.AddSingleton(_ => new FileSystemBlobStore(root));
                 services.AddSingleton<IBlobStore>(sp => sp.GetRequiredService<FileSystemBlobStore>());
                 services.AddSingleton<IBlobInventory>(sp => new FileSystemBlobInventory(sp.GetRequiredService<FileSystemBlobStore>()));
+                services.AddSingleton(sp => new StoreReadiness(
+                    sp.GetRequiredService<MetadataDatabase>(), _ => StoreReadiness.ProbeFileSystem(sp.GetRequiredService<FileSystemBlobStore>())));
                 break;
             case "S3":
                 AddS3Blobs(services, options.Blobs.S3);
@@ -135,6 +137,7 @@ public static class StorageRegistration
         services.AddSingleton<IBlobStore>(_ => new S3BlobStore(bucket, keys));
         services.AddSingleton<IBlobInventory>(_ => new S3BlobInventory(bucket, keys));
         services.AddHostedService(_ => new S3BucketCheck(bucket, s3));
+        services.AddSingleton(sp => new StoreReadiness(sp.GetRequiredService<MetadataDatabase>(), ct => StoreReadiness.ProbeS3(bucket, ct)));
         if (s3.PresignedRedirects)
         {
             services.AddSingleton<IBlobRedirects>(provider => new S3PresignedRedirects(bucket, keys, S3BlobBackend.UsesHttp(s3), provider.GetRequiredService<TimeProvider>()));

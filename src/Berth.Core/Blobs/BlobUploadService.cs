@@ -53,6 +53,7 @@ public sealed class BlobUploadService(
             throw;
         }
 
+        BlobUploadMetrics.InProgress.Add(1);
         if (staged == session.Staged)
         {
             return session;
@@ -123,6 +124,7 @@ public sealed class BlobUploadService(
             }
 
             await sessions.DeleteAsync(id, cancellationToken).ConfigureAwait(false);
+            BlobUploadMetrics.InProgress.Add(-1);
             open.Forget(id, state);
             return session.Staged.Size;
         }
@@ -290,6 +292,7 @@ public sealed class BlobUploadService(
         }
 
         var written = counting.BytesRead;
+        BlobUploadMetrics.BytesPushed.Add(written);
         var expected = range?.Length ?? contentLength;
         if (expected is { } e && written != e)
         {

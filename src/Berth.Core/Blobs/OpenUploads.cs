@@ -58,6 +58,7 @@ public sealed class OpenUploads(IBlobStore blobs, IUploadSessionStore sessions)
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         await blobs.AbortAsync(session.Staged, timeout.Token).ConfigureAwait(false);
         await sessions.DeleteAsync(session.Id, timeout.Token).ConfigureAwait(false);
+        BlobUploadMetrics.InProgress.Add(-1);
         if (_states.TryGetValue(session.Id, out var state))
         {
             Forget(session.Id, state);

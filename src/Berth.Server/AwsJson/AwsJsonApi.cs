@@ -31,7 +31,7 @@ internal abstract class AwsJsonApi(string signingName, IReadOnlyDictionary<strin
 
     public async Task HandleAsync(HttpContext context)
     {
-        context.Response.Headers["x-amzn-RequestId"] = Guid.NewGuid().ToString("D");
+        context.Response.Headers["x-amzn-RequestId"] = context.TraceIdentifier;
         try
         {
             await DispatchAsync(context).ConfigureAwait(false);

@@ -26,7 +26,7 @@ internal static class AwsQueryEndpoint
 
     public static async Task HandleAsync(HttpContext context)
     {
-        var requestId = Guid.NewGuid().ToString("D");
+        var requestId = context.TraceIdentifier;
         context.Response.Headers["x-amzn-RequestId"] = requestId;
         var services = context.RequestServices.GetRequiredService<QueryServices>();
         var (region, signingName) = CredentialScope.Read(context.Request);
@@ -86,6 +86,7 @@ internal static class AwsQueryEndpoint
             throw new IamException("InvalidAction", 400, $"Could not find operation {action} for version {version ?? "NO_VERSION_SPECIFIED"}");
         }
 
+        Telemetry.RequestTelemetry.SetOperation(context, action);
         var handler = service.FindHandler(action)
             ?? throw new IamException("NotImplemented", 501, $"The {action} operation is not implemented by this server.");
         var input = service.Model.ReadInput(operation, form);
@@ -101,7 +102,7 @@ internal static class AwsQueryEndpoint
         var services = context.RequestServices.GetRequiredService<QueryServices>();
         var (_, signingName) = CredentialScope.Read(context.Request);
         var service = services.Find(signingName ?? "sts") ?? services.Find("sts")!;
-        var requestId = context.Response.Headers["x-amzn-RequestId"].ToString() is { Length: > 0 } id ? id : Guid.NewGuid().ToString("D");
+        var requestId = context.TraceIdentifier;
         var (status, code, message) = unavailable
             ? (503, "ServiceUnavailable", "The request has failed due to a temporary failure of the server.")
             : (500, service.SigningName == "iam" ? "ServiceFailure" : "InternalFailure", "The request processing has failed because of an unknown error, exception or failure.");

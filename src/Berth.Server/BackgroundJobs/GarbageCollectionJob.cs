@@ -1,5 +1,6 @@
 using Berth.Core.GarbageCollection;
 using Berth.Server.Hosting;
+using Berth.Server.Telemetry;
 using Microsoft.Extensions.Options;
 
 namespace Berth.Server.BackgroundJobs;
@@ -25,7 +26,14 @@ internal sealed partial class GarbageCollectionJob(
                 await lease.TryRunAsync(
                     async ct =>
                     {
+                        using var run = BerthMetrics.StartJob("gc");
                         var report = await collector.RunAsync(settings.GracePeriod, dryRun: false, null, ct).ConfigureAwait(false);
+                        run.Succeeded();
+                        run.Items("blobs_removed", report.Removed.Count);
+                        run.Items("bytes_removed", report.BytesRemoved);
+                        run.Items("links_removed", report.Unlinked.Count);
+                        run.Items("uploads_removed", report.UploadsRemoved.Count);
+                        BerthMetrics.SetGarbageWaiting(report.Waiting);
                         LogCycle(logger, report.Removed.Count, report.BytesRemoved, report.Unlinked.Count, report.UploadsRemoved.Count, report.TombstonesResumed,
                             report.BlobsExamined, report.Waiting, report.Duration.TotalMilliseconds);
                     },

@@ -3,6 +3,7 @@ using Berth.Core.Lifecycle;
 using Berth.Core.Naming;
 using Berth.Core.Registries;
 using Berth.Server.Hosting;
+using Berth.Server.Telemetry;
 using Berth.Server.Registries;
 using Microsoft.Extensions.Options;
 
@@ -31,7 +32,9 @@ internal sealed partial class LifecycleJob(
             {
                 if (await leases.TryAcquireAsync(LeaseName, node.Id, interval * 2, stoppingToken).ConfigureAwait(false))
                 {
+                    using var run = BerthMetrics.StartJob("lifecycle");
                     await RunOnceAsync(stoppingToken).ConfigureAwait(false);
+                    run.Succeeded();
                 }
             }
             catch (Exception e) when (e is not OperationCanceledException)
@@ -47,6 +50,8 @@ internal sealed partial class LifecycleJob(
         foreach (var (registry, repository) in await schedule.ListAsync(cancellationToken).ConfigureAwait(false))
         {
             var run = await EvaluateAsync(registry, repository, cancellationToken).ConfigureAwait(false);
+            BerthMetrics.JobItems.Add(run.Expired, new("job", "lifecycle"), new("result", "expired"));
+            BerthMetrics.JobItems.Add(run.Archived, new("job", "lifecycle"), new("result", "archived"));
             if (run.Expired + run.Archived > 0)
             {
                 LogEvaluated(logger, registry.AccountId, registry.Region, repository.Value, run.Expired, run.Archived);

@@ -1,5 +1,6 @@
 using Berth.Core.Replication;
 using Berth.Server.Hosting;
+using Berth.Server.Telemetry;
 using Berth.Server.Registries;
 using Berth.Server.RemoteReplication;
 using Microsoft.Extensions.Options;
@@ -35,7 +36,9 @@ internal sealed partial class ReplicationJob(
                     nextStats = time.GetUtcNow() + settings.StatsInterval;
                 }
 
+                using var run = BerthMetrics.StartJob("replication");
                 delivered = await RunOnceAsync(stoppingToken).ConfigureAwait(false);
+                run.Succeeded();
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -65,6 +68,7 @@ internal sealed partial class ReplicationJob(
                     ? await services.GetRequiredService<ReplicationDelivery>().DeliverAsync(task, node.Id, cancellationToken).ConfigureAwait(false)
                     : await services.GetRequiredService<RemoteDelivery>().DeliverAsync(task, node.Id, cancellationToken).ConfigureAwait(false);
                 var image = $"{task.Source.AccountId}/{task.Source.Region}/{task.Repository}@{task.Digest}";
+                BerthMetrics.JobItems.Add(1, new("job", "replication"), new("result", status.ToString().ToLowerInvariant()));
                 switch (status)
                 {
                     case ReplicationStatus.Complete:

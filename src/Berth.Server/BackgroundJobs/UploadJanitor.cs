@@ -1,6 +1,7 @@
 using Berth.Core.Blobs;
 using Berth.Core.Leases;
 using Berth.Server.Hosting;
+using Berth.Server.Telemetry;
 using Microsoft.Extensions.Options;
 
 namespace Berth.Server.BackgroundJobs;
@@ -33,7 +34,10 @@ internal sealed partial class UploadJanitor(
                     continue;
                 }
 
+                using var run = BerthMetrics.StartJob("upload_janitor");
                 var removed = await uploads.PurgeStaleAsync(time.GetUtcNow() - settings.MaxAge, stoppingToken).ConfigureAwait(false);
+                run.Succeeded();
+                run.Items("purged", removed);
                 if (removed > 0)
                 {
                     LogPurged(logger, removed, settings.MaxAge);

@@ -15,6 +15,9 @@ internal static class EcrApiEndpoints
     // Built once per process: several applications (the tests' servers) map the API in one process.
     private static readonly EcrJsonApi Api = new(CreateOperations());
 
+    /// <summary>The ECR operations served, by name.</summary>
+    public static IReadOnlyDictionary<string, Func<EcrCall, Task>> Operations => Api.Operations;
+
     public static IEndpointRouteBuilder MapEcrApi(this IEndpointRouteBuilder app)
     {
         // One route for the AWS APIs on POST /: a form without X-Amz-Target is the Query protocol (IAM, STS).
@@ -41,7 +44,7 @@ internal static class EcrApiEndpoints
         }
 
         // The exception handler cleared the headers the API had set.
-        context.Response.Headers["x-amzn-RequestId"] = Guid.NewGuid().ToString("D");
+        context.Response.Headers["x-amzn-RequestId"] = context.TraceIdentifier;
         if (SecretsManagerApi.SecretsManagerApiEndpoint.Accepts(context.Request))
         {
             // Secrets Manager's fault is InternalServiceError (botocore secretsmanager/2017-10-17).

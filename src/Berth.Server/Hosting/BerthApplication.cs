@@ -16,6 +16,8 @@ using Berth.Server.Authentication;
 using Berth.Server.AwsQuery;
 using Berth.Server.IamApi;
 using Berth.Server.StsApi;
+using Berth.Server.Telemetry;
+using Berth.Server.Tls;
 using Berth.Server.EcrApi;
 using Berth.Core.Registries;
 using Berth.Core.Replication;
@@ -74,6 +76,7 @@ internal static class BerthApplication
 
         var listeners = Listeners.From(options);
         builder.Services.AddSingleton(listeners);
+        builder.AddServerCertificate(listeners);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
@@ -180,6 +183,8 @@ internal static class BerthApplication
         // The console's cookie keys sit unencrypted in <data>/console-keys, as master.key does beside them (the data
         // directory is 0700); Data Protection warns about that at every start.
         builder.Logging.AddFilter("Microsoft.AspNetCore.DataProtection.KeyManagement.XmlKeyManager", LogLevel.Error);
+
+        builder.AddBerthTelemetry(listeners);
         builder.Services.AddSingleton<NodeIdentity>();
         builder.Services.AddHostedService<UploadJanitor>();
         builder.Services.AddSingleton<LifecycleJob>();
@@ -203,11 +208,14 @@ internal static class BerthApplication
             app.UseForwardedHeaders();
         }
 
+        app.UseServerCertificate();
+        app.UseBerthTelemetry();
         Listeners.UseListenerFaces(app);
+        app.UseMetricsEndpoint();
         app.UseAuditTrail();
         app.UseAuthorizationCacheInvalidation();
         app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = UnexpectedErrorHandler.HandleAsync, SuppressDiagnosticsCallback = _ => true });
-        app.MapGet("/healthz", () => Results.Text("ok\n"));
+        app.MapHealth();
         app.MapOciDistribution();
         app.MapEcrApi();
         app.MapLayerDownloads();

@@ -15,7 +15,9 @@ internal static class BerthCommandLine
         var data = new Option<string?>("--data") { Description = "The data directory (default ./berth-data); same as Berth:DataDirectory." };
         var serve = new Command("serve", "Run the registry.") { urls, data };
         serve.SetAction((parse, cancellationToken) => ServeAsync(parse.GetValue(urls), parse.GetValue(data), cancellationToken));
-        var root = new RootCommand("Berth: an Amazon ECR compatible container registry.") { serve, AccountCommands.Create(data), GarbageCollectionCommand.Create(data), ReplicationCommands.Create(data), VulnerabilitiesCommand.Create(data) };
+        var root = new RootCommand("Berth: an Amazon ECR compatible container registry.") { serve, AccountCommands.Create(data), GarbageCollectionCommand.Create(data), ReplicationCommands.Create(data),
+            VulnerabilitiesCommand.Create(data), Tls.CertificateCommand.Create(),
+            BackupCommands.CreateBackup(data), BackupCommands.CreateRestore(data) };
 
         // The host handles SIGINT and SIGTERM itself and stops gracefully.
         return root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });

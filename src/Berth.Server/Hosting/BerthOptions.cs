@@ -109,6 +109,9 @@ internal sealed class BerthOptions
     public LifecycleOptions Lifecycle { get; set; } = new();
 
     public GarbageCollectionOptions GarbageCollection { get; set; } = new();
+    /// <summary>The Prometheus endpoint's listener (Berth:Metrics).</summary>
+    public MetricsOptions Metrics { get; set; } = new();
+
     /// <summary>Replication workers (Berth:Replication).</summary>
     public ReplicationOptions Replication { get; set; } = new();
 

@@ -26,6 +26,11 @@ internal sealed class BerthOptionsValidator : IValidateOptions<BerthOptions>
             CheckUrls(failures, "Berth:PublicRegistryUrls", options.PublicRegistryUrls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
         }
 
+        if (options.Metrics.Listen is { Length: > 0 } metrics)
+        {
+            CheckUrls(failures, "Berth:Metrics:Listen", metrics.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        }
+
         for (var i = 0; i < options.RegistryListeners.Count; i++)
         {
             var listener = options.RegistryListeners[i];

@@ -15,6 +15,9 @@ internal enum ListenerFace
 
     /// <summary>Berth:RegistryListeners: as <see cref="Private"/>, but /v2/ is always <see cref="Listener.Registry"/>.</summary>
     Registry,
+
+    /// <summary>Berth:Metrics:Listen: /metrics, /healthz and /readyz only; the one place /metrics answers.</summary>
+    Metrics,
 }
 
 /// <summary>
@@ -34,6 +37,12 @@ internal sealed class Listener(string url, ListenerFace face, RegistryIdentity? 
 
     /// <summary>The port clients reach: the bound one once Kestrel listens (a configured port 0 becomes a free port).</summary>
     public int Port => _bound?.EndPoint is IPEndPoint { Port: > 0 } bound ? bound.Port : BindingAddress.Parse(Url).Port;
+
+    /// <summary>The URL's scheme (http or https).</summary>
+    public string Scheme => BindingAddress.Parse(Url).Scheme;
+
+    /// <summary>The URL's host as written (an address, a name, or * for every address).</summary>
+    public string Host => BindingAddress.Parse(Url).Host;
 
     /// <summary>The listener of the connection a request came through; null when the server is not Kestrel (tests' hosts).</summary>
     public static Listener? Of(HttpContext context) => context.Features.Get<Listener>();

@@ -20,6 +20,9 @@ internal sealed class Listeners
     /// <summary>The first public listener, or null when the public face is chosen by Host (Berth:PublicRegistryUrls none).</summary>
     public Listener? Public => All.FirstOrDefault(l => l.Face == ListenerFace.Public);
 
+    /// <summary>The first metrics listener (Berth:Metrics:Listen), or null when metrics are off.</summary>
+    public Listener? Metrics => All.FirstOrDefault(l => l.Face == ListenerFace.Metrics);
+
     /// <summary>The first private listener (Berth:Urls).</summary>
     public Listener Private => All.First(l => l.Face == ListenerFace.Private);
 
@@ -30,6 +33,7 @@ internal sealed class Listeners
         all.AddRange(Split(EffectivePublicUrls(options)).Select(url => new Listener(url, ListenerFace.Public, null)));
         all.AddRange(options.RegistryListeners.Select(r =>
             new Listener(r.Url, ListenerFace.Registry, new RegistryIdentity(r.AccountId ?? options.AccountId, r.Region))));
+        all.AddRange(Split(options.Metrics.Listen).Select(url => new Listener(url, ListenerFace.Metrics, null)));
         return new Listeners(all);
     }
 
@@ -62,12 +66,15 @@ internal sealed class Listeners
     }
 
     /// <summary>
-    /// On a public listener only the public registries' paths answer (/v2/, /token, /logos/, /healthz): the AWS APIs,
-    /// layer downloads and private /v2/ get 404, whatever the Host header names.
+    /// On a public listener only the public registries' paths answer (/v2/, /token, /logos/, /healthz, /readyz): the AWS
+    /// APIs, layer downloads and private /v2/ get 404, whatever the Host header names. A metrics listener answers
+    /// /metrics, /healthz and /readyz only.
     /// </summary>
     public static void UseListenerFaces(IApplicationBuilder app) => app.Use((context, next) =>
     {
-        if (Listener.Of(context) is { Face: ListenerFace.Public } && !IsPublicPath(context.Request.Path))
+        var face = Listener.Of(context)?.Face;
+        if ((face == ListenerFace.Public && !IsPublicPath(context.Request.Path))
+            || (face == ListenerFace.Metrics && context.Request.Path.Value is not ("/metrics" or "/healthz" or "/readyz")))
         {
             context.Response.StatusCode = StatusCodes.Status404NotFound;
             return Task.CompletedTask;
@@ -78,7 +85,7 @@ internal sealed class Listeners
 
     private static bool IsPublicPath(PathString path) =>
         path == "/v2" || path.StartsWithSegments("/v2") || path.StartsWithSegments("/token") || path.StartsWithSegments("/logos")
-        || path == "/healthz";
+        || path == "/healthz" || path == "/readyz";
 
     private static string[] Split(string? urls) =>
         (urls ?? string.Empty).Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);

@@ -27,6 +27,7 @@ internal static partial class UnexpectedErrorHandler
 
         if (StoreAvailability.IsUnavailable(exception))
         {
+            Telemetry.BerthMetrics.RequestFailures.Add(1, new KeyValuePair<string, object?>("kind", "store_unavailable"));
             LogUnavailable(logger, request.Method, request.Path, context.TraceIdentifier, exception!.Message);
             context.Response.Headers.RetryAfter = "1";
             await (face is not null
@@ -35,6 +36,7 @@ internal static partial class UnexpectedErrorHandler
             return;
         }
 
+        Telemetry.BerthMetrics.RequestFailures.Add(1, new KeyValuePair<string, object?>("kind", "fault"));
         LogUnexpected(logger, exception, request.Method, request.Path, context.TraceIdentifier);
         await (face is not null
             ? face.WriteAsync(context, unavailable: false)

@@ -88,6 +88,8 @@ internal static class BlobEndpoint
         {
             await CopyAsync(stream, response.BodyWriter, length, context.RequestAborted).ConfigureAwait(false);
         }
+
+        Telemetry.BerthMetrics.BytesPulled.Add(length);
     }
 
     public static async Task DeleteAsync(HttpContext context, RepositoryName name, string digestText, IServiceProvider services)
