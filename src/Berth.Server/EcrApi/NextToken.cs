@@ -21,9 +21,9 @@ internal static class NextToken
     /// The key the call's nextToken encodes; null for no token. A token not made here, or made for another listing, is
     /// InvalidParameterException.
     /// </summary>
-    public static string? Read(EcrCall call)
+    public static string? Read(EcrCall call, string member = "nextToken")
     {
-        var token = call.String("nextToken");
+        var token = call.String(member);
         if (string.IsNullOrEmpty(token))
         {
             return null;
@@ -44,7 +44,7 @@ internal static class NextToken
         {
         }
 
-        throw new RegistryException(EcrErrors.InvalidParameter, "Invalid parameter at 'nextToken' failed to satisfy constraint: 'Invalid NextToken'");
+        throw new RegistryException(EcrErrors.InvalidParameter, $"Invalid parameter at '{member}' failed to satisfy constraint: 'Invalid NextToken'");
     }
 
     // The operation (X-Amz-Target), the registry and the repository, hashed so that the token stays short.

@@ -45,7 +45,7 @@ internal static class PullThroughCacheOperations
     private static async Task DescribeAsync(EcrCall call)
     {
         var prefixes = call.Element("ecrRepositoryPrefixes")?.EnumerateArray().Select(p => p.GetString()!).ToList();
-        var request = new PageRequest(call.Int("maxResults") ?? DefaultMaxResults, NextToken.Read(call.String("nextToken")));
+        var request = new PageRequest(call.Int("maxResults") ?? DefaultMaxResults, NextToken.Read(call));
         var page = await call.Service<PullThroughCacheRuleService>().DescribeAsync(prefixes, request, call.Aborted).ConfigureAwait(false);
         await call.RespondAsync(json =>
         {
@@ -68,7 +68,7 @@ internal static class PullThroughCacheOperations
             json.WriteEndArray();
             if (page.HasMore)
             {
-                json.WriteString("nextToken", NextToken.Write(page.Items[^1].EcrRepositoryPrefix));
+                json.WriteString("nextToken", NextToken.Write(call, page.Items[^1].EcrRepositoryPrefix));
             }
         }).ConfigureAwait(false);
     }

@@ -95,7 +95,7 @@ internal static class SecretOperations
     private static async Task ListAsync(EcrCall call)
     {
         Refuse(call, "Filters", "SortOrder", "SortBy");
-        var request = new PageRequest(call.Int("MaxResults") ?? DefaultMaxResults, NextToken.Read(call.String("NextToken")));
+        var request = new PageRequest(call.Int("MaxResults") ?? DefaultMaxResults, NextToken.Read(call, "NextToken"));
         var page = await call.Service<SecretService>().ListAsync(request, call.Bool("IncludePlannedDeletion") ?? false, call.Aborted).ConfigureAwait(false);
         await call.RespondAsync(json =>
         {
@@ -110,7 +110,7 @@ internal static class SecretOperations
             json.WriteEndArray();
             if (page.HasMore)
             {
-                json.WriteString("NextToken", NextToken.Write(page.Items.Count > 0 ? page.Items[^1].Name : request.After ?? string.Empty));
+                json.WriteString("NextToken", NextToken.Write(call, page.Items.Count > 0 ? page.Items[^1].Name : request.After ?? string.Empty));
             }
         }).ConfigureAwait(false);
     }

@@ -1,6 +1,7 @@
 using Berth.Core.Errors;
 using Berth.Core.IamPolicies;
 using Berth.Core.Images;
+using Berth.Core.Lifecycle;
 using Berth.Core.Naming;
 using Berth.Core.Paging;
 
@@ -40,7 +41,7 @@ internal sealed class RepositoryModel : ConsolePageModel
         try
         {
             var tagStatus = Status switch { "TAGGED" => TagStatus.Tagged, "UNTAGGED" => TagStatus.Untagged, _ => TagStatus.Any };
-            var page = await Service<ImageCatalogService>().DescribeAsync(repository, tagStatus, new PageRequest(PageSize, after), Aborted).ConfigureAwait(false);
+            var page = await Service<ImageCatalogService>().DescribeAsync(repository, tagStatus, ImageStatus.Active, new PageRequest(PageSize, after), Aborted).ConfigureAwait(false);
             Images = page.Items;
             Next = page.HasMore ? page.Items[^1].Digest.ToString() : null;
         }
