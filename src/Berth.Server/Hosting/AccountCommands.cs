@@ -49,17 +49,9 @@ internal static class AccountCommands
 
     private static async Task<int> RunAsync(string? data, Func<AccountService, CancellationToken, Task> action, CancellationToken cancellationToken)
     {
-        WebApplication app;
-        try
+        var app = await CommandHost.OpenAsync(data, verifyMasterKey: true, cancellationToken).ConfigureAwait(false);
+        if (app is null)
         {
-            app = BerthApplication.Create(configuration => configuration.AddInMemoryCollection(BerthCommandLine.Overrides(null, data)));
-            await app.Services.InitializeStorageAsync(cancellationToken).ConfigureAwait(false);
-            await app.Services.GetRequiredService<MasterKeyCheck>()
-                .VerifyAsync(app.Services.GetRequiredService<IOptions<BerthOptions>>().Value.AccountId, "Berth:MasterKey", cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is OptionsValidationException or InvalidOperationException or FormatException)
-        {
-            await Console.Error.WriteLineAsync($"berth: cannot start: {e.Message}").ConfigureAwait(false);
             return 2;
         }
 

@@ -43,15 +43,9 @@ internal static class GarbageCollectionCommand
             graceOverride = parsed;
         }
 
-        WebApplication app;
-        try
+        var app = await CommandHost.OpenAsync(data, verifyMasterKey: false, cancellationToken).ConfigureAwait(false);
+        if (app is null)
         {
-            app = BerthApplication.Create(configuration => configuration.AddInMemoryCollection(BerthCommandLine.Overrides(null, data)));
-            await app.Services.InitializeStorageAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is OptionsValidationException or InvalidOperationException or FormatException)
-        {
-            await Console.Error.WriteLineAsync($"berth: cannot start: {e.Message}").ConfigureAwait(false);
             return 2;
         }
 
