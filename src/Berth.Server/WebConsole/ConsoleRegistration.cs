@@ -20,8 +20,12 @@ internal static class ConsoleRegistration
         }
 
         services.AddSingleton(options);
+
+        // Data Protection would create the directory with the umask's mode (0755): the keys sign session cookies.
+        var keys = Path.Combine(dataDirectory, "console-keys");
+        Berth.Storage.FileSystem.PrivateFiles.CreateDirectory(keys);
         services.AddDataProtection()
-            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(dataDirectory, "console-keys")))
+            .PersistKeysToFileSystem(new DirectoryInfo(keys))
             .SetApplicationName("berth-console");
         services.AddAuthentication()
             .AddCookie(Scheme, cookie =>
