@@ -20,6 +20,9 @@ internal static class AuditedCalls
     // Large binary members (base64 layer parts and logos): left out of the event, as their bytes say nothing.
     private static readonly HashSet<string> LeftOut = new(StringComparer.Ordinal) { "layerPartBlob", "logoImageBlob" };
 
+    // JSON members that are secret values (Secrets Manager's CreateSecret, PutSecretValue): hidden, as CloudTrail hides them.
+    private static readonly HashSet<string> JsonSecrets = new(StringComparer.Ordinal) { "SecretString", "SecretBinary" };
+
     // Query-protocol parameters that are credentials (IAM, STS).
     private static readonly HashSet<string> Secrets = new(StringComparer.OrdinalIgnoreCase)
     {
@@ -57,7 +60,7 @@ internal static class AuditedCalls
         {
             if (!LeftOut.Contains(member.Name))
             {
-                parameters[member.Name] = JsonNode.Parse(member.Value.GetRawText());
+                parameters[member.Name] = JsonSecrets.Contains(member.Name) ? Hidden : JsonNode.Parse(member.Value.GetRawText());
             }
         }
 
