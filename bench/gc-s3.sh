@@ -23,7 +23,6 @@ since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.2f", b - a }'; }
 
 dotnet build src/Berth.Server -c Release -warnaserror -v q >/dev/null
 SWIFT=$WORK/swift
-mkdir -p "$SWIFT/devices/d1"
 # The request counter: every access-log datagram of an S3 request (the outer proxy-logging's, not under /v1/) adds one.
 cat >"$WORK/count.py" <<'PY'
 import socket, sys
@@ -38,78 +37,10 @@ while True:
 PY
 echo 0 >"$WORK/requests"
 python3 "$WORK/count.py" "$LOG_PORT" "$WORK/requests" & PIDS+=("$!")
-backend() {
-    printf '[DEFAULT]\nbind_ip = 127.0.0.1\nbind_port = %s\ndevices = %s\nmount_check = false\nswift_dir = %s\nuser = %s\nworkers = 0\nlog_level = WARNING\n\n[pipeline:main]\npipeline = %s-server\n\n[app:%s-server]\nuse = egg:swift#%s\n%s\n' \
-        "$2" "$SWIFT/devices" "$SWIFT" "$(id -un)" "$1" "$1" "$1" "$3" >"$SWIFT/$1-server.conf"
-}
-backend account $((SWIFT_PORT + 1)) ""
-backend container $((SWIFT_PORT + 2)) ""
-backend object $((SWIFT_PORT + 3)) "container_update_timeout = 30"
-cat >"$SWIFT/proxy-server.conf" <<CONF
-[DEFAULT]
-bind_ip = 127.0.0.1
-bind_port = $SWIFT_PORT
-swift_dir = $SWIFT
-user = $(id -un)
-workers = 0
-log_level = WARNING
-
-[pipeline:main]
-pipeline = catch_errors gatekeeper healthcheck proxy-logging cache listing_formats bulk s3api tempauth copy slo dlo versioned_writes proxy-logging proxy-server
-
-[app:proxy-server]
-use = egg:swift#proxy
-account_autocreate = true
-
-[filter:s3api]
-use = egg:swift#s3api
-location = us-east-1
-allow_multipart_uploads = true
-
-[filter:tempauth]
-use = egg:swift#tempauth
-user_test_tester = testing .admin
-
-[filter:cache]
-use = egg:swift#memcache
-memcache_servers = 127.0.0.1:$((SWIFT_PORT + 4))
-
-[filter:proxy-logging]
-use = egg:swift#proxy_logging
-access_log_level = INFO
-access_log_udp_host = 127.0.0.1
-access_log_udp_port = $LOG_PORT
-
-[filter:catch_errors]
-use = egg:swift#catch_errors
-[filter:gatekeeper]
-use = egg:swift#gatekeeper
-[filter:healthcheck]
-use = egg:swift#healthcheck
-[filter:listing_formats]
-use = egg:swift#listing_formats
-[filter:bulk]
-use = egg:swift#bulk
-[filter:copy]
-use = egg:swift#copy
-[filter:slo]
-use = egg:swift#slo
-[filter:dlo]
-use = egg:swift#dlo
-[filter:versioned_writes]
-use = egg:swift#versioned_writes
-CONF
-port=$((SWIFT_PORT + 1))
-for kind in account container object; do
-    swift-ring-builder "$SWIFT/$kind.builder" create 8 1 1 >/dev/null
-    swift-ring-builder "$SWIFT/$kind.builder" add "r1z1-127.0.0.1:$port/d1" 100 >/dev/null
-    swift-ring-builder "$SWIFT/$kind.builder" rebalance >/dev/null || (($? == 1))
-    port=$((port + 1))
-done
-memcached -l 127.0.0.1 -p $((SWIFT_PORT + 4)) -U 0 -u "$(id -un)" >"$SWIFT/memcached.log" 2>&1 & PIDS+=("$!")
-for kind in account container object proxy; do
-    "swift-$kind-server" "$SWIFT/$kind-server.conf" >"$SWIFT/$kind.log" 2>&1 & PIDS+=("$!")
-done
+# shellcheck source=bench/swift.sh
+. bench/swift.sh
+start_swift "$SWIFT" "$SWIFT_PORT" "access_log_udp_host = 127.0.0.1
+access_log_udp_port = $LOG_PORT"
 export AWS_ACCESS_KEY_ID=test:tester AWS_SECRET_ACCESS_KEY=testing
 export GC_S3_ENDPOINT="http://127.0.0.1:$SWIFT_PORT" GC_S3_BUCKET=berth-gc GC_S3_PREFIX=bench
 for i in $(seq 240); do
