@@ -33,8 +33,8 @@ public interface IRepositoryStore
     /// <summary>Replaces the settings; false when the repository does not exist.</summary>
     ValueTask<bool> UpdateSettingsAsync(RepositoryName repository, RepositorySettings settings, CancellationToken cancellationToken);
 
-    /// <summary>Repository names in ordinal order, after <see cref="PageRequest.After"/>.</summary>
-    ValueTask<Page<string>> ListAsync(PageRequest page, CancellationToken cancellationToken);
+    /// <summary>Repositories in ordinal order of their names, after the name <see cref="PageRequest.After"/>, in one query.</summary>
+    ValueTask<Page<Repository>> ListAsync(PageRequest page, CancellationToken cancellationToken);
 
     /// <summary>The resource tags of a repository (ordered by key), or null when it does not exist.</summary>
     ValueTask<IReadOnlyList<KeyValuePair<string, string>>?> GetTagsAsync(RepositoryName repository, CancellationToken cancellationToken);

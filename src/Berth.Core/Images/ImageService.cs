@@ -130,8 +130,11 @@ public sealed class ImageService(IImageStore images, IRepositoryStore repositori
         return await images.ListTagsAsync(repository, page, cancellationToken).ConfigureAwait(false);
     }
 
-    public ValueTask<Page<string>> ListRepositoriesAsync(PageRequest page, CancellationToken cancellationToken) =>
-        repositories.ListAsync(page, cancellationToken);
+    public async ValueTask<Page<string>> ListRepositoriesAsync(PageRequest page, CancellationToken cancellationToken)
+    {
+        var listed = await repositories.ListAsync(page, cancellationToken).ConfigureAwait(false);
+        return new Page<string>([.. listed.Items.Select(r => r.Name)], listed.HasMore);
+    }
 
     /// <summary>Referrers of a subject; an unknown repository or subject has none (distribution-spec: never 404).</summary>
     public ValueTask<IReadOnlyList<Descriptor>> ListReferrersAsync(RepositoryName repository, Digest subject, string? artifactType, CancellationToken cancellationToken) =>

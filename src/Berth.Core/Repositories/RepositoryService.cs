@@ -140,7 +140,14 @@ public sealed class RepositoryService(
         return repository with { Settings = settings };
     }
 
-    public ValueTask<Page<string>> ListNamesAsync(PageRequest page, CancellationToken cancellationToken) => store.ListAsync(page, cancellationToken);
+    public async ValueTask<Page<string>> ListNamesAsync(PageRequest page, CancellationToken cancellationToken)
+    {
+        var repositories = await store.ListAsync(page, cancellationToken).ConfigureAwait(false);
+        return new Page<string>([.. repositories.Items.Select(r => r.Name)], repositories.HasMore);
+    }
+
+    /// <summary>A page of repositories in name order, read in one query.</summary>
+    public ValueTask<Page<Repository>> ListAsync(PageRequest page, CancellationToken cancellationToken) => store.ListAsync(page, cancellationToken);
 
     public async ValueTask<IReadOnlyList<KeyValuePair<string, string>>> GetTagsAsync(RepositoryName name, CancellationToken cancellationToken) =>
         await store.GetTagsAsync(name, cancellationToken).ConfigureAwait(false) ?? throw EcrErrors.RepositoryMissing(name.Value, registry.AccountId);

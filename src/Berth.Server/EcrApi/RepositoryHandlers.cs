@@ -54,17 +54,9 @@ internal sealed class RepositoryHandlers(Action<Utf8JsonWriter, EcrCall, Reposit
         }
         else
         {
-            var page = await service.ListNamesAsync(new PageRequest(call.Int("maxResults") ?? 100, NextToken.Read(call)), call.Aborted).ConfigureAwait(false);
-            foreach (var name in page.Items)
-            {
-                // A repository deleted between the listing and the read is left out.
-                if (await service.FindAsync(RepositoryName.Parse(name), call.Aborted).ConfigureAwait(false) is { } repository)
-                {
-                    repositories.Add(repository);
-                }
-            }
-
-            nextToken = page.HasMore ? NextToken.Write(call, page.Items[^1]) : null;
+            var page = await service.ListAsync(new PageRequest(call.Int("maxResults") ?? 100, NextToken.Read(call)), call.Aborted).ConfigureAwait(false);
+            repositories.AddRange(page.Items);
+            nextToken = page.HasMore ? NextToken.Write(call, page.Items[^1].Name) : null;
         }
 
         await call.RespondAsync(json =>

@@ -27,43 +27,43 @@ internal sealed class SqlImageCatalog(MetadataDatabase database, RegistryIdentit
     /// <summary>Images with the status <c>@imageStatus</c>, or any when it is null.</summary>
     private const string StatusFilter = "(@imageStatus IS NULL OR COALESCE(s.status, 'ACTIVE') = @imageStatus)";
 
+    // Every listing seeks to its cursor and reads one page: the cursor is a range on the manifests' primary key (never
+    // "@after IS NULL OR …", which the planners cannot seek with), and the tag status picks one of the two partial
+    // indexes on manifests.tag_count (kept by triggers on tags, migration 0030). See docs/ARCHITECTURE.md, "Listings".
     public async ValueTask<Page<ImageId>> ListImagesAsync(RepositoryName repository, TagStatus status, ImageStatus? imageStatus, PageRequest page, CancellationToken cancellationToken)
     {
-        // A key is "<digest>" (untagged entry) or "<digest> <tag>"; neither contains a space otherwise.
+        // A key is "<digest>" (untagged entry) or "<digest> <tag>"; neither contains a space otherwise. Within a digest
+        // the rows are its tags in order, or its one untagged row (t.name NULL), never both: ORDER BY t.name is exact.
         var (afterDigest, afterTag) = SplitKey(page.After);
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        return await connection.PageAsync(
+        return await database.PageAsync(
             $"""
             SELECT m.digest, t.name FROM manifests m
             JOIN repositories r ON r.id = m.repository_id
             LEFT JOIN tags t ON t.repository_id = m.repository_id AND t.manifest_digest = m.digest
             {StorageJoin}
-            WHERE r.account_id = @account AND r.region = @region AND r.name = @name AND {StatusFilter}
-              AND (@status <> 'TAGGED' OR t.name IS NOT NULL)
-              AND (@status <> 'UNTAGGED' OR t.name IS NULL)
-              AND (@afterDigest IS NULL OR (m.digest, COALESCE(t.name, '')) > (@afterDigest, @afterTag))
-            ORDER BY m.digest, COALESCE(t.name, '')
+            WHERE r.account_id = @account AND r.region = @region AND r.name = @name AND {TagFilter(status)} AND {StatusFilter}
+              AND m.digest >= @afterDigest AND (m.digest > @afterDigest OR t.name > @afterTag)
+            ORDER BY m.digest, t.name
             LIMIT @limit
             """,
             page.Limit, r => new ImageId(Digest.Parse(r.GetString(0)), r.NullableString(1)), cancellationToken,
-            ("@account", registry.AccountId), ("@region", registry.Region), ("@name", repository.Value), ("@status", StatusName(status)), ("@afterDigest", afterDigest), ("@afterTag", afterTag),
+            ("@account", registry.AccountId), ("@region", registry.Region), ("@name", repository.Value), ("@afterDigest", afterDigest ?? string.Empty), ("@afterTag", afterTag),
             ("@imageStatus", ImageStatusName(imageStatus)), ("@limit", page.Limit + 1)).ConfigureAwait(false);
     }
 
     public async ValueTask<Page<ImageDetail>> DescribeImagesAsync(RepositoryName repository, TagStatus status, ImageStatus? imageStatus, PageRequest page, CancellationToken cancellationToken) =>
         await database.PageAsync(
             $"""
-            SELECT * FROM (
-                SELECT {DetailColumns} FROM manifests m
-                JOIN repositories r ON r.id = m.repository_id
-                {StorageJoin}
-                WHERE r.account_id = @account AND r.region = @region AND r.name = @name AND (@after IS NULL OR m.digest > @after) AND {StatusFilter}) AS details
-            WHERE (@status <> 'TAGGED' OR tag_names IS NOT NULL) AND (@status <> 'UNTAGGED' OR tag_names IS NULL)
-            ORDER BY digest
+            SELECT {DetailColumns} FROM manifests m
+            JOIN repositories r ON r.id = m.repository_id
+            {StorageJoin}
+            WHERE r.account_id = @account AND r.region = @region AND r.name = @name AND {TagFilter(status)} AND {StatusFilter}
+              AND m.digest > @after
+            ORDER BY m.digest
             LIMIT @limit
             """,
             page.Limit, ReadDetail, cancellationToken,
-            ("@account", registry.AccountId), ("@region", registry.Region), ("@name", repository.Value), ("@status", StatusName(status)), ("@after", page.After),
+            ("@account", registry.AccountId), ("@region", registry.Region), ("@name", repository.Value), ("@after", page.After ?? string.Empty),
             ("@imageStatus", ImageStatusName(imageStatus)), ("@limit", page.Limit + 1)).ConfigureAwait(false);
 
     public async ValueTask<ImageDetail?> FindImageAsync(RepositoryName repository, Reference reference, CancellationToken cancellationToken) =>
@@ -214,10 +214,11 @@ internal sealed class SqlImageCatalog(MetadataDatabase database, RegistryIdentit
 
     private static string? ImageStatusName(ImageStatus? status) => status?.ToString().ToUpperInvariant();
 
-    private static string StatusName(TagStatus status) => status switch
+    /// <summary>The tag status as the literal predicate each partial index of migration 0030 is defined by.</summary>
+    private static string TagFilter(TagStatus status) => status switch
     {
-        TagStatus.Tagged => "TAGGED",
-        TagStatus.Untagged => "UNTAGGED",
-        _ => "ANY",
+        TagStatus.Tagged => "m.tag_count > 0",
+        TagStatus.Untagged => "m.tag_count = 0",
+        _ => "1 = 1",
     };
 }

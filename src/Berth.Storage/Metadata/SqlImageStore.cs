@@ -194,7 +194,7 @@ internal sealed class SqlImageStore(MetadataDatabase database, RegistryIdentity 
         await database.PageAsync(
             """
             SELECT t.name FROM tags t JOIN repositories r ON r.id = t.repository_id
-            WHERE r.account_id = @account AND r.region = @region AND r.name = @name AND (@after IS NULL OR t.name > @after) ORDER BY t.name LIMIT @limit
+            WHERE r.account_id = @account AND r.region = @region AND r.name = @name AND t.name > COALESCE(@after, '') ORDER BY t.name LIMIT @limit
             """,
             page.Limit, cancellationToken, ("@account", registry.AccountId), ("@region", registry.Region), ("@name", repository.Value), ("@after", page.After), ("@limit", page.Limit + 1)).ConfigureAwait(false);
 

@@ -80,10 +80,12 @@ internal sealed class SqlRepositoryStore(MetadataDatabase database, RegistryIden
             """,
             cancellationToken, [.. Name(repository.Value), .. SettingsParameters(settings)]).ConfigureAwait(false) > 0;
 
-    public async ValueTask<Page<string>> ListAsync(PageRequest page, CancellationToken cancellationToken) =>
+    // name > COALESCE(@after, '') rather than (@after IS NULL OR name > @after): a plain range the planner seeks to in
+    // the (account_id, region, name) index, so the last page costs what the first does (no name is empty).
+    public async ValueTask<Page<Repository>> ListAsync(PageRequest page, CancellationToken cancellationToken) =>
         await database.PageAsync(
-            "SELECT name FROM repositories WHERE account_id = @account AND region = @region AND (@after IS NULL OR name > @after) ORDER BY name LIMIT @limit",
-            page.Limit, cancellationToken, ("@account", registry.AccountId), ("@region", registry.Region), ("@after", page.After), ("@limit", page.Limit + 1)).ConfigureAwait(false);
+            $"SELECT {SettingsColumns}, name FROM repositories WHERE account_id = @account AND region = @region AND name > COALESCE(@after, '') ORDER BY name LIMIT @limit",
+            page.Limit, r => new Repository(r.GetString(7), r.Time(6), ReadSettings(r)), cancellationToken, ("@account", registry.AccountId), ("@region", registry.Region), ("@after", page.After), ("@limit", page.Limit + 1)).ConfigureAwait(false);
 
     public async ValueTask<IReadOnlyList<KeyValuePair<string, string>>?> GetTagsAsync(RepositoryName repository, CancellationToken cancellationToken)
     {

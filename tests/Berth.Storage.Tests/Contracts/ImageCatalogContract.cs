@@ -42,6 +42,62 @@ public abstract class ImageCatalogContract
     }
 
     [Fact]
+    public async Task TagStatusFollowsEveryTagChange()
+    {
+        // The TAGGED/UNTAGGED listings read manifests.tag_count (kept by triggers on tags): every way a tag comes and
+        // goes must move it: a push with a tag, a tag moved to another manifest, a re-push of the same tag, a tag
+        // deleted, a manifest deleted with its tags.
+        var (store, repository) = await RepositoryAsync();
+        var first = await PutAsync(store, repository, "x", "y");
+        var second = await PutAsync(store, repository);
+        await AssertStatusAsync([first], [second]);
+
+        await PutAsync(store, repository, second, "x");
+        await AssertStatusAsync([first, second], []);
+
+        await PutAsync(store, repository, second, "y");
+        await PutAsync(store, repository, second, "y");
+        await AssertStatusAsync([second], [first]);
+
+        Assert.True(await store.Images.DeleteTagAsync(repository, Tag.Parse("x"), default));
+        Assert.True(await store.Images.DeleteTagAsync(repository, Tag.Parse("y"), default));
+        await AssertStatusAsync([], [first, second]);
+
+        await PutAsync(store, repository, first, "z");
+        Assert.True(await store.Images.DeleteManifestAsync(repository, first, default));
+        await PutAsync(store, repository, first, "z");
+        await AssertStatusAsync([first], [second]);
+
+        async Task AssertStatusAsync(Digest[] tagged, Digest[] untagged)
+        {
+            foreach (var (status, expected) in new[] { (TagStatus.Tagged, tagged), (TagStatus.Untagged, untagged) })
+            {
+                var want = expected.Select(d => d.ToString()).Order(StringComparer.Ordinal).ToList();
+                var described = new List<string>();
+                var listed = new HashSet<string>();
+                string? after = null;
+                Page<ImageDetail> page;
+                do
+                {
+                    page = await store.Catalog.DescribeImagesAsync(repository, status, null, new PageRequest(1, after), default);
+                    described.AddRange(page.Items.Select(i => i.Digest.ToString()));
+                    after = page.Items.Count > 0 ? page.Items[^1].Digest.ToString() : null;
+                }
+                while (page.HasMore);
+
+                foreach (var id in (await store.Catalog.ListImagesAsync(repository, status, null, new PageRequest(10, null), default)).Items)
+                {
+                    Assert.Equal(status == TagStatus.Tagged, id.Tag is not null);
+                    listed.Add(id.Digest.ToString());
+                }
+
+                Assert.Equal(want, described);
+                Assert.Equal(want, listed.Order(StringComparer.Ordinal));
+            }
+        }
+    }
+
+    [Fact]
     public async Task DetailsCarryTagsSizeMediaTypesAndPullTime()
     {
         var (store, repository) = await RepositoryAsync();
@@ -154,6 +210,7 @@ public abstract class ImageCatalogContract
         var config = Digest.Sha256Of(Guid.NewGuid().ToByteArray());
         var json = $$"""{"schemaVersion":2,"mediaType":"{{MediaTypes.OciManifest}}","config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"{{config}}","size":2},"layers":[]}""";
         var manifest = ManifestParser.Parse(Encoding.UTF8.GetBytes(json), MediaTypes.OciManifest);
+        Manifests[manifest.Digest] = manifest;
         await store.Links.LinkAsync(repository, config, 2, default);
         Assert.True((await store.Images.PutManifestAsync(repository, manifest, null, default)).IsStored);
         foreach (var tag in tags)
@@ -163,4 +220,14 @@ public abstract class ImageCatalogContract
 
         return manifest.Digest;
     }
+
+    /// <summary>Pushes the manifest stored under <paramref name="digest"/> again (or again after its deletion) with a tag.</summary>
+    private static async Task PutAsync(
+        (IRepositoryStore Repositories, IImageStore Images, IBlobLinkStore Links, IImageCatalog Catalog) store, RepositoryName repository, Digest digest, string tag)
+    {
+        var manifest = Manifests.GetValueOrDefault(digest) ?? throw new InvalidOperationException($"{digest} was not put by this contract");
+        Assert.True((await store.Images.PutManifestAsync(repository, manifest, Tag.Parse(tag), default)).IsStored);
+    }
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<Digest, ParsedManifest> Manifests = new();
 }

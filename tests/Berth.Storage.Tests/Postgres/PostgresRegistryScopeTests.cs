@@ -30,7 +30,7 @@ public sealed class PostgresRegistryScopeTests(PostgresCluster cluster)
 
         Assert.Equal("MUTABLE", (await here.FindAsync(name, default))!.Settings.ImageTagMutability);
         Assert.Equal("IMMUTABLE", (await there.FindAsync(name, default))!.Settings.ImageTagMutability);
-        Assert.Equal(["app"], (await there.ListAsync(new Core.Paging.PageRequest(10, null), default)).Items);
+        Assert.Equal(["app"], (await there.ListAsync(new Core.Paging.PageRequest(10, null), default)).Items.Select(r => r.Name));
     }
 
     [Fact]
