@@ -70,27 +70,18 @@ IPERF_PORT=${IPERF_PORT:-15201}
 PIDS=()
 DOCKERD_PID=
 DOCKER_ROOT=
-PG_DIR=
-PG_BIN=/usr/lib/postgresql/15/bin
+# shellcheck source=bench/postgres.sh
+. "$ROOT/bench/postgres.sh"
 
 want() { [[ " $WORKLOADS " == *" $1 "* ]]; }
 # The generator's own workloads, in the order it runs them.
 GEN_WORKLOADS=$(for w in push push2g concurrent small; do want "$w" && printf '%s ' "$w"; done || true)
 
-# initdb and the server refuse to run as root: as the postgres user then (which owns PG_DIR).
-as_postgres() { if [[ $(id -u) == 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 
 cleanup() {
     for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
     for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
-    if [[ -n $PG_DIR ]]; then
-        # pg_ctl started the server in the background (not in PIDS): stop it through its data directory.
-        if [[ -f $PG_DIR/data/postmaster.pid ]]; then
-            as_postgres "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m fast -w -t 60 stop >/dev/null 2>&1 ||
-                as_postgres "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m immediate -w stop >/dev/null 2>&1 || true
-        fi
-        [[ $KEEP == 1 ]] || rm -rf "$PG_DIR"
-    fi
+    stop_postgres
     if [[ -n $DOCKERD_PID ]]; then
         # dockerd leaves vfs layers and its exec root behind if it is killed; give it time to stop cleanly.
         kill "$DOCKERD_PID" 2>/dev/null || true
@@ -294,28 +285,12 @@ if want s3; then
 fi
 
 if want cluster; then
-    [[ -x $PG_BIN/initdb ]] || { log "cluster: PostgreSQL 15 is missing ($PG_BIN/initdb; apt-get install postgresql-15)"; exit 2; }
     PG_PORT=${PG_PORT:-$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}
     log "starting a private PostgreSQL 15 cluster on 127.0.0.1:$PG_PORT (initdb, pg_ctl -w start; fsync on)"
-    # Its own directory outside WORK (mode 0700, root's): the postgres user owns it.
-    PG_DIR=$(mktemp -d /tmp/berth-pg.XXXXXX)
-    PG_SUPERUSER_PASSWORD=$(head -c 24 /dev/urandom | base64 | tr -d '/+=')
-    PG_PASSWORD=$(head -c 24 /dev/urandom | base64 | tr -d '/+=')
-    printf '%s\n' "$PG_SUPERUSER_PASSWORD" >"$PG_DIR/superuser.password"
-    [[ $(id -u) != 0 ]] || chown -R postgres:postgres "$PG_DIR"
-    # TCP logins need a password (scram-sha-256), as in production; the unix socket in PG_DIR trusts the local user.
-    (cd /tmp && as_postgres "$PG_BIN/initdb" -D "$PG_DIR/data" -U postgres --auth-local=trust --auth-host=scram-sha-256 \
-        --pwfile="$PG_DIR/superuser.password" -E UTF8 --locale=C.UTF-8) >"$WORK/initdb.log" 2>&1 || { cat "$WORK/initdb.log"; exit 2; }
-    # Durability as in production: fsync, full_page_writes and synchronous_commit keep their defaults (on). Three
-    # nodes with Npgsql's default pool of 100 connections each stay under max_connections.
-    (cd /tmp && as_postgres "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w -t 60 \
-        -o "-c listen_addresses=127.0.0.1 -p $PG_PORT -c unix_socket_directories=$PG_DIR -c max_connections=400" start) \
-        >"$WORK/pg_ctl.log" 2>&1 || { cat "$WORK/pg_ctl.log" "$PG_DIR/server.log"; exit 2; }
+    start_postgres "$PG_PORT" || exit 2
     # Each configuration on fresh storage: a database (owned by the login Berth uses, as the README's production
     # section asks) and a bucket of its own.
-    (cd /tmp && as_postgres "$PG_BIN/psql" -q -h "$PG_DIR" -p "$PG_PORT" -U postgres -d postgres -v ON_ERROR_STOP=1 \
-        -c "CREATE ROLE berth LOGIN PASSWORD '$PG_PASSWORD'" -c "CREATE DATABASE berth_one OWNER berth" \
-        -c "CREATE DATABASE berth_two OWNER berth") >"$WORK/psql.log" 2>&1 || { cat "$WORK/psql.log"; exit 2; }
+    pg_sql -c "CREATE DATABASE berth_one OWNER berth" -c "CREATE DATABASE berth_two OWNER berth" >"$WORK/psql.log" 2>&1 || { cat "$WORK/psql.log"; exit 2; }
     s3api create-bucket --bucket berth-cluster-1 >/dev/null
     s3api create-bucket --bucket berth-cluster-2 >/dev/null
     # Every node of a cluster needs the same master key (it encrypts the signing keys kept in the database).

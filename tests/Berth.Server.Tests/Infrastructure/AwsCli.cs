@@ -53,9 +53,9 @@ public sealed class AwsCli(BerthTestServer server)
             env[key] = value;
         }
 
-        return ProcessRunner.RunAsync(
-            "aws",
-            [.. arguments, "--endpoint-url", server.BaseAddress.ToString().TrimEnd('/'), "--output", "json"],
-            new ProcessRunOptions { Environment = env, AllowFailure = true, StandardInput = input, Timeout = TimeSpan.FromMinutes(2) });
+        string[] command = [.. arguments, "--endpoint-url", server.BaseAddress.ToString().TrimEnd('/'), "--output", "json"];
+        return input is null && AwsCliHost.IsAvailable
+            ? AwsCliHost.RunAsync(command, env, TimeSpan.FromMinutes(2))
+            : ProcessRunner.RunAsync("aws", command, new ProcessRunOptions { Environment = env, AllowFailure = true, StandardInput = input, Timeout = TimeSpan.FromMinutes(2) });
     }
 }
