@@ -104,6 +104,7 @@ public static class StorageRegistration
         services.AddSingleton<ILifecycleSchedule, SqlLifecycleSchedule>();
         services.AddSingleton<IUploadSessionStore, SqlUploadSessionStore>();
         services.AddSingleton<ICredentialStore, SqlCredentialStore>();
+        services.AddSingleton<IConsoleKeyStore, SqlConsoleKeyStore>();
         services.AddSingleton<ILeaseStore, SqlLeaseStore>();
         services.AddSingleton<IGarbageCollectionStore, SqlGarbageCollectionStore>();
         services.AddSingleton<IIamEntityStore, SqlIamEntityStore>();

@@ -14,4 +14,10 @@ public interface IAuditTrailStore
 
     /// <summary>Deletes at most <paramref name="limit"/> events older than <paramref name="before"/>; returns how many.</summary>
     ValueTask<int> PruneAsync(DateTimeOffset before, int limit, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The newest stored event whose CloudTrail record has this requestID (an event's request id is an x-amzn-RequestId
+    /// or a /v2/ request's id), or null. Scans the stored events (no index: for <c>berth explain</c>, not a hot path).
+    /// </summary>
+    ValueTask<AuditEvent?> FindByRequestIdAsync(string requestId, CancellationToken cancellationToken);
 }

@@ -50,6 +50,9 @@ internal sealed class AuditRecord
 
     public string? RequestId { get; set; }
 
+    /// <summary>What an AccessDenied was decided on (action, resource, request keys), for <c>berth explain</c>.</summary>
+    public DeniedAuthorization? Denied { get; set; }
+
     public string? SourceIpAddress { get; set; }
 
     public string? UserAgent { get; set; }

@@ -54,6 +54,11 @@ internal static class CloudTrailEventJson
 
             json.WritePropertyName("responseElements");
             WriteResponse(json, record);
+            if (record.Denied is { } denied)
+            {
+                WriteDenied(json, denied);
+            }
+
             json.WriteString("requestID", record.RequestId);
             json.WriteString("eventID", eventId);
             json.WriteBoolean("readOnly", record.ReadOnly);
@@ -88,6 +93,30 @@ internal static class CloudTrailEventJson
         PrincipalKind.AssumedRole => RoleName(principal) ?? principal.Arn,
         _ => "root",
     };
+
+    /// <summary>additionalEventData.authorization: what a denial was decided on (Berth's own element; CloudTrail has none such).</summary>
+    private static void WriteDenied(Utf8JsonWriter json, DeniedAuthorization denied)
+    {
+        json.WriteStartObject("additionalEventData");
+        json.WriteStartObject("authorization");
+        json.WriteString("action", denied.Action);
+        json.WriteString("resource", denied.Resource);
+        json.WriteStartObject("context");
+        foreach (var (key, values) in denied.Context)
+        {
+            json.WriteStartArray(key);
+            foreach (var value in values)
+            {
+                json.WriteStringValue(value);
+            }
+
+            json.WriteEndArray();
+        }
+
+        json.WriteEndObject();
+        json.WriteEndObject();
+        json.WriteEndObject();
+    }
 
     private static void WriteUserIdentity(Utf8JsonWriter json, Principal principal)
     {

@@ -29,7 +29,7 @@ internal sealed class EcrJsonApi(Dictionary<string, Func<EcrCall, Task>> operati
         var conditions = RequestConditions.Of(context);
         foreach (var resource in ResourcesOf(operation, registry, input))
         {
-            await authorizer.AuthorizeAsync(principal, registry, "ecr:" + operation, resource, conditions, context.RequestAborted).ConfigureAwait(false);
+            await AuditTrail.DeniedAuthorization.AuthorizeAsync(context, authorizer, principal, registry, "ecr:" + operation, resource, conditions).ConfigureAwait(false);
         }
 
         return registry;

@@ -116,7 +116,7 @@ internal static class BerthApplication
         builder.Services.AddSingleton(sp => new PublicAccessTokens(sp.GetRequiredService<SigningKeys>(), sp.GetRequiredService<TimeProvider>(), options.AccountId));
         builder.Services.AddSingleton<PublicPullLimiter>();
         AddIam(builder.Services);
-        builder.Services.AddBerthConsole(options.Console, dataDirectory);
+        builder.Services.AddBerthConsole(options.Console);
         builder.Services.AddHostedService<RootKeyBootstrap>();
 
         // Services of one registry: built per request, for the registry the edge decided (RequestRegistry).
@@ -180,8 +180,8 @@ internal static class BerthApplication
         // Request-start lines carry the query string, and a layer download URL's signature is a credential.
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
 
-        // The console's cookie keys sit unencrypted in <data>/console-keys, as master.key does beside them (the data
-        // directory is 0700); Data Protection warns about that at every start.
+        // The console's cookie keys are sealed under the master key by ConsoleKeyRing itself, not by a Data Protection
+        // XML encryptor, which Data Protection warns about at every start.
         builder.Logging.AddFilter("Microsoft.AspNetCore.DataProtection.KeyManagement.XmlKeyManager", LogLevel.Error);
 
         builder.AddBerthTelemetry(listeners);

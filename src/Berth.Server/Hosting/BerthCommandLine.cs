@@ -5,7 +5,7 @@ namespace Berth.Server.Hosting;
 
 /// <summary>
 /// The <c>berth</c> executable: <c>berth serve [--urls URL] [--data DIR]</c>, <c>berth account create|list</c>,
-/// <c>berth gc [--dry-run]</c>, <c>berth replication destination|backfill|status</c>, <c>berth vulnerabilities import PATH</c>.
+/// <c>berth gc [--dry-run]</c>, <c>berth replication destination|backfill|status</c>, <c>berth vulnerabilities import PATH</c>, <c>berth explain REQUEST-ID</c>.
 /// </summary>
 internal static class BerthCommandLine
 {
@@ -16,7 +16,7 @@ internal static class BerthCommandLine
         var serve = new Command("serve", "Run the registry.") { urls, data };
         serve.SetAction((parse, cancellationToken) => ServeAsync(parse.GetValue(urls), parse.GetValue(data), cancellationToken));
         var root = new RootCommand("Berth: an Amazon ECR compatible container registry.") { serve, AccountCommands.Create(data), GarbageCollectionCommand.Create(data), ReplicationCommands.Create(data),
-            VulnerabilitiesCommand.Create(data), Tls.CertificateCommand.Create(),
+            VulnerabilitiesCommand.Create(data), ExplainCommand.Create(data), Tls.CertificateCommand.Create(),
             BackupCommands.CreateBackup(data), BackupCommands.CreateRestore(data) };
 
         // The host handles SIGINT and SIGTERM itself and stops gracefully.

@@ -89,12 +89,12 @@ internal static class OciDistributionEndpoints
             var resource = registry.RepositoryArn(route.Name.Length == 0 ? "*" : route.Name);
             var authorizer = context.RequestServices.GetRequiredService<IRegistryAuthorizer>();
             var conditions = RequestConditions.Of(context);
-            await authorizer.AuthorizeAsync(principal, registry, action, resource, conditions, context.RequestAborted).ConfigureAwait(false);
+            await AuditTrail.DeniedAuthorization.AuthorizeAsync(context, authorizer, principal, registry, action, resource, conditions).ConfigureAwait(false);
             if (route.Resource == OciResource.Uploads && context.Request.Query.ContainsKey("mount")
                 && RepositoryName.TryParse(context.Request.Query["from"].ToString(), out var source))
             {
                 // A cross-repository mount reads the source's layer: it needs what a pull of that layer needs.
-                await authorizer.AuthorizeAsync(principal, registry, "ecr:GetDownloadUrlForLayer", registry.RepositoryArn(source.Value), conditions, context.RequestAborted).ConfigureAwait(false);
+                await AuditTrail.DeniedAuthorization.AuthorizeAsync(context, authorizer, principal, registry, "ecr:GetDownloadUrlForLayer", registry.RepositoryArn(source.Value), conditions).ConfigureAwait(false);
             }
         }
 

@@ -88,11 +88,11 @@ internal abstract class ConsolePageModel : PageModel
     }
 
     /// <summary>Whether the caller may perform the action, without recording a denial (for choosing what to offer).</summary>
-    protected async Task<bool> AllowsAsync(string action, string resourceArn)
+    protected async Task<bool> AllowsAsync(string action, string resourceArn, RegistryIdentity? registry = null)
     {
         try
         {
-            await Service<IRegistryAuthorizer>().AuthorizeAsync(Caller, Registry, action, resourceArn, RequestConditions.Of(HttpContext), Aborted).ConfigureAwait(false);
+            await Service<IRegistryAuthorizer>().AuthorizeAsync(Caller, registry ?? Registry, action, resourceArn, RequestConditions.Of(HttpContext), Aborted).ConfigureAwait(false);
             return true;
         }
         catch (RegistryException e) when (e.Error == EcrErrors.AccessDenied)
@@ -101,8 +101,29 @@ internal abstract class ConsolePageModel : PageModel
         }
     }
 
-    /// <summary>The host[:port] a docker client uses for this registry.</summary>
+    /// <summary>The host[:port] a docker client uses for this registry (the repositoryUri's host, from the host the browser used).</summary>
     public string RegistryHost => Service<RegistryAddresses>().HostOf(Registry, Request);
+
+    /// <summary>
+    /// The registry's own host name form (<c>ACCOUNT.dkr.ecr.REGION.DOMAIN[:port]</c>, which /v2/ resolves to this
+    /// registry from the Host header) when it differs from <see cref="RegistryHost"/> and the browser used a DNS name;
+    /// else null (an IP address cannot carry the prefix).
+    /// </summary>
+    public string? RegistryHostNameForm
+    {
+        get
+        {
+            var host = RegistryHost;
+            if (RegistryHostName.TryParse(host, out _, out _))
+            {
+                return null;
+            }
+
+            var domain = Request.Host.Value ?? "";
+            return domain.Length == 0 || RegistryHostName.IsIpLiteral(domain)
+                ? null : RegistryHostName.Format(Registry, domain);
+        }
+    }
 
     private async Task<Principal?> SignedInAsync()
     {

@@ -1,18 +1,19 @@
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
 
 namespace Berth.Server.WebConsole;
 
 /// <summary>
 /// The console: Razor Pages under /console/ (server-rendered, no script), a cookie session of its own, anti-forgery
-/// on every form. The cookie and anti-forgery keys are kept in &lt;data&gt;/console-keys (0700 like the rest of the
-/// data directory), so a sign-in survives a restart of this node.
+/// on every form. The cookie and anti-forgery keys are kept in the metadata store, sealed under the master key
+/// (<see cref="ConsoleKeyRing"/>), so a sign-in survives a restart and works on every node of the deployment.
 /// </summary>
 internal static class ConsoleRegistration
 {
     public const string Scheme = "BerthConsole";
 
-    public static void AddBerthConsole(this IServiceCollection services, ConsoleOptions options, string dataDirectory)
+    public static void AddBerthConsole(this IServiceCollection services, ConsoleOptions options)
     {
         if (!options.Enabled)
         {
@@ -21,12 +22,10 @@ internal static class ConsoleRegistration
 
         services.AddSingleton(options);
 
-        // Data Protection would create the directory with the umask's mode (0755): the keys sign session cookies.
-        var keys = Path.Combine(dataDirectory, "console-keys");
-        Berth.Storage.FileSystem.PrivateFiles.CreateDirectory(keys);
-        services.AddDataProtection()
-            .PersistKeysToFileSystem(new DirectoryInfo(keys))
-            .SetApplicationName("berth-console");
+        services.AddDataProtection().SetApplicationName("berth-console");
+        services.AddSingleton<ConsoleKeyRing>();
+        services.AddOptions<KeyManagementOptions>()
+            .Configure<ConsoleKeyRing>((keys, ring) => keys.XmlRepository = ring);
         services.AddAuthentication()
             .AddCookie(Scheme, cookie =>
             {

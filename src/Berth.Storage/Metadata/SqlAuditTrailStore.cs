@@ -98,6 +98,20 @@ internal sealed class SqlAuditTrailStore(MetadataDatabase database) : IAuditTrai
         _ => bool.TryParse(attribute.Value, out var readOnly) ? ("AND read_only = @value", readOnly) : ("AND 1 = 0", (object?)null),
     };
 
+    public async ValueTask<AuditEvent?> FindByRequestIdAsync(string requestId, CancellationToken cancellationToken)
+    {
+        // The id is matched inside the stored JSON (written by Utf8JsonWriter, no spaces); only ids that need no escaping
+        // there and no LIKE escaping are looked for.
+        if (requestId.Length is 0 or > 128 || !requestId.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or ':' or '.'))
+        {
+            return null;
+        }
+
+        return await database.FirstAsync(
+            $"SELECT {Columns} FROM audit_events WHERE event_json LIKE @pattern ORDER BY event_time DESC, id DESC LIMIT 1",
+            Read, cancellationToken, ("@pattern", "%\"requestID\":\"" + requestId + "\"%")).ConfigureAwait(false);
+    }
+
     private static AuditEvent Read(DbDataReader r) => new(
         r.GetString(1),
         DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(2)),

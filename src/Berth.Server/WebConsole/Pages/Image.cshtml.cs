@@ -1,22 +1,31 @@
 using System.Text.Json;
+using Berth.Core.Blobs;
 using Berth.Core.Content;
 using Berth.Core.Errors;
 using Berth.Core.IamPolicies;
 using Berth.Core.Images;
 using Berth.Core.Manifests;
 using Berth.Core.Naming;
+using Berth.Core.Paging;
+using Berth.Core.Replication;
+using Berth.Core.Scanning;
 
 namespace Berth.Server.WebConsole.Pages;
 
 /// <summary>
 /// One image: its manifest as stored, the config and layers with their sizes (or an index's platforms), the referrers
-/// (signatures, SBOMs, attestations) as a tree, and the pull commands. Authorized as BatchGetImage (the manifest, as
-/// /v2/ and the API serve it); the tags and times as DescribeImages; deleting offered only when BatchDeleteImage is
-/// allowed (and authorized again on the delete itself).
+/// (signatures, SBOMs, attestations) as a tree, and the pull and push commands. Authorized as BatchGetImage (the
+/// manifest, as /v2/ and the API serve it); the tags and times as DescribeImages; the config blob's contents as
+/// GetDownloadUrlForLayer (a blob GET); replication status as DescribeImageReplicationStatus; scan findings as
+/// DescribeImageScanFindings; deleting offered only when BatchDeleteImage is allowed (and authorized again on the
+/// delete itself). A part the caller may not see says which action it needs.
 /// </summary>
 internal sealed class ImageModel : ConsolePageModel
 {
     private const int MaxReferrerDepth = 3;
+    private const int MaxConfigBytes = 256 * 1024;
+    private const int MaxFindings = 200;
+    private static readonly string[] Severities = ["CRITICAL", "HIGH", "MEDIUM", "LOW", "INFORMATIONAL", "UNDEFINED"];
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
     public string Repository { get; private set; } = "";
@@ -36,6 +45,26 @@ internal sealed class ImageModel : ConsolePageModel
     public IReadOnlyList<(Descriptor Manifest, string Platform)> Platforms { get; private set; } = [];
 
     public IReadOnlyList<ReferrerNode> Referrers { get; private set; } = [];
+
+    /// <summary>The config blob, indented; null with <see cref="ConfigNote"/> saying why when it is not shown.</summary>
+    public string? ConfigJson { get; private set; }
+
+    public string? ConfigNote { get; private set; }
+
+    public IReadOnlyList<ImageReplicationStatus>? Replication { get; private set; }
+
+    public string? ReplicationNote { get; private set; }
+
+    public ImageScan? Scan { get; private set; }
+
+    public string? ScanNote { get; private set; }
+
+    /// <summary>The scan's findings, most severe first (at most <see cref="MaxFindings"/>).</summary>
+    public IReadOnlyList<ScanFinding> Findings { get; private set; } = [];
+
+    public bool MoreFindings { get; private set; }
+
+    public static IReadOnlyList<string> SeverityOrder => Severities;
 
     public long LargestLayer => Layers.Count == 0 ? 0 : Layers.Max(l => l.Size);
 
@@ -71,6 +100,9 @@ internal sealed class ImageModel : ConsolePageModel
             MayDelete = await AllowsAsync(EcrActions.BatchDeleteImage, arn).ConfigureAwait(false);
             ReadManifest();
             Referrers = await ReferrersAsync(name, parsed, 1).ConfigureAwait(false);
+            await ReadConfigAsync(name, arn).ConfigureAwait(false);
+            await ReadReplicationAsync(name, parsed, arn).ConfigureAwait(false);
+            await ReadScanAsync(name, parsed, arn).ConfigureAwait(false);
         }
         catch (RegistryException e) when (e.Error != EcrErrors.AccessDenied)
         {
@@ -96,6 +128,90 @@ internal sealed class ImageModel : ConsolePageModel
         if (root.TryGetProperty("manifests", out var manifests) && manifests.ValueKind == JsonValueKind.Array)
         {
             Platforms = [.. manifests.EnumerateArray().Select(m => (ReadDescriptor(m), PlatformOf(m))).Where(p => p.Item1 is not null).Select(p => (p.Item1!, p.Item2))];
+        }
+    }
+
+    private async Task ReadConfigAsync(RepositoryName name, string arn)
+    {
+        if (Config is not { } config)
+        {
+            return;
+        }
+
+        if (!await AllowsAsync(EcrActions.GetDownloadUrlForLayer, arn).ConfigureAwait(false))
+        {
+            ConfigNote = $"You may not read its contents ({EcrActions.GetDownloadUrlForLayer}).";
+            return;
+        }
+
+        if (config.Size > MaxConfigBytes)
+        {
+            ConfigNote = $"Larger than {Format.Size(MaxConfigBytes)}: not shown.";
+            return;
+        }
+
+        if (await Service<IBlobLinkStore>().FindAsync(name, config.Digest, Aborted).ConfigureAwait(false) is null)
+        {
+            ConfigNote = "The config blob is not in this repository.";
+            return;
+        }
+
+        var buffer = new byte[config.Size];
+        var stream = await Service<IBlobStore>().OpenReadAsync(config.Digest, 0, Aborted).ConfigureAwait(false);
+        await using (stream.ConfigureAwait(false))
+        {
+            await stream.ReadExactlyAsync(buffer, Aborted).ConfigureAwait(false);
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(buffer);
+            ConfigJson = JsonSerializer.Serialize(document.RootElement, Indented);
+        }
+        catch (JsonException)
+        {
+            ConfigNote = $"Not JSON ({Format.Size(config.Size)}): not shown.";
+        }
+    }
+
+    private async Task ReadReplicationAsync(RepositoryName name, Digest digest, string arn)
+    {
+        if (!await AllowsAsync(EcrActions.DescribeImageReplicationStatus, arn).ConfigureAwait(false))
+        {
+            ReplicationNote = $"You may not see it ({EcrActions.DescribeImageReplicationStatus}).";
+            return;
+        }
+
+        Replication = await Service<ReplicationService>().ListStatusesAsync(name, digest, Aborted).ConfigureAwait(false);
+    }
+
+    private async Task ReadScanAsync(RepositoryName name, Digest digest, string arn)
+    {
+        if (!await AllowsAsync(EcrActions.DescribeImageScanFindings, arn).ConfigureAwait(false))
+        {
+            ScanNote = $"You may not see them ({EcrActions.DescribeImageScanFindings}).";
+            return;
+        }
+
+        try
+        {
+            var scanning = Service<ScanningService>();
+            Scan = await scanning.GetAsync(name, digest, $"imageDigest:{digest}", Registry.AccountId, Aborted).ConfigureAwait(false);
+            if (Scan.Status != ScanStatus.Complete)
+            {
+                return;
+            }
+
+            // One page of findings (as describe-image-scan-findings --max-results 1000 would), most severe first;
+            // the counts by severity above are the whole scan's.
+            var page = await scanning.ListFindingsAsync(name, digest, new PageRequest(1000, null), Aborted).ConfigureAwait(false);
+            var findings = page.Items;
+            MoreFindings = page.HasMore || findings.Count > MaxFindings;
+            Findings = [.. findings.OrderBy(f => Array.IndexOf(Severities, f.Severity) is var i and >= 0 ? i : Severities.Length).ThenBy(f => f.Name, StringComparer.Ordinal).Take(MaxFindings)];
+        }
+        catch (RegistryException e) when (e.Error == EcrErrors.ScanNotFound)
+        {
+            ScanNote = "This image has not been scanned.";
         }
     }
 

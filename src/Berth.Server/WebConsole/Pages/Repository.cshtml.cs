@@ -18,11 +18,13 @@ internal sealed class RepositoryModel : ConsolePageModel
 
     public string? DeletedTag { get; private set; }
 
+    public string? DeletedImage { get; private set; }
+
     public IReadOnlyList<ImageDetail> Images { get; private set; } = [];
 
     public string? Next { get; private set; }
 
-    public async Task OnGetAsync(string? name, string? status, string? after, string? deleted)
+    public async Task OnGetAsync(string? name, string? status, string? after, string? deleted, string? deletedImage)
     {
         if (!RepositoryName.TryParse(name, out var repository))
         {
@@ -32,6 +34,7 @@ internal sealed class RepositoryModel : ConsolePageModel
 
         Name = repository.Value;
         DeletedTag = deleted;
+        DeletedImage = deletedImage;
         Status = status is "TAGGED" or "UNTAGGED" ? status : "ANY";
         if (await DeniedAsync(EcrActions.DescribeImages, Registry.RepositoryArn(Name)).ConfigureAwait(false) is not null)
         {

@@ -2,6 +2,8 @@ using Berth.Core.Credentials;
 using Berth.Core.Iam;
 using Berth.Core.IamPolicies;
 using Berth.Core.PolicySimulation;
+using Berth.Core.AuditTrail;
+using Berth.Server.AuditTrail;
 using Berth.Server.Authentication;
 
 namespace Berth.Server.WebConsole.Pages;
@@ -10,7 +12,10 @@ namespace Berth.Server.WebConsole.Pages;
 /// Explains a decision for the signed-in caller: the live authorizer's inputs (identity policies, the repository's
 /// policy, the registry policy, the request's keys) through the simulator, listing every statement checked and every
 /// condition with both sides' values. Authorized as iam:SimulatePrincipalPolicy on the caller itself; the statements
-/// of a repository or registry policy are shown only to a caller who may read that policy.
+/// of a repository or registry policy are shown only to a caller who may read that policy. Given a request id, it
+/// re-runs a refused call of the audit trail as <c>berth explain</c> does: reading the event needs
+/// cloudtrail:LookupEvents (and the event must be of the caller's account), explaining it iam:SimulatePrincipalPolicy
+/// on the refused caller.
 /// </summary>
 internal sealed class SimulatorModel(IamAuthorization iam) : ConsolePageModel
 {
@@ -22,22 +27,30 @@ internal sealed class SimulatorModel(IamAuthorization iam) : ConsolePageModel
 
     public string? IamDenial { get; private set; }
 
+    public string RequestId { get; private set; } = "";
+
+    /// <summary>The refused call read from the audit trail, when a request id was given.</summary>
+    public RecordedDenial? Recorded { get; private set; }
+
+    /// <summary>Why the request id could not be explained.</summary>
+    public string? RecordProblem { get; private set; }
+
     public bool MayReadRepositoryPolicy { get; private set; }
 
     public bool MayReadRegistryPolicy { get; private set; }
 
-    public async Task OnGetAsync(string? action, string? resource)
+    public async Task OnGetAsync(string? action, string? resource, string? requestId)
     {
+        if (!string.IsNullOrWhiteSpace(requestId))
+        {
+            await ExplainRecordedAsync(requestId.Trim()).ConfigureAwait(false);
+            return;
+        }
+
         Resource = string.IsNullOrWhiteSpace(resource) ? Registry.RepositoryArn("*") : resource.Trim();
         Action = string.IsNullOrWhiteSpace(action) ? EcrActions.BatchGetImage : action.Trim();
-        try
+        if (!await IamAllowsAsync("iam:SimulatePrincipalPolicy", Caller.RoleArn ?? Caller.Arn).ConfigureAwait(false))
         {
-            await iam.AuthorizeAsync(Caller, "iam:SimulatePrincipalPolicy", Caller.RoleArn ?? Caller.Arn, RequestConditions.Of(HttpContext), Aborted).ConfigureAwait(false);
-        }
-        catch (IamException e) when (e.Code == "AccessDenied")
-        {
-            IamDenial = e.Message;
-            Response.StatusCode = StatusCodes.Status403Forbidden;
             return;
         }
 
@@ -47,7 +60,61 @@ internal sealed class SimulatorModel(IamAuthorization iam) : ConsolePageModel
         }
 
         Result = await Service<Core.Registries.IRegistryAuthorizer>().ExplainAsync(Caller, Registry, Action, Resource, RequestConditions.Of(HttpContext), Aborted).ConfigureAwait(false);
-        MayReadRepositoryPolicy = Result.Request.ResourcePolicy is not null && await AllowsAsync(EcrActions.GetRepositoryPolicy, Resource).ConfigureAwait(false);
+        await ReadPolicyPermissionsAsync().ConfigureAwait(false);
+    }
+
+    private async Task ExplainRecordedAsync(string requestId)
+    {
+        RequestId = requestId;
+        if (!await IamAllowsAsync("cloudtrail:LookupEvents", "*").ConfigureAwait(false))
+        {
+            return;
+        }
+
+        var (denial, why) = await RecordedDenial.FindAsync(Service<IAuditTrailStore>(), requestId, Aborted).ConfigureAwait(false);
+        if (denial is not null && denial.Registry.AccountId != Caller.AccountId)
+        {
+            // LookupEvents shows an account its own events only.
+            (denial, why) = (null, $"no request with id '{requestId}' in the audit trail");
+        }
+
+        if (denial is null)
+        {
+            RecordProblem = why;
+            Response.StatusCode = StatusCodes.Status404NotFound;
+            return;
+        }
+
+        if (!await IamAllowsAsync("iam:SimulatePrincipalPolicy", denial.Principal.RoleArn ?? denial.Principal.Arn).ConfigureAwait(false))
+        {
+            return;
+        }
+
+        Recorded = denial;
+        Action = denial.Authorization.Action;
+        Resource = denial.Authorization.Resource;
+        Result = await Explanation.RunAsync(HttpContext.RequestServices, denial, Aborted).ConfigureAwait(false);
+        await ReadPolicyPermissionsAsync().ConfigureAwait(false);
+    }
+
+    private async Task<bool> IamAllowsAsync(string action, string resource)
+    {
+        try
+        {
+            await iam.AuthorizeAsync(Caller, action, resource, RequestConditions.Of(HttpContext), Aborted).ConfigureAwait(false);
+            return true;
+        }
+        catch (IamException e) when (e.Code == "AccessDenied")
+        {
+            IamDenial = e.Message;
+            Response.StatusCode = StatusCodes.Status403Forbidden;
+            return false;
+        }
+    }
+
+    private async Task ReadPolicyPermissionsAsync()
+    {
+        MayReadRepositoryPolicy = Result!.Request.ResourcePolicy is not null && await AllowsAsync(EcrActions.GetRepositoryPolicy, Resource).ConfigureAwait(false);
         MayReadRegistryPolicy = Result.Request.RegistryPolicy is not null && await AllowsAsync(EcrActions.GetRegistryPolicy, "*").ConfigureAwait(false);
     }
 
