@@ -166,7 +166,8 @@ internal static class LifecycleOperations
             }
         });
 
-    private static string StatusName(LifecyclePreviewStatus status) => status switch
+    /// <summary>ECR's spelling of a preview status (also the console's).</summary>
+    internal static string StatusName(LifecyclePreviewStatus status) => status switch
     {
         LifecyclePreviewStatus.InProgress => "IN_PROGRESS",
         LifecyclePreviewStatus.Complete => "COMPLETE",

@@ -81,7 +81,7 @@ public sealed class ConsoleBrowserTests : IAsyncLifetime
         Assert.Equal("IMMUTABLE", (await page.Locator("#tag-mutability").InnerTextAsync()).Trim());
         Assert.Equal("This repository has no policy.", await page.Locator("#policy-note").InnerTextAsync());
         await page.GetByRole(AriaRole.Button, new() { Name = "Preview the lifecycle policy now" }).ClickAsync();
-        Assert.Equal("Complete", await page.Locator("#preview-status").InnerTextAsync());
+        Assert.Equal("COMPLETE", await page.Locator("#preview-status").InnerTextAsync());
         Assert.Equal(2, await page.Locator("#preview-table tbody tr").CountAsync());
         await ConsoleBrowser.ScreenshotAsync(page, "repository-settings");
         await page.GotoAsync("/console/repository-settings?name=web%2Fapp");
