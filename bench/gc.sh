@@ -26,8 +26,12 @@ bytes() { find "$1" -type f -path "$2" -printf '%s\n' | awk '{ s += $1 } END { p
 count() { find "$1" -type f -path "$2" | wc -l; }
 
 command -v docker-registry >/dev/null || { apt-get install -y -q docker-registry >/dev/null && { systemctl stop docker-registry 2>/dev/null || true; }; }
-dotnet build src/Berth.Server -c Release -warnaserror -v q >/dev/null
-BERTH=(dotnet src/Berth.Server/bin/Release/net10.0/berth.dll)
+# BERTH_DLL: a berth.dll built beforehand (a copy, so rebuilding the worktree meanwhile does not change it).
+if [[ -z ${BERTH_DLL:-} ]]; then
+    dotnet build src/Berth.Server -c Release -warnaserror -v q >/dev/null
+    BERTH_DLL=src/Berth.Server/bin/Release/net10.0/berth.dll
+fi
+BERTH=(dotnet "$BERTH_DLL")
 
 prepare() { # name unique shared
     mkdir -p "$WORK/$1/berth" "$WORK/$1/dist"
