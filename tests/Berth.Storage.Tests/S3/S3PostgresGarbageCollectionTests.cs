@@ -51,7 +51,13 @@ public sealed class S3PostgresGarbageCollectionTests(PostgresCluster cluster, Sw
         {
             await bucket.Client.UploadPartAsync(new UploadPartRequest
             {
-                BucketName = bucket.Name, Key = multipart.Key, UploadId = multipart.UploadId, PartNumber = 1, InputStream = part, PartSize = 100, UseChunkEncoding = false,
+                BucketName = bucket.Name,
+                Key = multipart.Key,
+                UploadId = multipart.UploadId,
+                PartNumber = 1,
+                InputStream = part,
+                PartSize = 100,
+                UseChunkEncoding = false,
             });
         }
 
