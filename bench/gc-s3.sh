@@ -21,7 +21,11 @@ log() { printf '%s %s\n' "$(date +%T)" "$*" >&2; }
 now() { date +%s.%N; }
 since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.2f", b - a }'; }
 
-dotnet build src/Berth.Server -c Release -warnaserror -v q >/dev/null
+# BERTH_DLL: a berth.dll built beforehand (a copy, so rebuilding the worktree meanwhile does not change it).
+if [[ -z ${BERTH_DLL:-} ]]; then
+    dotnet build src/Berth.Server -c Release -warnaserror -v q >/dev/null
+    BERTH_DLL=src/Berth.Server/bin/Release/net10.0/berth.dll
+fi
 SWIFT=$WORK/swift
 # The request counter: every access-log datagram of an S3 request (the outer proxy-logging's, not under /v1/) adds one.
 cat >"$WORK/count.py" <<'PY'
@@ -52,11 +56,11 @@ done
 BERTH_ENV=(env Logging__LogLevel__Default=Warning Berth__Storage__Blobs__Type=S3 Berth__Storage__Blobs__S3__ServiceUrl="$GC_S3_ENDPOINT/"
     Berth__Storage__Blobs__S3__Region=us-east-1 Berth__Storage__Blobs__S3__Bucket=berth-gc Berth__Storage__Blobs__S3__Prefix=bench
     Berth__Storage__Blobs__S3__AccessKeyId=test:tester Berth__Storage__Blobs__S3__SecretAccessKey=testing)
-BERTH=("${BERTH_ENV[@]}" dotnet src/Berth.Server/bin/Release/net10.0/berth.dll)
+BERTH=("${BERTH_ENV[@]}" dotnet "$BERTH_DLL")
 mkdir -p "$WORK/berth"
 "${BERTH[@]}" gc --data "$WORK/berth" --dry-run >/dev/null
-log "writing $GC_S3_BLOBS blobs to Swift"
-python3 bench/gc_data.py "$WORK/berth" "$WORK/unused" "$GC_S3_BLOBS" "$GC_BLOB_BYTES"
+log "writing $GC_S3_BLOBS blobs to Swift"; t=$(now)
+python3 bench/gc_data.py "$WORK/berth" "$WORK/unused" "$GC_S3_BLOBS" "$GC_BLOB_BYTES"; log "written in $(since "$t") s"
 sleep 2  # the last access-log datagrams of the upload
 before=$(cat "$WORK/requests")
 t=$(now); "${BERTH[@]}" gc --data "$WORK/berth" --grace-period 0 >"$WORK/berth-gc.txt"; seconds=$(since "$t")

@@ -119,6 +119,33 @@ public sealed class OpenUploads(IBlobStore blobs, IUploadSessionStore sessions)
         return stale.Count;
     }
 
+    /// <summary>
+    /// Runs <paramref name="work"/> on the staged bytes of upload <paramref name="id"/> while holding it (no append of
+    /// it runs meanwhile, on any node), if its session still exists and was last updated at or before
+    /// <paramref name="cutoff"/>; returns null otherwise. Garbage collection removes the leftovers of idle uploads so.
+    /// </summary>
+    public async ValueTask<T?> WithIdleAsync<T>(string id, DateTimeOffset cutoff, Func<StagedUpload, ValueTask<T>> work, CancellationToken cancellationToken)
+        where T : struct
+    {
+        var hold = await HoldAsync(id, cancellationToken).ConfigureAwait(false);
+        await using (hold.ConfigureAwait(false))
+        {
+            var session = await sessions.FindAsync(id, cancellationToken).ConfigureAwait(false);
+            if (session is null)
+            {
+                ForgetIfEmpty(id, hold.State);
+                return null;
+            }
+
+            if (session.UpdatedAt > cutoff)
+            {
+                return null;
+            }
+
+            return await work(session.Staged).ConfigureAwait(false);
+        }
+    }
+
     /// <summary>An upload held by <see cref="HoldAsync"/>; disposing releases the store's lock, then this process's.</summary>
     internal sealed class Hold(UploadState state, IAsyncDisposable storeLock) : IAsyncDisposable
     {

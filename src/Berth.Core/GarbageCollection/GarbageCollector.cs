@@ -14,13 +14,17 @@ namespace Berth.Core.GarbageCollection;
 /// <item>Sweep: candidates unreferenced for longer than the grace period, whose bytes are also older than it, are
 /// tombstoned in batches (the store re-checks, under per-digest locks, that nothing references them), deleted from
 /// the blob store, then their tombstones removed.</item>
-/// <item>Abandoned uploads: staged bytes older than the grace period that no session records are deleted.</item>
+/// <item>Abandoned uploads: staged bytes older than the grace period that no session records are deleted; in uploads
+/// still open but idle for the grace period, the staged pieces their recorded state no longer uses (S3) are deleted,
+/// each upload held as an append holds it; blob writes begun before the grace period and never finished (S3 multipart
+/// uploads a killed commit left open) are aborted.</item>
 /// </list>
 /// Every step is safe to redo from any point: a kill leaves tombstones (finished by the next cycle), candidates (their
 /// time kept) or staged bytes (seen again). Concurrent cycles are safe but wasteful; the server runs one per cluster
 /// under a lease. A dry run reads only.
 /// </summary>
-public sealed class GarbageCollector(IBlobInventory inventory, IGarbageCollectionStore store, TimeProvider time)
+/// <param name="uploads">Holds idle uploads while their leftovers are removed; without it (a test's collector) they are left alone.</param>
+public sealed class GarbageCollector(IBlobInventory inventory, IGarbageCollectionStore store, TimeProvider time, Blobs.OpenUploads? uploads = null)
 {
     /// <summary>Blobs tombstoned and deleted per batch: one DeleteObjects call on S3, one short transaction.</summary>
     public const int BatchSize = 500;
@@ -52,10 +56,13 @@ public sealed class GarbageCollector(IBlobInventory inventory, IGarbageCollectio
         var due = await MarkAsync(unreferenced, now, cutoff, dryRun, cancellationToken).ConfigureAwait(false);
 
         var removed = dryRun ? due : await SweepAsync(due, now, progress, cancellationToken).ConfigureAwait(false);
-        var uploads = await CollectUploadsAsync(cutoff, dryRun, cancellationToken).ConfigureAwait(false);
-        return new GarbageCollectionReport(dryRun, stored.Count, unreferenced.Count - due.Count, removed, uploads, resumed, time.GetElapsedTime(started))
+        var (abandoned, leftovers) = await CollectUploadsAsync(cutoff, dryRun, cancellationToken).ConfigureAwait(false);
+        var unfinished = await inventory.AbortUnfinishedAsync(cutoff, dryRun, cancellationToken).ConfigureAwait(false);
+        return new GarbageCollectionReport(dryRun, stored.Count, unreferenced.Count - due.Count, removed, abandoned, resumed, time.GetElapsedTime(started))
         {
             Unlinked = unlinked,
+            Leftovers = leftovers,
+            UnfinishedWritesAborted = unfinished,
         };
     }
 
@@ -157,7 +164,7 @@ public sealed class GarbageCollector(IBlobInventory inventory, IGarbageCollectio
         await store.FinishAsync(digests, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<List<string>> CollectUploadsAsync(DateTimeOffset cutoff, bool dryRun, CancellationToken cancellationToken)
+    private async Task<(List<string> Abandoned, (int Count, long Bytes) Leftovers)> CollectUploadsAsync(DateTimeOffset cutoff, bool dryRun, CancellationToken cancellationToken)
     {
         var staged = new List<StagedArea>();
         await foreach (var area in inventory.ListStagedAsync(cancellationToken).ConfigureAwait(false))
@@ -176,6 +183,21 @@ public sealed class GarbageCollector(IBlobInventory inventory, IGarbageCollectio
             }
         }
 
-        return orphans;
+        // Open uploads whose bytes were last written before the cutoff; those written since are busy, and their
+        // leftovers go with them when they complete or are cancelled (or when the janitor removes them).
+        (int Count, long Bytes) leftovers = (0, 0);
+        if (uploads is not null)
+        {
+            foreach (var area in staged.Where(a => a.LastModified <= cutoff && sessions.Contains(a.UploadId)))
+            {
+                if (await uploads.WithIdleAsync(area.UploadId, cutoff, upload => inventory.CollectLeftoversAsync(upload, cutoff, dryRun, cancellationToken), cancellationToken)
+                    .ConfigureAwait(false) is { } found)
+                {
+                    leftovers = (leftovers.Count + found.Count, leftovers.Bytes + found.Bytes);
+                }
+            }
+        }
+
+        return (orphans, leftovers);
     }
 }

@@ -24,4 +24,21 @@ public interface IBlobInventory
 
     /// <summary>Deletes the staged bytes of an upload no session records. Succeeds when they are already gone.</summary>
     ValueTask DeleteStagedAsync(string uploadId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Staged bytes of an open upload that its recorded state does not use, written at or before
+    /// <paramref name="cutoff"/>: on S3, pieces a later append merged away and pieces of an append that failed or was
+    /// killed before its state was saved. Deleted unless <paramref name="dryRun"/>; returns their count and bytes. The
+    /// caller holds the upload, so no append of it is running. Nothing on the filesystem (one file per upload, whose
+    /// bytes past the recorded size the next append or the commit cuts off).
+    /// </summary>
+    ValueTask<(int Count, long Bytes)> CollectLeftoversAsync(Blobs.StagedUpload upload, DateTimeOffset cutoff, bool dryRun, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Writes of a blob begun at or before <paramref name="cutoff"/> and never finished: on S3, multipart uploads at
+    /// blob keys that a commit stopped midway (killed) left open, whose parts the bucket keeps, unlisted, until they
+    /// are aborted. Aborted unless <paramref name="dryRun"/>; returns how many. None on the filesystem (a commit is a
+    /// rename).
+    /// </summary>
+    ValueTask<int> AbortUnfinishedAsync(DateTimeOffset cutoff, bool dryRun, CancellationToken cancellationToken);
 }

@@ -8,10 +8,12 @@ using Berth.Core.Repositories;
 namespace Berth.Core.Layers;
 
 /// <summary>BatchCheckLayerAvailability and the checks of GetDownloadUrlForLayer: which layers a repository may serve.</summary>
-public sealed class LayerAvailabilityService(IBlobLinkStore links, IBlobStore blobs, ILayerStore layers, RepositoryService repositories)
+public sealed class LayerAvailabilityService(
+    IBlobLinkStore links, IBlobStore blobs, ILayerStore layers, RepositoryService repositories, GarbageCollection.LinkRenewal renewal)
 {
     /// <summary>
-    /// One answer per requested digest, in order. A layer linked to the repository is AVAILABLE (UNAVAILABLE when the
+    /// One answer per requested digest, in order (a link older than half the garbage collector's grace period is
+    /// renewed, <see cref="GarbageCollection.LinkRenewal"/>). A layer linked to the repository is AVAILABLE (UNAVAILABLE when the
     /// blob store lost its bytes, ARCHIVED when only archived images use it); an unknown one is a MissingLayerDigest
     /// failure. Throws RepositoryNotFoundException. The media type of an available layer is the one the repository's
     /// first pushed manifest that references it declares; a layer no manifest references yet has none (ECR's answer
@@ -30,7 +32,8 @@ public sealed class LayerAvailabilityService(IBlobLinkStore links, IBlobStore bl
                 continue;
             }
 
-            var size = await links.FindAsync(repository, digest, cancellationToken).ConfigureAwait(false);
+            // A pusher skips the layers found here and puts a manifest referencing them next: old links are renewed.
+            var size = await links.FindAndRenewAsync(repository, digest, renewal.RenewBefore, cancellationToken).ConfigureAwait(false);
             if (size is null)
             {
                 results.Add(new LayerCheck(text, 0, false, "MissingLayerDigest", "Missing layer digest"));

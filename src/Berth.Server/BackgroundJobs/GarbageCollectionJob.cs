@@ -33,8 +33,11 @@ internal sealed partial class GarbageCollectionJob(
                         run.Items("bytes_removed", report.BytesRemoved);
                         run.Items("links_removed", report.Unlinked.Count);
                         run.Items("uploads_removed", report.UploadsRemoved.Count);
+                        run.Items("upload_leftovers_removed", report.Leftovers.Count);
+                        run.Items("multipart_aborted", report.UnfinishedWritesAborted);
                         BerthMetrics.SetGarbageWaiting(report.Waiting);
-                        LogCycle(logger, report.Removed.Count, report.BytesRemoved, report.Unlinked.Count, report.UploadsRemoved.Count, report.TombstonesResumed,
+                        LogCycle(logger, report.Removed.Count, report.BytesRemoved, report.Unlinked.Count, report.UploadsRemoved.Count,
+                            report.Leftovers.Count, report.Leftovers.Bytes, report.UnfinishedWritesAborted, report.TombstonesResumed,
                             report.BlobsExamined, report.Waiting, report.Duration.TotalMilliseconds);
                     },
                     stoppingToken).ConfigureAwait(false);
@@ -61,8 +64,8 @@ internal sealed partial class GarbageCollectionJob(
     }
 
     [LoggerMessage(EventId = 110, Level = LogLevel.Information,
-        Message = "Garbage collection removed {Blobs} blobs ({Bytes} bytes), {Unlinked} links no image of their repository references and {Uploads} abandoned uploads, finished {Resumed} interrupted deletions; {Examined} blobs examined, {Waiting} unreferenced within the grace period; {DurationMs} ms")]
-    private static partial void LogCycle(ILogger logger, int blobs, long bytes, int unlinked, int uploads, int resumed, int examined, int waiting, double durationMs);
+        Message = "Garbage collection removed {Blobs} blobs ({Bytes} bytes), {Unlinked} links no image of their repository references, {Uploads} abandoned uploads, {Leftovers} unused pieces ({LeftoverBytes} bytes) of idle uploads and {Aborted} unfinished multipart writes; finished {Resumed} interrupted deletions; {Examined} blobs examined, {Waiting} unreferenced within the grace period; {DurationMs} ms")]
+    private static partial void LogCycle(ILogger logger, int blobs, long bytes, int unlinked, int uploads, int leftovers, long leftoverBytes, int aborted, int resumed, int examined, int waiting, double durationMs);
 
     [LoggerMessage(EventId = 111, Level = LogLevel.Error, Message = "Garbage collection failed; the next cycle resumes it")]
     private static partial void LogFailed(ILogger logger, Exception exception);

@@ -190,6 +190,7 @@ internal static class BerthApplication
         builder.Services.AddSingleton<LifecycleJob>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<LifecycleJob>());
         builder.Services.AddSingleton<GarbageCollector>();
+        builder.Services.AddSingleton(sp => new LinkRenewal(options.GarbageCollection.GracePeriod, sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton<GarbageCollectionLease>();
         if (options.GarbageCollection.Enabled)
         {

@@ -104,6 +104,13 @@ internal static class GarbageCollectionCommand
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{(report.DryRun ? "Would remove" : "Removed")} {report.Removed.Count} blobs ({report.BytesRemoved} bytes) and {report.UploadsRemoved.Count} abandoned uploads; " +
             $"{report.BlobsExamined} blobs examined, {report.Waiting} unreferenced for less than the grace period ({grace:c}); {report.Duration.TotalSeconds:0.###} s."));
+        if (report.Leftovers.Count > 0 || report.UnfinishedWritesAborted > 0)
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{(report.DryRun ? "Would remove" : "Removed")} {report.Leftovers.Count} unused staged pieces ({report.Leftovers.Bytes} bytes) of idle uploads and " +
+                $"{(report.DryRun ? "would abort" : "aborted")} {report.UnfinishedWritesAborted} unfinished multipart writes."));
+        }
+
         if (report.TombstonesResumed > 0)
         {
             Console.WriteLine($"Finished {report.TombstonesResumed} deletions an interrupted cycle had started.");

@@ -19,7 +19,10 @@ internal static class BlobEndpoint
         var digest = References.Digest(digestText);
         var links = services.GetRequiredService<IBlobLinkStore>();
         var blobs = services.GetRequiredService<IBlobStore>();
-        var linked = await links.FindAsync(name, digest, context.RequestAborted).ConfigureAwait(false);
+        // A client that finds the blob here may skip its upload and reference it in a manifest next: the link is renewed
+        // when old, so the garbage collector keeps it for that manifest (LinkRenewal).
+        var renewal = services.GetRequiredService<Berth.Core.GarbageCollection.LinkRenewal>();
+        var linked = await links.FindAndRenewAsync(name, digest, renewal.RenewBefore, context.RequestAborted).ConfigureAwait(false);
         if (linked is null && await services.GetRequiredService<PullThroughCache.PullThroughCacheService>().ServeBlobAsync(
             context, name, digest, context.Items[PullThroughCache.PullThroughCacheService.PrincipalItem] as Berth.Core.Credentials.Principal).ConfigureAwait(false))
         {

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Berth.Core.Blobs;
 using Berth.Core.Content;
 using Berth.Core.GarbageCollection;
 
@@ -78,6 +79,11 @@ internal sealed class FileSystemBlobInventory(FileSystemBlobStore store) : IBlob
         File.Delete(store.StagedPath(uploadId));
         return ValueTask.CompletedTask;
     }
+
+    public ValueTask<(int Count, long Bytes)> CollectLeftoversAsync(StagedUpload upload, DateTimeOffset cutoff, bool dryRun, CancellationToken cancellationToken) =>
+        ValueTask.FromResult((0, 0L));
+
+    public ValueTask<int> AbortUnfinishedAsync(DateTimeOffset cutoff, bool dryRun, CancellationToken cancellationToken) => ValueTask.FromResult(0);
 
     /// <summary>Size and write time of a file that may vanish meanwhile (committed, deleted); false then.</summary>
     private static bool TryStat(FileInfo file, out long size, out DateTimeOffset modified)

@@ -47,6 +47,30 @@ internal sealed class SqlBlobLinkStore(MetadataDatabase database, RegistryIdenti
             static reader => reader.GetInt64(0),
             cancellationToken, ("@account", registry.AccountId), ("@region", registry.Region), ("@name", repository.Value), ("@digest", digest.ToString()));
 
+    public async ValueTask<long?> FindAndRenewAsync(RepositoryName repository, Digest digest, DateTimeOffset renewBefore, CancellationToken cancellationToken)
+    {
+        var link = await database.ReadFirstAsync<(long Size, long LinkedAt)?>(
+            "SELECT l.size, l.linked_at FROM blob_links l JOIN repositories r ON r.id = l.repository_id WHERE r.account_id = @account AND r.region = @region AND r.name = @name AND l.digest = @digest",
+            static reader => (reader.GetInt64(0), reader.GetInt64(1)),
+            cancellationToken, ("@account", registry.AccountId), ("@region", registry.Region), ("@name", repository.Value), ("@digest", digest.ToString())).ConfigureAwait(false);
+        if (link is not { } found || found.LinkedAt >= renewBefore.ToUnixTimeMilliseconds())
+        {
+            return link?.Size;
+        }
+
+        // Only a link that still exists is renewed (no blob lock needed: a tombstone is never written while a link
+        // exists). The collector removes links with a statement that re-checks linked_at under the row's lock
+        // (SqlGarbageCollectionStore.UnlinkAsync): it either removed the link first (no row here: unknown) or keeps it.
+        return (long?)await database.ScalarAsync(
+            """
+            UPDATE blob_links SET linked_at = @now
+            WHERE repository_id = (SELECT id FROM repositories WHERE account_id = @account AND region = @region AND name = @name) AND digest = @digest
+            RETURNING size
+            """,
+            cancellationToken, ("@account", registry.AccountId), ("@region", registry.Region), ("@name", repository.Value), ("@digest", digest.ToString()),
+            ("@now", time.GetUtcNow().ToUnixTimeMilliseconds())).ConfigureAwait(false);
+    }
+
     public ValueTask<bool> UnlinkAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken) =>
         database.DeleteUnderRepositoryLockAsync(
             registry, repository.Value, "DELETE FROM blob_links WHERE repository_id = @id AND digest = @digest", ("@digest", digest.ToString()), cancellationToken);
