@@ -14,6 +14,7 @@
 # Usage: packaging/build-image.sh [OUT]      (default OUT: packaging/out)
 # Environment: BERTH_IMAGE_TAG (latest), BERTH_IMAGE_CACHE (~/.cache/berth-image), DEBIAN_MIRROR (http://deb.debian.org/debian)
 # Needs: mmdebstrap, skopeo, python3, curl, the .NET SDK (and its NuGet source for the linux-x64 runtime packs).
+# The builds go to OUT/artifacts (--artifacts-path), not to the source tree's bin/ and obj/.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 OUT=$(mkdir -p "${1:-$ROOT/packaging/out}" && cd "${1:-$ROOT/packaging/out}" && pwd)
@@ -33,19 +34,20 @@ rootfs=$CACHE/rootfs-$key.tar
 if [[ ! -s $rootfs ]]; then
     log "making the Debian root filesystem with mmdebstrap (once; cached as $rootfs)"
     mkdir -p "$CACHE"
-    mmdebstrap --variant=essential --include="$PACKAGES" \
+    rm -rf "$rootfs.partial.tar"
+    mmdebstrap --variant=essential --format=tar --include="$PACKAGES" \
         --customize-hook='echo "app:x:1654:1654:app:/home/app:/usr/sbin/nologin" >> "$1/etc/passwd"' \
         --customize-hook='echo "app:x:1654:" >> "$1/etc/group"' \
         --customize-hook='mkdir -p "$1/home/app" "$1/var/lib/berth" && chown 1654:1654 "$1/home/app" "$1/var/lib/berth" && chmod 0700 "$1/var/lib/berth"' \
         --customize-hook='rm -rf "$1"/var/cache/apt/* "$1"/var/lib/apt/lists/* "$1"/var/log/*' \
-        bookworm "$rootfs.tmp" "$MIRROR" >"$CACHE/mmdebstrap.log" 2>&1 || { tail -20 "$CACHE/mmdebstrap.log" >&2; exit 2; }
-    mv "$rootfs.tmp" "$rootfs"
+        bookworm "$rootfs.partial.tar" "$MIRROR" >"$CACHE/mmdebstrap.log" 2>&1 || { tail -20 "$CACHE/mmdebstrap.log" >&2; exit 2; }
+    mv "$rootfs.partial.tar" "$rootfs"
 fi
 python3 "$ROOT/packaging/oci_layout.py" "$rootfs" "$OUT/base" bookworm /var/lib/berth
 
 # 2. A Berth on loopback as the registry of the build.
 log "building Berth for the build's registry"
-dotnet build "$ROOT/src/Berth.Server" -c Release -nologo -v quiet -o "$OUT/registry-app" >"$OUT/build.log" 2>&1 || { tail -20 "$OUT/build.log" >&2; exit 2; }
+dotnet build "$ROOT/src/Berth.Server" -c Release -nologo -v quiet --artifacts-path "$OUT/artifacts" -o "$OUT/registry-app" >"$OUT/build.log" 2>&1 || { tail -20 "$OUT/build.log" >&2; exit 2; }
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 registry=127.0.0.1:$port
 rm -rf "$OUT/registry-data"
@@ -61,7 +63,7 @@ skopeo copy --quiet --dest-tls-verify=false "oci:$OUT/base:bookworm" "docker://$
 # 3. The SDK's container build, self-contained on the base image, pushed to the build's registry.
 log "dotnet publish /t:PublishContainer (base $registry/berth-base:bookworm)"
 SDK_CONTAINER_INSECURE_REGISTRIES=$registry DOTNET_CONTAINER_INSECURE_REGISTRIES=$registry \
-    dotnet publish "$ROOT/src/Berth.Server" -c Release -r linux-x64 --self-contained -nologo -v quiet /t:PublishContainer \
+    dotnet publish "$ROOT/src/Berth.Server" -c Release -r linux-x64 --self-contained -nologo -v quiet --artifacts-path "$OUT/artifacts" /t:PublishContainer \
     -p:ContainerBaseImage="$registry/berth-base:bookworm" -p:ContainerRegistry="$registry" \
     -p:ContainerImageTag="$TAG" \
     >"$OUT/publish.log" 2>&1 || { tail -30 "$OUT/publish.log" >&2; exit 2; }
@@ -72,5 +74,5 @@ skopeo copy --quiet --src-tls-verify=false "docker://$registry/berth:$TAG" "oci:
 skopeo copy --quiet --src-tls-verify=false "docker://$registry/berth:$TAG" "docker-archive:$OUT/berth-image.tar:berth:$TAG"
 kill "$berth_pid"; wait "$berth_pid" 2>/dev/null || true
 trap - EXIT
-rm -rf "$OUT/registry-data" "$OUT/registry-app"
+rm -rf "$OUT/registry-data" "$OUT/registry-app" "$OUT/artifacts"
 log "done: $OUT/oci (OCI layout, tag $TAG) and $OUT/berth-image.tar (docker load -i)"
