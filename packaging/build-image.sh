@@ -12,7 +12,8 @@
 #      ($OUT/berth-image.tar: docker load -i), then the build's Berth is stopped.
 #
 # Usage: packaging/build-image.sh [OUT]      (default OUT: packaging/out)
-# Environment: BERTH_IMAGE_TAG (latest), BERTH_IMAGE_CACHE (~/.cache/berth-image), DEBIAN_MIRROR (http://deb.debian.org/debian)
+# Environment: BERTH_IMAGE_TAG (latest), BERTH_IMAGE_CACHE (~/.cache/berth-image), DEBIAN_MIRROR (http://deb.debian.org/debian),
+#   BERTH_REGISTRY_DLL (a built berth.dll for the build's registry; default: build one)
 # Needs: mmdebstrap, skopeo, python3, curl, the .NET SDK (and its NuGet source for the linux-x64 runtime packs).
 # The builds go to OUT/artifacts (--artifacts-path), not to the source tree's bin/ and obj/.
 set -euo pipefail
@@ -43,22 +44,31 @@ if [[ ! -s $rootfs ]]; then
         bookworm "$rootfs.partial.tar" "$MIRROR" >"$CACHE/mmdebstrap.log" 2>&1 || { tail -20 "$CACHE/mmdebstrap.log" >&2; exit 2; }
     mv "$rootfs.partial.tar" "$rootfs"
 fi
-python3 "$ROOT/packaging/oci_layout.py" "$rootfs" "$OUT/base" bookworm /var/lib/berth
+base=$CACHE/base-$key
+if [[ ! -s $base/index.json ]]; then
+    log "wrapping it as an OCI image (once; cached as $base)"
+    python3 "$ROOT/packaging/oci_layout.py" "$rootfs" "$base.partial" bookworm /var/lib/berth
+    rm -rf "$base"; mv "$base.partial" "$base"
+fi
 
-# 2. A Berth on loopback as the registry of the build.
-log "building Berth for the build's registry"
-dotnet build "$ROOT/src/Berth.Server" -c Release -nologo -v quiet --artifacts-path "$OUT/artifacts" -o "$OUT/registry-app" >"$OUT/build.log" 2>&1 || { tail -20 "$OUT/build.log" >&2; exit 2; }
+# 2. A Berth on loopback as the registry of the build (BERTH_REGISTRY_DLL: an already built berth.dll to use).
+registry_dll=${BERTH_REGISTRY_DLL:-}
+if [[ -z $registry_dll ]]; then
+    log "building Berth for the build's registry"
+    dotnet build "$ROOT/src/Berth.Server" -c Release -nologo -v quiet --artifacts-path "$OUT/artifacts" -o "$OUT/registry-app" >"$OUT/build.log" 2>&1 || { tail -20 "$OUT/build.log" >&2; exit 2; }
+    registry_dll=$OUT/registry-app/berth.dll
+fi
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 registry=127.0.0.1:$port
 rm -rf "$OUT/registry-data"
 Berth__RequireRegistryAuthentication=false Berth__CreateRepositoryOnPush=true Berth__AuditTrail__Enabled=false \
 Berth__PublicRegistryUrls=none Logging__LogLevel__Default=Warning \
-    dotnet "$OUT/registry-app/berth.dll" serve --urls "http://$registry" --data "$OUT/registry-data" >"$OUT/registry.log" 2>&1 &
+    dotnet "$registry_dll" serve --urls "http://$registry" --data "$OUT/registry-data" >"$OUT/registry.log" 2>&1 &
 berth_pid=$!
 trap 'kill "$berth_pid" 2>/dev/null || true' EXIT
 for _ in $(seq 1200); do curl -sf -o /dev/null "http://$registry/healthz" && break; sleep 0.1; done
 curl -sf -o /dev/null "http://$registry/healthz" || { cat "$OUT/registry.log" >&2; exit 2; }
-skopeo copy --quiet --dest-tls-verify=false "oci:$OUT/base:bookworm" "docker://$registry/berth-base:bookworm"
+skopeo copy --quiet --dest-tls-verify=false "oci:$base:bookworm" "docker://$registry/berth-base:bookworm"
 
 # 3. The SDK's container build, self-contained on the base image, pushed to the build's registry.
 log "dotnet publish /t:PublishContainer (base $registry/berth-base:bookworm)"

@@ -52,7 +52,7 @@ public sealed class FailureEventTests
         }
 
         Assert.Equal(HttpStatusCode.BadRequest, await PutAsync(server, repository, "v1", second));
-        Assert.Equal(HttpStatusCode.BadRequest, await PutAsync(server, repository, "v2", missing));
+        Assert.Equal(HttpStatusCode.NotFound, await PutAsync(server, repository, "v2", missing));
         var unknown = "sha256:" + new string('0', 64);
         using (var deleted = await server.Client.DeleteAsync(new Uri($"/v2/{repository}/manifests/{unknown}", UriKind.Relative)))
         {
