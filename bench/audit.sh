@@ -15,10 +15,12 @@ PORT_OFF=${PORT_OFF:-$((20000 + RANDOM % 20000))}
 PORT_ON=$((PORT_OFF + 1))
 log() { printf '%s %s\n' "$(date +%T)" "$*" >&2; }
 
-dotnet build "$ROOT/src/Berth.Server" -c Release -nologo -v quiet >"$WORK/build.log" 2>&1 || { cat "$WORK/build.log"; exit 2; }
-dotnet build "$ROOT/bench/Berth.Bench" -c Release -nologo -v quiet >>"$WORK/build.log" 2>&1 || { cat "$WORK/build.log"; exit 2; }
-BERTH_DLL=$ROOT/src/Berth.Server/bin/Release/net10.0/berth.dll
-GEN=(dotnet "$ROOT/bench/Berth.Bench/bin/Release/net10.0/berth-bench.dll")
+mkdir -p "$WORK"
+# Built into the work directory, so that a build in the worktree during the run does not replace the servers' files.
+dotnet build "$ROOT/src/Berth.Server" -c Release -nologo -v quiet -o "$WORK/app" >"$WORK/build.log" 2>&1 || { cat "$WORK/build.log"; exit 2; }
+dotnet build "$ROOT/bench/Berth.Bench" -c Release -nologo -v quiet -o "$WORK/bench" >>"$WORK/build.log" 2>&1 || { cat "$WORK/build.log"; exit 2; }
+BERTH_DLL=$WORK/app/berth.dll
+GEN=(dotnet "$WORK/bench/berth-bench.dll")
 KEY=AKIABERTHAUDITBENCH01
 SECRET=$(head -c 30 /dev/urandom | base64 | tr -d '/+=')
 PIDS=()

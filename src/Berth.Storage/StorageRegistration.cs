@@ -96,6 +96,7 @@ public static class StorageRegistration
         services.AddSingleton<IReplicationMaintenance, SqlReplicationMaintenance>();
         services.AddSingleton<IRemoteDestinationStore, SqlRemoteDestinationStore>();
         services.AddSingleton<IEventOutbox, SqlEventOutbox>();
+        services.AddScoped<IImageActionFailures, SqlImageActionFailures>();
         services.AddSingleton<IAuditTrailStore, SqlAuditTrailStore>();
         services.AddScoped<IImageScanStore, SqlImageScanStore>();
         services.AddSingleton<IScanBacklog, SqlScanBacklog>();

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using Berth.Core.Content;
 using Berth.Core.Errors;
+using Berth.Core.Events;
 using Berth.Core.Images;
 using Berth.Core.Naming;
 
@@ -33,7 +34,19 @@ internal static class ImageOperations
         var digestText = call.String("imageDigest");
         Digest? digest = digestText is null ? null : Digest.TryParse(digestText, out var parsedDigest) ? parsedDigest : throw Invalid("imageDigest", "Invalid image digest");
         var content = Encoding.UTF8.GetBytes(call.String("imageManifest")!);
+        try
+        {
+            await PutAsync(call, repository, content, digest, tag).ConfigureAwait(false);
+        }
+        catch (RegistryException)
+        {
+            await call.Service<IImageActionFailures>().RecordAsync(repository, ImageActionEvent.Push, Digest.Sha256Of(content), tag?.Value, call.Aborted).ConfigureAwait(false);
+            throw;
+        }
+    }
 
+    private static async Task PutAsync(EcrCall call, RepositoryName repository, byte[] content, Digest? digest, Tag? tag)
+    {
         var (manifest, outcome) = await StoreAsync(call, repository, content, digest, tag).ConfigureAwait(false);
         var registryId = call.Registry.AccountId;
         if (outcome.MissingBlobs.Count > 0)
@@ -130,6 +143,11 @@ internal static class ImageOperations
             }
 
             var deletion = await catalog.DeleteAsync(repository, id.Digest, id.Tag, call.Aborted).ConfigureAwait(false);
+            if (deletion.Status != ImageDeletionStatus.Deleted)
+            {
+                await call.Service<IImageActionFailures>().RecordAsync(repository, ImageActionEvent.Delete, id.Digest, id.Tag?.Value, call.Aborted).ConfigureAwait(false);
+            }
+
             switch (deletion.Status)
             {
                 case ImageDeletionStatus.Deleted when deletion.Tags.Count == 0:

@@ -1,6 +1,7 @@
 using System.Buffers;
 using Berth.Core.Content;
 using Berth.Core.Errors;
+using Berth.Core.Events;
 using Berth.Core.Images;
 using Berth.Core.Manifests;
 using Berth.Core.Naming;
@@ -44,7 +45,18 @@ internal static partial class ManifestEndpoint
         var parsedReference = References.Manifest(reference);
         var content = await BoundedBody.ReadAsync(
             context.Request, ImageService.MaxManifestBytes, () => new RegistryException(RegistryErrorCode.ManifestTooLarge, $"manifest exceeds the {ImageService.MaxManifestBytes} byte limit"), context.RequestAborted).ConfigureAwait(false);
-        var manifest = await images.PutManifestAsync(name, parsedReference, content, context.Request.ContentType, context.RequestAborted).ConfigureAwait(false);
+        ParsedManifest manifest;
+        try
+        {
+            manifest = await images.PutManifestAsync(name, parsedReference, content, context.Request.ContentType, context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (RegistryException)
+        {
+            await context.RequestServices.GetRequiredService<IImageActionFailures>().RecordAsync(
+                name, ImageActionEvent.Push, Digest.Sha256Of(content.Span), parsedReference.Tag?.Value, context.RequestAborted).ConfigureAwait(false);
+            throw;
+        }
+
         var logger = context.RequestServices.GetRequiredService<ILogger<ImageService>>();
         LogPushed(logger, name, parsedReference, manifest.Digest);
 
@@ -63,7 +75,17 @@ internal static partial class ManifestEndpoint
     public static async Task DeleteAsync(HttpContext context, RepositoryName name, string reference, ImageService images)
     {
         var parsedReference = References.Manifest(reference);
-        await images.DeleteAsync(name, parsedReference, context.RequestAborted).ConfigureAwait(false);
+        try
+        {
+            await images.DeleteAsync(name, parsedReference, context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (RegistryException)
+        {
+            await context.RequestServices.GetRequiredService<IImageActionFailures>().RecordAsync(
+                name, ImageActionEvent.Delete, parsedReference.Digest, parsedReference.Tag?.Value, context.RequestAborted).ConfigureAwait(false);
+            throw;
+        }
+
         var logger = context.RequestServices.GetRequiredService<ILogger<ImageService>>();
         LogDeleted(logger, name, parsedReference);
         context.Response.StatusCode = StatusCodes.Status202Accepted;

@@ -104,7 +104,7 @@ public sealed class WebhookDeliveryTests
     /// Waits until the outbox holds <paramref name="count"/> DELIVERED rows: once a row is settled no node sends it
     /// again, so what the receiver holds then is final.
     /// </summary>
-    private static async Task WaitUntilSettledAsync(string databasePath, int count)
+    internal static async Task WaitUntilSettledAsync(string databasePath, int count)
     {
         var deadline = DateTime.UtcNow + Deadline;
         while (true)
