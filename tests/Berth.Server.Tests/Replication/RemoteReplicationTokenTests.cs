@@ -107,10 +107,12 @@ public sealed class RemoteReplicationTokenTests
         {
             app.Use(async (context, call) =>
             {
+                // Read before the handlers run: the public face rewrites a mount's query for the private handlers.
                 var request = context.Request;
+                var line = $"{request.Method} {request.Path}{request.QueryString}";
                 var scheme = request.Headers.Authorization.ToString() is { Length: > 0 } header ? header.Split(' ')[0] : "none";
                 await call(context);
-                requests.Enqueue($"{request.Method} {request.Path}{request.QueryString} {context.Response.StatusCode} {scheme}");
+                requests.Enqueue($"{line} {context.Response.StatusCode} {scheme}");
             });
             next(app);
         };
