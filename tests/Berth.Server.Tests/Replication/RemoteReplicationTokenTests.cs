@@ -26,7 +26,7 @@ public sealed class RemoteReplicationTokenTests
         ClientTools.SkipUnlessAvailable("aws");
         var requests = new ConcurrentQueue<string>();
         await using var destination = await BerthTestServer.StartPublicAsync(
-            new Dictionary<string, string?> { ["Berth:BlobMounting"] = "ENABLED" },
+            new Dictionary<string, string?> { ["Berth:BlobMounting"] = "ENABLED", ["Berth:PublicPulls:AnonymousPerSecond"] = "1000" },
             services => services.AddSingleton<IStartupFilter>(new RequestLog(requests)));
         var registry = new PublicRegistryClient(destination);
         var alias = await registry.AliasAsync();
