@@ -80,7 +80,38 @@ internal static class PublicDistributionEndpoint
         }
 
         KeepAliasInLocations(context, alias, repository);
+        if (route.Resource == OciResource.Uploads)
+        {
+            MountFromThisRegistry(context.Request, alias);
+        }
+
         await OciDistributionEndpoints.HandleAsync(context, route with { Name = repository }).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// A cross-repository mount names its source as clients see it, <c>&lt;alias&gt;/&lt;repository&gt;</c>; the
+    /// handlers know the repository alone. A source in another registry is never mounted: the upload starts plainly.
+    /// </summary>
+    private static void MountFromThisRegistry(HttpRequest request, string alias)
+    {
+        if (!request.Query.TryGetValue("from", out var from))
+        {
+            return;
+        }
+
+        var query = request.Query.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
+        var prefix = alias + "/";
+        if (from.ToString() is var name && name.StartsWith(prefix, StringComparison.Ordinal) && name.Length > prefix.Length)
+        {
+            query["from"] = name[prefix.Length..];
+        }
+        else
+        {
+            query.Remove("from");
+            query.Remove("mount");
+        }
+
+        request.Query = new QueryCollection(query);
     }
 
     /// <summary>The token of the request: a /token/ Bearer token, or the GetAuthorizationToken value as a Bearer token.</summary>

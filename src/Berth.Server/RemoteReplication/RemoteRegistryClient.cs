@@ -12,7 +12,9 @@ namespace Berth.Server.RemoteReplication;
 /// <summary>
 /// The OCI distribution API of one remote destination, for one replication task (the token it obtains is for the
 /// task's repository). Authentication follows the registry's challenge: Basic with the user and password, or the
-/// token flow (GET realm?service&amp;scope with the user and password; https://distribution.github.io/distribution/spec/auth/token/);
+/// token flow (GET realm?service&amp;scope with the user and password; https://distribution.github.io/distribution/spec/auth/token/),
+/// asking, as docker does, for the challenge's scope and <c>repository:&lt;name&gt;:pull,push</c> of every repository
+/// the task touched so far (<c>pull</c> only for a mount's source), so one token serves the whole copy;
 /// an <see cref="RemoteAuthentication.Ecr"/> destination gets a GetAuthorizationToken token first (<see cref="EcrApiCall"/>).
 /// Requests without a body are replayed once after a challenge; a streamed blob body is never replayed (the
 /// attempt fails and the task is retried). Error bodies are read up to 4 KiB, token answers up to 64 KiB.
@@ -22,7 +24,7 @@ internal sealed partial class RemoteRegistryClient(HttpClient http, RemoteDestin
 {
     private const int ErrorBodyLimit = 4 * 1024;
     private const int TokenBodyLimit = 64 * 1024;
-    private static readonly string[] TokenParameters = ["service", "scope"];
+    private readonly List<string> _scopes = [];
     private AuthenticationHeaderValue? _authorization;
 
     /// <summary>For an ECR-style destination: logs in and creates the repository when it is missing.</summary>
@@ -39,10 +41,10 @@ internal sealed partial class RemoteRegistryClient(HttpClient http, RemoteDestin
     }
 
     public Task<bool> BlobExistsAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken) =>
-        ExistsAsync($"v2/{repository}/blobs/{digest}", cancellationToken);
+        ExistsAsync($"v2/{Scoped(repository, Push)}/blobs/{digest}", cancellationToken);
 
     public Task<bool> ManifestExistsAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken) =>
-        ExistsAsync($"v2/{repository}/manifests/{digest}", cancellationToken);
+        ExistsAsync($"v2/{Scoped(repository, Push)}/manifests/{digest}", cancellationToken);
 
     /// <summary>
     /// Starts an upload; with <paramref name="mountFrom"/> asks for a cross-repository mount first. Null when the
@@ -50,7 +52,9 @@ internal sealed partial class RemoteRegistryClient(HttpClient http, RemoteDestin
     /// </summary>
     public async Task<Uri?> StartUploadAsync(RepositoryName repository, Digest digest, RepositoryName? mountFrom, CancellationToken cancellationToken)
     {
-        var path = mountFrom is null ? $"v2/{repository}/blobs/uploads/" : $"v2/{repository}/blobs/uploads/?mount={digest}&from={mountFrom}";
+        var path = mountFrom is null
+            ? $"v2/{Scoped(repository, Push)}/blobs/uploads/"
+            : $"v2/{Scoped(repository, Push)}/blobs/uploads/?mount={digest}&from={Scoped(mountFrom, "pull")}";
         using var response = await SendAsync(() => new HttpRequestMessage(HttpMethod.Post, Url(path)) { Content = new ByteArrayContent([]) }, cancellationToken).ConfigureAwait(false);
         if (response.StatusCode == HttpStatusCode.Created && mountFrom is not null)
         {
@@ -98,7 +102,7 @@ internal sealed partial class RemoteRegistryClient(HttpClient http, RemoteDestin
         {
             var body = new ReadOnlyMemoryContent(content);
             body.Headers.ContentType = new MediaTypeHeaderValue(mediaType);
-            return new HttpRequestMessage(HttpMethod.Put, Url($"v2/{repository}/manifests/{reference}")) { Content = body };
+            return new HttpRequestMessage(HttpMethod.Put, Url($"v2/{Scoped(repository, Push)}/manifests/{reference}")) { Content = body };
         }, cancellationToken).ConfigureAwait(false);
         await ExpectAsync(response, HttpStatusCode.Created).ConfigureAwait(false);
     }
@@ -155,8 +159,15 @@ internal sealed partial class RemoteRegistryClient(HttpClient http, RemoteDestin
             throw new RemoteRegistryException($"{destination.Endpoint} asks for an authentication scheme Berth does not speak ({challenge.Scheme})", 401, permanent: true);
         }
 
-        var query = string.Join('&', TokenParameters.Where(parameters.ContainsKey).Select(k => $"{k}={Uri.EscapeDataString(parameters[k])}"));
-        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(query.Length == 0 ? realm : $"{realm}{(realm.Contains('?', StringComparison.Ordinal) ? '&' : '?')}{query}"));
+        var scopes = parameters.TryGetValue("scope", out var asked) && !_scopes.Contains(asked, StringComparer.Ordinal) ? _scopes.Prepend(asked) : _scopes;
+        var query = new List<string>();
+        if (parameters.TryGetValue("service", out var service))
+        {
+            query.Add($"service={Uri.EscapeDataString(service)}");
+        }
+
+        query.AddRange(scopes.Select(scope => $"scope={Uri.EscapeDataString(scope)}"));
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(query.Count == 0 ? realm : $"{realm}{(realm.Contains('?', StringComparison.Ordinal) ? '&' : '?')}{string.Join('&', query)}"));
         request.Headers.Authorization = destination.Authentication == RemoteAuthentication.Basic && basic is not null ? new AuthenticationHeaderValue("Basic", basic) : _authorization;
         using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
         await ExpectAsync(response, HttpStatusCode.OK).ConfigureAwait(false);
@@ -208,6 +219,20 @@ internal sealed partial class RemoteRegistryClient(HttpClient http, RemoteDestin
     }
 
     private Uri Url(string relative) => new(destination.Endpoint, relative);
+
+    private const string Push = "pull,push";
+
+    /// <summary>Remembers that a token must cover <paramref name="actions"/> on <paramref name="repository"/>; returns the name.</summary>
+    private RepositoryName Scoped(RepositoryName repository, string actions)
+    {
+        var scope = $"repository:{repository}:{actions}";
+        if (!_scopes.Contains(scope, StringComparer.Ordinal) && !(actions == "pull" && _scopes.Contains($"repository:{repository}:{Push}", StringComparer.Ordinal)))
+        {
+            _scopes.Add(scope);
+        }
+
+        return repository;
+    }
 
     private Uri Location(HttpResponseMessage response) =>
         response.Headers.Location is { } location

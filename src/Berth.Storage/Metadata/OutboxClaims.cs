@@ -33,8 +33,15 @@ internal sealed class OutboxClaims(MetadataDatabase database, string table, stri
     /// Applies <paramref name="set"/> (SQL assignments; <c>{now}</c> is replaced by the database's clock) to a row the
     /// owner still holds, and releases the claim; false when the claim was lost or the row is settled.
     /// </summary>
-    public async Task<bool> SettleAsync(long id, string owner, string set, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters) =>
-        await database.ExecuteAsync(
+    public async Task<bool> SettleAsync(long id, string owner, string set, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await SettleAsync(connection, id, owner, set, cancellationToken, parameters).ConfigureAwait(false);
+    }
+
+    /// <summary>The same on <paramref name="connection"/>, inside the caller's transaction when it has one.</summary>
+    public async Task<bool> SettleAsync(DbConnection connection, long id, string owner, string set, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters) =>
+        await connection.ExecuteAsync(
             $"""
             UPDATE {table} SET {set.Replace("{now}", database.NowMillis, StringComparison.Ordinal)}, claimed_by = NULL, claim_expires_at = NULL, updated_at = {database.NowMillis}
             WHERE id = @id AND claimed_by = @owner AND status = '{pendingStatus}'

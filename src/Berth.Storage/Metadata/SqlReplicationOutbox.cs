@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Text.Json;
 using Berth.Core.Content;
+using Berth.Core.Events;
 using Berth.Core.Naming;
 using Berth.Core.Registries;
 using Berth.Core.Replication;
@@ -10,11 +11,13 @@ namespace Berth.Storage.Metadata;
 /// <summary>
 /// The replication outbox (<c>replication_outbox</c>), claimed and settled as every outbox is (<see cref="OutboxClaims"/>).
 /// A copy between registries of the deployment moves no bytes: blobs are shared, so it inserts blob links and
-/// copies manifest rows (their bytes included) with INSERT … SELECT inside the database.
+/// copies manifest rows (their bytes included) with INSERT … SELECT inside the database. Completing such a copy queues
+/// an "ECR Replication Action" event for every webhook in the transaction that marks the row COMPLETE.
 /// </summary>
-internal sealed class SqlReplicationOutbox(MetadataDatabase database, TimeProvider time) : IReplicationOutbox
+internal sealed class SqlReplicationOutbox(MetadataDatabase database, TimeProvider time, ImageEventEndpoints? events = null) : IReplicationOutbox
 {
     private readonly OutboxClaims _claims = new(database, "replication_outbox", "IN_PROGRESS");
+    private readonly ImageEventEndpoints _events = events ?? ImageEventEndpoints.None;
 
     /// <summary>Queues the push of <paramref name="digest"/> (and <paramref name="tag"/>) for every destination whose rule matches, on the push's own transaction.</summary>
     internal static async Task EnqueueAsync(
@@ -80,8 +83,27 @@ internal sealed class SqlReplicationOutbox(MetadataDatabase database, TimeProvid
                 r.NullableString(9)),
             owner, limit, claimFor, cancellationToken).ConfigureAwait(false);
 
-    public async ValueTask<bool> CompleteAsync(ReplicationTask task, string owner, CancellationToken cancellationToken) =>
-        await FinishAsync(task, owner, "COMPLETE", null, null, cancellationToken).ConfigureAwait(false);
+    public async ValueTask<bool> CompleteAsync(ReplicationTask task, string owner, CancellationToken cancellationToken)
+    {
+        if (task.Remote is not null || _events.Names.Count == 0)
+        {
+            return await FinishAsync(task, owner, "COMPLETE", null, null, cancellationToken).ConfigureAwait(false);
+        }
+
+        // The event is queued with the status change or not at all: a claim lost to another node writes neither.
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        if (!await _claims.SettleAsync(connection, task.Id, owner, FinishAssignments, cancellationToken, FinishParameters("COMPLETE", null, null)).ConfigureAwait(false))
+        {
+            return false;
+        }
+
+        var id = Guid.NewGuid().ToString("D");
+        var payload = ReplicationActionEvent.Create(id, time.GetUtcNow(), task.Source, task.Destination, task.Repository.Value, task.Digest.ToString(), task.Tag?.Value);
+        await SqlEventOutbox.EnqueueAsync(connection, database, _events, id, payload, cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return true;
+    }
 
     public async ValueTask<bool> FailAsync(ReplicationTask task, string owner, string code, string reason, CancellationToken cancellationToken) =>
         await FinishAsync(task, owner, "FAILED", code, reason, cancellationToken).ConfigureAwait(false);
@@ -91,10 +113,12 @@ internal sealed class SqlReplicationOutbox(MetadataDatabase database, TimeProvid
             task.Id, owner, "attempts = attempts + 1, next_attempt_at = {now} + @delay, failure_reason = @reason", cancellationToken,
             ("@delay", (long)delay.TotalMilliseconds), ("@reason", reason)).ConfigureAwait(false);
 
+    private const string FinishAssignments = "status = @status, failure_code = @code, failure_reason = @reason, attempts = attempts + 1";
+
+    private static (string, object?)[] FinishParameters(string status, string? code, string? reason) => [("@status", status), ("@code", code), ("@reason", reason)];
+
     private async Task<bool> FinishAsync(ReplicationTask task, string owner, string status, string? code, string? reason, CancellationToken cancellationToken) =>
-        await _claims.SettleAsync(
-            task.Id, owner, "status = @status, failure_code = @code, failure_reason = @reason, attempts = attempts + 1", cancellationToken,
-            ("@status", status), ("@code", code), ("@reason", reason)).ConfigureAwait(false);
+        await _claims.SettleAsync(task.Id, owner, FinishAssignments, cancellationToken, FinishParameters(status, code, reason)).ConfigureAwait(false);
 
     public async ValueTask<ReplicationCopyOutcome> CopyAsync(ReplicationTask task, CancellationToken cancellationToken)
     {

@@ -9,7 +9,7 @@ namespace Berth.Server.Tests.Registries;
 /// An ECR-mode server with a second account, 111111111111, created by the real <c>berth account create</c> on the
 /// server's data directory (the database is shared, as for an operator running the command beside a server).
 /// </summary>
-public sealed class MultiRegistryFixture : IAsyncLifetime
+public class MultiRegistryFixture : IAsyncLifetime
 {
     public const string Default = "000000000000";
     public const string Second = "111111111111";
@@ -22,13 +22,16 @@ public sealed class MultiRegistryFixture : IAsyncLifetime
 
     public ProcessResult Created { get; private set; } = null!;
 
-    public async Task InitializeAsync()
+    public virtual async Task InitializeAsync()
     {
-        Server = await BerthTestServer.StartEcrAsync();
+        Server = await BerthTestServer.StartEcrAsync(Settings);
         Created = await BerthCli.RunAsync(Server.DataDirectory, "account", "create", Second, "--access-key-id", SecondKeyId, "--secret-access-key", SecondSecret);
     }
 
-    public Task DisposeAsync() => Server.DisposeAsync().AsTask();
+    public virtual Task DisposeAsync() => Server.DisposeAsync().AsTask();
+
+    /// <summary>Settings a derived fixture adds to the server's.</summary>
+    protected virtual IDictionary<string, string?>? Settings => null;
 
     /// <summary>The aws CLI as the root of <paramref name="account"/> in <paramref name="region"/>.</summary>
     public Task<ProcessResult> AwsAsync(string account, string region, params string[] arguments) =>

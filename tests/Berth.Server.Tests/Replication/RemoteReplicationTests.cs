@@ -153,6 +153,15 @@ public sealed class RemoteReplicationTests
         var raw = await Skopeo.RunAsync("inspect", "--tls-verify=false", "--raw", $"docker://{distribution.Host}/outage/app:v1");
         Assert.Equal(manifest, Encoding.UTF8.GetBytes(raw.StandardOutput.TrimEnd('\n')));
         Assert.Equal(digest, OciTestClient.DigestOf(manifest));
+
+        // No blob missing: each one the manifest names is served with the bytes of its digest.
+        using var document = System.Text.Json.JsonDocument.Parse(manifest);
+        using var client = new HttpClient { BaseAddress = distribution.Address };
+        var root = document.RootElement;
+        foreach (var blob in root.GetProperty("layers").EnumerateArray().Append(root.GetProperty("config")).Select(d => d.GetProperty("digest").GetString()))
+        {
+            Assert.Equal(blob, OciTestClient.DigestOf(await client.GetByteArrayAsync(new Uri($"v2/outage/app/blobs/{blob}", UriKind.Relative))));
+        }
     }
 
     [Fact]

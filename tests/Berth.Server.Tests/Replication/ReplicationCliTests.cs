@@ -2,6 +2,9 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using System.Text.RegularExpressions;
+using Berth.Server.Tests.Clients.Images;
+using Berth.Server.Tests.Clients.Tools;
 using Berth.Server.Tests.Infrastructure;
 using Berth.Server.Tests.Registries;
 
@@ -9,17 +12,22 @@ namespace Berth.Server.Tests.Replication;
 
 /// <summary>
 /// Replication end to end with the real aws CLI on one deployment: us-east-1 → eu-west-1 of the same account, and
-/// account 000000000000 → 111111111111 with and without the destination's registry policy. Images are pushed over
-/// /v2/ to the source registry's host and pulled from each destination's host with that registry's token.
+/// account 000000000000 → 111111111111 with and without the destination's registry policy. docker pushes an image to
+/// the source registry (logged in with <c>aws ecr get-login-password</c>) and pulls it from eu-west-1's own host with
+/// eu-west-1's token; a multi-arch index and a signature are pushed over /v2/ and read from each destination's host
+/// with that registry's token. Each replicated image reaches the webhook as an "ECR Replication Action" event.
 /// </summary>
-public sealed class ReplicationCliTests(MultiRegistryFixture fixture) : IClassFixture<MultiRegistryFixture>
+[Collection(DockerTestGroup.Name)]
+public sealed partial class ReplicationCliTests(ReplicationFixture fixture, DockerDaemon docker) : IClassFixture<ReplicationFixture>
 {
     private const string Source = MultiRegistryFixture.Default;
     private const string Other = MultiRegistryFixture.Second;
 
-    [Fact]
-    public async Task AMultiArchImageWithAReferrerArrivesWholeWhereAllowedAndFailsWhereNot()
+    [SkippableFact]
+    public async Task ADockerImageAndAMultiArchImageWithAReferrerArriveWholeWhereAllowedAndFailWhereNot()
     {
+        ClientTools.SkipUnlessAvailable(DockerDaemon.Tool, DockerDaemon.DaemonTool, Skopeo.Tool, "aws");
+        Skip.IfNot(docker.IsRunning, "the daemon was not started: a tool was missing when its fixture began");
         var repository = $"repl/{Guid.NewGuid():N}";
         var policy = $$"""{"Version":"2012-10-17","Statement":[{"Sid":"replication","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::{{Source}}:root"},"Action":["ecr:ReplicateImage","ecr:CreateRepository"],"Resource":"arn:aws:ecr:us-east-1:{{Other}}:repository/*"}]}""";
         await RunAsync(Other, "us-east-1", "ecr", "put-registry-policy", "--policy-text", policy);
@@ -27,6 +35,7 @@ public sealed class ReplicationCliTests(MultiRegistryFixture fixture) : IClassFi
         var put = await RunAsync(Source, "us-east-1", "ecr", "put-replication-configuration", "--replication-configuration", configuration);
         var described = await RunAsync(Source, "us-east-1", "ecr", "describe-registry");
         await RunAsync(Source, "us-east-1", "ecr", "create-repository", "--repository-name", repository);
+        var (pushedByDocker, localImage) = await DockerPushAsync(repository);
 
         using var source = await ClientAsync(Source, "us-east-1");
         var (amd64Bytes, amd64) = await source.PushImageAsync(repository, "amd64");
@@ -42,12 +51,17 @@ public sealed class ReplicationCliTests(MultiRegistryFixture fixture) : IClassFi
             repository, "sig", new { mediaType = OciTestClient.OciIndex, digest = indexDigest, size = index.Length }, artifactType: "application/vnd.example.signature");
 
         var statuses = await WaitAsync(repository, "v1");
+        var dockerStatuses = await WaitAsync(repository, "docker");
 
         Assert.Equal(put.GetProperty("replicationConfiguration").GetRawText(), described.GetProperty("replicationConfiguration").GetRawText());
         Assert.Equal("COMPLETE", statuses[(Source, "eu-west-1")].GetProperty("status").GetString());
         Assert.Equal("COMPLETE", statuses[(Other, "us-east-1")].GetProperty("status").GetString());
         Assert.Equal("FAILED", statuses[(Other, "eu-west-1")].GetProperty("status").GetString());
         Assert.Equal("ACCESS_DENIED", statuses[(Other, "eu-west-1")].GetProperty("failureCode").GetString());
+        Assert.Equal(
+            ["COMPLETE", "COMPLETE", "FAILED"],
+            new[] { (Source, "eu-west-1"), (Other, "us-east-1"), (Other, "eu-west-1") }.Select(k => dockerStatuses[k].GetProperty("status").GetString()));
+        await DockerPullFromEuWest1Async(repository, pushedByDocker, localImage);
         foreach (var (account, region) in new[] { (Source, "eu-west-1"), (Other, "us-east-1") })
         {
             using var destination = await ClientAsync(account, region);
@@ -72,6 +86,78 @@ public sealed class ReplicationCliTests(MultiRegistryFixture fixture) : IClassFi
         // One hop: eu-west-1 holds a replica, and no replication is queued from there.
         var replica = await RunAsync(Source, "eu-west-1", "ecr", "describe-image-replication-status", "--repository-name", repository, "--image-id", "imageTag=v1");
         Assert.Equal(0, replica.GetProperty("replicationStatuses").GetArrayLength());
+
+        // Five manifests (docker's image, two children, the index, the signature) to each of the two allowed destinations; none for the refused one.
+        var events = await ReplicationEventsAsync(repository, 10);
+        Assert.DoesNotContain(events, e => (e.GetProperty("account").GetString(), e.GetProperty("region").GetString()) == (Other, "eu-west-1"));
+        var dockerEvent = Assert.Single(events, e => e.GetProperty("region").GetString() == "eu-west-1" && e.GetProperty("detail").TryGetProperty("image-tag", out var t) && t.GetString() == "docker");
+        Assert.Equal(("aws.ecr", Source, $"arn:aws:ecr:eu-west-1:{Source}:repository/{repository}"), (dockerEvent.GetProperty("source").GetString(), dockerEvent.GetProperty("account").GetString(), dockerEvent.GetProperty("resources")[0].GetString()));
+        Assert.Equal(
+            $$"""{"result":"SUCCESS","repository-name":"{{repository}}","image-digest":"{{pushedByDocker}}","source-account":"{{Source}}","action-type":"REPLICATE","source-region":"us-east-1","image-tag":"docker"}""",
+            dockerEvent.GetProperty("detail").GetRawText());
+        Assert.Contains(events, e => (e.GetProperty("account").GetString(), e.GetProperty("region").GetString(), e.GetProperty("detail").GetProperty("image-digest").GetString()) == (Other, "us-east-1", indexDigest));
+    }
+
+    /// <summary>docker login with get-login-password, load a native image, tag and push it as :docker; returns the pushed digest and the local name.</summary>
+    private async Task<(string Digest, string Local)> DockerPushAsync(string repository)
+    {
+        var host = fixture.Server.Host;
+        await docker.RunWithInputAsync(await fixture.PasswordAsync(Source, "us-east-1"), "login", "--username", "AWS", "--password-stdin", host);
+        var work = Directory.CreateTempSubdirectory("berth-repl-docker-").FullName;
+        try
+        {
+            var layout = new OciLayoutWriter(Path.Combine(work, "layout"));
+            var image = TestImageFactory.WriteImage(layout, TestImageFactory.NativeArchitecture);
+            var local = $"repl-local/app:{Guid.NewGuid():N}";
+            layout.Tag(image.Descriptor, "v1");
+            await Skopeo.CopyAsync($"oci:{layout.Directory}:v1", $"docker-archive:{Path.Combine(work, "image.tar")}:{local}");
+            await docker.RunAsync("load", "--input", Path.Combine(work, "image.tar"));
+            await docker.RunAsync("tag", local, $"{host}/{repository}:docker");
+            var push = await docker.RunAsync("push", $"{host}/{repository}:docker");
+            await docker.RunAsync("rmi", $"{host}/{repository}:docker");
+            await docker.RunAsync("logout", host);
+            return (PushedDigest().Match(push.StandardOutput).Groups[1].Value, local);
+        }
+        finally
+        {
+            Directory.Delete(work, recursive: true);
+        }
+    }
+
+    /// <summary>Removes the local image, then pulls it back from eu-west-1's host logged in with eu-west-1's password: same digest.</summary>
+    private async Task DockerPullFromEuWest1Async(string repository, string digest, string local)
+    {
+        var host = fixture.EuWest1Host;
+        await docker.RunAsync("rmi", local);
+        await docker.RunWithInputAsync(await fixture.PasswordAsync(Source, "eu-west-1"), "login", "--username", "AWS", "--password-stdin", host);
+        var pull = await docker.RunAsync("pull", $"{host}/{repository}:docker");
+        var inspected = await docker.RunAsync("image", "inspect", "--format", "{{json .RepoDigests}}", $"{host}/{repository}:docker");
+        await docker.RunAsync("rmi", $"{host}/{repository}:docker");
+        await docker.RunAsync("logout", host);
+
+        Assert.Contains($"Digest: {digest}", pull.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains($"{host}/{repository}@{digest}", inspected.StandardOutput, StringComparison.Ordinal);
+    }
+
+    /// <summary>The "ECR Replication Action" events of <paramref name="repository"/> the webhook accepted, once <paramref name="count"/> arrived.</summary>
+    private async Task<List<JsonElement>> ReplicationEventsAsync(string repository, int count)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var events = fixture.Webhooks.Deliveries.Where(d => d.Accepted).DistinctBy(d => d.EventId)
+                .Select(d => JsonDocument.Parse(d.Body).RootElement.Clone())
+                .Where(e => e.GetProperty("detail-type").GetString() == "ECR Replication Action" && e.GetProperty("detail").GetProperty("repository-name").GetString() == repository)
+                .ToList();
+            Assert.True(attempt < 120 || events.Count >= count, $"{events.Count} replication events arrived, {count} expected");
+            if (events.Count >= count)
+            {
+                Assert.Equal(count, events.Count);
+                return events;
+            }
+
+            // The delivery job polls; this waits for it, it does not stand in for an ordering.
+            await Task.Delay(TimeSpan.FromMilliseconds(250));
+        }
     }
 
     [Fact]
@@ -115,6 +201,9 @@ public sealed class ReplicationCliTests(MultiRegistryFixture fixture) : IClassFi
         Assert.True(result.ExitCode == 0, result.StandardError);
         return string.IsNullOrWhiteSpace(result.StandardOutput) ? default : JsonDocument.Parse(result.StandardOutput).RootElement.Clone();
     }
+
+    [GeneratedRegex("digest: (sha256:[0-9a-f]{64})")]
+    private static partial Regex PushedDigest();
 
     private async Task<HttpClient> ClientAsync(string account, string region)
     {

@@ -1,5 +1,6 @@
 using System.Text;
 using Berth.Core.Content;
+using Berth.Core.Events;
 using Berth.Core.Manifests;
 using Berth.Core.Naming;
 using Berth.Core.Registries;
@@ -15,6 +16,7 @@ public abstract class ReplicationStoreContract
     private static readonly RegistryIdentity Source = new("000000000000", "us-east-1");
     private static readonly RegistryIdentity Destination = new("000000000000", "eu-west-1");
     private static readonly TimeSpan Claim = TimeSpan.FromMinutes(5);
+    private static readonly string[] EventFields = ["result", "repository-name", "image-digest", "source-account", "action-type", "source-region", "image-tag"];
 
     /// <summary>A fresh, migrated database of its own.</summary>
     private protected abstract Task<MetadataDatabase> CreateDatabaseAsync();
@@ -79,6 +81,33 @@ public abstract class ReplicationStoreContract
         Assert.False(await outbox.CompleteAsync(claimed[0], "node-a", default));
         Assert.True(await outbox.CompleteAsync(takenOver[0], "node-b", default));
         Assert.Empty(await outbox.ClaimAsync("node-c", 10, Claim, default));
+    }
+
+    [Fact]
+    public async Task CompletingQueuesAReplicationEventPerWebhookWithTheStatusAndALostClaimQueuesNone()
+    {
+        var database = await CreateDatabaseAsync();
+        await SourceWithConfigurationAsync(database, []);
+        var repository = await RepositoryAsync(database, Source, "events/app");
+        var digest = await PushAsync(database, Source, repository, "v1");
+        var outbox = new SqlReplicationOutbox(database, TimeProvider.System, new ImageEventEndpoints(["one", "two"]));
+
+        var lost = Assert.Single(await outbox.ClaimAsync("node-a", 10, TimeSpan.FromMinutes(-1), default));
+        var task = Assert.Single(await outbox.ClaimAsync("node-b", 10, Claim, default));
+        Assert.False(await outbox.CompleteAsync(lost, "node-a", default));
+        Assert.True(await outbox.CompleteAsync(task, "node-b", default));
+
+        var events = await database.ListAsync("SELECT endpoint, payload FROM event_outbox ORDER BY endpoint", r => (r.GetString(0), r.GetString(1)), default);
+        Assert.Equal(["one", "two"], events.Select(e => e.Item1));
+        using var payload = System.Text.Json.JsonDocument.Parse(events[0].Item2);
+        var root = payload.RootElement;
+        Assert.Equal(("ECR Replication Action", Destination.AccountId, Destination.Region), (root.GetProperty("detail-type").GetString(), root.GetProperty("account").GetString(), root.GetProperty("region").GetString()));
+        Assert.Equal(Destination.RepositoryArn("events/app"), root.GetProperty("resources")[0].GetString());
+        var detail = root.GetProperty("detail");
+        Assert.Equal(
+            ["SUCCESS", "events/app", digest.ToString(), Source.AccountId, "REPLICATE", Source.Region, "v1"],
+            EventFields.Select(n => detail.GetProperty(n).GetString()));
+        Assert.Equal(events[0].Item2, events[1].Item2);
     }
 
     [Fact]
