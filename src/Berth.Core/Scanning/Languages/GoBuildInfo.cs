@@ -131,9 +131,9 @@ public static class GoBuildInfo
         if ((headerFlags & 2) != 0)
         {
             var position = start.Value + at + 32;
-            var version = ReadVarintString(elf, ref position);
-            var modules = ReadVarintString(elf, ref position);
-            return (version, StripSentinels(modules));
+            var version = ReadVarintBytes(elf, ref position);
+            var modules = ReadVarintBytes(elf, ref position);
+            return (Encoding.UTF8.GetString(version), StripSentinels(modules));
         }
 
         if (pointerSize is not (4 or 8))
@@ -146,7 +146,7 @@ public static class GoBuildInfo
             ? (bigEndian ? BinaryPrimitives.ReadUInt64BigEndian(b[offset..]) : BinaryPrimitives.ReadUInt64LittleEndian(b[offset..]))
             : (bigEndian ? BinaryPrimitives.ReadUInt32BigEndian(b[offset..]) : BinaryPrimitives.ReadUInt32LittleEndian(b[offset..]));
 
-        string? GoString(ulong address)
+        byte[]? GoString(ulong address)
         {
             if (OffsetOf(segments, address) is not { } headerOffset)
             {
@@ -161,12 +161,12 @@ public static class GoBuildInfo
                 return null;
             }
 
-            return Encoding.UTF8.GetString(ReadAt(elf, dataOffset, (int)length));
+            return ReadAt(elf, dataOffset, (int)length);
         }
 
         var goVersion = GoString(Pointer(header, 16));
         var moduleInfo = GoString(Pointer(header, 16 + pointerSize));
-        return goVersion is null ? null : (goVersion, StripSentinels(moduleInfo ?? string.Empty));
+        return goVersion is null ? null : (Encoding.UTF8.GetString(goVersion), StripSentinels(moduleInfo ?? []));
     }
 
     private static long? OffsetOf(List<(ulong Vaddr, ulong Offset, ulong Filesz, bool Writable)> segments, ulong address)
@@ -183,10 +183,10 @@ public static class GoBuildInfo
     }
 
     /// <summary>The module info is framed by 16-byte sentinels that <c>debug/buildinfo</c> strips.</summary>
-    private static string StripSentinels(string modules) =>
-        modules.Length >= 33 && modules[^17] == '\n' ? modules[16..^16] : modules;
+    private static string StripSentinels(byte[] modules) =>
+        Encoding.UTF8.GetString(modules.Length >= 33 && modules[^17] == (byte)'\n' ? modules.AsSpan(16, modules.Length - 32) : modules);
 
-    private static string ReadVarintString(Stream elf, ref long position)
+    private static byte[] ReadVarintBytes(Stream elf, ref long position)
     {
         var head = ReadAt(elf, position, (int)Math.Min(10, elf.Length - position));
         ulong length = 0;
@@ -209,9 +209,9 @@ public static class GoBuildInfo
             throw new OverflowException("Go build info string too long.");
         }
 
-        var text = Encoding.UTF8.GetString(ReadAt(elf, position + used, (int)length));
+        var bytes = ReadAt(elf, position + used, (int)length);
         position += used + (long)length;
-        return text;
+        return bytes;
     }
 
     private static byte[] ReadAt(Stream stream, long offset, int count)
