@@ -44,7 +44,8 @@ public static class OsvRecord
                         ranges["versions"] = v;
                     }
 
-                    affected.Add(new AffectedPackage(ecosystem, name, JsonSerializer.Serialize(ranges)));
+                    // PyPI and NuGet names are stored normalized (PEP 503; case-insensitive ids), as the scanner asks for them.
+                    affected.Add(new AffectedPackage(ecosystem, Languages.LanguageEcosystem.Normalize(ecosystem, name), JsonSerializer.Serialize(ranges)));
                 }
 
                 if (entry.TryGetProperty("severity", out var own) && own.ValueKind == JsonValueKind.Array)

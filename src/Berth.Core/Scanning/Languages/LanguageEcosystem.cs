@@ -34,7 +34,10 @@ public static partial class LanguageEcosystem
         _ => name,
     };
 
-    /// <summary>The names the feed is asked about for one package: as written and normalized (records use either).</summary>
+    /// <summary>
+    /// The names the feed is asked about for one package: normalized (as <see cref="Feed.OsvRecord"/> stores PyPI and
+    /// NuGet names) and as written.
+    /// </summary>
     public static IEnumerable<string> LookupNames(string ecosystem, string name)
     {
         yield return name;
@@ -42,11 +45,6 @@ public static partial class LanguageEcosystem
         if (normalized != name)
         {
             yield return normalized;
-        }
-
-        if (ecosystem == PyPI && normalized.Replace('-', '_') is var underscored && underscored != normalized)
-        {
-            yield return underscored;
         }
     }
 
