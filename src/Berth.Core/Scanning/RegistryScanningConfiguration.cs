@@ -3,7 +3,8 @@ namespace Berth.Core.Scanning;
 /// <summary>
 /// A registry's scanning configuration (PutRegistryScanningConfiguration). The default, never put, is BASIC with no
 /// rules. Which frequency applies to a repository: a CONTINUOUS_SCAN rule that matches it, else a SCAN_ON_PUSH rule,
-/// else the repository's own scanOnPush setting (which ECR still honours for BASIC), else MANUAL.
+/// else the repository's own scanOnPush setting (which ECR still honours for BASIC only: with ENHANCED, a repository
+/// no rule matches is not scanned), else MANUAL.
 /// See https://docs.aws.amazon.com/AmazonECR/latest/userguide/image-scanning.html#image-scanning-filters
 /// </summary>
 public sealed record RegistryScanningConfiguration(string ScanType, IReadOnlyList<ScanningRule> Rules)
@@ -24,6 +25,6 @@ public sealed record RegistryScanningConfiguration(string ScanType, IReadOnlyLis
             }
         }
 
-        return (repositoryScanOnPush ? ScanningRule.ScanOnPush : ScanningRule.Manual, null);
+        return (repositoryScanOnPush && ScanType == Basic ? ScanningRule.ScanOnPush : ScanningRule.Manual, null);
     }
 }

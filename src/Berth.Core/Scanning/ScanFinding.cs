@@ -1,6 +1,9 @@
 namespace Berth.Core.Scanning;
 
-/// <summary>One vulnerability found in one package of an image, as DescribeImageScanFindings lists it (BASIC).</summary>
+/// <summary>
+/// One vulnerability found in one package of an image, as DescribeImageScanFindings lists it: BASIC's members, and
+/// for an ENHANCED scan the <see cref="Enhanced"/> details as well.
+/// </summary>
 public sealed record ScanFinding(
     string Name,
     string? Description,
@@ -9,4 +12,5 @@ public sealed record ScanFinding(
     string PackageName,
     string PackageVersion,
     string? CvssVector,
-    double? CvssScore);
+    double? CvssScore,
+    EnhancedFindingDetails? Enhanced = null);

@@ -37,25 +37,55 @@ public sealed class ScanningService(IImageScanStore scans, IRepositoryStore repo
     }
 
     /// <summary>The image's last scan; throws ScanNotFoundException when it was never scanned.</summary>
-    public async Task<ImageScan> GetAsync(RepositoryName repository, Digest digest, string imageIdText, string registryId, CancellationToken cancellationToken) =>
-        await scans.FindAsync(repository, digest, cancellationToken).ConfigureAwait(false)
-        ?? throw new RegistryException(EcrErrors.ScanNotFound,
-            $"Image scan does not exist for the image with '{imageIdText}' in the repository with name '{repository}' in the registry with id '{registryId}'");
+    public async Task<ImageScan> GetAsync(RepositoryName repository, Digest digest, string imageIdText, string registryId, CancellationToken cancellationToken)
+    {
+        var scan = await scans.FindAsync(repository, digest, cancellationToken).ConfigureAwait(false)
+            ?? throw new RegistryException(EcrErrors.ScanNotFound,
+                $"Image scan does not exist for the image with '{imageIdText}' in the repository with name '{repository}' in the registry with id '{registryId}'");
+        return (await PresenterAsync(repository, cancellationToken).ConfigureAwait(false))(scan);
+    }
 
     public Task<Page<ScanFinding>> ListFindingsAsync(RepositoryName repository, Digest digest, PageRequest page, CancellationToken cancellationToken) =>
         scans.ListFindingsAsync(repository, digest, page, cancellationToken);
 
-    public Task<IReadOnlyDictionary<string, ImageScan>> ListAsync(RepositoryName repository, IReadOnlyCollection<string> digests, CancellationToken cancellationToken) =>
-        scans.ListAsync(repository, digests, cancellationToken);
+    public async Task<IReadOnlyDictionary<string, ImageScan>> ListAsync(RepositoryName repository, IReadOnlyCollection<string> digests, CancellationToken cancellationToken)
+    {
+        var found = await scans.ListAsync(repository, digests, cancellationToken).ConfigureAwait(false);
+        if (found.Count == 0)
+        {
+            return found;
+        }
+
+        var present = await PresenterAsync(repository, cancellationToken).ConfigureAwait(false);
+        return found.ToDictionary(p => p.Key, p => present(p.Value), StringComparer.Ordinal);
+    }
+
+    /// <summary>
+    /// A completed ENHANCED scan shows ACTIVE ("Continuous scan is selected for image.") while a CONTINUOUS_SCAN rule of
+    /// an ENHANCED configuration matches its repository, as ECR shows Inspector's monitored images (so the waiter
+    /// image-scan-complete does not end for them, as with ECR); with SCAN_ON_PUSH it stays COMPLETE.
+    /// </summary>
+    private async Task<Func<ImageScan, ImageScan>> PresenterAsync(RepositoryName repository, CancellationToken cancellationToken)
+    {
+        var configuration = await scans.GetConfigurationAsync(cancellationToken).ConfigureAwait(false);
+        var continuous = configuration.ScanType == RegistryScanningConfiguration.Enhanced
+            && configuration.FrequencyFor(repository.Value, repositoryScanOnPush: false).Frequency == ScanningRule.ContinuousScan;
+        return scan => continuous && scan.ScanType == RegistryScanningConfiguration.Enhanced && scan.Status == ScanStatus.Complete
+            ? scan with { Status = ScanStatus.Active, Description = ScanStatus.ActiveDescription }
+            : scan;
+    }
 
     public Task<RegistryScanningConfiguration> GetConfigurationAsync(CancellationToken cancellationToken) => scans.GetConfigurationAsync(cancellationToken);
 
-    /// <summary>Stores the configuration; ENHANCED (Amazon Inspector's language-package scanning) is refused, not silently run as BASIC.</summary>
+    /// <summary>
+    /// Stores the configuration. ENHANCED (language packages too, as Amazon Inspector) takes SCAN_ON_PUSH and
+    /// CONTINUOUS_SCAN rules only, as the model says; the refusal's wording is a guess.
+    /// </summary>
     public async Task PutConfigurationAsync(RegistryScanningConfiguration configuration, CancellationToken cancellationToken)
     {
-        if (configuration.ScanType == RegistryScanningConfiguration.Enhanced)
+        if (configuration.ScanType == RegistryScanningConfiguration.Enhanced && configuration.Rules.Any(r => r.ScanFrequency == ScanningRule.Manual))
         {
-            throw new RegistryException(EcrErrors.InvalidParameter, "Invalid parameter at 'scanType' failed to satisfy constraint: 'ENHANCED scanning is not supported by this registry; use BASIC'");
+            throw new RegistryException(EcrErrors.InvalidParameter, "Invalid parameter at 'scanFrequency' failed to satisfy constraint: 'The ENHANCED scan type supports the CONTINUOUS_SCAN and SCAN_ON_PUSH scan frequencies only'");
         }
 
         await scans.PutConfigurationAsync(configuration, cancellationToken).ConfigureAwait(false);

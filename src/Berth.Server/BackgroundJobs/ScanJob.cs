@@ -55,7 +55,8 @@ internal sealed partial class ScanJob(IScanBacklog backlog, ImageScanner scanner
             try
             {
                 var directory = settings.TemporaryDirectory.Length > 0 ? settings.TemporaryDirectory : Path.GetTempPath();
-                result = await scanner.ScanAsync(task.Manifest, directory, cancellationToken).ConfigureAwait(false);
+                var enhanced = task.ScanType == RegistryScanningConfiguration.Enhanced;
+                result = await scanner.ScanAsync(task.Manifest, directory, enhanced, cancellationToken).ConfigureAwait(false);
             }
             catch (InventoryException e)
             {

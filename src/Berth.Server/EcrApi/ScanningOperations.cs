@@ -8,7 +8,8 @@ namespace Berth.Server.EcrApi;
 
 /// <summary>
 /// Image scanning: PutRegistryScanningConfiguration, GetRegistryScanningConfiguration,
-/// BatchGetRepositoryScanningConfiguration, StartImageScan and DescribeImageScanFindings (BASIC findings). The scans
+/// BatchGetRepositoryScanningConfiguration, StartImageScan and DescribeImageScanFindings (BASIC findings, or
+/// ENHANCED ones through <see cref="EnhancedFindingWriter"/> for a scan that ran as ENHANCED). The scans
 /// themselves run in BackgroundJobs/ScanJob. See
 /// https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_StartImageScan.html and
 /// https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_DescribeImageScanFindings.html
@@ -132,7 +133,7 @@ internal static class ScanningOperations
         var service = call.Service<ScanningService>();
         var scan = await service.GetAsync(repository, image.Digest, ImageIdText(requested), call.Registry.AccountId, call.Aborted).ConfigureAwait(false);
         Page<ScanFinding>? page = null;
-        if (scan.Status == ScanStatus.Complete)
+        if (scan.Status is ScanStatus.Complete or ScanStatus.Active)
         {
             page = await service.ListFindingsAsync(repository, image.Digest, new PageRequest(call.Int("maxResults") ?? 100, NextToken.Read(call)), call.Aborted).ConfigureAwait(false);
         }
@@ -145,10 +146,21 @@ internal static class ScanningOperations
             {
                 json.WriteStartObject("imageScanFindings");
                 WriteSummaryMembers(json, scan);
-                json.WriteStartArray("findings");
-                foreach (var finding in page.Items)
+                if (scan.ScanType == RegistryScanningConfiguration.Enhanced)
                 {
-                    WriteFinding(json, finding);
+                    json.WriteStartArray("enhancedFindings");
+                    foreach (var finding in page.Items.Where(f => f.Enhanced is not null))
+                    {
+                        EnhancedFindingWriter.Write(json, call, repository.Value, image, scan, finding);
+                    }
+                }
+                else
+                {
+                    json.WriteStartArray("findings");
+                    foreach (var finding in page.Items)
+                    {
+                        WriteFinding(json, finding);
+                    }
                 }
 
                 json.WriteEndArray();
@@ -170,7 +182,7 @@ internal static class ScanningOperations
     public static void WriteImageMembers(Utf8JsonWriter json, ImageScan scan)
     {
         WriteStatus(json, scan);
-        if (scan.Status == ScanStatus.Complete)
+        if (scan.Status is ScanStatus.Complete or ScanStatus.Active)
         {
             json.WriteStartObject("imageScanFindingsSummary");
             WriteSummaryMembers(json, scan);

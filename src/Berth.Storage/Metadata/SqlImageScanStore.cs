@@ -11,7 +11,7 @@ namespace Berth.Storage.Metadata;
 /// <summary>The request registry's image scans (<c>image_scans</c>, <c>image_scan_findings</c>) and scanning configuration.</summary>
 internal sealed class SqlImageScanStore(MetadataDatabase database, RegistryIdentity registry, TimeProvider time) : IImageScanStore
 {
-    private const string ScanColumns = "s.digest, s.status, s.description, s.completed_at, s.source_updated_at, s.severity_counts";
+    private const string ScanColumns = "s.digest, s.status, s.description, s.completed_at, s.source_updated_at, s.severity_counts, s.scan_type";
 
     public async Task<ImageScan?> FindAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken) =>
         (await ListAsync(repository, [digest.ToString()], cancellationToken).ConfigureAwait(false)).GetValueOrDefault(digest.ToString());
@@ -35,7 +35,7 @@ internal sealed class SqlImageScanStore(MetadataDatabase database, RegistryIdent
             r => (r.GetString(0), new ImageScan(
                 r.GetString(1), r.NullableString(2),
                 r.IsDBNull(3) ? null : r.Time(3), r.IsDBNull(4) ? null : r.Time(4),
-                ScanningJson.ReadCounts(r.NullableString(5)))),
+                ScanningJson.ReadCounts(r.NullableString(5)), r.NullableString(6) ?? RegistryScanningConfiguration.Basic)),
             cancellationToken, parameters).ConfigureAwait(false);
         foreach (var (digest, scan) in rows)
         {
@@ -73,7 +73,7 @@ internal sealed class SqlImageScanStore(MetadataDatabase database, RegistryIdent
         var after = page.After is { } text && long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var ordinal) ? ordinal : -1;
         return await database.PageAsync(
             """
-            SELECT f.name, f.description, f.uri, f.severity, f.package_name, f.package_version, f.cvss_vector, f.cvss_score, f.ordinal
+            SELECT f.name, f.description, f.uri, f.severity, f.package_name, f.package_version, f.cvss_vector, f.cvss_score, f.details, f.ordinal
             FROM image_scan_findings f JOIN repositories r ON r.id = f.repository_id
             WHERE r.account_id = @account AND r.region = @region AND r.name = @name AND f.digest = @digest AND f.ordinal > @after
             ORDER BY f.ordinal LIMIT @limit
@@ -81,7 +81,7 @@ internal sealed class SqlImageScanStore(MetadataDatabase database, RegistryIdent
             page.Limit,
             r => new ScanFinding(
                 r.GetString(0), r.NullableString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetString(5),
-                r.NullableString(6), r.IsDBNull(7) ? null : r.GetDouble(7)),
+                r.NullableString(6), r.IsDBNull(7) ? null : r.GetDouble(7), EnhancedFindingDetails.FromJson(r.NullableString(8))),
             cancellationToken,
             ("@account", registry.AccountId), ("@region", registry.Region), ("@name", repository.Value), ("@digest", digest.ToString()),
             ("@after", after), ("@limit", page.Limit + 1)).ConfigureAwait(false);

@@ -55,10 +55,12 @@ internal sealed class SqlScanBacklog(MetadataDatabase database) : IScanBacklog
         {
             var task = await connection.FirstAsync(
                 """
-                SELECT r.account_id, r.region, r.name, m.media_type, m.content FROM repositories r
-                JOIN manifests m ON m.repository_id = r.id WHERE r.id = @id AND m.digest = @digest
+                SELECT r.account_id, r.region, r.name, m.media_type, m.content,
+                       (SELECT c.configuration FROM scanning_configurations c WHERE c.account_id = r.account_id AND c.region = r.region)
+                FROM repositories r JOIN manifests m ON m.repository_id = r.id WHERE r.id = @id AND m.digest = @digest
                 """,
-                r => new ScanTask(id, new RegistryIdentity(r.GetString(0), r.GetString(1)), r.GetString(2), digest, r.GetString(3), (byte[])r.GetValue(4), attempts - 1),
+                r => new ScanTask(id, new RegistryIdentity(r.GetString(0), r.GetString(1)), r.GetString(2), digest, r.GetString(3), (byte[])r.GetValue(4), attempts - 1,
+                    r.NullableString(5) is { } configuration ? ScanningJson.ReadConfiguration(configuration).ScanType : RegistryScanningConfiguration.Basic),
                 cancellationToken, ("@id", id), ("@digest", digest)).ConfigureAwait(false);
             if (task is not null)
             {
@@ -77,11 +79,11 @@ internal sealed class SqlScanBacklog(MetadataDatabase database) : IScanBacklog
         var updated = await connection.ExecuteAsync(
             $"""
             UPDATE image_scans SET status = 'COMPLETE', description = @description, completed_at = {database.NowMillis}, source_updated_at = {(sourceUpdatedAt is null ? "NULL" : "@source")},
-                severity_counts = @counts, claimed_by = NULL, claim_expires_at = NULL
+                severity_counts = @counts, scan_type = @type, claimed_by = NULL, claim_expires_at = NULL
             WHERE repository_id = @id AND digest = @digest AND claimed_by = @owner AND status = 'IN_PROGRESS'
             """,
             cancellationToken, ("@id", task.RepositoryId), ("@digest", task.Digest), ("@owner", owner), ("@description", ScanStatus.CompleteDescription),
-            ("@source", sourceUpdatedAt?.ToUnixTimeMilliseconds() ?? 0), ("@counts", ScanningJson.Write(counts))).ConfigureAwait(false);
+            ("@source", sourceUpdatedAt?.ToUnixTimeMilliseconds() ?? 0), ("@counts", ScanningJson.Write(counts)), ("@type", task.ScanType)).ConfigureAwait(false);
         if (updated == 0)
         {
             return false;
@@ -90,16 +92,17 @@ internal sealed class SqlScanBacklog(MetadataDatabase database) : IScanBacklog
         await connection.ExecuteAsync("DELETE FROM image_scan_findings WHERE repository_id = @id AND digest = @digest", cancellationToken, ("@id", task.RepositoryId), ("@digest", task.Digest)).ConfigureAwait(false);
         await using (var insert = connection.Command(
             """
-            INSERT INTO image_scan_findings (repository_id, digest, ordinal, name, description, uri, severity, package_name, package_version, cvss_vector, cvss_score)
-            VALUES (@id, @digest, @ordinal, @name, @description, @uri, @severity, @package, @version, @vector, @score)
+            INSERT INTO image_scan_findings (repository_id, digest, ordinal, name, description, uri, severity, package_name, package_version, cvss_vector, cvss_score, details)
+            VALUES (@id, @digest, @ordinal, @name, @description, @uri, @severity, @package, @version, @vector, @score, @details)
             """,
             ("@id", task.RepositoryId), ("@digest", task.Digest), ("@ordinal", 0L), ("@name", string.Empty), ("@description", string.Empty), ("@uri", string.Empty),
-            ("@severity", string.Empty), ("@package", string.Empty), ("@version", string.Empty), ("@vector", string.Empty), ("@score", 0.0)))
+            ("@severity", string.Empty), ("@package", string.Empty), ("@version", string.Empty), ("@vector", string.Empty), ("@score", 0.0), ("@details", string.Empty)))
         {
             // Typed once, so that PostgreSQL accepts the NULLs bound later.
             insert.Parameters["@description"].DbType = System.Data.DbType.String;
             insert.Parameters["@vector"].DbType = System.Data.DbType.String;
             insert.Parameters["@score"].DbType = System.Data.DbType.Double;
+            insert.Parameters["@details"].DbType = System.Data.DbType.String;
             for (var i = 0; i < findings.Count; i++)
             {
                 var f = findings[i];
@@ -112,6 +115,7 @@ internal sealed class SqlScanBacklog(MetadataDatabase database) : IScanBacklog
                 insert.Parameters["@version"].Value = f.PackageVersion;
                 insert.Parameters["@vector"].Value = (object?)f.CvssVector ?? DBNull.Value;
                 insert.Parameters["@score"].Value = (object?)f.CvssScore ?? DBNull.Value;
+                insert.Parameters["@details"].Value = (object?)f.Enhanced?.ToJson() ?? DBNull.Value;
                 await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
         }

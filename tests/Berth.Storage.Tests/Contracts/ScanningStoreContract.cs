@@ -110,6 +110,49 @@ public abstract class ScanningStoreContract
         Assert.Empty(await feed.FindCandidatesAsync(["Alpine:v3.18"], ["openssl"], default));
     }
 
+    [Fact]
+    public async Task AnEnhancedScanKeepsItsTypeAndEachFindingsDetailsAndTheFeedKeepsTheRecordsDetails()
+    {
+        var database = await CreateDatabaseAsync();
+        var scans = new SqlImageScanStore(database, Registry, TimeProvider.System);
+        await scans.PutConfigurationAsync(new RegistryScanningConfiguration("ENHANCED", [new ScanningRule(ScanningRule.ScanOnPush, ["*"])]), default);
+        var repository = await RepositoryAsync(database, "app", scanOnPush: false);
+        var digest = await PushAsync(database, repository);
+        var backlog = new SqlScanBacklog(database);
+        var task = Assert.Single(await backlog.ClaimAsync("node-a", 1, Claim, default));
+        Assert.Equal(RegistryScanningConfiguration.Enhanced, task.ScanType);
+
+        var details = new EnhancedFindingDetails("CVE-2024-1", "CVE-2024-1 - lodash", "GITHUB", "https://x", ["https://a", "https://b"], ["GHSA-1"], "HIGH",
+            DateTimeOffset.FromUnixTimeSeconds(1_700_000_000), null,
+            [new VulnerablePackage("lodash", "4.17.20", "NPM", "/app/package-lock.json", "4.17.21", null, null, "sha256:" + new string('a', 64))],
+            EnhancedFindingDetails.FixYes, "amd64", "DEBIAN_12");
+        Assert.True(await backlog.CompleteAsync(task, "node-a", [new ScanFinding("CVE-2024-1", "d", "https://x", "HIGH", "lodash", "4.17.20", null, null, details)], null, default));
+        Assert.Equal(RegistryScanningConfiguration.Enhanced, (await scans.FindAsync(repository, digest, default))!.ScanType);
+        var stored = Assert.Single((await scans.ListFindingsAsync(repository, digest, new PageRequest(10, null), default)).Items);
+        Assert.Equal(details.ToJson(), stored.Enhanced!.ToJson());
+
+        // BASIC scans (and those before migration 0026) read back as BASIC without details.
+        await scans.PutConfigurationAsync(RegistryScanningConfiguration.Default, default);
+        var basic = await RepositoryAsync(database, "basic", scanOnPush: false);
+        var basicDigest = await PushAsync(database, basic);
+        Assert.Equal(StartScanOutcome.Started, await scans.StartAsync(basic, basicDigest, ScanningService.Quota, default));
+        var basicTask = Assert.Single(await backlog.ClaimAsync("node-a", 1, Claim, default));
+        Assert.True(await backlog.CompleteAsync(basicTask, "node-a", [new ScanFinding("CVE-2024-2", null, "https://y", "LOW", "zlib", "1.0", null, null)], null, default));
+        Assert.Equal(RegistryScanningConfiguration.Basic, (await scans.FindAsync(basic, basicDigest, default))!.ScanType);
+        Assert.Null(Assert.Single((await scans.ListFindingsAsync(basic, basicDigest, new PageRequest(10, null), default)).Items).Enhanced);
+
+        var feed = new SqlVulnerabilityFeed(database);
+        await feed.UpsertAsync([OsvRecord.Parse(JsonDocument.Parse("""
+            {"id":"GHSA-x","published":"2024-01-01T00:00:00Z","summary":"s","aliases":["CVE-2024-9"],"references":[{"type":"WEB","url":"https://r"}],
+             "database_specific":{"severity":"MODERATE"},
+             "affected":[{"package":{"ecosystem":"PyPI","name":"Foo_Bar.baz"},"ranges":[{"type":"ECOSYSTEM","events":[{"introduced":"0"}]}]}]}
+            """).RootElement)!], default);
+        var candidate = Assert.Single(await feed.FindCandidatesAsync(["PyPI"], ["foo-bar-baz"], default));
+        Assert.Equal(("s", "CVE-2024-9", "https://r", "MODERATE"),
+            (candidate.Record.Details!.Summary, candidate.Record.Details.Aliases.Single(), candidate.Record.Details.References.Single(), candidate.Record.Details.DatabaseSeverity));
+        Assert.Equal(new DateTimeOffset(2024, 1, 1, 0, 0, 0, TimeSpan.Zero), candidate.Record.Details.Published);
+    }
+
     private static VulnerabilityRecord Record(string id, string package, string ecosystem, string fixedVersion) => OsvRecord.Parse(JsonDocument.Parse(
         $$"""{"id":"{{id}}","affected":[{"package":{"ecosystem":"{{ecosystem}}","name":"{{package}}"},"ranges":[{"type":"ECOSYSTEM","events":[{"introduced":"0"},{"fixed":"{{fixedVersion}}"}]}]}]}""").RootElement)!;
 

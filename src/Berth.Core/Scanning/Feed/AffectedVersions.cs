@@ -6,29 +6,40 @@ namespace Berth.Core.Scanning.Feed;
 /// Whether an installed version is in an OSV <c>affected[]</c> entry: listed in <c>versions</c>, or inside an
 /// ECOSYSTEM range of <c>ranges</c>, evaluated as the schema's reference algorithm does: events sorted by version
 /// (<c>introduced: "0"</c> first), each <c>introduced</c> at or below the version opens, each <c>fixed</c> at or below it
-/// closes, each <c>last_affected</c> below it closes. SEMVER and GIT ranges are not evaluated for OS packages.
+/// closes, each <c>last_affected</c> below it closes. SEMVER ranges are evaluated for language packages only
+/// (<c>semver: true</c>, with a semver ordering); GIT ranges never.
 /// See https://ossf.github.io/osv-schema/#evaluation
 /// </summary>
 public static class AffectedVersions
 {
-    public static bool Contains(string rangesJson, string version, Func<string, string, int> compare)
+    public static bool Contains(string rangesJson, string version, Func<string, string, int> compare, bool semver = false) =>
+        Evaluate(rangesJson, version, compare, semver).Affected;
+
+    /// <summary>
+    /// Whether the version is affected and, when it is, the lowest <c>fixed</c> event above it in the ranges that
+    /// contain it (null when no fix is recorded): Inspector's fixedInVersion.
+    /// </summary>
+    public static (bool Affected, string? FixedIn) Evaluate(string rangesJson, string version, Func<string, string, int> compare, bool semver = false)
     {
         using var document = JsonDocument.Parse(rangesJson);
         var root = document.RootElement;
         if (root.TryGetProperty("versions", out var versions) && versions.ValueKind == JsonValueKind.Array
             && versions.EnumerateArray().Any(v => v.ValueKind == JsonValueKind.String && compare(v.GetString()!, version) == 0))
         {
-            return true;
+            return (true, FixAbove(root, version, compare, semver));
         }
 
         if (!root.TryGetProperty("ranges", out var ranges) || ranges.ValueKind != JsonValueKind.Array)
         {
-            return false;
+            return (false, null);
         }
 
+        var hit = false;
+        string? fixedIn = null;
         foreach (var range in ranges.EnumerateArray())
         {
-            if (!range.TryGetProperty("type", out var type) || type.GetString() != "ECOSYSTEM" || !range.TryGetProperty("events", out var events))
+            if (!range.TryGetProperty("type", out var type) || !(type.GetString() == "ECOSYSTEM" || (semver && type.GetString() == "SEMVER"))
+                || !range.TryGetProperty("events", out var events))
             {
                 continue;
             }
@@ -58,12 +69,25 @@ public static class AffectedVersions
 
             if (affected)
             {
-                return true;
+                hit = true;
+                var fix = sorted.Where(e => e.Kind == "fixed" && compare(e.Version, version) > 0).Select(e => e.Version).FirstOrDefault();
+                fixedIn = fix is null ? fixedIn : fixedIn is null || compare(fix, fixedIn) < 0 ? fix : fixedIn;
             }
         }
 
-        return false;
+        return (hit, fixedIn);
     }
+
+    /// <summary>The lowest <c>fixed</c> event above the version in any range (for a version listed in <c>versions</c>).</summary>
+    private static string? FixAbove(JsonElement root, string version, Func<string, string, int> compare, bool semver) =>
+        !root.TryGetProperty("ranges", out var ranges) || ranges.ValueKind != JsonValueKind.Array ? null
+        : ranges.EnumerateArray()
+            .Where(r => r.TryGetProperty("type", out var t) && (t.GetString() == "ECOSYSTEM" || (semver && t.GetString() == "SEMVER")) && r.TryGetProperty("events", out _))
+            .SelectMany(r => r.GetProperty("events").EnumerateArray())
+            .Where(e => e.TryGetProperty("fixed", out var f) && f.ValueKind == JsonValueKind.String && compare(f.GetString()!, version) > 0)
+            .Select(e => e.GetProperty("fixed").GetString()!)
+            .Order(Comparer<string>.Create((a, b) => compare(a, b)))
+            .FirstOrDefault();
 
     private static int EventOrder((string Kind, string Version) x, (string Kind, string Version) y, Func<string, string, int> compare)
     {

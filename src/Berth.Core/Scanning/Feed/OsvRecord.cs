@@ -44,7 +44,8 @@ public static class OsvRecord
                         ranges["versions"] = v;
                     }
 
-                    affected.Add(new AffectedPackage(ecosystem, name, JsonSerializer.Serialize(ranges)));
+                    // PyPI and NuGet names are stored normalized (PEP 503; case-insensitive ids), as the scanner asks for them.
+                    affected.Add(new AffectedPackage(ecosystem, Languages.LanguageEcosystem.Normalize(ecosystem, name), JsonSerializer.Serialize(ranges)));
                 }
 
                 if (entry.TryGetProperty("severity", out var own) && own.ValueKind == JsonValueKind.Array)
@@ -94,8 +95,15 @@ public static class OsvRecord
             rating,
             vector,
             score,
-            Text(root, "modified") is { } modified && DateTimeOffset.TryParse(modified, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var m) ? m : null,
-            affected);
+            Time(root, "modified"),
+            affected,
+            new RecordDetails(
+                Text(root, "summary"),
+                Time(root, "published"),
+                Strings(root, "aliases"),
+                root.TryGetProperty("references", out var links) && links.ValueKind == JsonValueKind.Array
+                    ? links.EnumerateArray().Select(r => Text(r, "url")).OfType<string>().Distinct(StringComparer.Ordinal).ToList() : [],
+                root.TryGetProperty("database_specific", out var databaseSpecific) ? Text(databaseSpecific, "severity") : null));
     }
 
     /// <summary>The CVE a distribution's record wraps (DEBIAN-CVE-…, UBUNTU-CVE-…, ALPINE-CVE-…, or a CVE alias), else the id.</summary>
@@ -137,6 +145,13 @@ public static class OsvRecord
 
         return "https://osv.dev/vulnerability/" + id;
     }
+
+    private static DateTimeOffset? Time(JsonElement element, string name) =>
+        Text(element, name) is { } text && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time) ? time : null;
+
+    private static List<string> Strings(JsonElement element, string name) =>
+        element.TryGetProperty(name, out var list) && list.ValueKind == JsonValueKind.Array
+            ? list.EnumerateArray().Where(e => e.ValueKind == JsonValueKind.String).Select(e => e.GetString()!).ToList() : [];
 
     private static string? Text(JsonElement element, string name) =>
         element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;

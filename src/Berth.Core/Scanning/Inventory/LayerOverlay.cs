@@ -10,10 +10,15 @@ namespace Berth.Core.Scanning.Inventory;
 /// as tar streams, decompressed on the fly; every other entry is skipped unread, so a layer is never held in memory.
 /// Each kept file is capped: text files in memory up to <see cref="MaxTextBytes"/>, the rpmdb in a temporary file
 /// (deleted on dispose) up to <see cref="MaxDatabaseBytes"/>.
+/// With <c>languagePackages</c> (ENHANCED scans) it also keeps the language package files
+/// (<see cref="Languages.LanguageFiles"/>, together capped at <see cref="MaxLanguageBytes"/>) and, for each ELF
+/// executable, only its Go build info: the binary is copied to a temporary file while streamed, read, and deleted.
 /// See https://github.com/opencontainers/image-spec/blob/main/layer.md#whiteouts
 /// </summary>
-public sealed class LayerOverlay(string temporaryDirectory) : IDisposable
+public sealed class LayerOverlay(string temporaryDirectory, bool languagePackages = false) : IDisposable
 {
+    public const long MaxLanguageBytes = 256L * 1024 * 1024;
+
     public const long MaxTextBytes = 64L * 1024 * 1024;
     public const long MaxDatabaseBytes = 1024L * 1024 * 1024;
 
@@ -25,6 +30,7 @@ public sealed class LayerOverlay(string temporaryDirectory) : IDisposable
 
     private readonly Dictionary<string, OverlayFile> _files = new(StringComparer.Ordinal);
     private int _layer;
+    private long _languageBytes;
 
     public static bool IsOfInterest(string path) =>
         path is DpkgStatusPath or ApkInstalledPath || OsReleasePaths.Contains(path) || RpmDatabasePaths.Contains(path)
@@ -60,6 +66,26 @@ public sealed class LayerOverlay(string temporaryDirectory) : IDisposable
                 else if (IsOfInterest(path))
                 {
                     await KeepAsync(path, entry, cancellationToken).ConfigureAwait(false);
+                }
+                else if (languagePackages && Languages.LanguageFiles.IsOfInterest(path))
+                {
+                    _languageBytes += entry.Length;
+                    if (_languageBytes > MaxLanguageBytes)
+                    {
+                        throw new InventoryException($"The image's language package files are over the scanner's limit of {MaxLanguageBytes} bytes.");
+                    }
+
+                    await KeepAsync(path, entry, cancellationToken).ConfigureAwait(false);
+                }
+                else if (languagePackages && entry.EntryType is TarEntryType.RegularFile or TarEntryType.V7RegularFile
+                         && (entry.Mode & (UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute)) != 0
+                         && entry.Length is >= 64 and <= MaxDatabaseBytes && entry.DataStream is { } binary)
+                {
+                    Forget(path);
+                    if (await Languages.LanguageFiles.ReadGoBuildInfoAsync(binary, temporaryDirectory, cancellationToken).ConfigureAwait(false) is { } info)
+                    {
+                        _files[path] = new OverlayFile(_layer, System.Text.Encoding.UTF8.GetBytes(info), null, null, GoBuildInfo: true);
+                    }
                 }
             }
         }
@@ -162,9 +188,18 @@ public sealed class LayerOverlay(string temporaryDirectory) : IDisposable
     /// <summary>The temporary copy of a kept database file, following symbolic links; null when absent.</summary>
     public string? DatabaseFile(string path) => Resolve(path)?.TemporaryPath;
 
+    /// <summary>
+    /// The kept files (no links) that <paramref name="select"/> takes, with the 0-based index of the layer that wrote
+    /// them; <paramref name="goBuildInfo"/> selects the Go build infos kept for executables instead.
+    /// </summary>
+    public IEnumerable<(string Path, string Text, int Layer)> Select(Func<string, bool> select, bool goBuildInfo = false) =>
+        _files.Where(f => f.Value.Content is not null && f.Value.GoBuildInfo == goBuildInfo && select(f.Key))
+            .OrderBy(f => f.Key, StringComparer.Ordinal)
+            .Select(f => (f.Key, System.Text.Encoding.UTF8.GetString(f.Value.Content!), f.Value.Layer - 1));
+
     /// <summary>The kept files under <paramref name="directory"/> (no links), in ordinal order of their names.</summary>
     public IEnumerable<(string Path, string Text)> ReadDirectory(string directory) =>
-        _files.Where(f => f.Key.StartsWith(directory, StringComparison.Ordinal) && f.Value.Content is not null)
+        _files.Where(f => f.Key.StartsWith(directory, StringComparison.Ordinal) && f.Value.Content is not null && !f.Value.GoBuildInfo)
             .OrderBy(f => f.Key, StringComparer.Ordinal)
             .Select(f => (f.Key, System.Text.Encoding.UTF8.GetString(f.Value.Content!)));
 
@@ -216,5 +251,5 @@ public sealed class LayerOverlay(string temporaryDirectory) : IDisposable
         _files.Clear();
     }
 
-    private sealed record OverlayFile(int Layer, byte[]? Content, string? TemporaryPath, string? LinkTarget);
+    private sealed record OverlayFile(int Layer, byte[]? Content, string? TemporaryPath, string? LinkTarget, bool GoBuildInfo = false);
 }
