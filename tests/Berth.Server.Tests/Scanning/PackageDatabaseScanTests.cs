@@ -83,7 +83,7 @@ public sealed class PackageDatabaseScanTests : IAsyncLifetime, IDisposable
         Assert.Contains("(UnsupportedImageTypeException)", unsupported, StringComparison.Ordinal);
         var sbomDetail = (await _aws.RunAsync("ecr", "describe-images", "--repository-name", rpmRepository, "--image-ids", $"imageDigest={sbom}")).GetProperty("imageDetails")[0];
         Assert.False(sbomDetail.TryGetProperty("imageScanStatus", out _));
-        Assert.Equal(CycloneDx, sbomDetail.GetProperty("artifactMediaType").GetString());
+        Assert.Equal("application/vnd.oci.empty.v1+json", sbomDetail.GetProperty("artifactMediaType").GetString());
 
         // A rescan replaces Berth's own older SBOM and leaves a user's SBOM alone.
         await PushAsync(password, apkLayout, manualRepository);
