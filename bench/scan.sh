@@ -48,6 +48,7 @@ start=$(date +%s.%N)
 "${BERTH[@]}" vulnerabilities import "$WORK/feed.zip" --data "$WORK/data" >"$WORK/import.log" 2>&1
 import_s=$(echo "$(date +%s.%N) - $start" | bc)
 stored=$(sqlite3 "$WORK/data/berth.db" "SELECT COUNT(*) FROM vulnerabilities")
+importer_s=$(grep -o 'records ([0-9]* files skipped) in [0-9.]* s' "$WORK/import.log" | grep -o 'in [0-9.]* s' | cut -d' ' -f2)
 
 ecr put-registry-scanning-configuration --scan-type BASIC \
     --rules '[{"scanFrequency":"SCAN_ON_PUSH","repositoryFilters":[{"filter":"bench-scan-*","filterType":"WILDCARD"}]}]' >/dev/null
@@ -80,7 +81,8 @@ load=$(cut -d' ' -f1-3 /proc/loadavg)
     echo
     echo "| What | Result |"
     echo "| --- | --- |"
-    echo "| \`berth vulnerabilities import\` of $RECORDS records (wall clock, $stored stored) | ${import_s%???????} s |"
+    echo "| \`berth vulnerabilities import\` of $RECORDS records (wall clock of the command, $stored stored) | ${import_s%???????} s |"
+    echo "| the same import as the command reports it (reading the zip, parsing, upserting; no process start) | $importer_s s |"
     echo "| scan of the image, queued → COMPLETE (median of $REPEATS; all: $scan_all s) | $scan_median s |"
     echo "| findings per scan | $findings |"
 } | tee "$OUT"
