@@ -27,6 +27,12 @@ public sealed class ScanningService(IImageScanStore scans, IRepositoryStore repo
             throw new RegistryException(EcrErrors.UnsupportedImageType, $"The operation is not supported for this image: '{image.Digest}' is not a container image with layers the scanner can read (its media type is '{image.MediaType}').");
         }
 
+        if (image.Storage.Status != Lifecycle.ImageStatus.Active)
+        {
+            // ECR's text is not published; the model documents the exception as "The specified image is archived and cannot be scanned."
+            throw new RegistryException(ScanningErrors.ImageArchived, $"The image with digest '{image.Digest}' in the repository with name '{repository}' is archived and cannot be scanned. Restore it with UpdateImageStorageClass first.");
+        }
+
         switch (await scans.StartAsync(repository, image.Digest, Quota, cancellationToken).ConfigureAwait(false))
         {
             case StartScanOutcome.LimitExceeded:

@@ -12,7 +12,8 @@ namespace Berth.Server.BackgroundJobs;
 /// again. An image whose scans were interrupted Berth:Scanning:MaxAttempts times is FAILED, so that one image that
 /// crashes the process cannot stop the queue.
 /// </summary>
-internal sealed partial class ScanJob(IScanBacklog backlog, ImageScanner scanner, NodeIdentity node, IOptions<BerthOptions> options, TimeProvider time, ILogger<ScanJob> logger)
+internal sealed partial class ScanJob(
+    IScanBacklog backlog, ImageScanner scanner, ScanSbomAttacher sboms, NodeIdentity node, IOptions<BerthOptions> options, TimeProvider time, ILogger<ScanJob> logger)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -72,6 +73,9 @@ internal sealed partial class ScanJob(IScanBacklog backlog, ImageScanner scanner
                 continue;
             }
 
+            // The SBOM referrer is stored before the scan completes, so a COMPLETE scan always has it; a scan run twice
+            // (a lost claim) stores the same bytes again, which changes nothing.
+            await sboms.AttachAsync(task, result.Inventory, cancellationToken).ConfigureAwait(false);
             if (await backlog.CompleteAsync(task, node.Id, result.Findings, result.VulnerabilitySourceUpdatedAt, cancellationToken).ConfigureAwait(false))
             {
                 LogCompleted(logger, image, result.Inventory.Os?.PrettyName ?? "no os-release", result.Inventory.Packages.Count, result.Findings.Count);

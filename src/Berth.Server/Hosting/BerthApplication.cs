@@ -147,6 +147,8 @@ internal static class BerthApplication
             });
         builder.Services.AddScoped<ScanningService>();
         builder.Services.AddSingleton<ImageScanner>();
+        builder.Services.AddScoped<Core.Scanning.Sbom.SbomReferrer>();
+        builder.Services.AddSingleton<ScanSbomAttacher>();
         builder.Services.AddScoped<SecretService>();
         builder.Services.AddScoped<PullThroughCacheRuleService>();
         builder.Services.AddScoped<PullThroughCacheService>();

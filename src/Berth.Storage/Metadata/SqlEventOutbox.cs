@@ -28,10 +28,15 @@ internal sealed class SqlEventOutbox(MetadataDatabase database) : IEventOutbox
         await EnqueueAsync(connection, database, endpoints, id, payload, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Queues the event <paramref name="payload"/> (whose id is <paramref name="id"/>) for every endpoint, on the caller's transaction.</summary>
+    /// <summary>Queues one event's JSON for every endpoint, on the caller's transaction; nothing without endpoints.</summary>
     internal static async Task EnqueueAsync(
         DbConnection connection, MetadataDatabase database, ImageEventEndpoints endpoints, string id, string payload, CancellationToken cancellationToken)
     {
+        if (endpoints.Names.Count == 0)
+        {
+            return;
+        }
+
         await using var command = connection.Command(
             $"""
             INSERT INTO event_outbox (endpoint, event_id, payload, status, next_attempt_at, created_at, updated_at)

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Berth.Core.Events;
 using Berth.Core.Registries;
 using Berth.Core.Scanning;
 
@@ -10,8 +11,11 @@ namespace Berth.Storage.Metadata;
 /// never claim one row (PostgreSQL re-checks the test on a row another node has just claimed; SQLite's writers are
 /// serial). Each claim counts an attempt, so an image that kills its worker every time is given up after a few.
 /// </summary>
-internal sealed class SqlScanBacklog(MetadataDatabase database) : IScanBacklog
+internal sealed class SqlScanBacklog(MetadataDatabase database, ImageEventEndpoints? events = null, TimeProvider? time = null) : IScanBacklog
 {
+    private readonly ImageEventEndpoints _events = events ?? ImageEventEndpoints.None;
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
+
     /// <summary>On the push's transaction: queues the new image's scan when the registry's rules or the repository's scanOnPush say so.</summary>
     internal static async Task EnqueueOnPushAsync(
         DbConnection connection, MetadataDatabase database, RegistryIdentity registry, long repositoryId, string repository, bool scanOnPush, string digest, CancellationToken cancellationToken)
@@ -120,15 +124,28 @@ internal sealed class SqlScanBacklog(MetadataDatabase database) : IScanBacklog
             }
         }
 
+        await SqlScanEvents.EnqueueAsync(connection, database, _events, _time, task.RepositoryId, task.Digest, ScanStatus.Complete, counts, cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return true;
     }
 
-    public async Task<bool> FailAsync(ScanTask task, string owner, string description, CancellationToken cancellationToken) =>
-        await database.ExecuteAsync(
+    public async Task<bool> FailAsync(ScanTask task, string owner, string description, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        var updated = await connection.ExecuteAsync(
             $"""
             UPDATE image_scans SET status = 'FAILED', description = @description, completed_at = {database.NowMillis}, claimed_by = NULL, claim_expires_at = NULL
             WHERE repository_id = @id AND digest = @digest AND claimed_by = @owner AND status = 'IN_PROGRESS'
             """,
-            cancellationToken, ("@id", task.RepositoryId), ("@digest", task.Digest), ("@owner", owner), ("@description", description)).ConfigureAwait(false) > 0;
+            cancellationToken, ("@id", task.RepositoryId), ("@digest", task.Digest), ("@owner", owner), ("@description", description)).ConfigureAwait(false);
+        if (updated == 0)
+        {
+            return false;
+        }
+
+        await SqlScanEvents.EnqueueAsync(connection, database, _events, _time, task.RepositoryId, task.Digest, ScanStatus.Failed, new Dictionary<string, int>(), cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return true;
+    }
 }

@@ -94,7 +94,8 @@ public sealed class ScanningCliTests : IAsyncLifetime
         Assert.Equal(names, await Boto3FindingsAsync(scanned));
 
         var described = await _aws.RunAsync("ecr", "describe-images", "--repository-name", scanned);
-        var detail = described.GetProperty("imageDetails")[0];
+        // The image and the SBOM referrer its scan attached.
+        var detail = described.GetProperty("imageDetails").EnumerateArray().Single(d => d.GetProperty("imageDigest").GetString() == image.Digest);
         Assert.Equal("COMPLETE", detail.GetProperty("imageScanStatus").GetProperty("status").GetString());
         Assert.Equal(1, detail.GetProperty("imageScanFindingsSummary").GetProperty("findingSeverityCounts").GetProperty("CRITICAL").GetInt32());
 
