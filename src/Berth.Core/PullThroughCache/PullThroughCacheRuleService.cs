@@ -12,7 +12,8 @@ namespace Berth.Core.PullThroughCache;
 /// registry's own account and region that exists.
 /// See https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_CreatePullThroughCacheRule.html
 /// </summary>
-public sealed class PullThroughCacheRuleService(IPullThroughCacheRuleStore store, SecretService secrets, RegistryIdentity registry, TimeProvider time)
+public sealed class PullThroughCacheRuleService(
+    IPullThroughCacheRuleStore store, PullThroughCacheRuleCache cache, SecretService secrets, RegistryIdentity registry, TimeProvider time)
 {
     public async ValueTask<PullThroughCacheRule> CreateAsync(
         string prefix, string url, string? kind, string? credentialArn, string? customRoleArn, string? upstreamPrefix, CancellationToken cancellationToken)
@@ -20,7 +21,7 @@ public sealed class PullThroughCacheRuleService(IPullThroughCacheRuleStore store
         var upstream = UpstreamRegistryUrl.Parse(url, kind);
         if (customRoleArn is not null)
         {
-            throw new RegistryException(EcrErrors.InvalidParameter, "Invalid parameter: customRoleArn is only supported for an upstream registry of type 'ecr'");
+            throw CustomRoleRefused(upstream);
         }
 
         if (upstream.RequiresCredential && credentialArn is null)
@@ -52,7 +53,7 @@ public sealed class PullThroughCacheRuleService(IPullThroughCacheRuleStore store
         var rule = await GetAsync(prefix, cancellationToken).ConfigureAwait(false);
         if (customRoleArn is not null)
         {
-            throw new RegistryException(EcrErrors.InvalidParameter, "Invalid parameter: customRoleArn is only supported for an upstream registry of type 'ecr'");
+            throw CustomRoleRefused(UpstreamRegistryUrl.Parse(rule.UpstreamRegistryUrl, rule.UpstreamRegistry));
         }
 
         if (credentialArn is null)
@@ -101,10 +102,13 @@ public sealed class PullThroughCacheRuleService(IPullThroughCacheRuleStore store
         return new Page<PullThroughCacheRule>(found.Take(page.Limit).ToList(), found.Count > page.Limit);
     }
 
-    /// <summary>The rule whose prefix is the longest that <paramref name="repository"/> falls under (ROOT last), or null.</summary>
+    /// <summary>
+    /// The rule whose prefix is the longest that <paramref name="repository"/> falls under (ROOT last), or null; from
+    /// <see cref="PullThroughCacheRuleCache"/> (no store read while it is fresh).
+    /// </summary>
     public async ValueTask<PullThroughCacheRule?> MatchAsync(string repository, CancellationToken cancellationToken)
     {
-        var rules = await store.ListAllAsync(cancellationToken).ConfigureAwait(false);
+        var rules = await cache.ListAsync(store, registry, cancellationToken).ConfigureAwait(false);
         return PullThroughCacheRule.Match(rules, repository);
     }
 
@@ -131,6 +135,16 @@ public sealed class PullThroughCacheRuleService(IPullThroughCacheRuleStore store
         var (_, value) = await secrets.GetValueAsync(secret.Arn, null, null, cancellationToken).ConfigureAwait(false);
         return UpstreamCredential.Parse(value.Text);
     }
+
+    /// <summary>
+    /// customRoleArn is ECR's role to assume in the pulling account for an ecr upstream. Berth cannot assume a role
+    /// that another registry trusts, so it refuses the member rather than accept and ignore it; an ecr upstream's
+    /// access key comes from credentialArn instead (Berth's extension; the wording is Berth's).
+    /// </summary>
+    private static RegistryException CustomRoleRefused(UpstreamRegistryUrl upstream) => new(EcrErrors.InvalidParameter, upstream.Kind == UpstreamRegistryUrl.Ecr
+        ? "Invalid parameter: customRoleArn is not supported by this registry, which cannot assume an IAM role for an upstream registry; "
+            + "give a credentialArn whose secret holds an access key of the upstream (username: the access key ID, accessToken: the secret access key)"
+        : "Invalid parameter: customRoleArn is only supported for an upstream registry of type 'ecr'");
 
     private RegistryException Missing(string prefix) =>
         new(PullThroughCacheErrors.RuleNotFound, $"The pull through cache rule with prefix '{PullThroughCacheRule.Normalize(prefix)}' does not exist in the registry with id '{registry.AccountId}'");

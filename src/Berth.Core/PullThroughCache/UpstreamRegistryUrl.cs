@@ -8,7 +8,9 @@ namespace Berth.Core.PullThroughCache;
 /// An upstream registry as a rule names it: ECR's kinds with their hosts (the model's documentation of
 /// <c>upstreamRegistryUrl</c>), and, as Berth's extension, any OCI registry given as <c>https://host[:port]</c> (or a
 /// bare <c>host[:port]</c>) or, for a loopback host only, <c>http://host[:port]</c>. <see cref="BaseUri"/> is where
-/// <c>/v2/</c> is reached.
+/// <c>/v2/</c> is reached. An <c>ecr</c> upstream is <c>&lt;account&gt;.dkr.ecr.&lt;region&gt;.amazonaws.com</c> (its API at
+/// <c>api.ecr.&lt;region&gt;.amazonaws.com</c>) or, as Berth's extension, any URL above with the kind <c>ecr</c>
+/// given: another Berth, whose endpoint serves both the ECR API and /v2/.
 /// </summary>
 public sealed partial record UpstreamRegistryUrl(string Url, string? Kind, Uri BaseUri)
 {
@@ -28,14 +30,24 @@ public sealed partial record UpstreamRegistryUrl(string Url, string? Kind, Uri B
     };
 
     // ECR requires a Secrets Manager credential for these upstreams (the user guide's "upstream registries that
-    // require authentication"); the others are pulled anonymously unless a credential is given.
+    // require authentication"); the others are pulled anonymously unless a credential is given. An ecr upstream needs
+    // one in Berth only: ECR assumes a role there, Berth signs with the access key the secret holds.
     private static readonly HashSet<string> NeedCredential = new(StringComparer.Ordinal)
     {
-        DockerHub, "github-container-registry", "azure-container-registry", "gitlab-container-registry", "chainguard",
+        Ecr, DockerHub, "github-container-registry", "azure-container-registry", "gitlab-container-registry", "chainguard",
     };
 
     /// <summary>Whether pulls from this upstream need the rule's credential.</summary>
     public bool RequiresCredential => Kind is not null && NeedCredential.Contains(Kind);
+
+    /// <summary>For an <c>ecr</c> upstream: where its ECR API (GetAuthorizationToken) is reached.</summary>
+    public Uri? ApiUri { get; init; }
+
+    /// <summary>
+    /// For an <c>ecr</c> upstream: the region its API calls are signed for, from its host; null for an upstream of
+    /// Berth's extension, which is signed for the pulling registry's own region.
+    /// </summary>
+    public string? SigningRegion { get; init; }
 
     /// <summary>
     /// Resolves the URL and kind of a request. A URL of a known host gives its kind (which must agree with
@@ -49,11 +61,24 @@ public sealed partial record UpstreamRegistryUrl(string Url, string? Kind, Uri B
             : AzureHost().IsMatch(host) ? "azure-container-registry"
             : EcrHost().IsMatch(host) ? Ecr
             : null;
-        if (known == Ecr || kind == Ecr)
+        if (known == Ecr)
         {
-            // ECR reaches an ECR upstream by assuming customRoleArn in the upstream account; Berth holds no AWS role.
-            throw new RegistryException(PullThroughCacheErrors.UnsupportedUpstreamRegistry,
-                "Upstream registry 'ecr' is not supported by this registry: it cannot assume a role in an upstream Amazon ECR registry");
+            if (kind is not null && kind != Ecr)
+            {
+                throw Unsupported(url, kind);
+            }
+
+            var match = EcrHost().Match(host);
+            var region = match.Groups["region"].Value.ToLowerInvariant();
+            var api = match.Groups["fips"].Success ? $"https://ecr-fips.{region}.amazonaws.com{match.Groups["cn"].Value}/"
+                : $"https://api.ecr.{region}.amazonaws.com{match.Groups["cn"].Value}/";
+            return new UpstreamRegistryUrl(url, Ecr, baseUri) { ApiUri = new Uri(api), SigningRegion = region };
+        }
+
+        if (kind == Ecr)
+        {
+            // Berth's extension: another Berth (or anything serving the ECR API and /v2/ on one endpoint).
+            return new UpstreamRegistryUrl(url, Ecr, baseUri) { ApiUri = baseUri };
         }
 
         if (kind is not null && known != kind)
@@ -95,6 +120,6 @@ public sealed partial record UpstreamRegistryUrl(string Url, string? Kind, Uri B
     [GeneratedRegex(@"\A[a-z0-9][a-z0-9-]*\.azurecr\.io\z", RegexOptions.IgnoreCase)]
     private static partial Regex AzureHost();
 
-    [GeneratedRegex(@"\A[0-9]{12}\.dkr\.ecr(-fips)?\.[a-z0-9-]+\.amazonaws\.com(\.cn)?\z", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"\A[0-9]{12}\.dkr\.ecr(?<fips>-fips)?\.(?<region>[a-z0-9-]+)\.amazonaws\.com(?<cn>\.cn)?\z", RegexOptions.IgnoreCase | RegexOptions.ExplicitCapture)]
     private static partial Regex EcrHost();
 }

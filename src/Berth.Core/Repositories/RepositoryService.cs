@@ -11,7 +11,7 @@ namespace Berth.Core.Repositories;
 /// <summary>Repository use cases shared by both faces: create, describe, delete, settings, resource tags, push admission.</summary>
 public sealed class RepositoryService(
     IRepositoryStore store, RegistryIdentity registry, RepositoryPushPolicy pushPolicy, RepositoryCreationTemplateService templates, ILifecycleStore lifecycle,
-    PullThroughCache.IPullThroughCacheRuleStore pullThroughCacheRules, TimeProvider time)
+    PullThroughCache.IPullThroughCacheRuleStore pullThroughCacheRules, PullThroughCache.PullThroughCacheRuleCache pullThroughCacheRuleCache, TimeProvider time)
 {
     /// <summary>The most resource tags a repository carries (ECR quota).</summary>
     public const int MaxResourceTags = 50;
@@ -28,7 +28,7 @@ public sealed class RepositoryService(
     /// </summary>
     public async ValueTask EnsureForPushAsync(RepositoryName name, CancellationToken cancellationToken)
     {
-        if (PullThroughCache.PullThroughCacheRule.Match(await pullThroughCacheRules.ListAllAsync(cancellationToken).ConfigureAwait(false), name.Value) is { } rule)
+        if (PullThroughCache.PullThroughCacheRule.Match(await pullThroughCacheRuleCache.ListAsync(pullThroughCacheRules, registry, cancellationToken).ConfigureAwait(false), name.Value) is { } rule)
         {
             // Berth's choice (ECR accepts such pushes): a cache repository holds what its upstream holds, nothing else.
             throw new RegistryException(PullThroughCache.PullThroughCacheErrors.PushIntoCache,

@@ -109,6 +109,7 @@ internal static class BerthApplication
         builder.Services.AddSingleton(sp => new AuthorizationCachePolicy(
             TimeSpan.FromSeconds(options.AuthorizationCacheSeconds), sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton<RegistryAuthorizationCache>();
+        builder.Services.AddSingleton<PullThroughCacheRuleCache>();
         builder.Services.AddSingleton<PullRecordThrottle>();
         builder.Services.AddSingleton(_ => EcrModel.Load());
         builder.Services.AddSingleton<OpenUploads>();
@@ -164,6 +165,15 @@ internal static class BerthApplication
                 PooledConnectionLifetime = TimeSpan.FromMinutes(5),
             })
             { Timeout = Timeout.InfiniteTimeSpan },
+            sp.GetRequiredService<TimeProvider>()));
+        builder.Services.AddSingleton(sp => new EcrUpstreamLogin(
+            new HttpClient(new SocketsHttpHandler
+            {
+                AllowAutoRedirect = false,
+                ConnectTimeout = options.PullThroughCache.UpstreamTimeout,
+                PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+            })
+            { Timeout = options.PullThroughCache.UpstreamTimeout },
             sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddScoped<LayerUploadService>();
         builder.Services.AddScoped<LayerAvailabilityService>();

@@ -38,6 +38,7 @@ internal sealed partial class PullThroughCacheService(
     IRegistryAuthorizer authorizer,
     RegistryIdentity registry,
     UpstreamClient upstream,
+    EcrUpstreamLogin ecrLogin,
     BlobFlights flights,
     KeyedLocks locks,
     IServiceScopeFactory scopes,
@@ -132,8 +133,17 @@ internal sealed partial class PullThroughCacheService(
         }
 
         var upstreamRepository = rule.UpstreamRepository(rule.Remainder(name.Value)!);
-        var credential = rule.CredentialArn is null ? null : await rules.ReadCredentialAsync(rule.CredentialArn, cancellationToken).ConfigureAwait(false);
         var endpoint = UpstreamRegistryUrl.Parse(rule.UpstreamRegistryUrl, rule.UpstreamRegistry);
+        UpstreamCredential? credential;
+        try
+        {
+            credential = await CredentialAsync(rule, endpoint, cancellationToken).ConfigureAwait(false);
+        }
+        catch (UpstreamFailure e)
+        {
+            throw e.ToRegistryException(RegistryErrorCode.BlobUnknown, $"blob {digest}");
+        }
+
         var path = $"v2/{upstreamRepository}/blobs/{digest}";
         if (HttpMethods.IsHead(context.Request.Method))
         {
@@ -182,8 +192,8 @@ internal sealed partial class PullThroughCacheService(
     {
         try
         {
-            var credential = rule.CredentialArn is null ? null : await rules.ReadCredentialAsync(rule.CredentialArn, cancellationToken).ConfigureAwait(false);
             var endpoint = UpstreamRegistryUrl.Parse(rule.UpstreamRegistryUrl, rule.UpstreamRegistry);
+            var credential = await CredentialAsync(rule, endpoint, cancellationToken).ConfigureAwait(false);
             using var response = await upstream.SendAsync(endpoint, credential, HttpMethod.Get, "v2/", "library/validate", null, cancellationToken).ConfigureAwait(false);
             return response.IsSuccessStatusCode ? null : $"The upstream registry answered {(int)response.StatusCode} {response.ReasonPhrase} to GET /v2/";
         }
@@ -191,10 +201,29 @@ internal sealed partial class PullThroughCacheService(
         {
             return e.Message;
         }
+        catch (UpstreamFailure e)
+        {
+            return $"The upstream registry refused the login: {e.Message}";
+        }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {
             return $"The upstream registry could not be reached: {e.Message}";
         }
+    }
+
+    /// <summary>
+    /// What the upstream is pulled with: nothing, the secret's username and access token, or, for an <c>ecr</c> upstream,
+    /// the registry login GetAuthorizationToken gives for the access key the secret holds (<see cref="EcrUpstreamLogin"/>).
+    /// </summary>
+    private async Task<UpstreamCredential?> CredentialAsync(PullThroughCacheRule rule, UpstreamRegistryUrl endpoint, CancellationToken cancellationToken)
+    {
+        if (rule.CredentialArn is null)
+        {
+            return null;
+        }
+
+        var secret = await rules.ReadCredentialAsync(rule.CredentialArn, cancellationToken).ConfigureAwait(false);
+        return endpoint.Kind == UpstreamRegistryUrl.Ecr ? await ecrLogin.LoginAsync(endpoint, secret, registry.Region, cancellationToken).ConfigureAwait(false) : secret;
     }
 
     private async Task<bool> IsDueAsync(RepositoryName name, Tag tag, CancellationToken cancellationToken)
@@ -212,7 +241,7 @@ internal sealed partial class PullThroughCacheService(
     {
         var upstreamRepository = rule.UpstreamRepository(rule.Remainder(name.Value)!);
         var endpoint = UpstreamRegistryUrl.Parse(rule.UpstreamRegistryUrl, rule.UpstreamRegistry);
-        var credential = rule.CredentialArn is null ? null : await rules.ReadCredentialAsync(rule.CredentialArn, cancellationToken).ConfigureAwait(false);
+        var credential = await CredentialAsync(rule, endpoint, cancellationToken).ConfigureAwait(false);
         var path = $"v2/{upstreamRepository}/manifests/{reference}";
         if (cachedDigest is { } current)
         {

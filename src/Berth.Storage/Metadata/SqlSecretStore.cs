@@ -19,7 +19,7 @@ internal sealed class SqlSecretStore(MetadataDatabase database, RegistryIdentity
         await database.ExecuteAsync(
             $"""
             INSERT INTO secrets (account_id, region, {Columns})
-            VALUES (@account, @region, @name, @arn, @description, @value, @binary, @version, @created, @changed, @deletion)
+            VALUES (@account, @region, @name, @arn, @description, @value, @binary, @version, @created, @changed, CAST(@deletion AS BIGINT))
             ON CONFLICT (account_id, region, name) DO NOTHING
             """,
             cancellationToken, Parameters(secret)).ConfigureAwait(false) > 0;
@@ -28,7 +28,7 @@ internal sealed class SqlSecretStore(MetadataDatabase database, RegistryIdentity
         await database.ExecuteAsync(
             """
             UPDATE secrets SET description = @description, sealed_value = @value, is_binary = @binary, version_id = @version,
-                last_changed_at = @changed, deletion_date = @deletion
+                last_changed_at = @changed, deletion_date = CAST(@deletion AS BIGINT)
             WHERE account_id = @account AND region = @region AND arn = @arn
             """,
             cancellationToken, Parameters(secret)).ConfigureAwait(false) > 0;

@@ -80,6 +80,8 @@ public sealed class PullThroughCacheRuleTests : IAsyncLifetime
         var mismatch = await _aws.FailAsync("ecr", "create-pull-through-cache-rule", "--ecr-repository-prefix", "gh", "--upstream-registry-url", "ghcr.io", "--upstream-registry", "quay");
         var noCredential = await _aws.FailAsync("ecr", "create-pull-through-cache-rule", "--ecr-repository-prefix", "gh", "--upstream-registry-url", "ghcr.io");
         var ecrUpstream = await _aws.FailAsync("ecr", "create-pull-through-cache-rule", "--ecr-repository-prefix", "up", "--upstream-registry-url", "111122223333.dkr.ecr.us-west-2.amazonaws.com");
+        var ecrRole = await _aws.FailAsync("ecr", "create-pull-through-cache-rule", "--ecr-repository-prefix", "up", "--upstream-registry-url", "111122223333.dkr.ecr.us-west-2.amazonaws.com",
+            "--custom-role-arn", "arn:aws:iam::000000000000:role/ecr-ptc");
         var badPrefix = await _aws.FailAsync("ecr", "create-pull-through-cache-rule", "--ecr-repository-prefix", "Upper", "--upstream-registry-url", "quay.io");
         var missingSecret = await _aws.FailAsync("ecr", "create-pull-through-cache-rule", "--ecr-repository-prefix", "hub", "--upstream-registry-url", "registry-1.docker.io",
             "--credential-arn", "arn:aws:secretsmanager:us-east-1:000000000000:secret:ecr-pullthroughcache/none-AbCdEf");
@@ -90,7 +92,9 @@ public sealed class PullThroughCacheRuleTests : IAsyncLifetime
         Assert.Contains("The pull through cache rule with prefix 'taken' already exists in the registry with id '000000000000'", duplicate, StringComparison.Ordinal);
         Assert.Contains("(UnsupportedUpstreamRegistryException)", mismatch, StringComparison.Ordinal);
         Assert.Contains("(InvalidParameterException)", noCredential, StringComparison.Ordinal);
-        Assert.Contains("(UnsupportedUpstreamRegistryException)", ecrUpstream, StringComparison.Ordinal);
+        Assert.Contains("(InvalidParameterException)", ecrUpstream, StringComparison.Ordinal);
+        Assert.Contains("upstream registry 'ecr' requires a credentialArn", ecrUpstream, StringComparison.Ordinal);
+        Assert.Contains("customRoleArn is not supported by this registry", ecrRole, StringComparison.Ordinal);
         Assert.Contains("(InvalidParameterException)", badPrefix, StringComparison.Ordinal);
         Assert.Contains("(SecretNotFoundException)", missingSecret, StringComparison.Ordinal);
         Assert.Contains("(UnableToAccessSecretException)", otherRegion, StringComparison.Ordinal);

@@ -75,6 +75,7 @@ public sealed class PullThroughCacheSkopeoTests(UpstreamFixture upstream) : ICla
     public async Task EightConcurrentFirstPullsOfOneLargeLayerMakeOneUpstreamGet()
     {
         var proxy = await StartAsync();
+        await upstream.StartBigAsync();
         using var http = new HttpClient { BaseAddress = _server.BaseAddress, Timeout = TimeSpan.FromMinutes(5) };
         using (var manifest = await http.GetAsync("/v2/dist/library/big/manifests/v1"))
         {

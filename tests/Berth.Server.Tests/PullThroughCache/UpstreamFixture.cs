@@ -4,17 +4,19 @@ using Berth.Server.Tests.Clients.Tools;
 namespace Berth.Server.Tests.PullThroughCache;
 
 /// <summary>
-/// One CNCF Distribution per test class, holding a multi-arch image (<c>library/multi:v1</c>, amd64 and arm64) and a
-/// single image with one large layer (<c>library/big:v1</c>), pushed with skopeo. Started by the first test that
-/// needs it (<see cref="StartAsync"/>), so that a machine without the tools skips instead of failing the class.
+/// One CNCF Distribution per test class, holding a multi-arch image (<c>library/multi:v1</c>, amd64 and arm64) and,
+/// once a test asks for it (<see cref="StartBigAsync"/>), a single image with one 200 MiB layer (<c>library/big:v1</c>),
+/// pushed with skopeo. Started by the first test that needs it (<see cref="StartAsync"/>), so that a machine without
+/// the tools skips instead of failing the class.
 /// </summary>
 public sealed class UpstreamFixture : IAsyncLifetime, IDisposable
 {
     /// <summary>The large layer's size before gzip (random bytes: gzip does not shrink it).</summary>
-    public const int BigLayerBytes = 48 * 1024 * 1024;
+    public const int BigLayerBytes = 200 * 1024 * 1024;
 
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly string _work = Path.Combine(Path.GetTempPath(), "berth-ptc", Guid.NewGuid().ToString("N"));
+    private OciLayoutWriter? _layout;
 
     public DistributionRegistry Registry { get; private set; } = null!;
 
@@ -36,13 +38,34 @@ public sealed class UpstreamFixture : IAsyncLifetime, IDisposable
             }
 
             Registry = await DistributionRegistry.StartAsync();
-            var layout = new OciLayoutWriter(LayoutDirectory);
+            var layout = _layout = new OciLayoutWriter(LayoutDirectory);
             Multi = TestImageFactory.WriteIndex(layout, "amd64", "arm64");
             layout.Tag(new OciDescriptor(OciMediaTypes.ImageIndex, Multi.IndexDigest, Multi.Index.Length), "multi");
-            Big = TestImageFactory.WriteImage(layout, layerCount: 1, layerBytes: BigLayerBytes);
-            layout.Tag(Big.Descriptor, "big");
             await Registry.PushAsync(LayoutDirectory, "multi", "library/multi", "v1");
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Starts the upstream and pushes <c>library/big:v1</c> (200 MiB of random bytes in one layer) to it once.</summary>
+    public async Task StartBigAsync()
+    {
+        await StartAsync();
+        await _gate.WaitAsync();
+        try
+        {
+            if (Big is not null)
+            {
+                return;
+            }
+
+            var layout = _layout!;
+            var big = TestImageFactory.WriteImage(layout, layerCount: 1, layerBytes: BigLayerBytes);
+            layout.Tag(big.Descriptor, "big");
             await Registry.PushAsync(LayoutDirectory, "big", "library/big", "v1");
+            Big = big;
         }
         finally
         {

@@ -1,0 +1,16 @@
+using Berth.Storage.Metadata;
+using Berth.Storage.Sqlite;
+using Berth.Storage.Tests.Contracts;
+
+namespace Berth.Storage.Tests.Sqlite;
+
+public sealed class SqlitePullThroughCacheStoreTests : PullThroughCacheStoreContract
+{
+    private protected override async Task<MetadataDatabase> CreateDatabaseAsync()
+    {
+        var database = new SqliteDatabase(
+            Path.Combine(Path.GetTempPath(), "berth-storage-tests", Guid.NewGuid().ToString("N"), "berth.db"), new Berth.Core.Registries.RegistryIdentity("000000000000", "us-east-1"));
+        await database.InitializeAsync(default);
+        return database;
+    }
+}
