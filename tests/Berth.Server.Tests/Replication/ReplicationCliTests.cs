@@ -99,30 +99,8 @@ public sealed partial class ReplicationCliTests(ReplicationFixture fixture, Dock
     }
 
     /// <summary>docker login with get-login-password, load a native image, tag and push it as :docker; returns the pushed digest and the local name.</summary>
-    private async Task<(string Digest, string Local)> DockerPushAsync(string repository)
-    {
-        var host = fixture.Server.Host;
-        await docker.RunWithInputAsync(await fixture.PasswordAsync(Source, "us-east-1"), "login", "--username", "AWS", "--password-stdin", host);
-        var work = Directory.CreateTempSubdirectory("berth-repl-docker-").FullName;
-        try
-        {
-            var layout = new OciLayoutWriter(Path.Combine(work, "layout"));
-            var image = TestImageFactory.WriteImage(layout, TestImageFactory.NativeArchitecture);
-            var local = $"repl-local/app:{Guid.NewGuid():N}";
-            layout.Tag(image.Descriptor, "v1");
-            await Skopeo.CopyAsync($"oci:{layout.Directory}:v1", $"docker-archive:{Path.Combine(work, "image.tar")}:{local}");
-            await docker.RunAsync("load", "--input", Path.Combine(work, "image.tar"));
-            await docker.RunAsync("tag", local, $"{host}/{repository}:docker");
-            var push = await docker.RunAsync("push", $"{host}/{repository}:docker");
-            await docker.RunAsync("rmi", $"{host}/{repository}:docker");
-            await docker.RunAsync("logout", host);
-            return (PushedDigest().Match(push.StandardOutput).Groups[1].Value, local);
-        }
-        finally
-        {
-            Directory.Delete(work, recursive: true);
-        }
-    }
+    private async Task<(string Digest, string Local)> DockerPushAsync(string repository) =>
+        await DockerPush.NativeImageAsync(docker, fixture.Server.Host, await fixture.PasswordAsync(Source, "us-east-1"), repository, "docker");
 
     /// <summary>Removes the local image, then pulls it back from eu-west-1's host logged in with eu-west-1's password: same digest.</summary>
     private async Task DockerPullFromEuWest1Async(string repository, string digest, string local)
@@ -201,9 +179,6 @@ public sealed partial class ReplicationCliTests(ReplicationFixture fixture, Dock
         Assert.True(result.ExitCode == 0, result.StandardError);
         return string.IsNullOrWhiteSpace(result.StandardOutput) ? default : JsonDocument.Parse(result.StandardOutput).RootElement.Clone();
     }
-
-    [GeneratedRegex("digest: (sha256:[0-9a-f]{64})")]
-    private static partial Regex PushedDigest();
 
     private async Task<HttpClient> ClientAsync(string account, string region)
     {
