@@ -91,8 +91,6 @@ internal static class BlobEndpoint
         {
             await CopyAsync(stream, response.BodyWriter, length, context.RequestAborted).ConfigureAwait(false);
         }
-
-        Telemetry.BerthMetrics.BytesPulled.Add(length);
     }
 
     public static async Task DeleteAsync(HttpContext context, RepositoryName name, string digestText, IServiceProvider services)
@@ -191,6 +189,9 @@ internal static class BlobEndpoint
 
             destination.Advance(read);
             remaining -= read;
+            // Counted as each piece is handed to the connection, before the flush that sends it: a client that has
+            // read the whole body sees it counted (counting after the copy raced a scrape that followed the pull).
+            Telemetry.BerthMetrics.BytesPulled.Add(read);
             var flushed = await destination.FlushAsync(cancellationToken).ConfigureAwait(false);
             if (flushed.IsCanceled || flushed.IsCompleted)
             {

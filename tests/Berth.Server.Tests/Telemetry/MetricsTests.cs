@@ -48,9 +48,11 @@ public sealed class MetricsTests : IAsyncLifetime
 
         var before = await PrometheusScrape.ReadAsync(_berth.Client, _metrics);
         await Skopeo.CopyAsync($"oci:{source.Directory}:v1", reference);
-        var pushed = await PrometheusScrape.ReadAsync(_berth.Client, _metrics);
+        // A request is counted when its handling ends, which may be just after the client has its response: scrape
+        // until the counts arrive (or a deadline passes), then check they moved by exactly that much.
+        var pushed = await ScrapeUntilAsync(s => Delta(before, s, "manifest.put", "201") >= 1);
         await Skopeo.CopyAsync(reference, $"oci:{Path.Combine(_work, "copy")}:v1");
-        var pulled = await PrometheusScrape.ReadAsync(_berth.Client, _metrics);
+        var pulled = await ScrapeUntilAsync(s => Delta(pushed, s, "blob.get", "200") >= blobCount);
 
         Assert.Equal(blobBytes, pushed.Sum("berth_blob_pushed_bytes_total") - before.Sum("berth_blob_pushed_bytes_total"));
         Assert.Equal(0, pulled.Sum("berth_blob_pushed_bytes_total") - pushed.Sum("berth_blob_pushed_bytes_total"));
@@ -86,6 +88,21 @@ public sealed class MetricsTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, readyOnMetricsPort.StatusCode);
         Assert.Equal(HttpStatusCode.OK, scrape.StatusCode);
         Assert.StartsWith("text/plain", scrape.Content.Headers.ContentType?.MediaType, StringComparison.Ordinal);
+    }
+
+    private async Task<PrometheusScrape> ScrapeUntilAsync(Func<PrometheusScrape, bool> arrived)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            var scrape = await PrometheusScrape.ReadAsync(_berth.Client, _metrics);
+            if (arrived(scrape) || DateTime.UtcNow > deadline)
+            {
+                return scrape;
+            }
+
+            await Task.Delay(100);
+        }
     }
 
     private static double Delta(PrometheusScrape from, PrometheusScrape to, string operation, string status)
