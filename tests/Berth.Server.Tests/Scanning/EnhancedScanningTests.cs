@@ -109,7 +109,8 @@ public sealed class EnhancedScanningTests : IAsyncLifetime
         // Under CONTINUOUS_SCAN an enhanced image shows ACTIVE, as ECR shows Inspector's monitored images.
         await _aws.RunAsync("ecr", "put-registry-scanning-configuration", "--scan-type", "ENHANCED",
             "--rules", """[{"scanFrequency":"CONTINUOUS_SCAN","repositoryFilters":[{"filter":"enhanced-*","filterType":"WILDCARD"}]}]""");
-        var described = await _aws.RunAsync("ecr", "describe-images", "--repository-name", repository);
+        // By tag: the scan's SBOM referrer is an image of the repository too (an artifact, never scanned).
+        var described = await _aws.RunAsync("ecr", "describe-images", "--repository-name", repository, "--image-ids", "imageTag=v1");
         var status = described.GetProperty("imageDetails")[0].GetProperty("imageScanStatus");
         Assert.Equal(("ACTIVE", "Continuous scan is selected for image."), (status.GetProperty("status").GetString(), status.GetProperty("description").GetString()));
         Assert.Equal(6, described.GetProperty("imageDetails")[0].GetProperty("imageScanFindingsSummary").GetProperty("findingSeverityCounts").EnumerateObject().Sum(p => p.Value.GetInt32()));
