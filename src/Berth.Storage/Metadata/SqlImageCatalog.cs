@@ -24,6 +24,13 @@ internal sealed class SqlImageCatalog(MetadataDatabase database, RegistryIdentit
     /// <summary>The storage row of manifest <c>m</c> (none: ACTIVE, never archived).</summary>
     private const string StorageJoin = "LEFT JOIN image_storage s ON s.repository_id = m.repository_id AND s.digest = m.digest";
 
+    /// <summary>
+    /// The repository's id as a scalar subquery, not a join: PostgreSQL then scans the manifests' primary key from the
+    /// cursor in digest order and stops at the page's LIMIT; through a join to repositories it sorted every manifest
+    /// after the cursor first (a nested loop keeps the outer side's order only), so early pages cost the most.
+    /// </summary>
+    private const string RepositoryId = "(SELECT id FROM repositories WHERE account_id = @account AND region = @region AND name = @name)";
+
     /// <summary>Images with the status <c>@imageStatus</c>, or any when it is null.</summary>
     private const string StatusFilter = "(@imageStatus IS NULL OR COALESCE(s.status, 'ACTIVE') = @imageStatus)";
 
@@ -38,10 +45,9 @@ internal sealed class SqlImageCatalog(MetadataDatabase database, RegistryIdentit
         return await database.PageAsync(
             $"""
             SELECT m.digest, t.name FROM manifests m
-            JOIN repositories r ON r.id = m.repository_id
             LEFT JOIN tags t ON t.repository_id = m.repository_id AND t.manifest_digest = m.digest
             {StorageJoin}
-            WHERE r.account_id = @account AND r.region = @region AND r.name = @name AND {TagFilter(status)} AND {StatusFilter}
+            WHERE m.repository_id = {RepositoryId} AND {TagFilter(status)} AND {StatusFilter}
               AND m.digest >= @afterDigest AND (m.digest > @afterDigest OR t.name > @afterTag)
             ORDER BY m.digest, t.name
             LIMIT @limit
@@ -55,9 +61,8 @@ internal sealed class SqlImageCatalog(MetadataDatabase database, RegistryIdentit
         await database.PageAsync(
             $"""
             SELECT {DetailColumns} FROM manifests m
-            JOIN repositories r ON r.id = m.repository_id
             {StorageJoin}
-            WHERE r.account_id = @account AND r.region = @region AND r.name = @name AND {TagFilter(status)} AND {StatusFilter}
+            WHERE m.repository_id = {RepositoryId} AND {TagFilter(status)} AND {StatusFilter}
               AND m.digest > @after
             ORDER BY m.digest
             LIMIT @limit

@@ -193,8 +193,9 @@ internal sealed class SqlImageStore(MetadataDatabase database, RegistryIdentity 
     public async ValueTask<Page<string>> ListTagsAsync(RepositoryName repository, PageRequest page, CancellationToken cancellationToken) =>
         await database.PageAsync(
             """
-            SELECT t.name FROM tags t JOIN repositories r ON r.id = t.repository_id
-            WHERE r.account_id = @account AND r.region = @region AND r.name = @name AND t.name > COALESCE(@after, '') ORDER BY t.name LIMIT @limit
+            SELECT t.name FROM tags t
+            WHERE t.repository_id = (SELECT id FROM repositories WHERE account_id = @account AND region = @region AND name = @name)
+              AND t.name > COALESCE(@after, '') ORDER BY t.name LIMIT @limit
             """,
             page.Limit, cancellationToken, ("@account", registry.AccountId), ("@region", registry.Region), ("@name", repository.Value), ("@after", page.After), ("@limit", page.Limit + 1)).ConfigureAwait(false);
 
