@@ -1,7 +1,7 @@
-using System.Buffers;
 using Berth.Core.Blobs;
 using Berth.Core.Content;
 using Berth.Core.Errors;
+using Microsoft.Win32.SafeHandles;
 
 namespace Berth.Storage.FileSystem;
 
@@ -20,12 +20,17 @@ namespace Berth.Storage.FileSystem;
 /// </summary>
 internal sealed class FileSystemBlobStore : IBlobStore
 {
-    private const int CopyBufferBytes = 256 * 1024;
     private readonly string _root;
     private readonly string _uploads;
+    private bool _directIo;
 
-    public FileSystemBlobStore(string root)
+    /// <param name="root">The directory of the layout above.</param>
+    /// <param name="directIo">
+    /// Write staged bytes with O_DIRECT where the filesystem supports it (the first refusal turns it off for the store).
+    /// </param>
+    public FileSystemBlobStore(string root, bool directIo = true)
     {
+        _directIo = directIo;
         _root = Path.GetFullPath(root);
         _uploads = Path.Combine(_root, "_uploads");
         PrivateFiles.CreateDirectory(_root);
@@ -36,6 +41,9 @@ internal sealed class FileSystemBlobStore : IBlobStore
 
     /// <summary>The root of the layout above.</summary>
     internal string Root => _root;
+
+    /// <summary>Whether appends write with O_DIRECT (until the first append, whether they will try).</summary>
+    internal bool UsesDirectIo => _directIo;
 
     /// <summary>Where staged uploads live.</summary>
     internal string UploadsDirectory => _uploads;
@@ -78,52 +86,25 @@ internal sealed class FileSystemBlobStore : IBlobStore
 
     public async ValueTask<StagedUpload> AppendAsync(StagedUpload upload, Stream source, CancellationToken cancellationToken)
     {
-        var file = OpenStagedForWrite(upload, FileOptions.Asynchronous);
-        await using (file.ConfigureAwait(false))
+        using var file = OpenStagedHandle(upload);
+
+        // Bytes past the recorded size come from an append that failed or was killed: drop them.
+        if (RandomAccess.GetLength(file) != upload.Size)
         {
-            // Bytes past the recorded size come from an append that failed or was killed: drop them.
-            if (file.Length != upload.Size)
-            {
-                file.SetLength(upload.Size);
-            }
-
-            file.Seek(upload.Size, SeekOrigin.Begin);
-            var buffer = ArrayPool<byte>.Shared.Rent(CopyBufferBytes);
-            long written = 0;
-            try
-            {
-                // A streamed (chunked) body arrives a socket read at a time, often 16–32 KiB: the buffer is filled before
-                // each write, so a GiB is about 4,000 writes (each a thread-pool hop on Linux) rather than 30,000+.
-                int filled;
-                do
-                {
-                    filled = 0;
-                    int read;
-                    while (filled < CopyBufferBytes
-                        && (read = await source.ReadAsync(buffer.AsMemory(filled, CopyBufferBytes - filled), cancellationToken).ConfigureAwait(false)) > 0)
-                    {
-                        filled += read;
-                    }
-
-                    if (filled > 0)
-                    {
-                        await file.WriteAsync(buffer.AsMemory(0, filled), cancellationToken).ConfigureAwait(false);
-                        written += filled;
-                    }
-                }
-                while (filled == CopyBufferBytes);
-            }
-            finally
-            {
-                ArrayPool<byte>.Shared.Return(buffer);
-            }
-
-            // No fsync here: the page cache survives a crash of this process, and an fsync per chunk cost ~0.13 s per
-            // 10 MiB PATCH on this class of disk (chunked pushes ran at a fraction of monolithic ones). A machine crash
-            // may lose the tail: the next append or the commit then finds the file shorter than the recorded size and
-            // refuses the upload, and any bytes that came back wrong fail the final digest check. CommitAsync fsyncs.
-            return upload with { Size = upload.Size + written };
+            RandomAccess.SetLength(file, upload.Size);
         }
+
+        // Direct I/O when the filesystem takes it: on the machines measured (bench/RESULTS.md) the copy into the page
+        // cache and its writeback were most of a push's CPU, 2–3 s of kernel time per GiB, against ~0.5 s direct.
+        var direct = _directIo && DirectIo.TryEnable(file);
+        _directIo = direct;
+        var written = await StagedAppend.AppendAsync(file, upload.Size, direct, source, cancellationToken).ConfigureAwait(false);
+
+        // No fsync here: the page cache survives a crash of this process, and an fsync per chunk cost ~0.13 s per
+        // 10 MiB PATCH on this class of disk (chunked pushes ran at a fraction of monolithic ones). A machine crash
+        // may lose the tail: the next append or the commit then finds the file shorter than the recorded size and
+        // refuses the upload, and any bytes that came back wrong fail the final digest check. CommitAsync fsyncs.
+        return upload with { Size = upload.Size + written };
     }
 
     public ValueTask<Stream> OpenStagedAsync(StagedUpload upload, CancellationToken cancellationToken)
@@ -158,9 +139,9 @@ internal sealed class FileSystemBlobStore : IBlobStore
 
         var directory = Path.GetDirectoryName(target)!;
         PrivateFiles.CreateDirectory(directory);
-        using (var file = OpenStagedForWrite(upload, FileOptions.None))
+        using (var file = new FileStream(OpenStagedHandle(upload), FileAccess.ReadWrite, bufferSize: 0))
         {
-            // Trailing bytes of a killed append must not become part of the blob.
+            // Trailing bytes of a killed append (or an append's block padding) must not become part of the blob.
             if (file.Length != upload.Size)
             {
                 file.SetLength(upload.Size);
@@ -201,26 +182,19 @@ internal sealed class FileSystemBlobStore : IBlobStore
     /// it would fill the recorded range with zeros, which the running hash of an upload never saw, and a commit would
     /// then store those zeros under the client's digest.
     /// </summary>
-    private FileStream OpenStagedForWrite(StagedUpload upload, FileOptions options)
+    private SafeFileHandle OpenStagedHandle(StagedUpload upload)
     {
-        FileStream file;
+        SafeFileHandle file;
         try
         {
-            file = new FileStream(StagedPath(upload.Id), new FileStreamOptions
-            {
-                Mode = FileMode.Open,
-                Access = FileAccess.ReadWrite,
-                Share = FileShare.None,
-                BufferSize = 0,
-                Options = options,
-            });
+            file = File.OpenHandle(StagedPath(upload.Id), FileMode.Open, FileAccess.ReadWrite, FileShare.None);
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
             throw new RegistryException(RegistryErrorCode.BlobUploadUnknown, $"the staged bytes of upload {upload.Id} are missing");
         }
 
-        if (file.Length < upload.Size)
+        if (RandomAccess.GetLength(file) < upload.Size)
         {
             file.Dispose();
             throw new RegistryException(RegistryErrorCode.BlobUploadUnknown, $"upload {upload.Id} holds {upload.Size} bytes but only part of them are staged");
