@@ -94,8 +94,12 @@ public sealed class ExplainDenialTests(ExplainDenialTests.Refusals refusals) : I
         // finn's policy allows sts:AssumeRole on role/ident-* only; each role's trust names finn, the account, or erin.
         var expected = new Dictionary<string, bool>
         {
-            ["ident-trusts-finn"] = true, ["ident-trusts-account"] = true, ["ident-trusts-erin"] = false,
-            ["open-trusts-finn"] = true, ["open-trusts-account"] = false, ["open-trusts-erin"] = false,
+            ["ident-trusts-finn"] = true,
+            ["ident-trusts-account"] = true,
+            ["ident-trusts-erin"] = false,
+            ["open-trusts-finn"] = true,
+            ["open-trusts-account"] = false,
+            ["open-trusts-erin"] = false,
         };
         foreach (var (name, allowed) in expected)
         {
