@@ -16,8 +16,8 @@ public interface IAuditTrailStore
     ValueTask<int> PruneAsync(DateTimeOffset before, int limit, CancellationToken cancellationToken);
 
     /// <summary>
-    /// The newest stored event whose CloudTrail record has this requestID (an event's request id is an x-amzn-RequestId
-    /// or a /v2/ request's id), or null. Scans the stored events (no index: for <c>berth explain</c>, not a hot path).
+    /// The newest stored event with this <see cref="AuditEvent.RequestId"/> (an x-amzn-RequestId or a /v2/ request's
+    /// id; matched exactly, case-sensitively), or null: an index lookup, across accounts and regions.
     /// </summary>
     ValueTask<AuditEvent?> FindByRequestIdAsync(string requestId, CancellationToken cancellationToken);
 }

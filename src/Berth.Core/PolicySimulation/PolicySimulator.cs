@@ -22,7 +22,7 @@ public sealed class PolicySimulator(PolicyEvaluator evaluator)
             {
                 var trace = new EvaluationTrace();
                 var result = evaluator.Evaluate(new AuthorizationRequest(
-                    request.Principal, action, resource, OwnerOf(resource, request.ResourceOwner), request.Context, identity,
+                    request.Principal, action, resource, request.ResourceAccount ?? OwnerOf(resource, request.ResourceOwner), request.Context, identity,
                     request.ResourcePolicy?.Document, request.RegistryPolicy?.Document), trace);
                 var matched = trace.Deciding(result.Decision).Select(s => Describe(s, request, positions)).ToList();
                 results.Add(new SimulationResult(action, resource, result, matched, [.. trace.MissingContextKeys], trace, request));

@@ -83,7 +83,7 @@ internal static class CloudTrailEventJson
         return new AuditEvent(
             eventId, record.EventTime, account, region, record.EventSource, record.EventName, record.ReadOnly,
             UsernameOf(principal), principal.AccessKeyId, record.ResourceType, record.ResourceName,
-            System.Text.Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length));
+            System.Text.Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length), record.RequestId);
     }
 
     /// <summary>LookupEvents' Username: the IAM user's name, the role's for a session, "root" for the account root.</summary>

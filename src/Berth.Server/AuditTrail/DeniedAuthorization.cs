@@ -10,7 +10,9 @@ namespace Berth.Server.AuditTrail;
 /// and the console's simulator can run the same decision again: the action, the resource and the request's own
 /// condition keys (aws:SourceIp, aws:SecureTransport; the principal's keys and resource tags are derived again from
 /// the principal and the store). Written into the CloudTrail event as
-/// <c>additionalEventData.authorization</c> (only for denied calls).
+/// <c>additionalEventData.authorization</c> (only for denied calls). Every face records its denials: the ECR API,
+/// <c>/v2/</c> and ECR Public's API through <see cref="AuthorizeAsync"/> (the registry authorizer); IAM, STS, CloudTrail
+/// and Secrets Manager with <see cref="Record"/> where they catch IamAuthorization's AccessDenied.
 /// </summary>
 internal sealed record DeniedAuthorization(string Action, string Resource, IReadOnlyList<KeyValuePair<string, IReadOnlyList<string>>> Context)
 {
@@ -24,13 +26,20 @@ internal sealed record DeniedAuthorization(string Action, string Resource, IRead
         }
         catch (RegistryException e) when (e.Error == EcrErrors.AccessDenied)
         {
-            if (AuditRecord.Of(http) is { } record)
-            {
-                record.Denied ??= new DeniedAuthorization(action, resource, [.. conditions.Keys.Order(StringComparer.Ordinal)
-                    .Select(k => KeyValuePair.Create(k, conditions.Find(k)!))]);
-            }
-
+            Record(http, action, resource, conditions);
             throw;
+        }
+    }
+
+    /// <summary>Records on the request's audit record (when it has one) that <paramref name="action"/> on <paramref name="resource"/> was denied; the first denial of a request is kept.</summary>
+    public static void Record(HttpContext http, string action, string resource, RequestContext conditions)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        ArgumentNullException.ThrowIfNull(conditions);
+        if (AuditRecord.Of(http) is { } record)
+        {
+            record.Denied ??= new DeniedAuthorization(action, resource, [.. conditions.Keys.Order(StringComparer.Ordinal)
+                .Select(k => KeyValuePair.Create(k, conditions.Find(k)!))]);
         }
     }
 

@@ -7,7 +7,8 @@ namespace Berth.Server.AuditTrail;
 
 /// <summary>
 /// A call the audit trail recorded as refused, read back from its CloudTrail event to be decided again: the caller
-/// (from userIdentity), the registry (recipientAccountId, awsRegion) and what the decision was made on
+/// (from userIdentity), the registry (recipientAccountId, awsRegion; ECR Public's events name the account's public
+/// registry) and what the decision was made on
 /// (additionalEventData.authorization, see <see cref="DeniedAuthorization"/>). Events stored before Berth recorded
 /// that element, and calls refused before authorization (a bad signature, an unknown key) cannot be re-run.
 /// </summary>
@@ -49,7 +50,10 @@ internal sealed record RecordedDenial(
         }
 
         var denied = new DeniedAuthorization(Text(authorization, "action") ?? "", Text(authorization, "resource") ?? "", context);
-        var registry = new RegistryIdentity(Text(root, "recipientAccountId") ?? stored.AccountId, Text(root, "awsRegion") ?? stored.Region);
+        var registryAccount = Text(root, "recipientAccountId") ?? stored.AccountId;
+        var registry = stored.EventSource == Explanation.EcrPublicSource
+            ? RegistryIdentity.Public(registryAccount)
+            : new RegistryIdentity(registryAccount, Text(root, "awsRegion") ?? stored.Region);
         return (new RecordedDenial(requestId, stored.EventTime, stored.EventSource, stored.EventName, Text(root, "errorCode"), Text(root, "errorMessage"), principal, registry, denied), null);
     }
 

@@ -39,13 +39,15 @@ internal sealed class CloudTrailApiEndpoints() : AwsJsonApi("cloudtrail", Create
             audit.AccountId = principal.AccountId;
         }
 
+        var (action, conditions) = ("cloudtrail:" + operation, Authentication.RequestConditions.Of(context));
         try
         {
             await context.RequestServices.GetRequiredService<IamAuthorization>()
-                .AuthorizeAsync(principal, "cloudtrail:" + operation, "*", Authentication.RequestConditions.Of(context), context.RequestAborted).ConfigureAwait(false);
+                .AuthorizeAsync(principal, action, "*", conditions, context.RequestAborted).ConfigureAwait(false);
         }
         catch (IamException e)
         {
+            AuditTrail.DeniedAuthorization.Record(context, action, "*", conditions);
             throw new RegistryException(EcrErrors.AccessDenied, e.Message);
         }
 

@@ -60,11 +60,11 @@ internal sealed class EcrPublicApiEndpoints() : AwsJsonApi("ecr-public", CreateO
         RequestRegistry.Set(context, registry);
         var authorizer = context.RequestServices.GetRequiredService<IRegistryAuthorizer>();
         var conditions = RequestConditions.Of(context);
-        await authorizer.AuthorizeAsync(principal, registry, "ecr-public:" + operation, ResourceOf(operation, registry, RepositoryOf(input)), conditions, cancellationToken).ConfigureAwait(false);
+        await AuditTrail.DeniedAuthorization.AuthorizeAsync(context, authorizer, principal, registry, "ecr-public:" + operation, ResourceOf(operation, registry, RepositoryOf(input)), conditions).ConfigureAwait(false);
         if (operation == "GetAuthorizationToken")
         {
             // ECR Public's token is a service bearer token: the caller also needs sts:GetServiceBearerToken.
-            await authorizer.AuthorizeAsync(principal, registry, "sts:GetServiceBearerToken", "*", conditions, cancellationToken).ConfigureAwait(false);
+            await AuditTrail.DeniedAuthorization.AuthorizeAsync(context, authorizer, principal, registry, "sts:GetServiceBearerToken", "*", conditions).ConfigureAwait(false);
         }
 
         // The public registry exists from its account's first call on, with its default alias.

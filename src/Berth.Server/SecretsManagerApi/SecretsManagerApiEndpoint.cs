@@ -54,13 +54,15 @@ internal sealed class SecretsManagerApiEndpoint() : AwsJsonApi("secretsmanager",
                 : $"arn:{registry.Partition}:secretsmanager:{region}:{registry.AccountId}:secret:{secretId}");
         }
 
+        var (action, conditions) = ("secretsmanager:" + operation, RequestConditions.Of(context));
         try
         {
             await context.RequestServices.GetRequiredService<IamAuthorization>()
-                .AuthorizeAsync(principal, "secretsmanager:" + operation, resource, RequestConditions.Of(context), context.RequestAborted).ConfigureAwait(false);
+                .AuthorizeAsync(principal, action, resource, conditions, context.RequestAborted).ConfigureAwait(false);
         }
         catch (IamException e)
         {
+            AuditTrail.DeniedAuthorization.Record(context, action, resource, conditions);
             throw new RegistryException(SecretsErrors.AccessDenied, e.Message);
         }
 

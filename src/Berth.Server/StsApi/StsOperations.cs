@@ -37,8 +37,20 @@ internal static class StsOperations
         }
 
         Unsupported.Refuse(call.Input, "Policy", "PolicyArns", "Tags", "TransitiveTagKeys", "SerialNumber", "TokenCode", "SourceIdentity", "ProvidedContexts");
-        var credentials = await call.Service<RoleSessionService>().AssumeRoleAsync(
-            call.Principal, call.Input.Required("RoleArn"), call.Input.Required("RoleSessionName"), call.Input.Int("DurationSeconds"), context, call.Aborted).ConfigureAwait(false);
+        var roleArn = call.Input.Required("RoleArn");
+        AssumedRoleCredentials credentials;
+        try
+        {
+            credentials = await call.Service<RoleSessionService>().AssumeRoleAsync(
+                call.Principal, roleArn, call.Input.Required("RoleSessionName"), call.Input.Int("DurationSeconds"), context, call.Aborted).ConfigureAwait(false);
+        }
+        catch (IamException e) when (e.Code == "AccessDenied")
+        {
+            // The trust decision (with sts:ExternalId among the keys), for berth explain.
+            AuditTrail.DeniedAuthorization.Record(call.Context, "sts:AssumeRole", roleArn, context);
+            throw;
+        }
+
         await call.RespondAsync(new QueryOutput
         {
             ["Credentials"] = new QueryOutput

@@ -3,13 +3,23 @@ using Berth.Storage.Metadata;
 
 namespace Berth.Storage.Tests.Contracts;
 
-/// <summary>What the audit trail store must do on every engine: batches stored whole, lookups newest first per account and region, one attribute filter, time range, keyset pages, pruning.</summary>
+/// <summary>
+/// What the audit trail store must do on every engine: batches stored whole, lookups newest first per account and
+/// region, one attribute filter, time range, keyset pages, pruning, and the lookup by request id (exact, newest first,
+/// through its index; events stored before migration 0031 found too).
+/// </summary>
 public abstract class AuditTrailStoreContract
 {
     private static readonly DateTimeOffset T0 = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
     /// <summary>A fresh, migrated database of its own.</summary>
     private protected abstract Task<MetadataDatabase> CreateDatabaseAsync();
+
+    /// <summary>The engine's query plan of <paramref name="sql"/> (its @requestId bound to a value), as text.</summary>
+    private protected abstract Task<string> PlanAsync(MetadataDatabase database, string sql);
+
+    /// <summary>The words of a plan that say <paramref name="index"/> is read (rather than the whole table).</summary>
+    private protected abstract string IndexUse(string index);
 
     [Fact]
     public async Task LookupsAreNewestFirstPerAccountAndRegionAndPagesNeitherSkipNorRepeat()
@@ -77,8 +87,73 @@ public abstract class AuditTrailStoreContract
         Assert.Equal(Event("new", T0, "PutImage"), only);
     }
 
+    [Fact]
+    public async Task ARequestIdFindsTheNewestEventWithExactlyThatIdInAnyAccountAndRegion()
+    {
+        var store = new SqlAuditTrailStore(await CreateDatabaseAsync());
+        await store.AppendAsync(
+        [
+            Event("first", T0, "DeleteRepository", requestId: "9f3c1a2e-0001"),
+            Event("retried", T0.AddSeconds(5), "DeleteRepository", requestId: "9f3c1a2e-0001"),
+            Event("elsewhere", T0, "ListUsers", account: "111111111111", region: "eu-west-1", source: "iam.amazonaws.com", requestId: "0HN8:00000002"),
+            Event("no-id", T0, "PutImage"),
+        ], default);
+        await store.AppendAsync([Event("later-batch", T0.AddSeconds(1), "PutImage", requestId: "9f3c1a2e-0002")], default);
+
+        Assert.Equal("retried", (await store.FindByRequestIdAsync("9f3c1a2e-0001", default))?.EventId);
+        Assert.Equal("elsewhere", (await store.FindByRequestIdAsync("0HN8:00000002", default))?.EventId);
+        Assert.Equal(Event("later-batch", T0.AddSeconds(1), "PutImage", requestId: "9f3c1a2e-0002"), await store.FindByRequestIdAsync("9f3c1a2e-0002", default));
+        Assert.Null(await store.FindByRequestIdAsync("9F3C1A2E-0001", default));
+        Assert.Null(await store.FindByRequestIdAsync("9f3c1a2e", default));
+        Assert.Null(await store.FindByRequestIdAsync("9f3c1a2e-000%", default));
+        Assert.Null(await store.FindByRequestIdAsync("", default));
+    }
+
+    [Fact]
+    public async Task EventsStoredBeforeTheRequestIdColumnAreFoundByTheirJsonRequestIdAfterMigration()
+    {
+        var database = await CreateDatabaseAsync();
+
+        // Back to the schema before 0031 (the same statements on both engines), with events as Berth stored them then.
+        await database.ExecuteAsync("DROP INDEX audit_events_request", default);
+        await database.ExecuteAsync("ALTER TABLE audit_events DROP COLUMN request_id", default);
+        await database.ExecuteAsync("DELETE FROM schema_migrations WHERE version = 31", default);
+        await database.ExecuteAsync(
+            $$"""
+            INSERT INTO audit_events (event_id, event_time, account_id, region, event_source, event_name, read_only, event_json)
+            VALUES ('old', {{T0.ToUnixTimeMilliseconds()}}, '000000000000', 'us-east-1', 'ecr.amazonaws.com', 'DeleteRepository', @no,
+                    '{"eventVersion":"1.08","errorCode":"AccessDeniedException","requestID":"6b1e-old","eventID":"old"}'),
+                   ('older', {{T0.AddDays(-1).ToUnixTimeMilliseconds()}}, '000000000000', 'us-east-1', 'iam.amazonaws.com', 'ListUsers', @no,
+                    '{"requestID":"6b1e-older","eventID":"older"}'),
+                   ('none', {{T0.ToUnixTimeMilliseconds()}}, '000000000000', 'us-east-1', 'ecr.amazonaws.com', 'PutImage', @no, '{"eventID":"none"}')
+            """,
+            default, ("@no", false));
+
+        await database.InitializeAsync(default);
+        var store = new SqlAuditTrailStore(database);
+
+        Assert.Equal("old", (await store.FindByRequestIdAsync("6b1e-old", default))?.EventId);
+        Assert.Equal("6b1e-old", (await store.FindByRequestIdAsync("6b1e-old", default))?.RequestId);
+        Assert.Equal("older", (await store.FindByRequestIdAsync("6b1e-older", default))?.EventId);
+        Assert.Equal(1L, Convert.ToInt64(await database.ScalarAsync("SELECT COUNT(*) FROM audit_events WHERE request_id IS NULL", default), System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
+    public async Task TheRequestIdLookupReadsItsIndexNotTheTable()
+    {
+        var database = await CreateDatabaseAsync();
+        var store = new SqlAuditTrailStore(database);
+        await store.AppendAsync([.. Enumerable.Range(0, 200).Select(i => Event($"e{i}", T0.AddSeconds(i), "PutImage", requestId: $"req-{i}"))], default);
+
+        var plan = await PlanAsync(database, SqlAuditTrailStore.FindByRequestIdSql);
+
+        Assert.Contains(IndexUse("audit_events_request"), plan, StringComparison.Ordinal);
+    }
+
     private static AuditEvent Event(
         string id, DateTimeOffset time, string name, string account = "000000000000", string region = "us-east-1", string source = "ecr.amazonaws.com",
-        string? username = "root", string? accessKey = "AKIAROOT", string? resource = null, string? resourceType = "AWS::ECR::Repository", bool readOnly = false) =>
-        new(id, time, account, region, source, name, readOnly, username, accessKey, resource is null ? null : resourceType, resource, $$"""{"eventID":"{{id}}"}""");
+        string? username = "root", string? accessKey = "AKIAROOT", string? resource = null, string? resourceType = "AWS::ECR::Repository", bool readOnly = false,
+        string? requestId = null) =>
+        new(id, time, account, region, source, name, readOnly, username, accessKey, resource is null ? null : resourceType, resource,
+            requestId is null ? $$"""{"eventID":"{{id}}"}""" : $$"""{"requestID":"{{requestId}}","eventID":"{{id}}"}""", requestId);
 }

@@ -13,4 +13,9 @@ public sealed class SqliteAuditTrailStoreTests : AuditTrailStoreContract
         await database.InitializeAsync(default);
         return database;
     }
+
+    private protected override async Task<string> PlanAsync(MetadataDatabase database, string sql) =>
+        string.Join("\n", await database.ListAsync("EXPLAIN QUERY PLAN " + sql, r => r.GetString(3), default, ("@requestId", "req-7")));
+
+    private protected override string IndexUse(string index) => $"USING INDEX {index} (request_id=?)";
 }

@@ -94,7 +94,10 @@ internal sealed class SimulatorModel(IamAuthorization iam) : ConsolePageModel
         Action = denial.Authorization.Action;
         Resource = denial.Authorization.Resource;
         Result = await Explanation.RunAsync(HttpContext.RequestServices, denial, Aborted).ConfigureAwait(false);
-        await ReadPolicyPermissionsAsync().ConfigureAwait(false);
+        if (Result is not null)
+        {
+            await ReadPolicyPermissionsAsync(denial).ConfigureAwait(false);
+        }
     }
 
     private async Task<bool> IamAllowsAsync(string action, string resource)
@@ -112,10 +115,53 @@ internal sealed class SimulatorModel(IamAuthorization iam) : ConsolePageModel
         }
     }
 
-    private async Task ReadPolicyPermissionsAsync()
+    /// <summary>
+    /// Whether the caller may read the resource-side policies of the explanation, as the API that shows each does: a
+    /// role's trust policy by iam:GetRole, a public repository's policy by ecr-public:GetRepositoryPolicy on the public
+    /// registry, a repository's and the registry's by ecr:GetRepositoryPolicy and ecr:GetRegistryPolicy.
+    /// </summary>
+    private async Task ReadPolicyPermissionsAsync(RecordedDenial? recorded = null)
     {
-        MayReadRepositoryPolicy = Result!.Request.ResourcePolicy is not null && await AllowsAsync(EcrActions.GetRepositoryPolicy, Resource).ConfigureAwait(false);
+        if (Result!.Request.ResourcePolicy is { } resourcePolicy)
+        {
+            MayReadRepositoryPolicy = resourcePolicy.SourceType == IamAuthorization.TrustPolicyType
+                ? await IamAllowsQuietlyAsync("iam:GetRole", Resource).ConfigureAwait(false)
+                : recorded?.EventSource == Explanation.EcrPublicSource
+                    ? await PublicAllowsAsync("ecr-public:GetRepositoryPolicy", Resource, recorded.Registry).ConfigureAwait(false)
+                    : await AllowsAsync(EcrActions.GetRepositoryPolicy, Resource).ConfigureAwait(false);
+        }
+
         MayReadRegistryPolicy = Result.Request.RegistryPolicy is not null && await AllowsAsync(EcrActions.GetRegistryPolicy, "*").ConfigureAwait(false);
+    }
+
+    private async Task<bool> IamAllowsQuietlyAsync(string action, string resource)
+    {
+        try
+        {
+            await iam.AuthorizeAsync(Caller, action, resource, RequestConditions.Of(HttpContext), Aborted).ConfigureAwait(false);
+            return true;
+        }
+        catch (IamException e) when (e.Code == "AccessDenied")
+        {
+            return false;
+        }
+    }
+
+    /// <summary>As AllowsAsync, on a public registry (a scope of its own: the authorizer reads that registry's repositories).</summary>
+    private async Task<bool> PublicAllowsAsync(string action, string resource, Core.Registries.RegistryIdentity registry)
+    {
+        await using var scope = HttpContext.RequestServices.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<Registries.RequestRegistry>().Current = registry;
+        try
+        {
+            await scope.ServiceProvider.GetRequiredService<Core.Registries.IRegistryAuthorizer>()
+                .AuthorizeAsync(Caller, registry, action, resource, RequestConditions.Of(HttpContext), Aborted).ConfigureAwait(false);
+            return true;
+        }
+        catch (Core.Errors.RegistryException e) when (e.Error == Core.Errors.EcrErrors.AccessDenied)
+        {
+            return false;
+        }
     }
 
     /// <summary>Whether the caller may see the statements of the policy a traced statement is in.</summary>
@@ -125,6 +171,9 @@ internal sealed class SimulatorModel(IamAuthorization iam) : ConsolePageModel
         PolicySource.Registry => MayReadRegistryPolicy,
         _ => true,
     };
+
+    /// <summary>A recorded refusal no policy decides (an account root calling AssumeRole).</summary>
+    public bool RefusedWithoutPolicy => Recorded is not null && Result is null;
 
     public static string Mark(bool? matched) => matched switch { true => "yes", false => "no", null => "not checked" };
 
