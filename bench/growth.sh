@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # How listings cost as a repository and a registry grow (issue #23's growth rows), on both metadata backends:
 # one repository with IMAGES images (one tag each) and REPOS more repositories, then every listing walked page by page
-# with boto3 (ListImages and DescribeImages: all, TAGGED, UNTAGGED; DescribeRepositories), printing the first, the
-# last and the slowest page. The images are seeded in SQL (bench/growth.py: real manifests under their digests, with
-# the references and tags a push writes) — pushing a million manifests would take hours; listings read only these rows.
+# (ListImages and DescribeImages: all, TAGGED, UNTAGGED; DescribeRepositories; /v2/ tags/list and _catalog), printing
+# the first, the last, the median and the slowest page, the whole walk and Berth's CPU per page, and appending them to
+# RESULTS (bench/RESULTS-GROWTH.md). The images are seeded in SQL (bench/growth.py: real manifests under their digests,
+# with the references and tags a push writes, the tags through the stores' own triggers) — pushing a million manifests
+# would take hours; listings read only these rows. PostgreSQL is vacuumed and analyzed after the seed, as autovacuum
+# would do after that many writes (it would otherwise run during the walk).
 #   IMAGES=1000000 REPOS=10000 BACKENDS="sqlite postgres" bench/growth.sh
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -11,6 +14,7 @@ IMAGES=${IMAGES:-100000}
 REPOS=${REPOS:-10000}
 BACKENDS=${BACKENDS:-sqlite postgres}
 PORT=${PORT:-15077}
+RESULTS=${RESULTS:-$ROOT/bench/RESULTS-GROWTH.md}
 WORK=$(mktemp -d /tmp/berth-growth.XXXXXX)
 PIDS=()
 # shellcheck source=bench/postgres.sh
@@ -33,6 +37,7 @@ start() { # start DATA [ENV=VALUE...]
 }
 stop() { kill "${PIDS[-1]}"; wait "${PIDS[-1]}" 2>/dev/null || true; unset 'PIDS[-1]'; }
 
+[[ -f $RESULTS ]] || printf '# Listing cost as the registry grows (bench/growth.sh)\n\nPages of 1,000 (maxResults / n); times through the API, measured by a raw SigV4 client (bench/growth.py walk), so boto3'"'"'s own parsing is not counted. "server CPU" is Berth'"'"'s process only.\n' >"$RESULTS"
 for backend in $BACKENDS; do
     echo "== $backend: $IMAGES images in one repository, $REPOS more repositories"
     data="$WORK/$backend"
@@ -59,11 +64,18 @@ for backend in $BACKENDS; do
             -c "\\copy manifest_references (repository_id, manifest_digest, kind, digest) FROM '$WORK/copy/refs.tsv'" \
             -c "\\copy tags (repository_id, name, manifest_digest, updated_at) FROM '$WORK/copy/tags.tsv'" \
             -c "\\copy repositories (account_id, region, name, created_at) FROM '$WORK/copy/repositories.tsv'" \
-            -c "ANALYZE" >/dev/null
+            -c "VACUUM (ANALYZE)" >/dev/null
     fi
-    echo "seeded in $(( $(date +%s) - started )) s"
+    seeded=$(( $(date +%s) - started ))
+    echo "seeded in $seeded s"
     start "$data" "${settings[@]}"
-    python3 "$ROOT/bench/growth.py" walk "$ENDPOINT" big
+    {
+        printf '\n## %s: %s images in one repository, %s more repositories\n\n' "$backend" "$IMAGES" "$REPOS"
+        printf '%s, commit %s, load average before the walk %s; seeded by SQL in %s s.\n\n' "$(date -u '+%Y-%m-%d %H:%M UTC')" \
+            "$(git -C "$ROOT" rev-parse --short HEAD)" "$(cut -d' ' -f1-3 /proc/loadavg)" "$seeded"
+    } >>"$RESULTS"
+    python3 "$ROOT/bench/growth.py" walk "$ENDPOINT" big "${PIDS[-1]}" | tee "$WORK/walk.tsv"
+    awk -F'\t' '{ row = "|"; for (i = 1; i <= NF; i++) row = row " " $i " |"; print row; if (NR == 1) { sep = "|"; for (i = 1; i <= NF; i++) sep = sep "---|"; print sep } }' "$WORK/walk.tsv" >>"$RESULTS"
     stop
     stop_postgres
     PG_DIR=

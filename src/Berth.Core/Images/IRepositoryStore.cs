@@ -45,6 +45,15 @@ public interface IRepositoryStore
     /// <summary>The repository policy's text (null when it has none), or null when the repository does not exist.</summary>
     ValueTask<RepositoryPolicyLookup?> GetPolicyAsync(RepositoryName repository, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The policy texts (null for none) of those of <paramref name="repositories"/> that exist, by name: one query per
+    /// <see cref="PolicyBatch"/> names, so that a page of repositories is authorized without a query per repository.
+    /// </summary>
+    ValueTask<IReadOnlyDictionary<string, string?>> GetPoliciesAsync(IReadOnlyList<RepositoryName> repositories, CancellationToken cancellationToken);
+
+    /// <summary>The most names <see cref="GetPoliciesAsync(IReadOnlyList{RepositoryName}, CancellationToken)"/> reads in one query.</summary>
+    const int PolicyBatch = 500;
+
     /// <summary>Replaces the repository policy (null removes it); false when the repository does not exist.</summary>
     ValueTask<bool> SetPolicyAsync(RepositoryName repository, string? policyText, CancellationToken cancellationToken);
 }

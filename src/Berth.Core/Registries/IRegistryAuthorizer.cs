@@ -1,5 +1,6 @@
 using Berth.Core.Credentials;
 using Berth.Core.IamPolicies;
+using Berth.Core.Naming;
 
 namespace Berth.Core.Registries;
 
@@ -16,6 +17,14 @@ public interface IRegistryAuthorizer
     /// <paramref name="context"/> holds the request's own condition keys (aws:SourceIp, aws:SecureTransport).
     /// </summary>
     ValueTask AuthorizeAsync(Principal principal, RegistryIdentity registry, string action, string resourceArn, RequestContext context, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// For each repository of <paramref name="registry"/> <paramref name="names"/> lists, whether <see cref="AuthorizeAsync"/>
+    /// would allow <paramref name="action"/> on it, with the repository policies read in one query per batch of names
+    /// rather than one per repository: a page of a listing (GET /v2/_catalog). Throws nothing for a denial.
+    /// </summary>
+    ValueTask<IReadOnlyList<bool>> AreAllowedAsync(
+        Principal principal, RegistryIdentity registry, string action, IReadOnlyList<RepositoryName> names, RequestContext context, CancellationToken cancellationToken);
 
     /// <summary>
     /// Whether <see cref="AuthorizeAsync"/> would allow the request if the repository <paramref name="resourceArn"/>

@@ -33,9 +33,24 @@ public sealed class RegistryAuthorizer(
         }
     }
 
+    public async ValueTask<IReadOnlyList<bool>> AreAllowedAsync(
+        Principal principal, RegistryIdentity registry, string action, IReadOnlyList<RepositoryName> names, RequestContext context, CancellationToken cancellationToken)
+    {
+        var policies = await repositories.GetPoliciesAsync(names, cancellationToken).ConfigureAwait(false);
+        var allowed = new bool[names.Count];
+        for (var i = 0; i < names.Count; i++)
+        {
+            // A repository gone since it was listed reads as one without a policy, as GetPolicyAsync's null does.
+            var policy = new KnownPolicy(policies.TryGetValue(names[i].Value, out var text) ? text : null);
+            allowed[i] = (await EvaluateAsync(principal, registry, action, registry.RepositoryArn(names[i].Value), context, policy, cancellationToken).ConfigureAwait(false)).IsAllowed;
+        }
+
+        return allowed;
+    }
+
     public async ValueTask<bool> WouldAllowAsync(
         Principal principal, RegistryIdentity registry, string action, string resourceArn, RequestContext context, string repositoryPolicy, CancellationToken cancellationToken) =>
-        (await EvaluateAsync(principal, registry, action, resourceArn, context, repositoryPolicy, cancellationToken).ConfigureAwait(false)).IsAllowed;
+        (await EvaluateAsync(principal, registry, action, resourceArn, context, new KnownPolicy(repositoryPolicy), cancellationToken).ConfigureAwait(false)).IsAllowed;
 
     public async ValueTask<SimulationResult> ExplainAsync(
         Principal principal, RegistryIdentity registry, string action, string resourceArn, RequestContext context, CancellationToken cancellationToken)
@@ -54,7 +69,7 @@ public sealed class RegistryAuthorizer(
     }
 
     private async ValueTask<AuthorizationResult> EvaluateAsync(
-        Principal principal, RegistryIdentity registry, string action, string resourceArn, RequestContext context, string? repositoryPolicy, CancellationToken cancellationToken)
+        Principal principal, RegistryIdentity registry, string action, string resourceArn, RequestContext context, KnownPolicy? repositoryPolicy, CancellationToken cancellationToken)
     {
         var inputs = await GatherAsync(principal, registry, action, resourceArn, context, repositoryPolicy, cancellationToken).ConfigureAwait(false);
         var sameAccount = principal.AccountId == registry.AccountId;
@@ -83,12 +98,12 @@ public sealed class RegistryAuthorizer(
     /// keys, with the repository's tags when some policy (identity, repository, registry) mentions ResourceTag.
     /// </summary>
     private async ValueTask<Inputs> GatherAsync(
-        Principal principal, RegistryIdentity registry, string action, string resourceArn, RequestContext context, string? repositoryPolicy, CancellationToken cancellationToken)
+        Principal principal, RegistryIdentity registry, string action, string resourceArn, RequestContext context, KnownPolicy? repositoryPolicy, CancellationToken cancellationToken)
     {
         var repository = RepositoryOf(registry, resourceArn);
         var repositoryKey = repository is null ? default : new RegistryAuthorizationCache.RepositoryKey(registry.AccountId, registry.Region, repository.Value);
         var policyText = repository is null ? null
-            : repositoryPolicy ?? await PolicyTextAsync(repository, repositoryKey, cancellationToken).ConfigureAwait(false);
+            : repositoryPolicy is { } known ? known.Text : await PolicyTextAsync(repository, repositoryKey, cancellationToken).ConfigureAwait(false);
         var (registryPolicyText, scopeV2) = await RegistryPolicyAsync(registry, cancellationToken).ConfigureAwait(false);
         if (registryPolicyText is not null && !RegistryPolicyService.Governs(action, scopeV2))
         {
@@ -170,6 +185,9 @@ public sealed class RegistryAuthorizer(
     }
 
     private static bool MentionsResourceTags(string? text) => text is not null && text.Contains("ResourceTag", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>A repository policy already read (or proposed): <see cref="Text"/> null is none. Null: read the stored one.</summary>
+    private readonly record struct KnownPolicy(string? Text);
 
     private sealed record Inputs(
         string? RepositoryPolicy, string? RegistryPolicy, RequestContext Context);

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Globalization;
 using System.Text.Json;
 using Berth.Core.Images;
 using Berth.Core.Naming;
@@ -121,6 +122,25 @@ internal sealed class SqlRepositoryStore(MetadataDatabase database, RegistryIden
     public async ValueTask<RepositoryPolicyLookup?> GetPolicyAsync(RepositoryName repository, CancellationToken cancellationToken) =>
         await database.FirstAsync(
             $"SELECT policy_text FROM repositories WHERE {ByName}", r => new RepositoryPolicyLookup(r.NullableString(0)), cancellationToken, Name(repository.Value)).ConfigureAwait(false);
+
+    public async ValueTask<IReadOnlyDictionary<string, string?>> GetPoliciesAsync(IReadOnlyList<RepositoryName> repositories, CancellationToken cancellationToken)
+    {
+        var policies = new Dictionary<string, string?>(StringComparer.Ordinal);
+        foreach (var batch in repositories.Select(r => r.Value).Distinct(StringComparer.Ordinal).Chunk(IRepositoryStore.PolicyBatch))
+        {
+            var names = batch.Select((_, i) => "@n" + i.ToString(CultureInfo.InvariantCulture)).ToList();
+            var rows = await database.ListAsync(
+                $"SELECT name, policy_text FROM repositories WHERE account_id = @account AND region = @region AND name IN ({string.Join(", ", names)})",
+                r => (Name: r.GetString(0), Policy: r.NullableString(1)), cancellationToken,
+                [.. batch.Select((n, i) => (names[i], (object?)n)), ("@account", registry.AccountId), ("@region", registry.Region)]).ConfigureAwait(false);
+            foreach (var (name, policy) in rows)
+            {
+                policies[name] = policy;
+            }
+        }
+
+        return policies;
+    }
 
     public async ValueTask<bool> SetPolicyAsync(RepositoryName repository, string? policyText, CancellationToken cancellationToken) =>
         await database.ExecuteAsync(

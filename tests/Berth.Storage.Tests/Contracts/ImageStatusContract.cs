@@ -54,18 +54,95 @@ public abstract class ImageStatusContract
         Assert.False(await stores.Layers.IsArchivedAsync(repository, archivedLayer, default));
     }
 
+    [Fact]
+    public async Task EveryStatusFilterPagesThroughBothListingsWithEveryTagStatus()
+    {
+        // Active without a row, active again after a restore (a row saying ACTIVE), archived; tagged once, twice, not.
+        var stores = await CreateAsync();
+        var repository = RepositoryName.Parse($"status/{Guid.NewGuid():N}");
+        Assert.True(await stores.Repositories.CreateAsync(repository, RepositorySettings.Default, [], DateTimeOffset.UnixEpoch, default));
+        var images = new List<(Digest Digest, string[] Tags, ImageStatus Status)>();
+        foreach (var (tags, status, restored) in new (string[], ImageStatus, bool)[]
+        {
+            (["a"], ImageStatus.Active, false), ([], ImageStatus.Active, false), (["b", "b2"], ImageStatus.Active, false),
+            (["c"], ImageStatus.Archived, false), ([], ImageStatus.Archived, false), (["d"], ImageStatus.Active, true), ([], ImageStatus.Active, true),
+        })
+        {
+            var (digest, _, manifest) = await PutAsync(stores, repository, tags.Length > 0 ? tags[0] : null);
+            foreach (var tag in tags.Skip(1))
+            {
+                Assert.True((await stores.Images.PutManifestAsync(repository, manifest, Tag.Parse(tag), default)).IsStored);
+            }
+
+            if (status == ImageStatus.Archived || restored)
+            {
+                Assert.True(await stores.Lifecycle.SetStatusAsync(repository, digest, ImageStatus.Archived, ArchivedAt, default));
+            }
+
+            if (restored)
+            {
+                Assert.True((await stores.Images.PutManifestAsync(repository, manifest, null, default)).IsStored);
+            }
+
+            images.Add((digest, tags, status));
+        }
+
+        foreach (var status in new ImageStatus?[] { ImageStatus.Active, ImageStatus.Archived, ImageStatus.Activating, null })
+        {
+            foreach (var tagStatus in new[] { TagStatus.Any, TagStatus.Tagged, TagStatus.Untagged })
+            {
+                var matching = images
+                    .Where(i => (status is null || i.Status == status) && tagStatus switch { TagStatus.Tagged => i.Tags.Length > 0, TagStatus.Untagged => i.Tags.Length == 0, _ => true })
+                    .OrderBy(i => i.Digest.ToString(), StringComparer.Ordinal)
+                    .ToList();
+                var expectedIds = matching.SelectMany(i => i.Tags.Length == 0 ? [i.Digest.ToString()] : i.Tags.Order(StringComparer.Ordinal).Select(t => $"{i.Digest} {t}")).ToList();
+
+                var ids = new List<string>();
+                for (string? after = null; ;)
+                {
+                    var page = await stores.Catalog.ListImagesAsync(repository, tagStatus, status, new PageRequest(2, after), default);
+                    ids.AddRange(page.Items.Select(i => i.Key));
+                    if (!page.HasMore)
+                    {
+                        break;
+                    }
+
+                    after = page.Items[^1].Key;
+                }
+
+                Assert.True(expectedIds.SequenceEqual(ids), $"ListImages {tagStatus} {status}: [{string.Join(", ", ids)}]");
+
+                var details = new List<ImageDetail>();
+                for (string? after = null; ;)
+                {
+                    var page = await stores.Catalog.DescribeImagesAsync(repository, tagStatus, status, new PageRequest(2, after), default);
+                    details.AddRange(page.Items);
+                    if (!page.HasMore)
+                    {
+                        break;
+                    }
+
+                    after = page.Items[^1].Digest.ToString();
+                }
+
+                Assert.True(matching.Select(i => i.Digest).SequenceEqual(details.Select(d => d.Digest)), $"DescribeImages {tagStatus} {status}: {details.Count}");
+                Assert.All(details, d => Assert.Equal(images.Single(i => i.Digest == d.Digest).Status, d.Storage.Status));
+            }
+        }
+    }
+
     private static async Task<List<Digest>> ListAsync(Stores stores, RepositoryName repository, ImageStatus? status) =>
         [.. (await stores.Catalog.ListImagesAsync(repository, TagStatus.Any, status, new PageRequest(10, null), default)).Items.Select(i => i.Digest)];
 
-    /// <summary>An image of a config and a layer of its own, tagged; returns its digest, its layer and its manifest.</summary>
-    private static async Task<(Digest Digest, Digest Layer, ParsedManifest Manifest)> PutAsync(Stores stores, RepositoryName repository, string tag)
+    /// <summary>An image of a config and a layer of its own, tagged unless the tag is null; returns its digest, its layer and its manifest.</summary>
+    private static async Task<(Digest Digest, Digest Layer, ParsedManifest Manifest)> PutAsync(Stores stores, RepositoryName repository, string? tag)
     {
         var (config, layer) = (Digest.Sha256Of(Guid.NewGuid().ToByteArray()), Digest.Sha256Of(Guid.NewGuid().ToByteArray()));
         var json = $$"""{"schemaVersion":2,"mediaType":"{{MediaTypes.OciManifest}}","config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"{{config}}","size":16},"layers":[{"mediaType":"application/vnd.oci.image.layer.v1.tar+gzip","digest":"{{layer}}","size":16}]}""";
         var manifest = ManifestParser.Parse(Encoding.UTF8.GetBytes(json), MediaTypes.OciManifest);
         Assert.True(await stores.Links.LinkAsync(repository, config, 16, default));
         Assert.True(await stores.Links.LinkAsync(repository, layer, 16, default));
-        Assert.True((await stores.Images.PutManifestAsync(repository, manifest, Tag.Parse(tag), default)).IsStored);
+        Assert.True((await stores.Images.PutManifestAsync(repository, manifest, tag is null ? null : Tag.Parse(tag), default)).IsStored);
         return (manifest.Digest, layer, manifest);
     }
 

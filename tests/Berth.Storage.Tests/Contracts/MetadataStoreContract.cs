@@ -284,6 +284,32 @@ public abstract class MetadataStoreContract
     }
 
     [Fact]
+    public async Task ThePoliciesOfManyRepositoriesAreReadTogetherAcrossBatches()
+    {
+        var (repositories, _, _, _) = await CreateAsync();
+        var (withPolicy, without, late) = (NewName(), NewName(), NewName());
+        foreach (var repository in new[] { withPolicy, without, late })
+        {
+            await CreateRepositoryAsync(repositories, repository);
+        }
+
+        Assert.True(await repositories.SetPolicyAsync(withPolicy, "policy-a", default));
+        Assert.True(await repositories.SetPolicyAsync(late, "policy-late", default));
+
+        // Names that do not exist are left out; the last name falls in a second batch.
+        var names = new List<RepositoryName> { withPolicy, without, withPolicy };
+        names.AddRange(Enumerable.Range(0, IRepositoryStore.PolicyBatch).Select(_ => NewName()));
+        names.Add(late);
+        var policies = await repositories.GetPoliciesAsync(names, default);
+
+        Assert.Equal(3, policies.Count);
+        Assert.Equal("policy-a", policies[withPolicy.Value]);
+        Assert.Null(policies[without.Value]);
+        Assert.Equal("policy-late", policies[late.Value]);
+        Assert.Empty(await repositories.GetPoliciesAsync([], default));
+    }
+
+    [Fact]
     public async Task ARepositoryCreatedWithAPolicyHasItAtOnceAndASecondCreateChangesNothing()
     {
         var (repositories, _, _, _) = await CreateAsync();
