@@ -42,7 +42,7 @@ public static class StorageRegistration
         {
             case "FileSystem":
                 var root = Resolve(dataDirectory, options.Blobs.FileSystem.Root, "blobs");
-                services.AddSingleton(_ => new FileSystemBlobStore(root));
+                services.AddSingleton(_ => new FileSystemBlobStore(root, options.Blobs.FileSystem.DirectIo));
                 services.AddSingleton<IBlobStore>(sp => sp.GetRequiredService<FileSystemBlobStore>());
                 services.AddSingleton<IBlobInventory>(sp => new FileSystemBlobInventory(sp.GetRequiredService<FileSystemBlobStore>()));
                 services.AddSingleton(sp => new StoreReadiness(
