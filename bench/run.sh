@@ -31,10 +31,13 @@
 #               tenth is the warm-up row. After each push the blob is removed from the server's storage outside the
 #               timing (the file under its data directory, or the objects in its bucket), so ten pushes need one
 #               blob's disk; CURL_KEEP=1 keeps them (ten blobs per server)
-#   wrk         wrk -t2 -c16 (5 s warm-up, then 10 s measured, --latency) for manifest GET by tag, blob HEAD (a Lua
-#               script sets the method) and tags/list of 1,000 tags, on a repository seeded per repeat by
-#               `berth-bench seed`; requests/s, p50, p99 and server CPU per request; on the authenticated Berth too
-#               (the same Authorization header as the generator's). Needs wrk (Debian package, installed if missing)
+#   wrk         clients that are not ours, 16 connections, 5 s of warm-up then 10 s measured, on a repository seeded
+#               per repeat by `berth-bench seed` (one-layer image tagged latest and t0000..t0999): `wrk -t2 -c16
+#               --latency` for manifest GET by tag and tags/list of 1,000 tags, and `ab -i -k -c 16` (ApacheBench) for
+#               blob HEAD, since Debian's wrk 4.1.0 waits for a body after a HEAD answer with Content-Length and
+#               completes no request; requests/s, p50, p99 and server CPU per request; on the authenticated Berth
+#               too (the same Authorization header as the generator's); not on the two-node cluster. Needs wrk and
+#               apache2-utils (Debian packages, installed if missing)
 #   auth        manifest GET and blob HEAD at 16 connections on a second Berth with authentication on (Basic AWS:token
 #               from aws ecr get-login-password, repository made by aws ecr create-repository); needs the aws CLI
 #   clients     a new five-layer ~300 MB image (tar+gzip layers of random bytes, an OCI layout written offline by
@@ -156,7 +159,7 @@ minus() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a - b }'; }
 
 # ---- Debian packages: Distribution and the ceilings' tools always, the clients and stores of the selected workloads ----
 packages=(docker-registry iperf3 openssl curl)
-want wrk && packages+=(wrk)
+want wrk && packages+=(wrk apache2-utils)
 want clients && packages+=(skopeo)
 want docker && packages+=(docker.io skopeo)
 { want s3 || want cluster; } && packages+=(swift-proxy swift-account swift-container swift-object memcached)
@@ -496,12 +499,16 @@ drop_blob() { # drop_blob STORAGE HEX: removes a blob from a server's storage (t
             SWIFT_TOKEN=$(awk 'tolower($1) == "x-auth-token:" { print $2 }' <<<"$swift_auth")
             SWIFT_URL=$(awk 'tolower($1) == "x-storage-url:" { print $2 }' <<<"$swift_auth")
         fi
-        local keys
-        keys=$(curl -sS --fail -H "X-Auth-Token: $SWIFT_TOKEN" "$SWIFT_URL/${1#s3:}" | grep -F "$2" || true)
-        [[ -n $keys ]] || log "curl: no object of $2 in bucket ${1#s3:} to remove"
-        for key in $keys; do
-            curl -sS --fail -X DELETE -H "X-Auth-Token: $SWIFT_TOKEN" "$SWIFT_URL/${1#s3:}/$key" -o /dev/null
+        # s3api keeps the parts of a multipart object in the container BUCKET+segments, named after its key.
+        local keys container found=
+        for container in "${1#s3:}" "${1#s3:}+segments"; do
+            keys=$(curl -sS -H "X-Auth-Token: $SWIFT_TOKEN" "$SWIFT_URL/$container" | grep -F "$2" || true)
+            for key in $keys; do
+                curl -sS --fail -X DELETE -H "X-Auth-Token: $SWIFT_TOKEN" "$SWIFT_URL/$container/$key" -o /dev/null
+                found=1
+            done
         done
+        [[ -n $found ]] || log "curl: no object of $2 in bucket ${1#s3:} to remove"
     else
         # Berth: ROOT/.../sha256/xx/HEX; Distribution: .../blobs/sha256/xx/HEX/data and the repository's link directory.
         [[ -n $(find "$1" -name "$2*" -print -quit) ]] || log "curl: no file of $2 under $1 to remove"
@@ -531,18 +538,18 @@ if want curl; then
 fi
 
 # ---- wrk: manifest GET, blob HEAD, tags/list of 1,000 tags ----
-printf 'wrk.method = "HEAD"\n' >"$WORK/head.lua"
 WRK_SECONDS=${WRK_SECONDS:-10}
 WRK_WARMUP=${WRK_WARMUP:-5}
 wrk_one() { # wrk_one KEY PID FILE WRK-ARGS... -> KEY_rps, _p50_ms, _p99_ms, _cpu_us (server CPU per request), _user_us,
     # _kernel_us, _store_cpu_us (Swift's, when STORE holds its PIDs), _errors (non-2xx/3xx and socket errors), _peak_rss_mb
     local key=$1 pid=$2 file=$3 uk0 uk1 st0= st1=
     shift 3
-    wrk -t2 -c16 -d"${WRK_WARMUP}s" "$@" >/dev/null
+    # --timeout: wrk's default 2 s would drop a slow answer (tags/list of v3.1.1 on S3) as a socket error.
+    wrk -t2 -c16 -d"${WRK_WARMUP}s" --timeout 30s "$@" >/dev/null
     reset_peak "$pid"
     uk0=$(cpu_uk "$pid")
     [[ -z ${STORE:-} ]] || st0=$(cpu_s "$STORE")
-    wrk -t2 -c16 -d"${WRK_SECONDS}s" --latency "$@" >"$WORK/wrk.out"
+    wrk -t2 -c16 -d"${WRK_SECONDS}s" --timeout 30s --latency "$@" >"$WORK/wrk.out"
     uk1=$(cpu_uk "$pid")
     [[ -z $st0 ]] || st1=$(cpu_s "$STORE")
     awk -v k="$key" -v a="$uk0" -v b="$uk1" -v s0="$st0" -v s1="$st1" '
@@ -552,14 +559,39 @@ wrk_one() { # wrk_one KEY PID FILE WRK-ARGS... -> KEY_rps, _p50_ms, _p99_ms, _cp
         /Socket errors:/ { for (i = 1; i <= NF; i++) if ($i ~ /^[0-9]+,?$/) errors += $i + 0 }
         END {
             split(a, x, " "); split(b, y, " "); u = y[1] - x[1]; s = y[2] - x[2]
-            printf "%s_rps\t%s\n%s_p50_ms\t%s\n%s_p99_ms\t%s\n%s_requests\t%d\n%s_errors\t%d\n", k, rps, k, p50, k, p99, k, n, k, errors
+            printf "%s_rps\t%s\n%s_requests\t%d\n%s_errors\t%d\n", k, rps, k, n, k, errors
+            if (n > 0) printf "%s_p50_ms\t%s\n%s_p99_ms\t%s\n", k, p50, k, p99
             if (n > 0) printf "%s_cpu_us\t%.1f\n%s_user_us\t%.1f\n%s_kernel_us\t%.1f\n", k, (u + s) * 1e6 / n, k, u * 1e6 / n, k, s * 1e6 / n
             if (n > 0 && s0 != "") printf "%s_store_cpu_us\t%.1f\n", k, (s1 - s0) * 1e6 / n
         }' "$WORK/wrk.out" >>"$file"
     printf '%s_peak_rss_mb\t%s\n' "$key" "$(hwm_mb "$pid")" >>"$file"
     grep -q "^${key}_errors	0$" "$file" || log "wrk $key: $(grep -E 'Non-2xx|Socket errors' "$WORK/wrk.out" | tr -s ' ')"
 }
-wrk_all() { # wrk_all SERVER REPOSITORY FILE [AUTHORIZATION]: seeds REPOSITORY, then the three wrk workloads
+ab_one() { # ab_one KEY PID FILE AB-ARGS... -> the lines of wrk_one, from ab -k -c 16 (whole-millisecond percentiles)
+    local key=$1 pid=$2 file=$3 uk0 uk1 st0= st1=
+    shift 3
+    # ab ends with status 1 on a socket error (it says which); the measured run's figures stay, with its failed count.
+    ab -q -k -c 16 -t "$WRK_WARMUP" -n 100000000 "$@" >/dev/null || log "ab $key warm-up: exit status $?"
+    reset_peak "$pid"
+    uk0=$(cpu_uk "$pid")
+    [[ -z ${STORE:-} ]] || st0=$(cpu_s "$STORE")
+    ab -q -k -c 16 -t "$WRK_SECONDS" -n 100000000 "$@" >"$WORK/ab.out" || log "ab $key: exit status $?"
+    uk1=$(cpu_uk "$pid")
+    [[ -z $st0 ]] || st1=$(cpu_s "$STORE")
+    awk -v k="$key" -v a="$uk0" -v b="$uk1" -v s0="$st0" -v s1="$st1" '
+        /^Complete requests:/ { n = $3 } /^Requests per second:/ { rps = $4 } /^ +50% / { p50 = $2 } /^ +99% / { p99 = $2 }
+        /^Failed requests:/ { errors += $3 } /^Non-2xx responses:/ { errors += $3 }
+        END {
+            split(a, x, " "); split(b, y, " "); u = y[1] - x[1]; s = y[2] - x[2]
+            printf "%s_rps\t%s\n%s_requests\t%d\n%s_errors\t%d\n", k, rps, k, n, k, errors
+            if (n > 0) printf "%s_p50_ms\t%s\n%s_p99_ms\t%s\n", k, p50, k, p99
+            if (n > 0) printf "%s_cpu_us\t%.1f\n%s_user_us\t%.1f\n%s_kernel_us\t%.1f\n", k, (u + s) * 1e6 / n, k, u * 1e6 / n, k, s * 1e6 / n
+            if (n > 0 && s0 != "") printf "%s_store_cpu_us\t%.1f\n", k, (s1 - s0) * 1e6 / n
+        }' "$WORK/ab.out" >>"$file"
+    printf '%s_peak_rss_mb\t%s\n' "$key" "$(hwm_mb "$pid")" >>"$file"
+    grep -q "^${key}_errors	0$" "$file" || log "ab $key: $(grep -E 'Failed requests|Non-2xx' "$WORK/ab.out" | tr -s ' ' | tr '\n' ' ')"
+}
+wrk_all() { # wrk_all SERVER REPOSITORY FILE [AUTHORIZATION]: seeds REPOSITORY, then wrk (GET) and ab (HEAD)
     local layer base auth=()
     server_of "$1"
     base=${bases%%,*}
@@ -567,7 +599,7 @@ wrk_all() { # wrk_all SERVER REPOSITORY FILE [AUTHORIZATION]: seeds REPOSITORY, 
     layer=$(BERTH_BENCH_AUTHORIZATION=${4:-} "${GEN[@]}" seed "$base" "${pid%%,*}" "$2" | awk -F'\t' '$1 == "layer" { print $2 }')
     [[ -n $layer ]] || { log "wrk: seeding $2 on $1 failed"; return 1; }
     STORE=$store wrk_one wrk_manifest_get "$pid" "$3" "${auth[@]}" -H "Accept: application/vnd.oci.image.manifest.v1+json" "$base/v2/$2/manifests/latest"
-    STORE=$store wrk_one wrk_blob_head "$pid" "$3" "${auth[@]}" -s "$WORK/head.lua" "$base/v2/$2/blobs/$layer"
+    STORE=$store ab_one ab_blob_head "$pid" "$3" -i "${auth[@]}" "$base/v2/$2/blobs/$layer"
     STORE=$store wrk_one wrk_tags_list "$pid" "$3" "${auth[@]}" "$base/v2/$2/tags/list"
 }
 
@@ -605,7 +637,7 @@ for r in $(seq "$REPEATS"); do
             BERTH_BENCH_STORE_PIDS=$store "${GEN[@]}" run "$bases" "$pid" registry $GEN_WORKLOADS >>"$out"
         fi
         if want wrk && [[ $server != berth_pg2 ]]; then
-            log "repeat $r/$REPEATS: $server: wrk manifest GET, blob HEAD, tags/list"
+            log "repeat $r/$REPEATS: $server: wrk manifest GET and tags/list, ab blob HEAD"
             wrk_all "$server" "wrk/r$r" "$out"
         fi
         if want clients; then
@@ -641,7 +673,7 @@ for r in $(seq "$REPEATS"); do
         BERTH_BENCH_AUTHORIZATION=$AUTH_HEADER BERTH_BENCH_REPOSITORY=$AUTH_REPOSITORY "${GEN[@]}" run \
             "http://127.0.0.1:$BERTH_AUTH_PORT" "$BERTH_AUTH_PID" registry requests >"$WORK/results/berth_auth.$r.tsv"
         if want wrk; then
-            log "repeat $r/$REPEATS: authenticated Berth: wrk manifest GET, blob HEAD, tags/list"
+            log "repeat $r/$REPEATS: authenticated Berth: wrk manifest GET and tags/list, ab blob HEAD"
             wrk_all berth_auth "$AUTH_REPOSITORY" "$WORK/results/berth_auth.$r.tsv" "$AUTH_HEADER"
         fi
     fi
@@ -682,8 +714,9 @@ Bare Kestrel: dotnet bench/Berth.Bench/bin/Release/net10.0/berth-bench.dll kestr
 Generator:    dotnet bench/Berth.Bench/bin/Release/net10.0/berth-bench.dll run http://127.0.0.1:PORT PID registry|kestrel ${GEN_WORKLOADS:-(none)}  ($REPEATS repeats, servers alternating)
               BERTH_BENCH_AUTHORIZATION="Basic base64(AWS:token)" BERTH_BENCH_REPOSITORY=$AUTH_REPOSITORY berth-bench run http://127.0.0.1:$BERTH_AUTH_PORT PID registry requests
 curl:         curl -X POST -D - http://127.0.0.1:PORT/v2/curl/push/blobs/uploads/; curl -T \$WORK/curl.body "LOCATION&digest=sha256:..."   ($CURL_PUSHES pushes of $BLOB_MIB MiB per server right after the start, interleaved; a new blob each)
-wrk:          berth-bench seed http://127.0.0.1:PORT PID wrk/rR; wrk -t2 -c16 -d${WRK_WARMUP}s URL (warm-up), then wrk -t2 -c16 -d${WRK_SECONDS}s --latency URL, for
-              -H "Accept: application/vnd.oci.image.manifest.v1+json" /v2/wrk/rR/manifests/latest; -s head.lua (wrk.method = "HEAD") /v2/wrk/rR/blobs/LAYER; /v2/wrk/rR/tags/list
+wrk:          berth-bench seed http://127.0.0.1:PORT PID wrk/rR; wrk -t2 -c16 --timeout 30s -d${WRK_WARMUP}s URL (warm-up), then wrk -t2 -c16 --timeout 30s -d${WRK_SECONDS}s --latency URL, for
+              -H "Accept: application/vnd.oci.image.manifest.v1+json" /v2/wrk/rR/manifests/latest; /v2/wrk/rR/tags/list
+ab:           ab -k -c 16 -t $WRK_WARMUP (warm-up), then ab -k -c 16 -t $WRK_SECONDS -i http://127.0.0.1:PORT/v2/wrk/rR/blobs/LAYER   (HEAD)
 Image:        berth-bench image \$WORK/image v1 $IMAGE_LAYERS $IMAGE_LAYER_MIB   (a new OCI layout per repeat: $IMAGE_LAYERS tar+gzip layers of $IMAGE_LAYER_MIB MiB random bytes)
 skopeo:       skopeo copy --dest-tls-verify=false oci:\$WORK/image:v1 docker://127.0.0.1:PORT/clients/skopeo-R:v1   (twice: push, re-push)
               skopeo copy --src-tls-verify=false docker://127.0.0.1:PORT/clients/skopeo-R:v1 dir:\$WORK/pulled

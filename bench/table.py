@@ -396,8 +396,9 @@ S3_NOTE = ("""- "Berth on S3" is a third Berth, open like the first, with blobs 
   (s3api, one Python process per server, on the same disk and cores) instead of the filesystem; "v3.1.1 on S3" is
   Distribution v3.1.1 with its `s3` driver on the same Swift (its own bucket; regionendpoint the Swift proxy,
   forcepathstyle, v4auth). Distribution redirects blob GET and HEAD to a presigned Swift URL by default (kept: what a
-  new user runs), so its pulls are served by Swift itself and the generator follows the redirect; wrk does not follow
-  redirects, so its blob HEAD row for v3.1.1 on S3 is the 307 answer alone. "Berth on S3" shows its ratio to "v3.1.1
+  new user runs), so its pulls are served by Swift itself and the generator follows the redirect; ab does not follow
+  redirects, so its blob HEAD row for v3.1.1 on S3 is the 307 answer alone (which ab counts among its failed, non-2xx
+  requests). "Berth on S3" shows its ratio to "v3.1.1
   on S3". "Swift CPU" rows count the CPU of Swift's processes (proxy, object, container and account servers and
   memcached, one process each: workers = 0) over the same span, per GiB or per request, for both columns.
 """ if with_s3 else "")
