@@ -1,6 +1,7 @@
 # Sourced by bench scripts: start_swift DIR PORT [PROXY-LOGGING-LINES] writes a single-node OpenStack Swift with
 # s3api (one-replica rings, plain directories as the device, tempauth user test:tester / testing) under DIR, listening
-# on PORT (backends on PORT+1..3, memcached on PORT+4), and starts it, appending the pids to the caller's PIDS array.
+# on PORT (backends on PORT+1..3, memcached on PORT+4), and starts it, appending the pids to the caller's PIDS array
+# and setting SWIFT_PIDS to them, comma-separated (workers = 0: each server is that one process, no children).
 # The optional third argument goes into the proxy-logging filter (gc-s3.sh counts requests from its UDP access log).
 start_swift() {
     SWIFT=$1
@@ -75,8 +76,10 @@ EOF
     done
     memcached -l 127.0.0.1 -p $((SWIFT_PORT + 4)) -U 0 -u "$(id -un)" >"$SWIFT/memcached.log" 2>&1 &
     PIDS+=("$!")
+    SWIFT_PIDS=$!
     for kind in account container object proxy; do
         "swift-$kind-server" "$SWIFT/$kind-server.conf" >"$SWIFT/$kind.log" 2>&1 &
         PIDS+=("$!")
+        SWIFT_PIDS+=,$!
     done
 }

@@ -17,6 +17,8 @@ internal sealed class Driver : IDisposable
     private const long GiB = 1L << 30;
     private readonly Nodes _nodes;
     private readonly ProcessProbe _probe;
+    // The store's own processes (Swift's servers for a column on S3), counted apart from the server's.
+    private readonly ProcessProbe? _store = ProcessProbe.FromEnvironment("BERTH_BENCH_STORE_PIDS");
     private readonly bool _kestrel;
     private readonly HttpClient _http;
     private readonly RegistryClient _registry;
@@ -126,16 +128,35 @@ internal sealed class Driver : IDisposable
         }
     }
 
+    /// <summary>
+    /// The seed of bench/run.sh's wrk workload: the small workload's image tagged latest and t0000..t0999 in
+    /// <paramref name="repo"/>; prints the layer's digest (the blob wrk HEADs).
+    /// </summary>
+    public async Task SeedAsync(string repo)
+    {
+        var (manifest, layer) = await _registry.PushImage(repo, "latest");
+        await PutTags(repo, manifest);
+        Console.WriteLine($"layer\t{layer}");
+    }
+
     private async Task Measure(string name, long bytes, Func<Task> work)
     {
         _probe.ResetPeak();
-        var cpu = _probe.CpuSeconds();
+        var cpu = _probe.Cpu();
+        var store = _store?.Cpu();
         var watch = Stopwatch.StartNew();
         await work();
         var elapsed = watch.Elapsed;
-        var cpuUsed = _probe.CpuSeconds() - cpu;
+        var used = _probe.Cpu() - cpu;
+        var gib = (double)bytes / GiB;
         Report.Line(name + "_gbps", Program.Gb(bytes, elapsed));
-        Report.Line(name + "_cpu_s_per_gib", cpuUsed / ((double)bytes / GiB));
+        Report.Line(name + "_cpu_s_per_gib", used.Total / gib);
+        Report.Line(name + "_user_s_per_gib", used.User / gib);
+        Report.Line(name + "_kernel_s_per_gib", used.Kernel / gib);
+        if (_store is not null && store is { } before)
+        {
+            Report.Line(name + "_store_cpu_s_per_gib", (_store.Cpu() - before).Total / gib);
+        }
         Report.Line(name + "_peak_rss_mb", _probe.StatusMb("VmHWM"));
     }
 
@@ -186,6 +207,7 @@ internal sealed class Driver : IDisposable
 
         await Task.WhenAll(Enumerable.Range(0, connections).Select(_ => Task.Run(() => Worker(TimeSpan.FromSeconds(warmup), false))));
         var cpu = _probe.CpuSeconds();
+        var store = _store?.CpuSeconds();
         _probe.ResetPeak();
         var watch = Stopwatch.StartNew();
         var results = await Task.WhenAll(Enumerable.Range(0, connections).Select(_ => Task.Run(() => Worker(TimeSpan.FromSeconds(seconds), true))));
@@ -195,13 +217,18 @@ internal sealed class Driver : IDisposable
         Report.Line(name + "_p50_ms", Percentile(all, 0.50));
         Report.Line(name + "_p99_ms", Percentile(all, 0.99));
         Report.Line(name + "_cpu_s", _probe.CpuSeconds() - cpu);
+        if (_store is not null && store is { } before)
+        {
+            Report.Line(name + "_store_cpu_s", _store.CpuSeconds() - before);
+        }
         Report.Line(name + "_peak_rss_mb", _probe.StatusMb("VmHWM"));
     }
 
     private static double Percentile(double[] sorted, double q) =>
         sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(q * sorted.Length) - 1)];
 
-    private async Task TagsList(string repo, byte[] manifest)
+    /// <summary>Tags the manifest t0000..t0999, 16 at a time.</summary>
+    private async Task PutTags(string repo, byte[] manifest)
     {
         var next = 0;
         await Task.WhenAll(Enumerable.Range(0, 16).Select(async _ =>
@@ -212,6 +239,11 @@ internal sealed class Driver : IDisposable
                 await _registry.PutManifest(repo, string.Create(CultureInfo.InvariantCulture, $"t{i:0000}"), manifest);
             }
         }));
+    }
+
+    private async Task TagsList(string repo, byte[] manifest)
+    {
+        await PutTags(repo, manifest);
         var latencies = new List<double>();
         int count = 0, pages = 0;
         for (var round = 0; round < 60; round++)

@@ -1,4 +1,4 @@
-// The load generator of bench/run.sh. Five commands:
+// The load generator of bench/run.sh. Six commands:
 //   berth-bench sha256                      single-core .NET SHA-256 over 1 GiB in memory, GB/s
 //   berth-bench kestrel PORT DIR            a bare Kestrel server: PUT /upload hashes and fsyncs the body, GET /small
 //   berth-bench image DIR TAG LAYERS MIB    writes an OCI image layout in DIR: one linux/amd64 image tagged TAG with
@@ -16,6 +16,11 @@
 //                                                                      request (e.g. "Basic base64(AWS:token)")
 //                                           BERTH_BENCH_REPOSITORY     the repository of small/requests (default
 //                                                                      bench/small-RANDOM); it must exist or be created on push
+//                                           BERTH_BENCH_STORE_PIDS     comma-separated PIDs of the store's processes (Swift's
+//                                                                      servers): their CPU is reported apart (NAME_store_cpu_s...)
+//   berth-bench seed BASE PID REPO          pushes the small workload's one-layer image to REPO tagged latest and
+//                                           t0000..t0999 (what bench/run.sh's wrk workload requests); prints
+//                                           "layer<TAB>DIGEST". BERTH_BENCH_AUTHORIZATION as for run.
 // Output: one "name<TAB>value" line per figure on stdout.
 using System.Diagnostics;
 using System.Globalization;
@@ -31,7 +36,7 @@ internal static class Program
         if (args.Length == 0)
         {
             await Console.Error.WriteLineAsync(
-                "usage: berth-bench sha256 | kestrel PORT DIR | image DIR TAG LAYERS MIB | balance PORT HOST:PORT,... | run BASES PIDS KIND [WORKLOADS...]");
+                "usage: berth-bench sha256 | kestrel PORT DIR | image DIR TAG LAYERS MIB | balance PORT HOST:PORT,... | run BASES PIDS KIND [WORKLOADS...] | seed BASE PID REPO");
             return 2;
         }
         switch (args[0])
@@ -53,6 +58,12 @@ internal static class Program
                     var pids = args[2].Split(',').Select(p => int.Parse(p, CultureInfo.InvariantCulture)).ToArray();
                     using var driver = new Driver(Nodes.Parse(args[1]), pids, args[3]);
                     await driver.RunAsync(args.Skip(4).ToHashSet(StringComparer.Ordinal));
+                    return 0;
+                }
+            case "seed":
+                {
+                    using var driver = new Driver(Nodes.Parse(args[1]), [int.Parse(args[2], CultureInfo.InvariantCulture)], "registry");
+                    await driver.SeedAsync(args[3]);
                     return 0;
                 }
             default:
