@@ -15,13 +15,16 @@ public sealed class BerthImageBuild : IAsyncLifetime
 {
     public const string Tag = "test";
 
+    /// <summary>The name docker knows the image by after <see cref="LoadAsync"/> (the archive's own name).</summary>
+    public const string LocalName = "berth:" + Tag;
+
+    /// <summary>What packaging/build-image.sh needs besides python3 and the SDK.</summary>
+    public static readonly string[] Tools = ["mmdebstrap", Skopeo.Tool, "curl"];
+
     private readonly string _work = Path.Combine(Path.GetTempPath(), "berth-tests", $"image-{Guid.NewGuid():N}");
     private bool _loaded;
 
     public string? SkipReason { get; private set; }
-
-    /// <summary>The name docker knows the image by after <see cref="LoadAsync"/> (the archive's own name).</summary>
-    public const string LocalName = "berth:" + Tag;
 
     /// <summary>The OCI layout the SDK's image was copied to, tag <see cref="Tag"/>.</summary>
     public string Layout => Path.Combine(_work, "oci");
@@ -31,7 +34,7 @@ public sealed class BerthImageBuild : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var missing = new[] { "mmdebstrap", Skopeo.Tool, "curl" }.Where(t => ClientTools.Find(t) is null).ToList();
+        var missing = Tools.Where(t => ClientTools.Find(t) is null).ToList();
         if (missing.Count > 0)
         {
             SkipReason = $"{string.Join(", ", missing)} not installed (scripts/test.sh installs them): packaging/build-image.sh needs them";
