@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(skopeo docker-registry docker.io rpm python3-rpm podman buildah containerd uidmap iptables swift-proxy swift-account swift-container swift-object memcached postgresql-15 chromium python3-prometheus-client docker-compose golang-go python3-packaging)
+packages=(skopeo docker-registry docker.io rpm python3-rpm podman buildah containerd uidmap iptables swift-proxy swift-account swift-container swift-object memcached postgresql-15 chromium python3-prometheus-client docker-compose golang-go python3-packaging mmdebstrap)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

@@ -4,11 +4,16 @@ using Berth.Server.Tests.Clients.Tools;
 namespace Berth.Server.Tests.Infrastructure;
 
 /// <summary>
-/// Runs the real <c>aws</c> CLI (real SigV4) against a Berth server: <c>aws ecr …</c> with the server's root key,
+/// Runs the real <c>aws</c> CLI (real SigV4) against a Berth server or endpoint: <c>aws ecr …</c> with its root key,
 /// region us-east-1 and <c>--endpoint-url</c>. Returns the parsed JSON output, or the CLI's error text.
 /// </summary>
-public sealed class AwsCli(BerthTestServer server)
+public sealed class AwsCli(Uri endpoint, string accessKeyId, string secretAccessKey)
 {
+    public AwsCli(BerthTestServer server)
+        : this(server.BaseAddress, server.AccessKeyId, server.SecretAccessKey)
+    {
+    }
+
     /// <summary>Runs a command that must succeed; returns its JSON output (an empty object when it prints none).</summary>
     public async Task<JsonElement> RunAsync(params string[] arguments)
     {
@@ -39,8 +44,8 @@ public sealed class AwsCli(BerthTestServer server)
     {
         var env = new Dictionary<string, string?>
         {
-            ["AWS_ACCESS_KEY_ID"] = server.AccessKeyId,
-            ["AWS_SECRET_ACCESS_KEY"] = server.SecretAccessKey,
+            ["AWS_ACCESS_KEY_ID"] = accessKeyId,
+            ["AWS_SECRET_ACCESS_KEY"] = secretAccessKey,
             ["AWS_DEFAULT_REGION"] = "us-east-1",
             ["AWS_REGION"] = "us-east-1",
             ["AWS_PAGER"] = string.Empty,
@@ -53,7 +58,7 @@ public sealed class AwsCli(BerthTestServer server)
             env[key] = value;
         }
 
-        string[] command = [.. arguments, "--endpoint-url", server.BaseAddress.ToString().TrimEnd('/'), "--output", "json"];
+        string[] command = [.. arguments, "--endpoint-url", endpoint.ToString().TrimEnd('/'), "--output", "json"];
         return input is null && AwsCliHost.IsAvailable
             ? AwsCliHost.RunAsync(command, env, TimeSpan.FromMinutes(2))
             : ProcessRunner.RunAsync("aws", command, new ProcessRunOptions { Environment = env, AllowFailure = true, StandardInput = input, Timeout = TimeSpan.FromMinutes(2) });

@@ -16,6 +16,9 @@ public sealed class DockerDaemon : IAsyncLifetime
 
     public bool IsRunning => _daemon is not null;
 
+    /// <summary>The daemon's address for other clients (DOCKER_HOST of docker-compose).</summary>
+    public string Address => $"unix://{Socket}";
+
     private string Socket => Path.Combine(_root, "docker.sock");
 
     public async Task InitializeAsync()
