@@ -165,7 +165,7 @@ rows = [
     ("push 1 GiB monolithic (POST, PUT ?digest= with body)", "push_monolithic_gbps", "GB/s", "kestrel:push_monolithic_gbps"),
     ("push 1 GiB chunked (10 MiB PATCHes with Content-Range)", "push_chunked_gbps", "GB/s", "kestrel:push_monolithic_gbps"),
     ("push 1 GiB streamed (one chunked PATCH, no Content-Range)", "push_streamed_gbps", "GB/s", "kestrel:push_streamed_gbps"),
-    ("pull 1 GiB, first after its push (Berth: from disk, its uploads bypass the page cache)", "pull_gbps", "GB/s", "loopback_gbps"),
+    ("pull 1 GiB, first after its push", "pull_gbps", "GB/s", "loopback_gbps"),
     ("pull 1 GiB again (page cache, every server)", "pull_again_gbps", "GB/s", "loopback_gbps"),
     ("push 2 GiB monolithic", "push_2g_gbps", "GB/s", "kestrel:push_monolithic_gbps"),
     ("pull 2 GiB", "pull_2g_gbps", "GB/s", "loopback_gbps"),

@@ -93,8 +93,8 @@ internal sealed class Driver : IDisposable
             await Measure("push_streamed", _blob, () => _registry.PushStreamed($"bench/streamed-{_run}", streamed, spread));
             await Measure("pull", _blob, () => _registry.Pull($"bench/mono-{_run}", mono, spread));
 
-            // Berth writes uploads with O_DIRECT, so its first pull reads the disk while Distribution's reads the pages
-            // its push left cached; the second pull is from the page cache for every server.
+            // The first pull reads what the push left in the page cache (with Berth's DirectIo on, nothing: the disk);
+            // the second is from the page cache for every server.
             await Measure("pull_again", _blob, () => _registry.Pull($"bench/mono-{_run}", mono, spread));
         }
         if (Want("push2g"))

@@ -27,9 +27,10 @@ public sealed class FileSystemBlobOptions
 
     /// <summary>
     /// Write uploads with O_DIRECT where the filesystem supports it (else through the page cache, as with false).
-    /// False keeps just-pushed blobs in the page cache, at ~2–3× the kernel CPU per pushed GiB (docs/ARCHITECTURE.md).
+    /// Less kernel CPU per pushed GiB, but a blob just pushed is not in the page cache, so its first pull reads the
+    /// disk (docs/ARCHITECTURE.md has the figures); off by default.
     /// </summary>
-    public bool DirectIo { get; set; } = true;
+    public bool DirectIo { get; set; }
 }
 
 public sealed class MetadataStorageOptions

@@ -28,7 +28,7 @@ internal sealed class FileSystemBlobStore : IBlobStore
     /// <param name="directIo">
     /// Write staged bytes with O_DIRECT where the filesystem supports it (the first refusal turns it off for the store).
     /// </param>
-    public FileSystemBlobStore(string root, bool directIo = true)
+    public FileSystemBlobStore(string root, bool directIo = false)
     {
         _directIo = directIo;
         _root = Path.GetFullPath(root);

@@ -8,7 +8,7 @@ public sealed class FileSystemBlobStoreTests : BlobStoreContract
 {
     private readonly string _root = Path.Combine(Path.GetTempPath(), "berth-storage-tests", Guid.NewGuid().ToString("N"));
 
-    protected override IBlobStore CreateStore() => new FileSystemBlobStore(_root);
+    protected override IBlobStore CreateStore() => new FileSystemBlobStore(_root, directIo: true);
 
     /// <summary>
     /// Chunk lengths that start and end inside a block, on a block boundary, inside and across the 1 MiB copy buffers;

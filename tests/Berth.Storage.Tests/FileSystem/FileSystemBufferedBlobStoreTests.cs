@@ -4,7 +4,7 @@ using Berth.Storage.Tests.Contracts;
 
 namespace Berth.Storage.Tests.FileSystem;
 
-/// <summary>The blob store contract through the page cache: what a filesystem without O_DIRECT gets.</summary>
+/// <summary>The blob store contract through the page cache: the default, and what a filesystem without O_DIRECT gets.</summary>
 public sealed class FileSystemBufferedBlobStoreTests : BlobStoreContract
 {
     private readonly string _root = Path.Combine(Path.GetTempPath(), "berth-storage-tests", Guid.NewGuid().ToString("N"));
