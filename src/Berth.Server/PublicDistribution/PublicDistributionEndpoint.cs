@@ -67,10 +67,12 @@ internal static class PublicDistributionEndpoint
 
         if (push)
         {
-            // Only an authenticated token can hold push; each request of the push needs its own action.
+            // Only an authenticated token can hold push; each request of the push needs its own action. Recorded in the
+            // audit trail as the private face records it (ecr-public.amazonaws.com), refusals with what explains them.
             var action = OciActions.Of(route.Resource, method)!.Replace("ecr:", "ecr-public:", StringComparison.Ordinal);
-            await services.GetRequiredService<IRegistryAuthorizer>()
-                .AuthorizeAsync(principal!, identity, action, identity.RepositoryArn(repository), RequestConditions.Of(context), context.RequestAborted).ConfigureAwait(false);
+            OciAudit.Begin(context, identity, principal!, route with { Name = repository }, action);
+            await AuditTrail.DeniedAuthorization.AuthorizeAsync(context, services.GetRequiredService<IRegistryAuthorizer>(), principal!, identity, action,
+                identity.RepositoryArn(repository), RequestConditions.Of(context)).ConfigureAwait(false);
         }
         else if (route.Resource == OciResource.Manifest && !route.Argument.Contains(':', StringComparison.Ordinal)
             && !services.GetRequiredService<PublicPullLimiter>().TryAcquire(context, principal?.AccountId))

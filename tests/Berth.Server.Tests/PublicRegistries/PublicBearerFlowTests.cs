@@ -46,6 +46,10 @@ public sealed class PublicBearerFlowTests(ITestOutputHelper output) : PublicRegi
         {
             Assert.Equal(HttpStatusCode.Accepted, upload.StatusCode);
             Assert.StartsWith($"/v2/{alias}/app/blobs/uploads/", upload.Headers.Location!.OriginalString, StringComparison.Ordinal);
+
+            // The public face's pushes are in the audit trail as ECR Public calls, as the private face's are ECR's.
+            var recorded = await RecordedAsync(upload.Headers.GetValues("x-amzn-RequestId").Single());
+            Assert.Equal(("ecr-public.amazonaws.com", "InitiateLayerUpload", "app"), (recorded.EventSource, recorded.EventName, recorded.ResourceName));
         }
 
         // Anyone may pull, with an anonymous token; it does not allow a push.
@@ -81,6 +85,21 @@ public sealed class PublicBearerFlowTests(ITestOutputHelper output) : PublicRegi
         using var denied = await basic.GetAsync($"/v2/{alias}/app/tags/list");
         Assert.Equal(HttpStatusCode.BadRequest, denied.StatusCode);
         Assert.Equal("DENIED", await OciTestClient.ErrorCodeAsync(denied));
+    }
+
+    private async Task<Berth.Core.AuditTrail.AuditEvent> RecordedAsync(string requestId)
+    {
+        var trail = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<Berth.Core.AuditTrail.IAuditTrailStore>(Server.Services);
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (true)
+        {
+            if (await trail.FindByRequestIdAsync(requestId, deadline.Token) is { } stored)
+            {
+                return stored;
+            }
+
+            await Task.Delay(50, deadline.Token);
+        }
     }
 
     [SkippableFact]
