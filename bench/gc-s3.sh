@@ -10,6 +10,8 @@
 #   repository  DeleteRepository --force of "bench/app" (GC_UNIQUE blobs of its own, GC_SHARED shared with
 #               "bench/base"), one more cycle: bytes reclaimed against the unique bytes, requests, bucket check again
 # Distribution is not run on S3 here (bench/gc.sh compares it on the filesystem).
+# The run's section (its table and the first cycle's output) is written to $OUT.new, to be added to OUT, which keeps
+# earlier runs.
 # Usage: bench/gc-s3.sh   (GC_S3_BLOBS=100000 GC_BLOB_BYTES=1024 GC_UNIQUE=1000 GC_SHARED=1000 SEED_PARALLEL=6
 #                          SWIFT_PORT=15110 OUT=bench/RESULTS-GC-S3.md; KEEP=1 keeps the work directory)
 set -euo pipefail
