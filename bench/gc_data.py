@@ -6,19 +6,8 @@ Half of BLOBS are referenced: in Distribution by image manifests (config + 99 la
 _layers and _manifests links), in Berth by the same repositories' blob_links and manifests rows. The other half is
 garbage: stored, referenced by nothing. With UNIQUE and SHARED, two more repositories "app" and "base" are written:
 "app" has UNIQUE blobs of its own and SHARED blobs it shares with "base" (the repository-deletion row).
-With GC_S3_ENDPOINT set (and GC_S3_BUCKET, GC_S3_PREFIX, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY), Berth's blobs go
-to that bucket under <prefix>/blobs/ (S3BlobStore's layout) instead of <data>/blobs, and DIST_ROOT is ignored."""
+(bench/gc-s3.sh seeds S3 with bench/gc_s3_data.py.)"""
 import hashlib, json, os, sqlite3, sys, time
-from concurrent.futures import ThreadPoolExecutor
-
-s3 = None
-if os.environ.get("GC_S3_ENDPOINT"):
-    import boto3, botocore.config
-    s3 = boto3.client("s3", endpoint_url=os.environ["GC_S3_ENDPOINT"], region_name="us-east-1",
-                      config=botocore.config.Config(s3={"addressing_style": "path"}, max_pool_connections=16))
-    bucket, prefix = os.environ["GC_S3_BUCKET"], os.environ["GC_S3_PREFIX"].strip("/")
-    uploads = ThreadPoolExecutor(16)
-    pending = []
 
 berth, dist, total, size = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
 unique = int(sys.argv[5]) if len(sys.argv) > 5 else 0
@@ -35,9 +24,6 @@ def blob(tag: bytes) -> str:
     content = (tag + counter.to_bytes(8, "big")) * (size // (len(tag) + 8) + 1)
     content = content[:size]
     hexd = hashlib.sha256(content).hexdigest()
-    if s3:
-        pending.append(uploads.submit(s3.put_object, Bucket=bucket, Key=f"{prefix}/blobs/sha256/{hexd[:2]}/{hexd}", Body=content))
-        return "sha256:" + hexd
     for path in (os.path.join(berth, "blobs", "sha256", hexd[:2], hexd), os.path.join(v2, "blobs", "sha256", hexd[:2], hexd, "data")):
         os.makedirs(os.path.dirname(path), exist_ok=True)
         with open(path, "wb") as f:
@@ -55,8 +41,6 @@ def repository(name: str, digests: list) -> None:
     db.execute("INSERT INTO repositories (account_id, region, name, created_at) VALUES ('000000000000', 'us-east-1', ?, ?)", (name, now))
     rid = db.execute("SELECT id FROM repositories WHERE name = ?", (name,)).fetchone()[0]
     repo = os.path.join(v2, "repositories", name)
-    if s3:
-        repo = None
     for i in range(0, len(digests), 100):
         group = digests[i:i + 100]
         manifest = json.dumps({"schemaVersion": 2, "mediaType": "application/vnd.docker.distribution.manifest.v2+json",
@@ -90,6 +74,3 @@ if unique or shared:
     repository("bench/base", common)
     repository("bench/app", [blob(b"unique") for _ in range(unique)] + common)
 db.commit()
-if s3:
-    for f in pending:
-        f.result()

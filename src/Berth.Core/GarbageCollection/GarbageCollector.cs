@@ -26,8 +26,11 @@ namespace Berth.Core.GarbageCollection;
 /// <param name="uploads">Holds idle uploads while their leftovers are removed; without it (a test's collector) they are left alone.</param>
 public sealed class GarbageCollector(IBlobInventory inventory, IGarbageCollectionStore store, TimeProvider time, Blobs.OpenUploads? uploads = null)
 {
-    /// <summary>Blobs tombstoned and deleted per batch: one DeleteObjects call on S3, one short transaction.</summary>
-    public const int BatchSize = 500;
+    /// <summary>
+    /// Blobs tombstoned and deleted per batch: one DeleteObjects request on S3 (its maximum, 1,000 keys), one short
+    /// transaction. 50,000 garbage blobs are deleted in 50 requests (100 when this was 500).
+    /// </summary>
+    public const int BatchSize = 1000;
 
     public async Task<GarbageCollectionReport> RunAsync(
         TimeSpan gracePeriod, bool dryRun, IProgress<GarbageCollectionProgress>? progress, CancellationToken cancellationToken)

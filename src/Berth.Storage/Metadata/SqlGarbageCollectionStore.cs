@@ -167,7 +167,7 @@ internal sealed class SqlGarbageCollectionStore(MetadataDatabase database) : IGa
         AND NOT EXISTS (SELECT 1 FROM manifest_references m WHERE m.repository_id = l.repository_id AND m.kind = 'blob' AND m.digest = l.digest)
         """;
 
-    /// <summary>An <c>IN (…)</c> list of parameters, one per digest (batches are at most a few hundred).</summary>
+    /// <summary>An <c>IN (…)</c> list of parameters, one per digest (batches are at most GarbageCollector.BatchSize, 1,000).</summary>
     private static (string List, (string Name, object? Value)[] Parameters) InList(IReadOnlyList<Digest> digests)
     {
         var parameters = new (string Name, object? Value)[digests.Count];

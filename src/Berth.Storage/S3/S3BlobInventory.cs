@@ -9,7 +9,7 @@ namespace Berth.Storage.S3;
 /// <summary>
 /// Garbage collection's view of the S3 blob store: ListObjectsV2 pages (1,000 keys each, with size and time, so no
 /// HEAD per blob) of the <see cref="S3KeyLayout"/> prefixes, and deletion by DeleteObjects, 1,000 keys a request.
-/// 100,000 blobs are listed in 100 requests; 50,000 are deleted in 50 (or 100 with the collector's batches of 500).
+/// 100,000 blobs are listed in 100 requests; 50,000 are deleted in 50 (the collector's batches are 1,000 too).
 /// Multipart uploads left open at blob keys (a commit killed midway, <see cref="S3BlobAssembler"/>) are found with
 /// ListMultipartUploads pages (1,000 each) and aborted: their parts are billed but no object listing shows them.
 /// </summary>

@@ -205,6 +205,28 @@ public abstract class GarbageCollectionStoreContract
         Assert.Equal([second.Digest], (await stores.Garbage.ListCandidatesAsync(default)).Keys);
     }
 
+    /// <summary>
+    /// A whole sweep batch (<see cref="GarbageCollector.BatchSize"/>: one S3 DeleteObjects) goes through each statement
+    /// at once: candidates added, a linked one kept out of the tombstones, the rest tombstoned and finished (on
+    /// PostgreSQL, one advisory lock per digest in one transaction).
+    /// </summary>
+    [Fact]
+    public async Task AWholeBatchIsTombstonedAndFinishedInOneCallEach()
+    {
+        var stores = await CreateAsync();
+        var repository = await NewRepositoryAsync(stores);
+        var batch = Enumerable.Range(0, GarbageCollector.BatchSize).Select(_ => NewBlob()).ToList();
+        Assert.True(await stores.Links.LinkAsync(repository, batch[0].Digest, batch[0].Size, default));
+        await stores.Garbage.AddCandidatesAsync(batch, Now, default);
+
+        var tombstoned = await stores.Garbage.TombstoneAsync(batch, Now, default);
+        await stores.Garbage.FinishAsync([.. tombstoned.Select(b => b.Digest)], default);
+
+        Assert.Equal(batch.Skip(1), tombstoned);
+        Assert.Empty(await stores.Garbage.ListTombstonesAsync(default));
+        Assert.Equal([batch[0].Digest], (await stores.Garbage.ListCandidatesAsync(default)).Keys);
+    }
+
     [Fact]
     public async Task ATombstoneIsReturnedAgainWhenASweepIsResumed()
     {
