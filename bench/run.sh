@@ -540,6 +540,16 @@ fi
 # ---- wrk: manifest GET, blob HEAD, tags/list of 1,000 tags ----
 WRK_SECONDS=${WRK_SECONDS:-10}
 WRK_WARMUP=${WRK_WARMUP:-5}
+# The lines both request tools report (awk END block over: k key, a/b "user kernel" CPU before/after, s0/s1 store
+# CPU before/after, and n, rps, p50, p99, errors gathered by the tool's own parsing).
+REQUEST_FIGURES='
+        END {
+            split(a, x, " "); split(b, y, " "); u = y[1] - x[1]; s = y[2] - x[2]
+            printf "%s_rps\t%s\n%s_requests\t%d\n%s_errors\t%d\n", k, rps, k, n, k, errors
+            if (n > 0) printf "%s_p50_ms\t%s\n%s_p99_ms\t%s\n", k, p50, k, p99
+            if (n > 0) printf "%s_cpu_us\t%.1f\n%s_user_us\t%.1f\n%s_kernel_us\t%.1f\n", k, (u + s) * 1e6 / n, k, u * 1e6 / n, k, s * 1e6 / n
+            if (n > 0 && s0 != "") printf "%s_store_cpu_us\t%.1f\n", k, (s1 - s0) * 1e6 / n
+        }'
 wrk_one() { # wrk_one KEY PID FILE WRK-ARGS... -> KEY_rps, _p50_ms, _p99_ms, _cpu_us (server CPU per request), _user_us,
     # _kernel_us, _store_cpu_us (Swift's, when STORE holds its PIDs), _errors (non-2xx/3xx and socket errors), _peak_rss_mb
     local key=$1 pid=$2 file=$3 uk0 uk1 st0= st1=
@@ -557,13 +567,7 @@ wrk_one() { # wrk_one KEY PID FILE WRK-ARGS... -> KEY_rps, _p50_ms, _p99_ms, _cp
         /^ +50%/ { p50 = ms($2) } /^ +99%/ { p99 = ms($2) } / requests in / { n = $1 } /^Requests\/sec:/ { rps = $2 }
         /Non-2xx or 3xx responses:/ { errors += $NF }
         /Socket errors:/ { for (i = 1; i <= NF; i++) if ($i ~ /^[0-9]+,?$/) errors += $i + 0 }
-        END {
-            split(a, x, " "); split(b, y, " "); u = y[1] - x[1]; s = y[2] - x[2]
-            printf "%s_rps\t%s\n%s_requests\t%d\n%s_errors\t%d\n", k, rps, k, n, k, errors
-            if (n > 0) printf "%s_p50_ms\t%s\n%s_p99_ms\t%s\n", k, p50, k, p99
-            if (n > 0) printf "%s_cpu_us\t%.1f\n%s_user_us\t%.1f\n%s_kernel_us\t%.1f\n", k, (u + s) * 1e6 / n, k, u * 1e6 / n, k, s * 1e6 / n
-            if (n > 0 && s0 != "") printf "%s_store_cpu_us\t%.1f\n", k, (s1 - s0) * 1e6 / n
-        }' "$WORK/wrk.out" >>"$file"
+        '"$REQUEST_FIGURES" "$WORK/wrk.out" >>"$file"
     printf '%s_peak_rss_mb\t%s\n' "$key" "$(hwm_mb "$pid")" >>"$file"
     grep -q "^${key}_errors	0$" "$file" || log "wrk $key: $(grep -E 'Non-2xx|Socket errors' "$WORK/wrk.out" | tr -s ' ')"
 }
@@ -581,13 +585,7 @@ ab_one() { # ab_one KEY PID FILE AB-ARGS... -> the lines of wrk_one, from ab -k 
     awk -v k="$key" -v a="$uk0" -v b="$uk1" -v s0="$st0" -v s1="$st1" '
         /^Complete requests:/ { n = $3 } /^Requests per second:/ { rps = $4 } /^ +50% / { p50 = $2 } /^ +99% / { p99 = $2 }
         /^Failed requests:/ { errors += $3 } /^Non-2xx responses:/ { errors += $3 }
-        END {
-            split(a, x, " "); split(b, y, " "); u = y[1] - x[1]; s = y[2] - x[2]
-            printf "%s_rps\t%s\n%s_requests\t%d\n%s_errors\t%d\n", k, rps, k, n, k, errors
-            if (n > 0) printf "%s_p50_ms\t%s\n%s_p99_ms\t%s\n", k, p50, k, p99
-            if (n > 0) printf "%s_cpu_us\t%.1f\n%s_user_us\t%.1f\n%s_kernel_us\t%.1f\n", k, (u + s) * 1e6 / n, k, u * 1e6 / n, k, s * 1e6 / n
-            if (n > 0 && s0 != "") printf "%s_store_cpu_us\t%.1f\n", k, (s1 - s0) * 1e6 / n
-        }' "$WORK/ab.out" >>"$file"
+        '"$REQUEST_FIGURES" "$WORK/ab.out" >>"$file"
     printf '%s_peak_rss_mb\t%s\n' "$key" "$(hwm_mb "$pid")" >>"$file"
     grep -q "^${key}_errors	0$" "$file" || log "ab $key: $(grep -E 'Failed requests|Non-2xx' "$WORK/ab.out" | tr -s ' ' | tr '\n' ' ')"
 }
