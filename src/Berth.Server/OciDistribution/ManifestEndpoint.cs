@@ -17,8 +17,8 @@ internal static partial class ManifestEndpoint
     {
         var parsedReference = References.ManifestToRead(reference);
         await context.RequestServices.GetRequiredService<PullThroughCache.PullThroughCacheService>().RefreshManifestAsync(
-            name, parsedReference, context.Items[PullThroughCache.PullThroughCacheService.PrincipalItem] as Berth.Core.Credentials.Principal,
-            Authentication.RequestConditions.Of(context), context.RequestAborted).ConfigureAwait(false);
+            context, name, parsedReference, context.Items[PullThroughCache.PullThroughCacheService.PrincipalItem] as Berth.Core.Credentials.Principal,
+            context.RequestAborted).ConfigureAwait(false);
         var stored = await images.GetManifestAsync(name, parsedReference, context.RequestAborted).ConfigureAwait(false);
         var manifest = Negotiate(context.Request.Headers.Accept, stored, byTag: !parsedReference.IsDigest);
 

@@ -10,6 +10,7 @@ using Berth.Core.Naming;
 using Berth.Core.PullThroughCache;
 using Berth.Core.Registries;
 using Berth.Core.Repositories;
+using Berth.Server.AuditTrail;
 using Berth.Server.Authentication;
 using Berth.Server.Hosting;
 using Berth.Server.Registries;
@@ -55,7 +56,7 @@ internal sealed partial class PullThroughCacheService(
     /// Makes the manifest <paramref name="reference"/> of <paramref name="name"/> current in the cache when a rule
     /// covers the repository; does nothing otherwise. Throws only when nothing cached can answer the pull.
     /// </summary>
-    public async Task RefreshManifestAsync(RepositoryName name, Reference reference, Principal? principal, RequestContext conditions, CancellationToken cancellationToken)
+    public async Task RefreshManifestAsync(HttpContext http, RepositoryName name, Reference reference, Principal? principal, CancellationToken cancellationToken)
     {
         if (await rules.MatchAsync(name.Value, cancellationToken).ConfigureAwait(false) is not { } rule)
         {
@@ -69,7 +70,7 @@ internal sealed partial class PullThroughCacheService(
             {
                 try
                 {
-                    await ImportManifestAsync(rule, name, reference, null, null, principal, conditions, cancellationToken).ConfigureAwait(false);
+                    await ImportManifestAsync(rule, name, reference, null, null, principal, http, cancellationToken).ConfigureAwait(false);
                 }
                 catch (UpstreamFailure e)
                 {
@@ -95,7 +96,7 @@ internal sealed partial class PullThroughCacheService(
 
         try
         {
-            await ImportManifestAsync(rule, name, reference, cached?.Digest, tag, principal, conditions, cancellationToken).ConfigureAwait(false);
+            await ImportManifestAsync(rule, name, reference, cached?.Digest, tag, principal, http, cancellationToken).ConfigureAwait(false);
         }
         catch (UpstreamFailure e) when (cached is not null)
         {
@@ -124,7 +125,7 @@ internal sealed partial class PullThroughCacheService(
             return false;
         }
 
-        await AdmitImportAsync(name, principal, RequestConditions.Of(context), cancellationToken).ConfigureAwait(false);
+        await AdmitImportAsync(context, name, principal, cancellationToken).ConfigureAwait(false);
         if (await blobs.FindSizeAsync(digest, cancellationToken).ConfigureAwait(false) is { } size)
         {
             await links.LinkAsync(name, digest, size, cancellationToken).ConfigureAwait(false);
@@ -237,7 +238,7 @@ internal sealed partial class PullThroughCacheService(
     /// tagged, in the repository; records the tag's check.
     /// </summary>
     private async Task ImportManifestAsync(
-        PullThroughCacheRule rule, RepositoryName name, Reference reference, Digest? cachedDigest, Tag? tag, Principal? principal, RequestContext conditions, CancellationToken cancellationToken)
+        PullThroughCacheRule rule, RepositoryName name, Reference reference, Digest? cachedDigest, Tag? tag, Principal? principal, HttpContext http, CancellationToken cancellationToken)
     {
         var upstreamRepository = rule.UpstreamRepository(rule.Remainder(name.Value)!);
         var endpoint = UpstreamRegistryUrl.Parse(rule.UpstreamRegistryUrl, rule.UpstreamRegistry);
@@ -273,7 +274,7 @@ internal sealed partial class PullThroughCacheService(
             throw new UpstreamFailure(null, $"the upstream's manifest {upstreamRepository}:{reference} is {manifest.Digest}, not {claimed}");
         }
 
-        await AdmitImportAsync(name, principal, conditions, cancellationToken).ConfigureAwait(false);
+        await AdmitImportAsync(http, name, principal, cancellationToken).ConfigureAwait(false);
         var outcome = await images.PutUpstreamManifestAsync(name, manifest, tag, cancellationToken).ConfigureAwait(false);
         if (outcome.Status == PutManifestStatus.TagImmutable)
         {
@@ -293,18 +294,20 @@ internal sealed partial class PullThroughCacheService(
     /// to create it (ecr:CreateRepository); then the repository exists. A caller without a token (a registry without
     /// authentication) has every right.
     /// </summary>
-    private async Task AdmitImportAsync(RepositoryName name, Principal? principal, RequestContext conditions, CancellationToken cancellationToken)
+    private async Task AdmitImportAsync(HttpContext http, RepositoryName name, Principal? principal, CancellationToken cancellationToken)
     {
         var exists = await repositoryStore.ExistsAsync(name, cancellationToken).ConfigureAwait(false);
         if (principal is not null)
         {
+            // Refusals are kept on the pull's audit record, so that berth explain can explain them like any other.
             var arn = registry.RepositoryArn(name.Value);
+            var conditions = RequestConditions.Of(http);
             if (!exists)
             {
-                await authorizer.AuthorizeAsync(principal, registry, "ecr:CreateRepository", arn, conditions, cancellationToken).ConfigureAwait(false);
+                await DeniedAuthorization.AuthorizeAsync(http, authorizer, principal, registry, "ecr:CreateRepository", arn, conditions).ConfigureAwait(false);
             }
 
-            await authorizer.AuthorizeAsync(principal, registry, "ecr:BatchImportUpstreamImage", arn, conditions, cancellationToken).ConfigureAwait(false);
+            await DeniedAuthorization.AuthorizeAsync(http, authorizer, principal, registry, "ecr:BatchImportUpstreamImage", arn, conditions).ConfigureAwait(false);
         }
 
         if (!exists)

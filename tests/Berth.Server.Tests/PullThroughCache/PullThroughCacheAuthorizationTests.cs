@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using Berth.Server.Tests.Iam;
 using Berth.Server.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Berth.Server.Tests.PullThroughCache;
 
@@ -59,6 +60,19 @@ public sealed class PullThroughCacheAuthorizationTests(UpstreamFixture upstream)
         Assert.Equal(HttpStatusCode.OK, imported.StatusCode);
         Assert.Equal(upstream.Multi.IndexDigest, imported.Headers.GetValues("Docker-Content-Digest").Single());
         Assert.Equal(HttpStatusCode.OK, cached.StatusCode);
+
+        // The refused import is on the pull's audit record with what decided it, as berth explain reads it.
+        var trail = _server.Services.GetRequiredService<Berth.Core.AuditTrail.IAuditTrailStore>();
+        var requestId = refused.Headers.GetValues("x-amzn-RequestId").Single();
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        Berth.Core.AuditTrail.AuditEvent? stored;
+        while ((stored = await trail.FindByRequestIdAsync(requestId, deadline.Token)) is null)
+        {
+            await Task.Delay(50, deadline.Token);
+        }
+
+        using var json = System.Text.Json.JsonDocument.Parse(stored.Json);
+        Assert.Equal("ecr:CreateRepository", json.RootElement.GetProperty("additionalEventData").GetProperty("authorization").GetProperty("action").GetString());
     }
 
     private async Task<HttpClient> UserAsync(IamCli iam, string name, string policy)
