@@ -1,5 +1,6 @@
 using Berth.Core.Credentials;
 using Berth.Core.Errors;
+using Berth.Core.Iam;
 using Berth.Core.IamPolicies;
 using Berth.Core.Registries;
 
@@ -12,7 +13,7 @@ namespace Berth.Server.AuditTrail;
 /// the principal and the store). Written into the CloudTrail event as
 /// <c>additionalEventData.authorization</c> (only for denied calls). Every face records its denials: the ECR API,
 /// <c>/v2/</c> and ECR Public's API through <see cref="AuthorizeAsync"/> (the registry authorizer); IAM, STS, CloudTrail
-/// and Secrets Manager with <see cref="Record"/> where they catch IamAuthorization's AccessDenied.
+/// and Secrets Manager through <see cref="AuthorizeIamAsync"/>; AssumeRole with <see cref="Record"/> around its trust decision.
 /// </summary>
 internal sealed record DeniedAuthorization(string Action, string Resource, IReadOnlyList<KeyValuePair<string, IReadOnlyList<string>>> Context)
 {
@@ -25,6 +26,24 @@ internal sealed record DeniedAuthorization(string Action, string Resource, IRead
             await authorizer.AuthorizeAsync(principal, registry, action, resource, conditions, http.RequestAborted).ConfigureAwait(false);
         }
         catch (RegistryException e) when (e.Error == EcrErrors.AccessDenied)
+        {
+            Record(http, action, resource, conditions);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Authorizes as <see cref="IamAuthorization.AuthorizeAsync"/> (IAM, STS, CloudTrail, Secrets Manager: identity
+    /// policies only); an AccessDenied is recorded on the request's audit record, then rethrown.
+    /// </summary>
+    public static async ValueTask AuthorizeIamAsync(
+        HttpContext http, IamAuthorization iam, Principal principal, string action, string resource, RequestContext conditions)
+    {
+        try
+        {
+            await iam.AuthorizeAsync(principal, action, resource, conditions, http.RequestAborted).ConfigureAwait(false);
+        }
+        catch (IamException e) when (e.Code == "AccessDenied")
         {
             Record(http, action, resource, conditions);
             throw;

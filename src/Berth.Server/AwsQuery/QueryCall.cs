@@ -22,19 +22,8 @@ internal sealed class QueryCall(HttpContext context, QueryModel model, QueryOper
     /// Throws AccessDenied unless the caller's policies allow <paramref name="action"/> on the resource; a denial is
     /// recorded for <c>berth explain</c> (<see cref="AuditTrail.DeniedAuthorization"/>).
     /// </summary>
-    public async ValueTask AuthorizeAsync(string action, string resourceArn)
-    {
-        var conditions = RequestContext();
-        try
-        {
-            await Service<IamAuthorization>().AuthorizeAsync(principal, action, resourceArn, conditions, Aborted).ConfigureAwait(false);
-        }
-        catch (IamException e) when (e.Code == "AccessDenied")
-        {
-            AuditTrail.DeniedAuthorization.Record(context, action, resourceArn, conditions);
-            throw;
-        }
-    }
+    public ValueTask AuthorizeAsync(string action, string resourceArn) =>
+        AuditTrail.DeniedAuthorization.AuthorizeIamAsync(context, Service<IamAuthorization>(), principal, action, resourceArn, RequestContext());
 
     /// <summary>The condition keys of the request itself: aws:SourceIp and aws:SecureTransport.</summary>
     public RequestContext RequestContext() => Authentication.RequestConditions.Of(context);

@@ -39,15 +39,13 @@ internal sealed class CloudTrailApiEndpoints() : AwsJsonApi("cloudtrail", Create
             audit.AccountId = principal.AccountId;
         }
 
-        var (action, conditions) = ("cloudtrail:" + operation, Authentication.RequestConditions.Of(context));
         try
         {
-            await context.RequestServices.GetRequiredService<IamAuthorization>()
-                .AuthorizeAsync(principal, action, "*", conditions, context.RequestAborted).ConfigureAwait(false);
+            await AuditTrail.DeniedAuthorization.AuthorizeIamAsync(context, context.RequestServices.GetRequiredService<IamAuthorization>(), principal,
+                "cloudtrail:" + operation, "*", Authentication.RequestConditions.Of(context)).ConfigureAwait(false);
         }
         catch (IamException e)
         {
-            AuditTrail.DeniedAuthorization.Record(context, action, "*", conditions);
             throw new RegistryException(EcrErrors.AccessDenied, e.Message);
         }
 

@@ -54,15 +54,13 @@ internal sealed class SecretsManagerApiEndpoint() : AwsJsonApi("secretsmanager",
                 : $"arn:{registry.Partition}:secretsmanager:{region}:{registry.AccountId}:secret:{secretId}");
         }
 
-        var (action, conditions) = ("secretsmanager:" + operation, RequestConditions.Of(context));
         try
         {
-            await context.RequestServices.GetRequiredService<IamAuthorization>()
-                .AuthorizeAsync(principal, action, resource, conditions, context.RequestAborted).ConfigureAwait(false);
+            await AuditTrail.DeniedAuthorization.AuthorizeIamAsync(context, context.RequestServices.GetRequiredService<IamAuthorization>(), principal,
+                "secretsmanager:" + operation, resource, RequestConditions.Of(context)).ConfigureAwait(false);
         }
         catch (IamException e)
         {
-            AuditTrail.DeniedAuthorization.Record(context, action, resource, conditions);
             throw new RegistryException(SecretsErrors.AccessDenied, e.Message);
         }
 
