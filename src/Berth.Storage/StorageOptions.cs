@@ -26,11 +26,12 @@ public sealed class FileSystemBlobOptions
     public string? Root { get; set; }
 
     /// <summary>
-    /// Write uploads with O_DIRECT where the filesystem supports it (else through the page cache, as with false).
-    /// Less kernel CPU per pushed GiB, but a blob just pushed is not in the page cache, so its first pull reads the
-    /// disk (docs/ARCHITECTURE.md has the figures); off by default.
+    /// Write uploads with O_DIRECT where the filesystem supports it, and read a large blob none of whose pages are
+    /// cached with O_DIRECT too, until it is read a second time within an hour (then through the page cache, so hot
+    /// blobs end up cached). False: everything through the page cache. On by default (docs/ARCHITECTURE.md has the
+    /// figures).
     /// </summary>
-    public bool DirectIo { get; set; }
+    public bool DirectIo { get; set; } = true;
 }
 
 public sealed class MetadataStorageOptions

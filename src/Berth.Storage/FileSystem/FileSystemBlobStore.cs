@@ -22,6 +22,7 @@ internal sealed class FileSystemBlobStore : IBlobStore
 {
     private readonly string _root;
     private readonly string _uploads;
+    private readonly UncachedReads _uncachedReads = new();
     private bool _directIo;
 
     /// <param name="root">The directory of the layout above.</param>
@@ -56,22 +57,31 @@ internal sealed class FileSystemBlobStore : IBlobStore
 
     public ValueTask<Stream> OpenReadAsync(Digest digest, long offset, CancellationToken cancellationToken)
     {
+        SafeFileHandle file;
         try
         {
-            var stream = new FileStream(BlobPath(digest), new FileStreamOptions
-            {
-                Mode = FileMode.Open,
-                Access = FileAccess.Read,
-                Share = FileShare.Read | FileShare.Delete,
-                BufferSize = 0,
-                Options = FileOptions.Asynchronous | FileOptions.SequentialScan,
-            });
-            stream.Seek(offset, SeekOrigin.Begin);
-            return ValueTask.FromResult<Stream>(stream);
+            file = File.OpenHandle(BlobPath(digest), FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, FileOptions.Asynchronous | FileOptions.SequentialScan);
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
             throw new RegistryException(RegistryErrorCode.BlobUnknown, $"blob unknown to registry: {digest}");
+        }
+
+        try
+        {
+            if (_directIo && _uncachedReads.ShouldBypass(file, digest.ToString(), RandomAccess.GetLength(file)) && DirectIo.TryEnable(file))
+            {
+                return ValueTask.FromResult<Stream>(new DirectReadStream(file, offset));
+            }
+
+            var stream = new FileStream(file, FileAccess.Read, bufferSize: 0, isAsync: true);
+            stream.Seek(offset, SeekOrigin.Begin);
+            return ValueTask.FromResult<Stream>(stream);
+        }
+        catch
+        {
+            file.Dispose();
+            throw;
         }
     }
 

@@ -1,0 +1,168 @@
+using Microsoft.Win32.SafeHandles;
+
+namespace Berth.Storage.FileSystem;
+
+/// <summary>
+/// Reads a blob with O_DIRECT, from the device into an aligned buffer, with the next buffer's read already in flight
+/// while the current one is handed out, so the page cache is neither filled nor consulted. Reads start at a block
+/// boundary and ask for whole buffers (the kernel returns less at the end of the file); an offset inside a block skips
+/// the bytes before it.
+/// </summary>
+internal sealed class DirectReadStream : Stream
+{
+    private readonly SafeFileHandle _file;
+    private readonly long _length;
+    private AlignedBuffer _current = AlignedBuffer.Rent();
+    private AlignedBuffer _next = AlignedBuffer.Rent();
+    private Task<int>? _pending;
+    private long _nextOffset; // where the pending (or next) read of the device starts, block aligned
+    private int _skip; // the offset inside the first block, skipped once its buffer arrives
+    private int _start;
+    private int _end;
+    private long _position;
+
+    public DirectReadStream(SafeFileHandle file, long offset)
+    {
+        _file = file;
+        _length = RandomAccess.GetLength(file);
+        _position = Math.Min(offset, _length);
+        _nextOffset = _position & ~(long)(DirectIo.Alignment - 1);
+        _skip = (int)(_position - _nextOffset);
+    }
+
+    public override bool CanRead => true;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => false;
+
+    public override long Length => _length;
+
+    public override long Position
+    {
+        get => _position;
+        set => throw new NotSupportedException();
+    }
+
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        if (buffer.IsEmpty || _position >= _length)
+        {
+            return 0;
+        }
+
+        if (_start >= _end && !await FillAsync(cancellationToken).ConfigureAwait(false))
+        {
+            return 0;
+        }
+
+        var count = Math.Min(buffer.Length, _end - _start);
+        _current.Memory.Span.Slice(_start, count).CopyTo(buffer.Span);
+        _start += count;
+        _position += count;
+        return count;
+    }
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+    public override int Read(Span<byte> buffer)
+    {
+        // Synchronous callers are rare (none on the request path); the pooled buffer is read through the async path.
+        var rented = new byte[buffer.Length];
+        var read = ReadAsync(rented, CancellationToken.None).AsTask().GetAwaiter().GetResult();
+        rented.AsSpan(0, read).CopyTo(buffer);
+        return read;
+    }
+
+    public override void Flush()
+    {
+    }
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    public override async ValueTask DisposeAsync()
+    {
+        await SettleAsync().ConfigureAwait(false);
+        Release();
+        await base.DisposeAsync().ConfigureAwait(false);
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            SettleAsync().AsTask().GetAwaiter().GetResult();
+            Release();
+        }
+
+        base.Dispose(disposing);
+    }
+
+    /// <summary>Makes the next buffer current, starting the read after it; false at the end of the file.</summary>
+    private async ValueTask<bool> FillAsync(CancellationToken cancellationToken)
+    {
+        var skip = _skip;
+        _skip = 0;
+        var bufferStart = _nextOffset;
+        var read = _pending is { } pending ? await pending.ConfigureAwait(false) : await ReadDeviceAsync(_current, bufferStart, cancellationToken).ConfigureAwait(false);
+        if (_pending is not null)
+        {
+            (_current, _next) = (_next, _current);
+            _pending = null;
+        }
+
+        _nextOffset = bufferStart + AlignedBuffer.Bytes;
+        if (read <= skip)
+        {
+            return false;
+        }
+
+        _start = skip;
+        _end = read;
+        if (_nextOffset < _length && read == AlignedBuffer.Bytes)
+        {
+            _pending = ReadDeviceAsync(_next, _nextOffset, CancellationToken.None).AsTask();
+        }
+
+        return true;
+    }
+
+    private ValueTask<int> ReadDeviceAsync(AlignedBuffer buffer, long offset, CancellationToken cancellationToken) =>
+        RandomAccess.ReadAsync(_file, buffer.Memory, offset, cancellationToken);
+
+    private async ValueTask SettleAsync()
+    {
+        // A read in flight writes into a pooled buffer: it must end before the buffer goes back to the pool.
+        if (_pending is { } pending)
+        {
+            _pending = null;
+            try
+            {
+                await pending.ConfigureAwait(false);
+            }
+            catch (Exception)
+            {
+                // The stream is being disposed; the read's outcome no longer matters.
+            }
+        }
+    }
+
+    private void Release()
+    {
+        if (_file.IsClosed)
+        {
+            return;
+        }
+
+        _file.Dispose();
+        AlignedBuffer.Return(_current);
+        AlignedBuffer.Return(_next);
+    }
+}

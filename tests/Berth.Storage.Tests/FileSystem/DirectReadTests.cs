@@ -1,0 +1,124 @@
+using Berth.Core.Content;
+using Berth.Storage.FileSystem;
+
+namespace Berth.Storage.Tests.FileSystem;
+
+/// <summary>
+/// With direct I/O on, a blob none of whose pages are cached is read with O_DIRECT the first time and through the page
+/// cache the second time; both read exactly the stored bytes from any offset.
+/// </summary>
+public sealed class DirectReadTests : IDisposable
+{
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "berth-storage-tests", Guid.NewGuid().ToString("N"));
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+
+    [SkippableFact]
+    public async Task ABlobWrittenDirectlyHasNoCachedPagesUntilItIsReadThroughTheCache()
+    {
+        var (store, digest, _) = await StoreDirectlyAsync(3 * 1024 * 1024);
+        var path = Directory.GetFiles(Path.Combine(_root, "sha256"), digest.Hex, SearchOption.AllDirectories).Single();
+        using (var file = File.OpenHandle(path))
+        {
+            Assert.Equal(0, PageCache.CachedPages(file)); // a whole number of blocks: no partial last block was truncated
+        }
+
+        await File.ReadAllBytesAsync(path);
+        using (var file = File.OpenHandle(path))
+        {
+            Assert.Equal(3 * 1024 * 1024 / Environment.SystemPageSize, PageCache.CachedPages(file));
+        }
+
+        // Cached now: no direct read.
+        await using var stream = await store.OpenReadAsync(digest, 0, default);
+        Assert.IsType<FileStream>(stream);
+    }
+
+    [SkippableTheory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(4095)]
+    [InlineData(4096)]
+    [InlineData(4097)]
+    [InlineData(1024 * 1024 - 1)]
+    [InlineData(1024 * 1024)]
+    [InlineData(1024 * 1024 + 1)]
+    [InlineData(2 * 1024 * 1024 + 5000)]
+    [InlineData(3 * 1024 * 1024 + 122)]
+    [InlineData(3 * 1024 * 1024 + 123)]
+    public async Task TheFirstReadIsDirectTheSecondCachedAndBothReturnTheBytesFromAnyOffset(int offset)
+    {
+        var (store, digest, content) = await StoreDirectlyAsync(3 * 1024 * 1024 + 123);
+
+        var first = await store.OpenReadAsync(digest, offset, default);
+        Assert.IsType<DirectReadStream>(first);
+        Assert.Equal(content[offset..], await ReadAllAsync(first, 70_000));
+
+        var second = await store.OpenReadAsync(digest, offset, default);
+        Assert.IsType<FileStream>(second);
+        Assert.Equal(content[offset..], await ReadAllAsync(second, 70_000));
+    }
+
+    [SkippableFact]
+    public async Task ABlobSmallerThanAMebibyteIsAlwaysReadThroughTheCache()
+    {
+        var (store, digest, content) = await StoreDirectlyAsync((int)UncachedReads.MinimumBytes - 1);
+        var stream = await store.OpenReadAsync(digest, 0, default);
+        Assert.IsType<FileStream>(stream);
+        Assert.Equal(content, await ReadAllAsync(stream, 4096));
+    }
+
+    [SkippableFact]
+    public async Task ADirectReadAbandonedWithItsNextReadInFlightReturnsItsBuffersIntact()
+    {
+        var (store, digest, content) = await StoreDirectlyAsync(4 * 1024 * 1024);
+        for (var i = 0; i < 20; i++)
+        {
+            // Each stream is dropped right after its first piece, while its read-ahead is still filling a pooled buffer;
+            // a buffer handed back before that read ends would corrupt the next stream's bytes.
+            var abandoned = new DirectReadStream(File.OpenHandle(BlobPath(digest), options: FileOptions.Asynchronous), 0);
+            var piece = new byte[100];
+            Assert.Equal(100, await abandoned.ReadAsync(piece));
+            await abandoned.DisposeAsync();
+        }
+
+        var whole = new DirectReadStream(File.OpenHandle(BlobPath(digest), options: FileOptions.Asynchronous), 0);
+        Assert.Equal(content, await ReadAllAsync(whole, 1 << 20));
+    }
+
+    private async Task<(FileSystemBlobStore Store, Digest Digest, byte[] Content)> StoreDirectlyAsync(int length)
+    {
+        var store = new FileSystemBlobStore(_root, directIo: true);
+        var content = new byte[length];
+        new Random(length).NextBytes(content);
+        var upload = await store.BeginUploadAsync(Guid.NewGuid().ToString("D"), default);
+        upload = await store.AppendAsync(upload, new MemoryStream(content), default);
+        var digest = Digest.Sha256Of(content);
+        await store.CommitAsync(upload, digest, default);
+        Skip.IfNot(store.UsesDirectIo, "the filesystem of the temporary directory refuses O_DIRECT");
+        using (var file = File.OpenHandle(BlobPath(digest)))
+        {
+            Skip.If(PageCache.CachedPages(file) is null, "the kernel has no cachestat(2) (Linux 6.5 and later)");
+        }
+
+        return (store, digest, content);
+    }
+
+    private string BlobPath(Digest digest) => Directory.GetFiles(Path.Combine(_root, "sha256"), digest.Hex, SearchOption.AllDirectories).Single();
+
+    private static async Task<byte[]> ReadAllAsync(Stream stream, int piece)
+    {
+        await using (stream)
+        {
+            var copy = new MemoryStream();
+            var buffer = new byte[piece];
+            int read;
+            while ((read = await stream.ReadAsync(buffer)) > 0)
+            {
+                copy.Write(buffer, 0, read);
+            }
+
+            return copy.ToArray();
+        }
+    }
+}
