@@ -26,10 +26,10 @@ public sealed class FileSystemBlobOptions
     public string? Root { get; set; }
 
     /// <summary>
-    /// Write uploads with O_DIRECT where the filesystem supports it, and read a large blob none of whose pages are
-    /// cached with O_DIRECT too, until it is read a second time within an hour (then through the page cache, so hot
-    /// blobs end up cached). False: everything through the page cache. On by default (docs/ARCHITECTURE.md has the
-    /// figures).
+    /// Write uploads with O_DIRECT where the filesystem supports it, and read a blob of 1 MiB or more that the page
+    /// cache does not hold with O_DIRECT too (so large blobs never fill the page cache). False: everything through the
+    /// page cache, which serves blobs pulled often from memory — the better choice on slow or network disks. On by
+    /// default (docs/ARCHITECTURE.md has the figures).
     /// </summary>
     public bool DirectIo { get; set; } = true;
 }

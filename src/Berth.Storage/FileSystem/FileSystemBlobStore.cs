@@ -22,7 +22,6 @@ internal sealed class FileSystemBlobStore : IBlobStore
 {
     private readonly string _root;
     private readonly string _uploads;
-    private readonly UncachedReads _uncachedReads = new();
     private bool _directIo;
 
     /// <param name="root">The directory of the layout above.</param>
@@ -69,7 +68,7 @@ internal sealed class FileSystemBlobStore : IBlobStore
 
         try
         {
-            if (_directIo && _uncachedReads.ShouldBypass(file, digest.ToString(), RandomAccess.GetLength(file)) && DirectIo.TryEnable(file))
+            if (_directIo && UncachedReads.ShouldBypass(file, RandomAccess.GetLength(file)) && DirectIo.TryEnable(file))
             {
                 return ValueTask.FromResult<Stream>(new DirectReadStream(file, offset));
             }
