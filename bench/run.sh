@@ -49,7 +49,9 @@
 #               memcached): "Berth on S3" (a third Berth, open, blobs in bucket berth-bench) and "v3.1.1 on S3"
 #               (Distribution v3.1.1 with its s3 driver: region us-east-1, regionendpoint the Swift proxy,
 #               forcepathstyle true, v4auth true, secure false, bucket dist-bench; its default redirect of blob GET and
-#               HEAD to a presigned URL on, so its pulls are served by Swift), both driven with the other selected
+#               HEAD to a presigned URL on, so its pulls are served by Swift; S3_REDIRECT=1, the default, gives
+#               Berth on S3 the same, Berth__Storage__Blobs__S3__PresignedRedirects=true: 0 streams Berth's pulls
+#               through it, to measure that path), both driven with the other selected
 #               workloads (curl pushes included). Swift's own CPU (the proxy, object, container and account servers
 #               and memcached, one process each) is counted per GiB and per request for both columns; "Berth on S3"
 #               shows its ratio to "v3.1.1 on S3"
@@ -62,7 +64,7 @@
 #               when the s3 workload ran (else to v3.1.1 on its filesystem)
 #
 # Usage: bench/run.sh            (REPEATS=3 WORKLOADS="curl push push2g concurrent small wrk auth clients docker s3 cluster"
-#                                 KEEP=0 BENCH_DIR=/tmp/... OUT=bench/RESULTS.md CURL_PUSHES=10 CURL_KEEP=0
+#                                 KEEP=0 BENCH_DIR=/tmp/... OUT=bench/RESULTS.md CURL_PUSHES=10 CURL_KEEP=0 S3_REDIRECT=1
 #                                 WRK_WARMUP=5 WRK_SECONDS=10 DIST3=/work/shared/anchors/distribution-v3.1.1/registry)
 #        BLOB_MIB=1024 is the size of the "1 GiB" blobs (the curl pushes' too; twice that for push2g, a sixteenth each
 #        for concurrent); a smaller one only checks the script quickly (REPEATS=1 BLOB_MIB=32 WORKLOADS="cluster push"
@@ -92,6 +94,7 @@ DIST3_PORT=${DIST3_PORT:-15020}          # Distribution v3.1.1, filesystem
 DIST3_S3_PORT=${DIST3_S3_PORT:-15021}    # Distribution v3.1.1, s3 driver on the Swift below
 DIST3=${DIST3:-/work/shared/anchors/distribution-v3.1.1/registry}
 CURL_PUSHES=${CURL_PUSHES:-10}
+export S3_REDIRECT=${S3_REDIRECT:-1}  # read by bench/table.py too
 CURL_KEEP=${CURL_KEEP:-0}
 BERTH_PORT=${BERTH_PORT:-15002}
 KESTREL_PORT=${KESTREL_PORT:-15003}
@@ -346,6 +349,7 @@ if want s3; then
         Berth__Storage__Blobs__S3__ServiceUrl="http://127.0.0.1:$SWIFT_PORT/" Berth__Storage__Blobs__S3__Region=us-east-1 \
         Berth__Storage__Blobs__S3__Bucket=berth-bench Berth__Storage__Blobs__S3__Prefix=bench \
         Berth__Storage__Blobs__S3__AccessKeyId=test:tester Berth__Storage__Blobs__S3__SecretAccessKey=testing \
+        Berth__Storage__Blobs__S3__PresignedRedirects="$([[ $S3_REDIRECT == 1 ]] && echo true || echo false)" \
         dotnet "$BERTH_DLL" serve --urls "http://127.0.0.1:$BERTH_S3_PORT" --data "$WORK/berth-s3" >"$WORK/berth-s3.log" 2>&1 &
     BERTH_S3_PID=$!
     PIDS+=("$BERTH_S3_PID")
@@ -700,7 +704,7 @@ v3.1.1:       OTEL_TRACES_EXPORTER=none $DIST3 serve \$WORK/dist3.yml   (the sam
 2.8.2:        /usr/bin/docker-registry serve \$WORK/distribution.yml   (filesystem storage, delete enabled, blobdescriptor cache inmemory, access log off)
 Berth (auth): BERTH_ROOT_ACCESS_KEY_ID=... BERTH_ROOT_SECRET_ACCESS_KEY=... dotnet src/Berth.Server/bin/Release/net10.0/berth.dll serve --urls http://127.0.0.1:$BERTH_AUTH_PORT --data \$WORK/berth-auth   (defaults: authentication on, no create on push)
               aws ecr create-repository --repository-name $AUTH_REPOSITORY; aws ecr get-login-password   (--endpoint-url http://127.0.0.1:$BERTH_AUTH_PORT --region us-east-1)
-Berth (S3):   the open Berth's settings and Berth__Storage__Blobs__Type=S3 Berth__Storage__Blobs__S3__ServiceUrl=http://127.0.0.1:$SWIFT_PORT/ Berth__Storage__Blobs__S3__Bucket=berth-bench (Prefix bench, AccessKeyId test:tester, SecretAccessKey testing) ... --urls http://127.0.0.1:$BERTH_S3_PORT --data \$WORK/berth-s3
+Berth (S3):   the open Berth's settings and Berth__Storage__Blobs__Type=S3 Berth__Storage__Blobs__S3__PresignedRedirects=$([[ $S3_REDIRECT == 1 ]] && echo true || echo false) Berth__Storage__Blobs__S3__ServiceUrl=http://127.0.0.1:$SWIFT_PORT/ Berth__Storage__Blobs__S3__Bucket=berth-bench (Prefix bench, AccessKeyId test:tester, SecretAccessKey testing) ... --urls http://127.0.0.1:$BERTH_S3_PORT --data \$WORK/berth-s3
               Swift: swift-{account,container,object,proxy}-server (workers = 0, one-replica rings, s3api + tempauth, memcached), as tests/Berth.Storage.Tests/S3
 v3.1.1 (S3):  OTEL_TRACES_EXPORTER=none $DIST3 serve \$WORK/dist3-s3.yml   (storage s3: region us-east-1, regionendpoint http://127.0.0.1:$SWIFT_PORT, forcepathstyle true, v4auth true, secure false, bucket dist-bench, accesskey test:tester, secretkey testing; on 127.0.0.1:$DIST3_S3_PORT)
 Berth S3+PG:  the S3 Berth's settings (buckets berth-cluster-1, berth-cluster-2) and Berth__Storage__Metadata__Type=Postgres Berth__Storage__Metadata__Postgres__ConnectionString="Host=127.0.0.1;Port=PG_PORT;Database=berth_one|berth_two;Username=berth;Password=..." Berth__MasterKey=... (the same on both nodes)

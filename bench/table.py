@@ -399,7 +399,10 @@ S3_NOTE = ("""- "Berth on S3" is a third Berth, open like the first, with blobs 
   forcepathstyle, v4auth). Distribution redirects blob GET and HEAD to a presigned Swift URL by default (kept: what a
   new user runs), so its pulls are served by Swift itself and the generator follows the redirect; ab does not follow
   redirects, so its blob HEAD row for v3.1.1 on S3 is the 307 answer alone (which ab counts among its failed, non-2xx
-  requests). "Berth on S3" shows its ratio to "v3.1.1
+  requests). """ + ("""Berth on S3 redirects its blob GETs the same way (S3_REDIRECT=1, the default:
+  `Berth__Storage__Blobs__S3__PresignedRedirects=true`), so both columns' pulls are Swift's; """ if os.environ.get("S3_REDIRECT", "1") == "1" else
+"""Berth on S3 streams its pulls through itself (S3_REDIRECT=0, `PresignedRedirects` off), so its pull rows measure
+  that path against Distribution's redirect; """) + """"Berth on S3" shows its ratio to "v3.1.1
   on S3". "Swift CPU" rows count the CPU of Swift's processes (proxy, object, container and account servers and
   memcached, one process each: workers = 0) over the same span, per GiB or per request, for both columns.
 """ if with_s3 else "")
