@@ -26,7 +26,8 @@ internal sealed class FileSystemBlobStore : IBlobStore
 
     /// <param name="root">The directory of the layout above.</param>
     /// <param name="directIo">
-    /// Write staged bytes with O_DIRECT where the filesystem supports it (the first refusal turns it off for the store).
+    /// Write staged bytes with O_DIRECT where the filesystem supports it (the first refusal turns it off for the store),
+    /// and read large blobs the page cache does not hold with it too (<see cref="UncachedReads"/>).
     /// </param>
     public FileSystemBlobStore(string root, bool directIo = false)
     {
