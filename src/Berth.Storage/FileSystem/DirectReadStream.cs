@@ -21,10 +21,13 @@ internal sealed class DirectReadStream : Stream
     private int _end;
     private long _position;
 
-    public DirectReadStream(SafeFileHandle file, long offset)
+    /// <param name="file">The blob, open with O_DIRECT; the stream owns it.</param>
+    /// <param name="offset">Where reading starts.</param>
+    /// <param name="length">The blob's length (the caller has it already).</param>
+    public DirectReadStream(SafeFileHandle file, long offset, long length)
     {
         _file = file;
-        _length = RandomAccess.GetLength(file);
+        _length = length;
         _position = Math.Min(offset, _length);
         _nextOffset = _position & ~(long)(DirectIo.Alignment - 1);
         _skip = (int)(_position - _nextOffset);
@@ -51,16 +54,7 @@ internal sealed class DirectReadStream : Stream
             return 0;
         }
 
-        if (_start >= _end && !await FillAsync(cancellationToken).ConfigureAwait(false))
-        {
-            return 0;
-        }
-
-        var count = Math.Min(buffer.Length, _end - _start);
-        _current.Memory.Span.Slice(_start, count).CopyTo(buffer.Span);
-        _start += count;
-        _position += count;
-        return count;
+        return _start < _end || await FillAsync(cancellationToken).ConfigureAwait(false) ? CopyOut(buffer.Span) : 0;
     }
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
@@ -70,11 +64,13 @@ internal sealed class DirectReadStream : Stream
 
     public override int Read(Span<byte> buffer)
     {
-        // Synchronous callers are rare (none on the request path); the pooled buffer is read through the async path.
-        var rented = new byte[buffer.Length];
-        var read = ReadAsync(rented, CancellationToken.None).AsTask().GetAwaiter().GetResult();
-        rented.AsSpan(0, read).CopyTo(buffer);
-        return read;
+        if (buffer.IsEmpty || _position >= _length)
+        {
+            return 0;
+        }
+
+        // Synchronous callers are rare (none on the request path): only a refill waits, on the same read as the async path.
+        return _start < _end || FillAsync(CancellationToken.None).AsTask().GetAwaiter().GetResult() ? CopyOut(buffer) : 0;
     }
 
     public override void Flush()
@@ -103,6 +99,15 @@ internal sealed class DirectReadStream : Stream
         }
 
         base.Dispose(disposing);
+    }
+
+    private int CopyOut(Span<byte> destination)
+    {
+        var count = Math.Min(destination.Length, _end - _start);
+        _current.Memory.Span.Slice(_start, count).CopyTo(destination);
+        _start += count;
+        _position += count;
+        return count;
     }
 
     /// <summary>Makes the next buffer current, starting the read after it; false at the end of the file.</summary>

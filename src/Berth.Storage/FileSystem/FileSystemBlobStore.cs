@@ -69,9 +69,9 @@ internal sealed class FileSystemBlobStore : IBlobStore
 
         try
         {
-            if (_directIo && UncachedReads.ShouldBypass(file, RandomAccess.GetLength(file)) && DirectIo.TryEnable(file))
+            if (_directIo && RandomAccess.GetLength(file) is var length && UncachedReads.ShouldBypass(file, length) && DirectIo.TryEnable(file))
             {
-                return ValueTask.FromResult<Stream>(new DirectReadStream(file, offset));
+                return ValueTask.FromResult<Stream>(new DirectReadStream(file, offset, length));
             }
 
             var stream = new FileStream(file, FileAccess.Read, bufferSize: 0, isAsync: true);

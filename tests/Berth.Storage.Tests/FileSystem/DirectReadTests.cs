@@ -1,5 +1,6 @@
 using Berth.Core.Content;
 using Berth.Storage.FileSystem;
+using Microsoft.Win32.SafeHandles;
 
 namespace Berth.Storage.Tests.FileSystem;
 
@@ -64,6 +65,26 @@ public sealed class DirectReadTests : IDisposable
     }
 
     [SkippableFact]
+    public async Task SynchronousReadsReturnTheSameBytes()
+    {
+        var (store, digest, content) = await StoreDirectlyAsync(2 * 1024 * 1024 + 777);
+        var stream = await store.OpenReadAsync(digest, 4097, default);
+        Assert.IsType<DirectReadStream>(stream);
+        using (stream)
+        {
+            var copy = new MemoryStream();
+            var buffer = new byte[33_333];
+            int read;
+            while ((read = stream.Read(buffer, 0, buffer.Length)) > 0)
+            {
+                copy.Write(buffer, 0, read);
+            }
+
+            Assert.Equal(content[4097..], copy.ToArray());
+        }
+    }
+
+    [SkippableFact]
     public async Task ABlobSmallerThanAMebibyteIsAlwaysReadThroughTheCache()
     {
         var (store, digest, content) = await StoreDirectlyAsync((int)UncachedReads.MinimumBytes - 1);
@@ -80,13 +101,13 @@ public sealed class DirectReadTests : IDisposable
         {
             // Each stream is dropped right after its first piece, while its read-ahead is still filling a pooled buffer;
             // a buffer handed back before that read ends would corrupt the next stream's bytes.
-            var abandoned = new DirectReadStream(File.OpenHandle(BlobPath(digest), options: FileOptions.Asynchronous), 0);
+            var abandoned = new DirectReadStream(OpenDirect(digest), 0, content.Length);
             var piece = new byte[100];
             Assert.Equal(100, await abandoned.ReadAsync(piece));
             await abandoned.DisposeAsync();
         }
 
-        var whole = new DirectReadStream(File.OpenHandle(BlobPath(digest), options: FileOptions.Asynchronous), 0);
+        var whole = new DirectReadStream(OpenDirect(digest), 0, content.Length);
         Assert.Equal(content, await ReadAllAsync(whole, 1 << 20));
     }
 
@@ -106,6 +127,13 @@ public sealed class DirectReadTests : IDisposable
         }
 
         return (store, digest, content);
+    }
+
+    private SafeFileHandle OpenDirect(Digest digest)
+    {
+        var file = File.OpenHandle(BlobPath(digest), options: FileOptions.Asynchronous);
+        Assert.True(DirectIo.TryEnable(file));
+        return file;
     }
 
     private string BlobPath(Digest digest) => Directory.GetFiles(Path.Combine(_root, "sha256"), digest.Hex, SearchOption.AllDirectories).Single();
