@@ -18,11 +18,24 @@ internal sealed class AuditTrailOptions
     /// <summary>Events stored per transaction at most.</summary>
     public int BatchSize { get; set; } = 500;
 
+    /// <summary>
+    /// The least time between the starts of two writes of the trail: an event on a quiet server is stored at once, a
+    /// busy server stores what arrived meanwhile together. Every commit to the metadata database makes each SQLite
+    /// reader re-read its pages (manifest GETs included), so committing as fast as events come cost a busy server more
+    /// than the events themselves (docs/ARCHITECTURE.md, "Audit trail"). Zero: write as soon as the last write ends.
+    /// </summary>
+    public TimeSpan WriteInterval { get; set; } = TimeSpan.FromMilliseconds(100);
+
     public void Validate(List<string> failures)
     {
         if (Retention <= TimeSpan.Zero || PruneInterval <= TimeSpan.Zero)
         {
             failures.Add("Invalid configuration 'Berth:AuditTrail:Retention' / 'PruneInterval': must be greater than zero.");
+        }
+
+        if (WriteInterval < TimeSpan.Zero || WriteInterval > TimeSpan.FromSeconds(10))
+        {
+            failures.Add("Invalid configuration 'Berth:AuditTrail:WriteInterval': must be between 00:00:00 and 00:00:10.");
         }
 
         if (QueueCapacity is < 1 or > 10_000_000)

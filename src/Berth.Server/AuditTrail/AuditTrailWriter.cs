@@ -8,10 +8,11 @@ namespace Berth.Server.AuditTrail;
 /// <summary>
 /// Takes finished <see cref="AuditRecord"/>s off the request path and stores them in batches. A request only adds its
 /// record to a bounded in-memory queue (Berth:AuditTrail:QueueCapacity); this loop builds the CloudTrail JSON and
-/// writes up to Berth:AuditTrail:BatchSize events per transaction, as soon as there are any (no timer: a quiet server
-/// writes each event at once, a busy one writes more per transaction). What a crash loses: the records still queued,
-/// i.e. those of requests answered in the last moments (one batch's write time, typically milliseconds) before a
-/// kill -9 or power loss; a clean stop drains the queue first. A full queue (a store slower than the request rate for
+/// writes everything queued, up to Berth:AuditTrail:BatchSize events per transaction, then waits out the rest of
+/// Berth:AuditTrail:WriteInterval (100 ms) from the write's start: a quiet server writes an event at once, a busy one
+/// commits a few times per interval instead of once per event or two (each commit costs every SQLite reader its cached
+/// pages). What a crash loses: the records still queued, i.e. those of requests answered in the last moments (one
+/// interval and one write, typically ~100 ms) before a kill -9 or power loss; a clean stop drains the queue first. A full queue (a store slower than the request rate for
 /// long) drops new records and logs how many, rather than slowing or failing requests; a store failure is retried
 /// with the batch kept.
 /// </summary>
@@ -68,14 +69,28 @@ internal sealed partial class AuditTrailWriter : BackgroundService
         {
             while (await _queue.Reader.WaitToReadAsync(stoppingToken).ConfigureAwait(false))
             {
+                var started = _time.GetTimestamp();
                 try
                 {
-                    await WriteBatchAsync(stoppingToken).ConfigureAwait(false);
+                    // What is queued now, in transactions of BatchSize; later arrivals wait for the next write.
+                    var due = _queue.Reader.Count;
+                    int written;
+                    do
+                    {
+                        written = await WriteBatchAsync(stoppingToken).ConfigureAwait(false);
+                        due -= written;
+                    }
+                    while (due > 0 && written > 0);
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
                     LogWriteFailed(_logger, e);
                     await Task.Delay(TimeSpan.FromSeconds(1), _time, stoppingToken).ConfigureAwait(false);
+                }
+
+                if (_options.WriteInterval - _time.GetElapsedTime(started) is { Ticks: > 0 } rest)
+                {
+                    await Task.Delay(rest, _time, stoppingToken).ConfigureAwait(false);
                 }
             }
         }
@@ -95,7 +110,8 @@ internal sealed partial class AuditTrailWriter : BackgroundService
         }
     }
 
-    private async Task WriteBatchAsync(CancellationToken cancellationToken)
+    /// <summary>Stores one batch (a failed one first) and returns how many records it held; 0 when nothing was queued.</summary>
+    private async Task<int> WriteBatchAsync(CancellationToken cancellationToken)
     {
         _pending ??= [];
         while (_pending.Count < _options.BatchSize && _queue.Reader.TryRead(out var record))
@@ -105,7 +121,7 @@ internal sealed partial class AuditTrailWriter : BackgroundService
 
         if (_pending.Count == 0)
         {
-            return;
+            return 0;
         }
 
         var events = _pending.Select(CloudTrailEventJson.Build).ToList();
@@ -115,6 +131,8 @@ internal sealed partial class AuditTrailWriter : BackgroundService
         {
             LogDropped(_logger, dropped, _options.QueueCapacity);
         }
+
+        return events.Count;
     }
 
     [LoggerMessage(EventId = 140, Level = LogLevel.Error, Message = "Storing audit events failed; retrying")]

@@ -55,6 +55,24 @@ public sealed class RequestLogTests
         Assert.Contains($"<RequestId>{header}</RequestId>", body, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task RequestIdsAreVersion7UuidsThatSortByTime()
+    {
+        await using var server = await BerthTestServer.StartEcrAsync();
+        var ids = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            using var response = await server.Client.GetAsync(new Uri("/v2/", UriKind.Relative));
+            ids.Add(Assert.Single(response.Headers.GetValues("x-amzn-RequestId")));
+            await Task.Delay(5);
+        }
+
+        // RFC 9562: version nibble 7, variant 10xx; the first 48 bits are the millisecond time, so later requests sort later.
+        Assert.All(ids, id => Assert.Matches("^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}\\z", id));
+        Assert.Equal(ids.Order(StringComparer.Ordinal), ids);
+        Assert.Equal(3, ids.Distinct().Count());
+    }
+
     private static async Task<JsonElement> WaitForLineAsync(BerthProcess berth, Func<JsonElement, bool> match)
     {
         // Not a timing assertion: a guard so that a missing line fails with the output instead of hanging the run.
