@@ -38,6 +38,10 @@ public sealed class GarbageCollectionCrashTests
             {
                 await WaitUntilAsync(async () => await CountAsync(berth.DatabasePath, "gc_tombstones") > 0, "a sweep holds tombstones");
                 await SignalAsync("STOP", berth.ProcessId);
+                // kill returns once the signal is sent, not once every thread has stopped: a thread in the middle of a
+                // commit could finish it after the look below (seen once under a loaded CI run: tombstones seen, none
+                // after the kill). Only when every thread is in state T is the database what the kill will leave.
+                await WaitUntilAsync(() => Task.FromResult(AllThreadsStopped(berth.ProcessId)), "every thread of the process is stopped");
                 if (await CountAsync(berth.DatabasePath, "gc_tombstones") > 0)
                 {
                     break;
@@ -79,6 +83,32 @@ public sealed class GarbageCollectionCrashTests
         Assert.Equal(0, kill.ExitCode);
     }
 
+    /// <summary>Whether every thread of the process is stopped by a signal (state T in /proc/PID/task/TID/stat).</summary>
+    private static bool AllThreadsStopped(int processId)
+    {
+        foreach (var task in Directory.EnumerateDirectories($"/proc/{processId}/task"))
+        {
+            string stat;
+            try
+            {
+                stat = File.ReadAllText(Path.Combine(task, "stat"));
+            }
+            catch (IOException)
+            {
+                continue; // a thread that ended meanwhile
+            }
+
+            // "TID (comm) S ...": the comm may hold spaces and parentheses, the state follows the last ')'.
+            var state = stat[(stat.LastIndexOf(')') + 2)..].TrimStart()[0];
+            if (state is not ('T' or 't'))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     private static void WriteGarbage(string blobs, int count)
     {
         var old = DateTime.UtcNow.AddHours(-2);
@@ -109,7 +139,7 @@ public sealed class GarbageCollectionCrashTests
         while (!await condition())
         {
             Assert.True(DateTime.UtcNow < deadline, $"timed out after {Deadline} waiting until {what}");
-            await Task.Delay(what.StartsWith("a sweep", StringComparison.Ordinal) ? 5 : 200);
+            await Task.Delay(what.StartsWith("a sweep", StringComparison.Ordinal) || what.StartsWith("every thread", StringComparison.Ordinal) ? 5 : 200);
         }
     }
 }
