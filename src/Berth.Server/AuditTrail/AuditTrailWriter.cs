@@ -12,9 +12,9 @@ namespace Berth.Server.AuditTrail;
 /// Berth:AuditTrail:WriteInterval (100 ms) from the write's start: a quiet server writes an event at once, a busy one
 /// commits a few times per interval instead of once per event or two (each commit costs every SQLite reader its cached
 /// pages). What a crash loses: the records still queued, i.e. those of requests answered in the last moments (one
-/// interval and one write, typically ~100 ms) before a kill -9 or power loss; a clean stop drains the queue first. A full queue (a store slower than the request rate for
-/// long) drops new records and logs how many, rather than slowing or failing requests; a store failure is retried
-/// with the batch kept.
+/// interval and one write, typically ~100 ms) before a kill -9 or power loss; a clean stop drains the queue first. A
+/// full queue (a store slower than the request rate for long) drops new records and logs how many, rather than slowing
+/// or failing requests; a store failure is retried with the batch kept.
 /// </summary>
 internal sealed partial class AuditTrailWriter : BackgroundService
 {
@@ -54,7 +54,7 @@ internal sealed partial class AuditTrailWriter : BackgroundService
         return false;
     }
 
-    /// <summary>Stores everything queued so far (tests and a clean stop).</summary>
+    /// <summary>Stores everything queued so far, in transactions of BatchSize (each write of the loop, and a clean stop).</summary>
     public async Task FlushAsync(CancellationToken cancellationToken)
     {
         while (_queue.Reader.Count > 0)
@@ -72,15 +72,7 @@ internal sealed partial class AuditTrailWriter : BackgroundService
                 var started = _time.GetTimestamp();
                 try
                 {
-                    // What is queued now, in transactions of BatchSize; later arrivals wait for the next write.
-                    var due = _queue.Reader.Count;
-                    int written;
-                    do
-                    {
-                        written = await WriteBatchAsync(stoppingToken).ConfigureAwait(false);
-                        due -= written;
-                    }
-                    while (due > 0 && written > 0);
+                    await FlushAsync(stoppingToken).ConfigureAwait(false);
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
@@ -110,8 +102,7 @@ internal sealed partial class AuditTrailWriter : BackgroundService
         }
     }
 
-    /// <summary>Stores one batch (a failed one first) and returns how many records it held; 0 when nothing was queued.</summary>
-    private async Task<int> WriteBatchAsync(CancellationToken cancellationToken)
+    private async Task WriteBatchAsync(CancellationToken cancellationToken)
     {
         _pending ??= [];
         while (_pending.Count < _options.BatchSize && _queue.Reader.TryRead(out var record))
@@ -121,7 +112,7 @@ internal sealed partial class AuditTrailWriter : BackgroundService
 
         if (_pending.Count == 0)
         {
-            return 0;
+            return;
         }
 
         var events = _pending.Select(CloudTrailEventJson.Build).ToList();
@@ -131,8 +122,6 @@ internal sealed partial class AuditTrailWriter : BackgroundService
         {
             LogDropped(_logger, dropped, _options.QueueCapacity);
         }
-
-        return events.Count;
     }
 
     [LoggerMessage(EventId = 140, Level = LogLevel.Error, Message = "Storing audit events failed; retrying")]

@@ -14,6 +14,9 @@ public sealed class GarbageCollectionCrashTests
     private const int GarbageBlobs = 30_000;
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(120);
 
+    // How often the states that pass quickly (a batch's tombstones, the threads stopping) are looked at.
+    private static readonly TimeSpan Quick = TimeSpan.FromMilliseconds(5);
+
     [Fact]
     public async Task ASweepKilledMidwayIsFinishedAfterRestartAndKeepsEveryReferencedBlob()
     {
@@ -36,12 +39,12 @@ public sealed class GarbageCollectionCrashTests
             // between it runs on, else it is killed in exactly the state just seen.
             while (true)
             {
-                await WaitUntilAsync(async () => await CountAsync(berth.DatabasePath, "gc_tombstones") > 0, "a sweep holds tombstones");
+                await WaitUntilAsync(async () => await CountAsync(berth.DatabasePath, "gc_tombstones") > 0, "a sweep holds tombstones", Quick);
                 await SignalAsync("STOP", berth.ProcessId);
                 // kill returns once the signal is sent, not once every thread has stopped: a thread in the middle of a
                 // commit could finish it after the look below (seen once under a loaded CI run: tombstones seen, none
                 // after the kill). Only when every thread is in state T is the database what the kill will leave.
-                await WaitUntilAsync(() => Task.FromResult(AllThreadsStopped(berth.ProcessId)), "every thread of the process is stopped");
+                await WaitUntilAsync(() => Task.FromResult(AllThreadsStopped(berth.ProcessId)), "every thread of the process is stopped", Quick);
                 if (await CountAsync(berth.DatabasePath, "gc_tombstones") > 0)
                 {
                     break;
@@ -133,13 +136,13 @@ public sealed class GarbageCollectionCrashTests
         return (long)(await command.ExecuteScalarAsync())!;
     }
 
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition, string what)
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition, string what, TimeSpan? poll = null)
     {
         var deadline = DateTime.UtcNow + Deadline;
         while (!await condition())
         {
             Assert.True(DateTime.UtcNow < deadline, $"timed out after {Deadline} waiting until {what}");
-            await Task.Delay(what.StartsWith("a sweep", StringComparison.Ordinal) || what.StartsWith("every thread", StringComparison.Ordinal) ? 5 : 200);
+            await Task.Delay(poll ?? TimeSpan.FromMilliseconds(200));
         }
     }
 }
