@@ -687,7 +687,8 @@ if [[ -n ${BALANCER_PID:-} ]]; then  # its connections per node, printed when it
     log "$(cat "$WORK/balancer.log")"
 fi
 
-sleep 5
+# Berth gives a burst's buffers and heap back after a quiet look (every 5 s, IdleMemoryRelease): two looks' time.
+sleep 12
 put idle_rss_after_mb "$(rss_mb "$BERTH_PID")" berth
 put idle_rss_after_mb "$(rss_mb "$DIST_PID")" distribution
 put idle_rss_after_mb "$(rss_mb "$DIST3_PID")" dist3

@@ -44,6 +44,7 @@ public static class StorageRegistration
                 var root = Resolve(dataDirectory, options.Blobs.FileSystem.Root, "blobs");
                 services.AddSingleton(_ => new FileSystemBlobStore(root, options.Blobs.FileSystem.DirectIo));
                 services.AddSingleton<IBlobStore>(sp => sp.GetRequiredService<FileSystemBlobStore>());
+                services.AddSingleton<IPooledBuffers, FileSystem.AlignedBufferPool>();
                 services.AddSingleton<IBlobInventory>(sp => new FileSystemBlobInventory(sp.GetRequiredService<FileSystemBlobStore>()));
                 services.AddSingleton(sp => new StoreReadiness(
                     sp.GetRequiredService<MetadataDatabase>(), _ => StoreReadiness.ProbeFileSystem(sp.GetRequiredService<FileSystemBlobStore>())));
@@ -136,7 +137,9 @@ public static class StorageRegistration
         var bucket = S3BlobBackend.Connect(s3);
         var keys = new S3KeyLayout(s3.Prefix);
         services.AddSingleton(_ => bucket);
-        services.AddSingleton<IBlobStore>(_ => new S3BlobStore(bucket, keys));
+        services.AddSingleton(_ => new S3BlobStore(bucket, keys));
+        services.AddSingleton<IBlobStore>(sp => sp.GetRequiredService<S3BlobStore>());
+        services.AddSingleton<IPooledBuffers>(sp => sp.GetRequiredService<S3BlobStore>().Buffers);
         services.AddSingleton<IBlobInventory>(_ => new S3BlobInventory(bucket, keys));
         services.AddHostedService(_ => new S3BucketCheck(bucket, s3));
         services.AddSingleton(sp => new StoreReadiness(sp.GetRequiredService<MetadataDatabase>(), ct => StoreReadiness.ProbeS3(bucket, ct)));

@@ -87,7 +87,11 @@ internal static class BerthApplication
             kestrel.Limits.MaxResponseBufferSize = 1024 * 1024;
         });
         // Kestrel's socket transport takes its memory pool from this service: 64 KiB blocks instead of 4 KiB ones.
-        builder.Services.AddSingleton<Microsoft.AspNetCore.Connections.IMemoryPoolFactory<byte>, TransportMemoryPoolFactory>();
+        builder.Services.AddSingleton<TransportMemoryPoolFactory>();
+        builder.Services.AddSingleton<Microsoft.AspNetCore.Connections.IMemoryPoolFactory<byte>>(sp => sp.GetRequiredService<TransportMemoryPoolFactory>());
+        // Free transfer buffers and the heap grown by a burst go back to the system once the server is quiet.
+        builder.Services.AddSingleton<IPooledBuffers>(sp => sp.GetRequiredService<TransportMemoryPoolFactory>());
+        builder.Services.AddHostedService<IdleMemoryRelease>();
         builder.Services.AddSingleton(Options.Create(options));
         builder.Services.AddSingleton(TimeProvider.System);
         var defaultRegistry = new RegistryIdentity(options.AccountId, options.Region);

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Collections.Concurrent;
+using Berth.Storage;
 using Microsoft.AspNetCore.Connections;
 
 namespace Berth.Server.Hosting;
@@ -9,12 +10,36 @@ namespace Berth.Server.Hosting;
 /// receives into one block at a time: a 1 GiB push is then 262,144 recv calls, each with its own trip through the TCP
 /// stack, the pipe and the thread pool, and a request body is copied out of the pipe 4 KiB at a time. With 64 KiB blocks
 /// the same push takes a sixteenth of the calls. Blocks are pinned (the socket layer pins its buffers anyway) and reused;
-/// a pool keeps at most <see cref="RetainedBlocks"/> free blocks and lets the rest go to the GC, so a burst of uploads
-/// does not hold its memory afterwards.
+/// a pool keeps at most <see cref="RetainedBlocks"/> free blocks and lets the rest go to the GC, and lets those go too
+/// once the server is quiet (<see cref="IdleMemoryRelease"/>), so a burst of uploads does not hold its memory afterwards.
 /// </summary>
-internal sealed class TransportMemoryPoolFactory : IMemoryPoolFactory<byte>
+internal sealed class TransportMemoryPoolFactory : IMemoryPoolFactory<byte>, IPooledBuffers
 {
-    public MemoryPool<byte> Create(MemoryPoolOptions? options = null) => new TransportMemoryPool();
+    private readonly ConcurrentBag<WeakReference<TransportMemoryPool>> _pools = new();
+
+    public MemoryPool<byte> Create(MemoryPoolOptions? options = null)
+    {
+        var pool = new TransportMemoryPool();
+        _pools.Add(new WeakReference<TransportMemoryPool>(pool));
+        return pool;
+    }
+
+    public long Rents => Live().Sum(pool => pool.Rents);
+
+    public long FreeBytes => Live().Sum(pool => pool.FreeBytes);
+
+    public long Release() => Live().Sum(pool => pool.Release());
+
+    private IEnumerable<TransportMemoryPool> Live()
+    {
+        foreach (var reference in _pools)
+        {
+            if (reference.TryGetTarget(out var pool))
+            {
+                yield return pool;
+            }
+        }
+    }
 }
 
 /// <summary>A <see cref="MemoryPool{T}"/> of pinned 64 KiB blocks; see <see cref="TransportMemoryPoolFactory"/>.</summary>
@@ -27,13 +52,19 @@ internal sealed class TransportMemoryPool : MemoryPool<byte>
 
     private readonly ConcurrentQueue<byte[]> _free = new();
     private int _freeCount;
+    private long _rents;
     private volatile bool _disposed;
 
     public override int MaxBufferSize => BlockSize;
 
+    public long Rents => Interlocked.Read(ref _rents);
+
+    public long FreeBytes => (long)Volatile.Read(ref _freeCount) * BlockSize;
+
     public override IMemoryOwner<byte> Rent(int minBufferSize = -1)
     {
         ArgumentOutOfRangeException.ThrowIfGreaterThan(minBufferSize, BlockSize);
+        Interlocked.Increment(ref _rents);
         if (_free.TryDequeue(out var array))
         {
             Interlocked.Decrement(ref _freeCount);
@@ -44,6 +75,19 @@ internal sealed class TransportMemoryPool : MemoryPool<byte>
         }
 
         return new Block(this, array);
+    }
+
+    /// <summary>Lets every free block go to the collector; returns how many bytes they held.</summary>
+    public long Release()
+    {
+        long released = 0;
+        while (_free.TryDequeue(out _))
+        {
+            Interlocked.Decrement(ref _freeCount);
+            released += BlockSize;
+        }
+
+        return released;
     }
 
     protected override void Dispose(bool disposing)

@@ -45,6 +45,9 @@ internal sealed class S3BlobStore : IBlobStore, IDisposable
 
     public long MinimumChunkBytes => MinimumPartBytes;
 
+    /// <summary>The part buffers, which the host empties when it is quiet.</summary>
+    public IPooledBuffers Buffers => _buffers;
+
     public void Dispose() => _buffers.Dispose();
 
     public async ValueTask<long?> FindSizeAsync(Digest digest, CancellationToken cancellationToken) =>

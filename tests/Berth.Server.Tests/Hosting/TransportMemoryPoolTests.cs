@@ -19,6 +19,11 @@ public sealed class TransportMemoryPoolTests
         using var pool = app.Services.GetRequiredService<IMemoryPoolFactory<byte>>().Create();
         Assert.IsType<TransportMemoryPool>(pool);
         Assert.Equal(64 * 1024, pool.MaxBufferSize);
+
+        // The pools the idle release empties: the transport's and the filesystem store's copy buffers.
+        var pooled = app.Services.GetServices<Berth.Storage.IPooledBuffers>().Select(p => p.GetType().Name).Order();
+        Assert.Equal(["AlignedBufferPool", "TransportMemoryPoolFactory"], pooled);
+        Assert.Same(app.Services.GetRequiredService<IMemoryPoolFactory<byte>>(), app.Services.GetServices<Berth.Storage.IPooledBuffers>().OfType<TransportMemoryPoolFactory>().Single());
     }
 
     [Theory]
