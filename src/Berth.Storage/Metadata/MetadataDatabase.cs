@@ -54,6 +54,43 @@ internal abstract class MetadataDatabase
         return await connection.FirstAsync(sql, map, cancellationToken, parameters).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// A page of names (tags, repositories) that cannot hold a line feed: <paramref name="sql"/> selects one column,
+    /// <c>name</c>, in order, <c>LIMIT @limit</c> (<paramref name="limit"/> + 1, the extra row saying that more follow).
+    /// The rows come back as one value, the names joined by line feeds (<c>string_agg</c>, in SQLite since 3.44), through
+    /// <see cref="ReadFirstAsync"/>: a page of 1,000 tags is then a few calls into the driver instead of three per row.
+    /// </summary>
+    public async Task<Page<string>> NamePageAsync(string sql, int limit, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
+    {
+        var joined = await ReadFirstAsync(
+            $"SELECT string_agg(name, '\n') FROM ({sql}) page", static reader => reader.IsDBNull(0) ? null : reader.GetString(0), cancellationToken, parameters).ConfigureAwait(false);
+        if (joined is null)
+        {
+            return new Page<string>([], false);
+        }
+
+        var names = joined.Split('\n');
+        if (!IsOrdered(names))
+        {
+            Array.Sort(names, StringComparer.Ordinal);
+        }
+
+        return names.Length > limit ? new Page<string>(names[..limit], true) : new Page<string>(names, false);
+    }
+
+    private static bool IsOrdered(string[] names)
+    {
+        for (var i = 1; i < names.Length; i++)
+        {
+            if (string.CompareOrdinal(names[i - 1], names[i]) > 0)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     /// <summary>One statement on a connection of its own; the number of rows it changed.</summary>
     public async Task<int> ExecuteAsync(string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
     {

@@ -191,7 +191,7 @@ internal sealed class SqlImageStore(MetadataDatabase database, RegistryIdentity 
     }
 
     public async ValueTask<Page<string>> ListTagsAsync(RepositoryName repository, PageRequest page, CancellationToken cancellationToken) =>
-        await database.PageAsync(
+        await database.NamePageAsync(
             """
             SELECT t.name FROM tags t
             WHERE t.repository_id = (SELECT id FROM repositories WHERE account_id = @account AND region = @region AND name = @name)
