@@ -188,7 +188,12 @@ store_servers=0
 want s3 && store_servers=$((store_servers + 2))
 want cluster && store_servers=$((store_servers + 2))
 store_runs=$((STORE_REPEATS < REPEATS ? STORE_REPEATS : REPEATS))
-need_mib=$(((REPEATS * fs_servers + store_runs * store_servers) * (6 * BLOB_MIB + 700) * 11 / 10 + 4096))
+# The store columns' storage is removed once their repeats end (retire_stores), so the disk holds at most the larger
+# of: every repeat of theirs with as many of the filesystem servers', or every repeat of the filesystem servers'.
+store_phase=$((store_runs * (fs_servers + store_servers)))
+fs_phase=$((REPEATS * fs_servers))
+((store_runs == REPEATS)) && store_phase=$((REPEATS * fs_servers + store_runs * store_servers))
+need_mib=$(((store_phase > fs_phase ? store_phase : fs_phase) * (6 * BLOB_MIB + 700) * 11 / 10 + 4096))
 # The curl pushes: the body file, and one blob per server at a time (or every push's with CURL_KEEP=1).
 if want curl; then
     curl_blobs=1
@@ -605,6 +610,33 @@ wrk_all() { # wrk_all SERVER REPOSITORY FILE [AUTHORIZATION]: seeds REPOSITORY, 
     STORE=$store wrk_one wrk_tags_list "$pid" "$3" "${auth[@]}" "$base/v2/$2/tags/list"
 }
 
+# The S3 and S3+PG columns are measured in the first STORE_REPEATS repeats only. When those end before the run does,
+# their servers are done: their idle RSS after the run is read then, and they, the balancer, Swift and PostgreSQL
+# stop and their storage is removed, so the later repeats have that disk (with the cluster, ~30 GB at BLOB_MIB=1024).
+retire_stores() {
+    [[ -n ${BERTH_S3_PID:-}${DIST3_S3_PID:-}${BERTH_PG1_PID:-} ]] || return 0
+    log "the S3 and S3+PG columns are done (STORE_REPEATS=$STORE_REPEATS): stopping them, Swift and PostgreSQL; removing their storage"
+    if [[ -n ${BALANCER_PID:-} ]]; then  # its connections per node, printed when it stops
+        kill "$BALANCER_PID"
+        wait "$BALANCER_PID" || true
+        log "$(cat "$WORK/balancer.log")"
+        BALANCER_PID=
+    fi
+    sleep 12  # as before the other columns' idle RSS after the run (IdleMemoryRelease)
+    local name pid pids=
+    for name in berth_s3 dist3_s3 berth_pg1 berth_pg2; do
+        server_of "$name"
+        [[ -n $pid ]] || continue
+        put idle_rss_after_mb "$(rss_mb "$pid")" "$name"
+        pids+=",$pid"
+    done
+    for pid in ${pids//,/ } ${SWIFT_PIDS//,/ }; do kill "$pid" 2>/dev/null || true; done
+    for pid in ${pids//,/ } ${SWIFT_PIDS//,/ }; do wait "$pid" 2>/dev/null || true; done
+    stop_postgres
+    rm -rf "$WORK/swift" "$WORK/berth-s3" "$WORK"/berth-pg1 "$WORK"/berth-pg2a "$WORK"/berth-pg2b
+    BERTH_S3_PID= DIST3_S3_PID= BERTH_PG1_PID= BERTH_PG2_PIDS=
+}
+
 # ---- workloads, alternating the servers in each repeat ----
 for r in $(seq "$REPEATS"); do
     if want push || want small; then
@@ -670,6 +702,7 @@ for r in $(seq "$REPEATS"); do
         fi
     done
     export STORE=
+    ((r != STORE_REPEATS || r == REPEATS)) || retire_stores
     if [[ -n ${BERTH_AUTH_PID:-} ]]; then
         log "repeat $r/$REPEATS: authenticated Berth: manifest GET and blob HEAD"
         BERTH_BENCH_AUTHORIZATION=$AUTH_HEADER BERTH_BENCH_REPOSITORY=$AUTH_REPOSITORY "${GEN[@]}" run \

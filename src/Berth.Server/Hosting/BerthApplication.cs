@@ -90,7 +90,7 @@ internal static class BerthApplication
         builder.Services.AddSingleton<TransportMemoryPoolFactory>();
         builder.Services.AddSingleton<Microsoft.AspNetCore.Connections.IMemoryPoolFactory<byte>>(sp => sp.GetRequiredService<TransportMemoryPoolFactory>());
         // Free transfer buffers and the heap grown by a burst go back to the system once the server is quiet.
-        builder.Services.AddSingleton<IPooledBuffers>(sp => sp.GetRequiredService<TransportMemoryPoolFactory>());
+        builder.Services.AddSingleton<IPooledBuffers>(sp => new TransportBuffers(sp.GetRequiredService<TransportMemoryPoolFactory>()));
         builder.Services.AddHostedService<IdleMemoryRelease>();
         builder.Services.AddSingleton(Options.Create(options));
         builder.Services.AddSingleton(TimeProvider.System);

@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Collections.Concurrent;
-using Berth.Storage;
 using Microsoft.AspNetCore.Connections;
 
 namespace Berth.Server.Hosting;
@@ -13,7 +12,7 @@ namespace Berth.Server.Hosting;
 /// a pool keeps at most <see cref="RetainedBlocks"/> free blocks and lets the rest go to the GC, and lets those go too
 /// once the server is quiet (<see cref="IdleMemoryRelease"/>), so a burst of uploads does not hold its memory afterwards.
 /// </summary>
-internal sealed class TransportMemoryPoolFactory : IMemoryPoolFactory<byte>, IPooledBuffers
+internal sealed class TransportMemoryPoolFactory : IMemoryPoolFactory<byte>
 {
     private readonly ConcurrentBag<WeakReference<TransportMemoryPool>> _pools = new();
 
@@ -24,10 +23,13 @@ internal sealed class TransportMemoryPoolFactory : IMemoryPoolFactory<byte>, IPo
         return pool;
     }
 
+    /// <summary>How many blocks the pools have handed out since the start.</summary>
     public long Rents => Live().Sum(pool => pool.Rents);
 
+    /// <summary>What the pools' free blocks hold, in bytes.</summary>
     public long FreeBytes => Live().Sum(pool => pool.FreeBytes);
 
+    /// <summary>Lets every pool's free blocks go to the collector; returns how many bytes they held.</summary>
     public long Release() => Live().Sum(pool => pool.Release());
 
     private IEnumerable<TransportMemoryPool> Live()

@@ -73,7 +73,7 @@ public sealed class IdleMemoryReleaseTests
     }
 
     private IdleMemoryRelease Release() => new(
-        [_transport], _time, NullLogger<IdleMemoryRelease>.Instance, () => _committed, () =>
+        [new TransportBuffers(_transport)], _time, NullLogger<IdleMemoryRelease>.Instance, () => _committed, () =>
         {
             _collections++;
             _committed = 20 * MiB;
