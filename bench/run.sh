@@ -32,7 +32,7 @@
 #               timing (the file under its data directory, or the objects in its bucket), so ten pushes need one
 #               blob's disk; CURL_KEEP=1 keeps them (ten blobs per server)
 #   wrk         clients that are not ours, 16 connections, 5 s of warm-up then 10 s measured, on a repository seeded
-#               per repeat by `berth-bench seed` (one-layer image tagged latest and t0000..t0999): `wrk -t2 -c16
+#               per repeat by `berth-bench seed` (one-layer image tagged latest and t0001..t0999: 1,000 tags): `wrk -t2 -c16
 #               --latency` for manifest GET by tag and tags/list of 1,000 tags, and `ab -i -k -c 16` (ApacheBench) for
 #               blob HEAD, since Debian's wrk 4.1.0 waits for a body after a HEAD answer with Content-Length and
 #               completes no request; requests/s, p50, p99 and server CPU per request; on the authenticated Berth
@@ -70,7 +70,7 @@
 #        for concurrent); a smaller one only checks the script quickly (REPEATS=1 BLOB_MIB=32 WORKLOADS="cluster push"
 #        OUT=/tmp/x.md), and the table then says that its figures are no result. STORE_REPEATS=1: in how many of the
 #        repeats the S3 and S3+PG columns are measured. The script checks the disk first: every server keeps what the
-#        generator and the clients send it.
+#        generator and the clients send it, until the run ends or, for the S3 and S3+PG columns, their last repeat does.
 set -euo pipefail
 
 REPEATS=${REPEATS:-3}

@@ -438,7 +438,7 @@ CURL_NOTE = (f"""- **curl** (the rows "curl -T push" and "warm-up"): right after
   fastest of the pushes; "warm-up" sets the first push after the start against the tenth.
 """ if curl_count else "")
 WRK_NOTE = ("""- **wrk and ab** (the rows "wrk: …" and "ab -i: …"), clients that are not ours, on a repository seeded per repeat by
-  `berth-bench seed` (a one-layer image tagged `latest` and t0000…t0999), 16 connections, 5 s of warm-up then 10 s
+  `berth-bench seed` (a one-layer image tagged `latest` and t0001…t0999, 1,000 tags, ECR's quota per image), 16 connections, 5 s of warm-up then 10 s
   measured: `wrk -t2 -c16 --latency` for manifest GET by tag (Accept: the OCI manifest type) and GET tags/list (the
   first answer only; "tags/list pages followed" in the generator's rows says whether it holds all 1,000 tags), and
   `ab -i -k -c 16` (ApacheBench: HTTP/1.0 keep-alive, one thread, whole-millisecond percentiles) for blob HEAD,

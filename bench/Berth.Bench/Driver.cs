@@ -133,7 +133,7 @@ internal sealed class Driver : IDisposable
     }
 
     /// <summary>
-    /// The seed of bench/run.sh's wrk workload: the small workload's image tagged latest and t0000..t0999 in
+    /// The seed of bench/run.sh's wrk workload: the small workload's image tagged latest and t0001..t0999 (1,000 tags) in
     /// <paramref name="repo"/>; prints the layer's digest (the blob wrk HEADs).
     /// </summary>
     public async Task SeedAsync(string repo)
@@ -231,14 +231,17 @@ internal sealed class Driver : IDisposable
     private static double Percentile(double[] sorted, double q) =>
         sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(q * sorted.Length) - 1)];
 
-    /// <summary>Tags the manifest t0000..t0999, 16 at a time.</summary>
+    /// <summary>
+    /// Tags the manifest t0001..t0999, 16 at a time: with its <c>latest</c>, 1,000 tags, ECR's quota per image (Berth
+    /// refuses the 1,001st; a concurrent seed of t0000..t0999 got past that check only when two puts raced).
+    /// </summary>
     private async Task PutTags(string repo, byte[] manifest)
     {
         var next = 0;
         await Task.WhenAll(Enumerable.Range(0, 16).Select(async _ =>
         {
             int i;
-            while ((i = Interlocked.Increment(ref next) - 1) < 1000)
+            while ((i = Interlocked.Increment(ref next)) < 1000)
             {
                 await _registry.PutManifest(repo, string.Create(CultureInfo.InvariantCulture, $"t{i:0000}"), manifest);
             }
@@ -261,7 +264,11 @@ internal sealed class Driver : IDisposable
                 using var response = await _http.GetAsync(uri);
                 RegistryClient.Expect(response, HttpStatusCode.OK);
                 var body = await response.Content.ReadAsStringAsync();
-                count += body.Split("\"t", StringSplitOptions.None).Length - 2; // less the "tags" key
+                using (var json = System.Text.Json.JsonDocument.Parse(body))
+                {
+                    count += json.RootElement.GetProperty("tags").GetArrayLength();
+                }
+
                 pages++;
                 if (!response.Headers.TryGetValues("Link", out var links))
                 {

@@ -19,7 +19,7 @@
 //                                           BERTH_BENCH_STORE_PIDS     comma-separated PIDs of the store's processes (Swift's
 //                                                                      servers): their CPU is reported apart (NAME_store_cpu_s...)
 //   berth-bench seed BASE PID REPO          pushes the small workload's one-layer image to REPO tagged latest and
-//                                           t0000..t0999 (what bench/run.sh's wrk workload requests); prints
+//                                           t0001..t0999 (what bench/run.sh's wrk workload requests); prints
 //                                           "layer<TAB>DIGEST". BERTH_BENCH_AUTHORIZATION as for run.
 // Output: one "name<TAB>value" line per figure on stdout.
 using System.Diagnostics;
