@@ -40,4 +40,12 @@ public static class EcrErrors
     /// <summary>ECR's wording for a missing repository, used on both faces.</summary>
     public static RegistryException RepositoryMissing(string repository, string registryId) =>
         new(RepositoryNotFound, $"The repository with name '{repository}' does not exist in the registry with id '{registryId}'");
+
+    /// <summary>A new tag for an image that already has the most an image may have (ECR's quota of 1,000).</summary>
+    public static RegistryException TagsFull(string digest, int limit) =>
+        new(TagLimitExceeded, $"The image with digest '{digest}' already has the maximum of {limit} tags.");
+
+    /// <summary>ECR's wording for a push that would move a tag of an immutable repository.</summary>
+    public static RegistryException TagImmutable(string? tag, string repository) =>
+        new(ImageTagAlreadyExists, $"The image tag '{tag}' already exists in the '{repository}' repository and cannot be overwritten because the repository is immutable.");
 }

@@ -9,7 +9,7 @@ using Berth.Core.Repositories;
 namespace Berth.Core.Images;
 
 /// <summary>The use cases on manifests and tags, shared by the OCI and ECR faces.</summary>
-public sealed class ImageService(IImageStore images, IRepositoryStore repositories, RepositoryService repositoryService, IImageCatalog catalog, IBlobLinkStore links)
+public sealed class ImageService(IImageStore images, IRepositoryStore repositories, RepositoryService repositoryService, IBlobLinkStore links)
 {
     /// <summary>The largest manifest accepted, as distribution and ECR (4 MiB).</summary>
     public const int MaxManifestBytes = 4 * 1024 * 1024;
@@ -89,24 +89,18 @@ public sealed class ImageService(IImageStore images, IRepositoryStore repositori
 
     /// <summary>
     /// Stores a parsed manifest after admitting the push (the repository must exist or be creatable). An immutable tag
-    /// throws ImageTagAlreadyExistsException / TAG_INVALID with ECR's message; missing references are returned.
+    /// throws ImageTagAlreadyExistsException / TAG_INVALID with ECR's message, a tag beyond the image's
+    /// <see cref="MaxTagsPerImage"/> LimitExceededException / TAG_INVALID; missing references are returned.
     /// </summary>
     public async ValueTask<PutManifestOutcome> PutParsedManifestAsync(RepositoryName repository, ParsedManifest manifest, Tag? tag, CancellationToken cancellationToken)
     {
         await repositoryService.EnsureForPushAsync(repository, cancellationToken).ConfigureAwait(false);
-        if (tag is { } newTag && await catalog.FindImageAsync(repository, Reference.Of(manifest.Digest), cancellationToken).ConfigureAwait(false) is { Tags.Count: >= MaxTagsPerImage } image
-            && !image.Tags.Contains(newTag.Value, StringComparer.Ordinal))
-        {
-            // Checked before the write, outside its transaction: pushes racing for the last free tags may end a few over.
-            throw new RegistryException(EcrErrors.TagLimitExceeded, $"The image with digest '{manifest.Digest}' already has the maximum of {MaxTagsPerImage} tags.");
-        }
-
         var outcome = await images.PutManifestAsync(repository, manifest, tag, cancellationToken).ConfigureAwait(false);
         return outcome.Status switch
         {
             PutManifestStatus.RepositoryMissing => throw EcrErrors.RepositoryMissing(repository.Value, repositoryService.Registry.AccountId),
-            PutManifestStatus.TagImmutable => throw new RegistryException(EcrErrors.ImageTagAlreadyExists,
-                $"The image tag '{tag}' already exists in the '{repository}' repository and cannot be overwritten because the repository is immutable."),
+            PutManifestStatus.TagImmutable => throw EcrErrors.TagImmutable(tag?.Value, repository.Value),
+            PutManifestStatus.TagLimitExceeded => throw EcrErrors.TagsFull(manifest.Digest.ToString(), MaxTagsPerImage),
             _ => outcome,
         };
     }

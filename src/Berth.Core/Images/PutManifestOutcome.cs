@@ -16,6 +16,12 @@ public enum PutManifestStatus
 
     /// <summary>Nothing written: the tag exists and the repository's mutability setting forbids moving it.</summary>
     TagImmutable,
+
+    /// <summary>
+    /// Nothing written: the tag is new to the image, which already has <see cref="ImageService.MaxTagsPerImage"/> tags.
+    /// Counted in the put's transaction under the repository's lock, so racing pushes cannot end over the quota.
+    /// </summary>
+    TagLimitExceeded,
 }
 
 /// <summary>
@@ -31,6 +37,8 @@ public sealed record PutManifestOutcome(
     public static readonly PutManifestOutcome RepositoryMissing = new(PutManifestStatus.RepositoryMissing, [], []);
 
     public static readonly PutManifestOutcome TagImmutable = new(PutManifestStatus.TagImmutable, [], []);
+
+    public static readonly PutManifestOutcome TagLimitExceeded = new(PutManifestStatus.TagLimitExceeded, [], []);
 
     public bool IsStored => Status == PutManifestStatus.Stored;
 

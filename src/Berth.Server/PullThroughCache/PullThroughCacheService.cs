@@ -276,9 +276,12 @@ internal sealed partial class PullThroughCacheService(
 
         await AdmitImportAsync(http, name, principal, cancellationToken).ConfigureAwait(false);
         var outcome = await images.PutUpstreamManifestAsync(name, manifest, tag, cancellationToken).ConfigureAwait(false);
-        if (outcome.Status == PutManifestStatus.TagImmutable)
+        switch (outcome.Status)
         {
-            throw new RegistryException(EcrErrors.ImageTagAlreadyExists, $"The image tag '{tag}' already exists in the '{name}' repository and cannot be overwritten because the repository is immutable.");
+            case PutManifestStatus.TagImmutable:
+                throw EcrErrors.TagImmutable(tag?.Value, name.Value);
+            case PutManifestStatus.TagLimitExceeded:
+                throw EcrErrors.TagsFull(manifest.Digest.ToString(), ImageService.MaxTagsPerImage);
         }
 
         if (tag is not null)

@@ -91,6 +91,13 @@ internal sealed class SqlImageStore(MetadataDatabase database, RegistryIdentity 
                 await transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
                 return PutManifestOutcome.TagImmutable;
             }
+
+            // ECR's quota of tags per image, counted under the repository's lock: racing pushes cannot pass it.
+            if (!alreadyTagged && await TagCountAsync(connection, id, digest, cancellationToken).ConfigureAwait(false) >= ImageService.MaxTagsPerImage)
+            {
+                await transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
+                return PutManifestOutcome.TagLimitExceeded;
+            }
         }
 
         var inserted = await connection.ExecuteAsync(
@@ -147,6 +154,14 @@ internal sealed class SqlImageStore(MetadataDatabase database, RegistryIdentity 
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return PutManifestOutcome.Stored(alreadyTagged);
     }
+
+    /// <summary>The tags an image has (0 for one not stored), from the count the tags table's triggers keep.</summary>
+    internal static async Task<long> TagCountAsync(DbConnection connection, long repositoryId, string digest, CancellationToken cancellationToken) =>
+        await connection.ScalarAsync(
+            "SELECT tag_count FROM manifests WHERE repository_id = @id AND digest = @digest",
+            cancellationToken, ("@id", repositoryId), ("@digest", digest)).ConfigureAwait(false) is { } count
+            ? Convert.ToInt64(count, System.Globalization.CultureInfo.InvariantCulture)
+            : 0;
 
     // Tags and references go with the manifest (ON DELETE CASCADE); the image event commits with the deletion.
     public async ValueTask<bool> DeleteManifestAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken) =>

@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Text.Json;
 using Berth.Core.Content;
 using Berth.Core.Events;
+using Berth.Core.Images;
 using Berth.Core.Naming;
 using Berth.Core.Registries;
 using Berth.Core.Replication;
@@ -152,14 +153,17 @@ internal sealed class SqlReplicationOutbox(MetadataDatabase database, TimeProvid
                 cancellationToken, ("@id", destination.Value.Id), ("@tag", tag.Value)).ConfigureAwait(false);
 
             // ECR: an immutable destination tag already on another image is left alone; the image arrives without it.
-            if (current is null || destination.Value.Settings.AllowsRetag(tag.Value))
+            // So does a tag the destination's image has no room for (ECR's quota of tags per image).
+            var digest = task.Digest.ToString();
+            if ((current is null || destination.Value.Settings.AllowsRetag(tag.Value))
+                && (current == digest || await SqlImageStore.TagCountAsync(connection, destination.Value.Id, digest, cancellationToken).ConfigureAwait(false) < ImageService.MaxTagsPerImage))
             {
                 await connection.ExecuteAsync(
                     $"""
                     INSERT INTO tags (repository_id, name, manifest_digest, updated_at) VALUES (@id, @tag, @digest, {database.NowMillis})
                     ON CONFLICT (repository_id, name) DO UPDATE SET manifest_digest = excluded.manifest_digest, updated_at = excluded.updated_at
                     """,
-                    cancellationToken, ("@id", destination.Value.Id), ("@tag", tag.Value), ("@digest", task.Digest.ToString())).ConfigureAwait(false);
+                    cancellationToken, ("@id", destination.Value.Id), ("@tag", tag.Value), ("@digest", digest)).ConfigureAwait(false);
             }
         }
 

@@ -206,6 +206,38 @@ public abstract class MetadataStoreContract
     }
 
     [Fact]
+    public async Task RacingPushesNeverGiveAnImageMoreTagsThanItsQuota()
+    {
+        var (repositories, images, links, _) = await CreateAsync();
+        var repository = NewName();
+        await CreateRepositoryAsync(repositories, repository);
+        var (manifest, config) = Manifest();
+        var (other, otherConfig) = Manifest();
+        await links.LinkAsync(repository, config, 2, default);
+        await links.LinkAsync(repository, otherConfig, 2, default);
+        var tags = Enumerable.Range(0, ImageService.MaxTagsPerImage + 24).Select(i => Tag.Parse($"t{i:D4}")).ToList();
+
+        var outcomes = new System.Collections.Concurrent.ConcurrentDictionary<Tag, PutManifestStatus>();
+        await Parallel.ForEachAsync(tags, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (tag, cancellationToken) =>
+            outcomes[tag] = (await images.PutManifestAsync(repository, manifest, tag, cancellationToken)).Status);
+
+        Assert.Equal(ImageService.MaxTagsPerImage, outcomes.Count(o => o.Value == PutManifestStatus.Stored));
+        Assert.Equal(24, outcomes.Count(o => o.Value == PutManifestStatus.TagLimitExceeded));
+        var listed = await images.ListTagsAsync(repository, new PageRequest(2000, null), default);
+        Assert.Equal(outcomes.Where(o => o.Value == PutManifestStatus.Stored).Select(o => o.Key.Value).Order(StringComparer.Ordinal), listed.Items);
+
+        // A tag the image has is not a new one; a refused tag is nowhere; a tag moved away frees a place.
+        var kept = Tag.Parse(listed.Items[^1]);
+        var refused = outcomes.First(o => o.Value == PutManifestStatus.TagLimitExceeded).Key;
+        Assert.True((await images.PutManifestAsync(repository, manifest, kept, default)).AlreadyTagged);
+        Assert.Null(await images.FindManifestAsync(repository, Reference.Of(refused), default));
+        Assert.Equal(PutManifestStatus.TagLimitExceeded, (await images.PutManifestAsync(repository, manifest, refused, default)).Status);
+        Assert.True((await images.PutManifestAsync(repository, other, kept, default)).IsStored);
+        Assert.True((await images.PutManifestAsync(repository, manifest, refused, default)).IsStored);
+        Assert.Equal(other.Digest, (await images.FindManifestAsync(repository, Reference.Of(kept), default))!.Digest);
+    }
+
+    [Fact]
     public async Task ConcurrentTagMovesLeaveTheTagOnOneOfThePushedManifests()
     {
         var (repositories, images, links, _) = await CreateAsync();

@@ -1,8 +1,10 @@
 using System.Text;
 using Berth.Core.Content;
 using Berth.Core.Events;
+using Berth.Core.Images;
 using Berth.Core.Manifests;
 using Berth.Core.Naming;
+using Berth.Core.Paging;
 using Berth.Core.Registries;
 using Berth.Core.Replication;
 using Berth.Core.Repositories;
@@ -203,6 +205,37 @@ public abstract class ReplicationStoreContract
         var destination = Images(database, Destination);
         Assert.Equal(first, (await destination.FindManifestAsync(repository, Reference.Of(Tag.Parse("v1")), default))!.Digest);
         Assert.NotNull(await destination.FindManifestAsync(repository, Reference.Of(second), default));
+    }
+
+    [Fact]
+    public async Task ATagTheDestinationImageHasNoRoomForIsLeftBehind()
+    {
+        var database = await CreateDatabaseAsync();
+        await SourceWithConfigurationAsync(database, []);
+        var repository = await RepositoryAsync(database, Source, "crowded");
+        await RepositoryAsync(database, Destination, "crowded");
+        var (digest, _) = await PushImageAsync(database, Source, repository, Tag.Parse("a"));
+        var outbox = new SqlReplicationOutbox(database, TimeProvider.System);
+        var first = Assert.Single(await outbox.ClaimAsync("node-a", 10, Claim, default));
+        Assert.Equal(ReplicationCopyOutcome.Copied, await outbox.CopyAsync(first, default));
+        Assert.True(await outbox.CompleteAsync(first, "node-a", default));
+
+        // The destination's copy gets the rest of its quota of tags there; then the source tags the image once more.
+        var destination = Images(database, Destination);
+        var stored = (await destination.FindManifestAsync(repository, Reference.Of(digest), default))!;
+        var manifest = ManifestParser.Parse(stored.Content, stored.MediaType);
+        for (var i = 1; i < ImageService.MaxTagsPerImage; i++)
+        {
+            Assert.True((await destination.PutManifestAsync(repository, manifest, Tag.Parse($"d{i:D4}"), default)).IsStored);
+        }
+
+        Assert.True((await Images(database, Source).PutManifestAsync(repository, manifest, Tag.Parse("b"), default)).IsStored);
+        var second = Assert.Single(await outbox.ClaimAsync("node-a", 10, Claim, default));
+        Assert.Equal(ReplicationCopyOutcome.Copied, await outbox.CopyAsync(second, default));
+
+        Assert.Null(await destination.FindManifestAsync(repository, Reference.Of(Tag.Parse("b")), default));
+        Assert.Equal(digest, (await destination.FindManifestAsync(repository, Reference.Of(Tag.Parse("a")), default))!.Digest);
+        Assert.Equal(ImageService.MaxTagsPerImage, (await destination.ListTagsAsync(repository, new PageRequest(2000, null), default)).Items.Count);
     }
 
     private static SqlImageStore Images(MetadataDatabase database, RegistryIdentity registry) => new(database, registry, TimeProvider.System);
