@@ -77,6 +77,11 @@ def push(endpoint, repo):
     ecr.put_image(repositoryName=repo, imageManifest=body.decode(), imageManifestMediaType=MEDIA, imageTag="base")
 
 
+def archived(i):
+    """One image in 500 is archived (imageStatus ARCHIVED), as a lifecycle rule's archive action leaves them."""
+    return i % 500 == 0
+
+
 def seed_sqlite(db, repo, images, repos):
     import sqlite3
     c, l = base_image(None, repo)
@@ -98,6 +103,8 @@ def seed_sqlite(db, repo, images, repos):
             con.execute("INSERT INTO manifest_references (repository_id, manifest_digest, kind, digest) VALUES (?, ?, 'blob', ?), (?, ?, 'blob', ?)",
                         (repo_id, digest, c["digest"], repo_id, digest, l["digest"]))
             con.execute("INSERT INTO tags (repository_id, name, manifest_digest, updated_at) VALUES (?, ?, ?, ?)", (repo_id, f"v{i:07d}", digest, pushed))
+            if archived(i):
+                con.execute("INSERT INTO image_storage (repository_id, digest, status, last_archived_at) VALUES (?, ?, 'ARCHIVED', ?)", (repo_id, digest, now))
         for r in range(repos):
             con.execute("INSERT INTO repositories (account_id, region, name, created_at) VALUES (?, ?, ?, ?)", (account, region, f"many/repo-{r:06d}", now))
     con.execute("ANALYZE")
@@ -108,8 +115,11 @@ def seed_sqlite(db, repo, images, repos):
 def seed_postgres_copy(out, repo_id, images, account, region, repos):
     c, l = base_image(None, "")
     now = int(time.time() * 1000)
-    with open(os.path.join(out, "manifests.tsv"), "w") as m, open(os.path.join(out, "refs.tsv"), "w") as refs, open(os.path.join(out, "tags.tsv"), "w") as tags:
+    with open(os.path.join(out, "manifests.tsv"), "w") as m, open(os.path.join(out, "refs.tsv"), "w") as refs, open(os.path.join(out, "tags.tsv"), "w") as tags, \
+            open(os.path.join(out, "storage.tsv"), "w") as storage:
         for i, body, digest, pushed, size in rows(c, l, images, now):
+            if archived(i):
+                storage.write(f"{repo_id}\t{digest}\tARCHIVED\t{now}\n")
             annotations = json.dumps({"bench.growth.index": str(i)}, separators=(",", ":"))
             m.write(f"{repo_id}\t{digest}\t{MEDIA}\t{annotations}\t{len(body)}\t\\\\x{body.hex()}\t{pushed}\t{CONFIG_MEDIA}\t{size}\n")
             refs.write(f"{repo_id}\t{digest}\tblob\t{c['digest']}\n{repo_id}\t{digest}\tblob\t{l['digest']}\n")
@@ -175,14 +185,18 @@ def walk(endpoint, repo, server_pid=""):
     pages, the first, the last, the median and the slowest page in ms, the whole walk in s, and the server's CPU per page in ms (Berth's
     process only: PostgreSQL's backends are not counted)."""
     ecr = RawEcr(endpoint)
-    images = lambda status: {"repositoryName": repo, "maxResults": 1000, **({"filter": {"tagStatus": status}} if status else {})}
+    images = lambda status, image_status=None: {"repositoryName": repo, "maxResults": 1000,
+                                                 **({"filter": {"tagStatus": status}} if status else {}),
+                                                 **({"filter": {"imageStatus": image_status}} if image_status else {})}
     listings = [
         ("list-images", "ListImages", images(None), "imageIds"),
         ("list-images TAGGED", "ListImages", images("TAGGED"), "imageIds"),
         ("list-images UNTAGGED", "ListImages", images("UNTAGGED"), "imageIds"),
+        ("list-images ARCHIVED", "ListImages", images(None, "ARCHIVED"), "imageIds"),
         ("describe-images", "DescribeImages", images(None), "imageDetails"),
         ("describe-images TAGGED", "DescribeImages", images("TAGGED"), "imageDetails"),
         ("describe-images UNTAGGED", "DescribeImages", images("UNTAGGED"), "imageDetails"),
+        ("describe-images ARCHIVED", "DescribeImages", images(None, "ARCHIVED"), "imageDetails"),
         ("describe-repositories", "DescribeRepositories", {"maxResults": 1000}, "repositories"),
     ]
     # The /v2/ listings, n=1000 per page, followed by their Link headers.

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # How listings cost as a repository and a registry grow (issue #23's growth rows), on both metadata backends:
-# one repository with IMAGES images (one tag each) and REPOS more repositories, then every listing walked page by page
-# (ListImages and DescribeImages: all, TAGGED, UNTAGGED; DescribeRepositories; /v2/ tags/list and _catalog), printing
+# one repository with IMAGES images (one tag each, one in 500 archived) and REPOS more repositories, then every listing
+# walked page by page (ListImages and DescribeImages: all, TAGGED, UNTAGGED, imageStatus ARCHIVED; DescribeRepositories;
+# /v2/ tags/list and _catalog), printing
 # the first, the last, the median and the slowest page, the whole walk and Berth's CPU per page, and appending them to
 # RESULTS (bench/RESULTS-GROWTH.md). The images are seeded in SQL (bench/growth.py: real manifests under their digests,
 # with the references and tags a push writes, the tags through the stores' own triggers) — pushing a million manifests
@@ -64,6 +65,7 @@ for backend in $BACKENDS; do
             -c "\\copy manifest_references (repository_id, manifest_digest, kind, digest) FROM '$WORK/copy/refs.tsv'" \
             -c "\\copy tags (repository_id, name, manifest_digest, updated_at) FROM '$WORK/copy/tags.tsv'" \
             -c "\\copy repositories (account_id, region, name, created_at) FROM '$WORK/copy/repositories.tsv'" \
+            -c "\\copy image_storage (repository_id, digest, status, last_archived_at) FROM '$WORK/copy/storage.tsv'" \
             -c "VACUUM (ANALYZE)" >/dev/null
     fi
     seeded=$(( $(date +%s) - started ))

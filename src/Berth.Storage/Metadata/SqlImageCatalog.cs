@@ -32,23 +32,17 @@ internal sealed class SqlImageCatalog(MetadataDatabase database, RegistryIdentit
     private const string RepositoryId = "(SELECT id FROM repositories WHERE account_id = @account AND region = @region AND name = @name)";
 
 
-    // Every listing seeks to its cursor and reads one page: the cursor is a range on the manifests' primary key (never
-    // "@after IS NULL OR …", which the planners cannot seek with), and the tag status picks one of the two partial
-    // indexes on manifests.tag_count (kept by triggers on tags, migration 0030). See docs/ARCHITECTURE.md, "Listings".
+    // Every listing seeks to its cursor and reads one page: the cursor is a range on the manifests' primary key, or on
+    // image_storage's status index for ARCHIVED and ACTIVATING (never "@after IS NULL OR …", which the planners cannot
+    // seek with), and the tag status picks one of the two partial indexes on manifests.tag_count (kept by triggers on
+    // tags, migration 0030). See docs/ARCHITECTURE.md, "Listings".
     public async ValueTask<Page<ImageId>> ListImagesAsync(RepositoryName repository, TagStatus status, ImageStatus? imageStatus, PageRequest page, CancellationToken cancellationToken)
     {
         // A key is "<digest>" (untagged entry) or "<digest> <tag>"; neither contains a space otherwise. Within a digest
         // the rows are its tags in order, or its one untagged row (t.name NULL), never both: ORDER BY t.name is exact.
         var (afterDigest, afterTag) = SplitKey(page.After);
         return await database.PageAsync(
-            $"""
-            SELECT m.digest, t.name FROM manifests m
-            LEFT JOIN tags t ON t.repository_id = m.repository_id AND t.manifest_digest = m.digest
-            WHERE m.repository_id = {RepositoryId} AND {TagFilter(status)} AND {StatusFilter(imageStatus)}
-              AND m.digest >= @afterDigest AND (m.digest > @afterDigest OR t.name > @afterTag)
-            ORDER BY m.digest, t.name
-            LIMIT @limit
-            """,
+            ListImagesSql(status, imageStatus),
             page.Limit, r => new ImageId(Digest.Parse(r.GetString(0)), r.NullableString(1)), cancellationToken,
             ("@account", registry.AccountId), ("@region", registry.Region), ("@name", repository.Value), ("@afterDigest", afterDigest ?? string.Empty), ("@afterTag", afterTag),
             ("@limit", page.Limit + 1)).ConfigureAwait(false);
@@ -56,17 +50,38 @@ internal sealed class SqlImageCatalog(MetadataDatabase database, RegistryIdentit
 
     public async ValueTask<Page<ImageDetail>> DescribeImagesAsync(RepositoryName repository, TagStatus status, ImageStatus? imageStatus, PageRequest page, CancellationToken cancellationToken) =>
         await database.PageAsync(
-            $"""
-            SELECT {DetailColumns} FROM manifests m
-            {StorageJoin}
-            WHERE m.repository_id = {RepositoryId} AND {TagFilter(status)} AND {StatusFilter(imageStatus)}
-              AND m.digest > @after
-            ORDER BY m.digest
-            LIMIT @limit
-            """,
+            DescribeImagesSql(status, imageStatus),
             page.Limit, ReadDetail, cancellationToken,
             ("@account", registry.AccountId), ("@region", registry.Region), ("@name", repository.Value), ("@after", page.After ?? string.Empty),
             ("@limit", page.Limit + 1)).ConfigureAwait(false);
+
+    /// <summary>ListImages' page: keys "digest" or "digest tag" after (@afterDigest, @afterTag), @limit rows.</summary>
+    internal static string ListImagesSql(TagStatus status, ImageStatus? imageStatus)
+    {
+        var (from, walked) = Source(imageStatus);
+        return $"""
+            SELECT {walked}.digest, t.name FROM {from}
+            LEFT JOIN tags t ON t.repository_id = m.repository_id AND t.manifest_digest = m.digest
+            WHERE {walked}.repository_id = {RepositoryId} AND {TagFilter(status)} AND {StatusFilter(imageStatus)}
+              AND {walked}.digest >= @afterDigest AND ({walked}.digest > @afterDigest OR t.name > @afterTag)
+            ORDER BY {walked}.digest, t.name
+            LIMIT @limit
+            """;
+    }
+
+    /// <summary>DescribeImages' page: images after the digest @after, @limit rows.</summary>
+    internal static string DescribeImagesSql(TagStatus status, ImageStatus? imageStatus)
+    {
+        var (from, walked) = Source(imageStatus);
+        return $"""
+            SELECT {DetailColumns} FROM {from}
+            {StorageJoin}
+            WHERE {walked}.repository_id = {RepositoryId} AND {TagFilter(status)} AND {StatusFilter(imageStatus)}
+              AND {walked}.digest > @after
+            ORDER BY {walked}.digest
+            LIMIT @limit
+            """;
+    }
 
     public async ValueTask<ImageDetail?> FindImageAsync(RepositoryName repository, Reference reference, CancellationToken cancellationToken) =>
         await database.FirstAsync(
@@ -215,17 +230,28 @@ internal sealed class SqlImageCatalog(MetadataDatabase database, RegistryIdentit
     }
 
     /// <summary>
-    /// The image status as a literal (anti-)semi-join on image_storage, where a manifest without a row is ACTIVE. Not
-    /// <c>COALESCE(s.status, 'ACTIVE') = @imageStatus</c> over the LEFT JOIN: PostgreSQL estimates that predicate at
-    /// 0.5% of the rows, below one page, and so sorted every manifest after the cursor instead of reading the primary
-    /// key up to the page's LIMIT (100,000 images: 640-730 ms per DescribeImages page, see docs/ARCHITECTURE.md); an
-    /// anti-join is estimated from image_storage's few rows, so the plan reads one page.
+    /// The rows a listing walks, and the alias of the table whose digest it seeks and orders by. ACTIVE and ANY walk
+    /// the manifests' primary key from the cursor. ARCHIVED and ACTIVATING walk <c>image_storage</c> by its status index (migration
+    /// 0032) and join each row's manifest: archived images are usually few, and walking the manifests to find them
+    /// read every manifest of the repository for a page.
+    /// </summary>
+    private static (string From, string Walked) Source(ImageStatus? status) => status is ImageStatus.Archived or ImageStatus.Activating
+        ? ("image_storage x JOIN manifests m ON m.repository_id = x.repository_id AND m.digest = x.digest", "x")
+        : ("manifests m", "m");
+
+    /// <summary>
+    /// The image status as a literal predicate. ACTIVE is an anti-join on image_storage, where a manifest without a row
+    /// is ACTIVE. Not <c>COALESCE(s.status, 'ACTIVE') = @imageStatus</c> over the LEFT JOIN: PostgreSQL estimates that
+    /// predicate at 0.5% of the rows, below one page, and so sorted every manifest after the cursor instead of reading
+    /// the primary key up to the page's LIMIT (100,000 images: 640-730 ms per DescribeImages page, see
+    /// docs/ARCHITECTURE.md); an anti-join is estimated from image_storage's few rows, so the plan reads one page.
+    /// ARCHIVED and ACTIVATING are a condition on the walked image_storage row (<see cref="Source"/>).
     /// </summary>
     private static string StatusFilter(ImageStatus? status) => status switch
     {
         null => "1 = 1",
         ImageStatus.Active => "NOT EXISTS (SELECT 1 FROM image_storage x WHERE x.repository_id = m.repository_id AND x.digest = m.digest AND x.status <> 'ACTIVE')",
-        _ => $"EXISTS (SELECT 1 FROM image_storage x WHERE x.repository_id = m.repository_id AND x.digest = m.digest AND x.status = '{status.Value.ToString().ToUpperInvariant()}')",
+        _ => $"x.status = '{status.Value.ToString().ToUpperInvariant()}'",
     };
 
     /// <summary>The tag status as the literal predicate each partial index of migration 0030 is defined by.</summary>

@@ -8,6 +8,7 @@ using Berth.Core.Manifests;
 using Berth.Core.Naming;
 using Berth.Core.Paging;
 using Berth.Core.Repositories;
+using Berth.Storage.Metadata;
 
 namespace Berth.Storage.Tests.Contracts;
 
@@ -21,6 +22,12 @@ public abstract class ImageStatusContract
     private static readonly DateTimeOffset ArchivedAt = DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_000_000);
 
     protected abstract Task<Stores> CreateAsync();
+
+    /// <summary>The engine's query plan of <paramref name="sql"/> on a new database, its parameters bound, as text.</summary>
+    private protected abstract Task<string> PlanAsync(string sql);
+
+    /// <summary>Whether a plan seeks image_storage_status to (repository, status, digest after the cursor).</summary>
+    private protected abstract bool SeeksTheStatusIndex(string plan);
 
     [Fact]
     public async Task ArchivedImagesAreListedByTheirStatusTheirLayersAreArchivedAndAPutRestoresThem()
@@ -130,6 +137,29 @@ public abstract class ImageStatusContract
             }
         }
     }
+
+    [Fact]
+    public async Task ArchivedAndActivatingListingsWalkTheStatusIndexNotEveryManifest()
+    {
+        foreach (var status in new[] { ImageStatus.Archived, ImageStatus.Activating })
+        {
+            foreach (var tagStatus in new[] { TagStatus.Any, TagStatus.Tagged, TagStatus.Untagged })
+            {
+                var listPlan = await PlanAsync(SqlImageCatalog.ListImagesSql(tagStatus, status));
+                var describePlan = await PlanAsync(SqlImageCatalog.DescribeImagesSql(tagStatus, status));
+
+                Assert.True(SeeksTheStatusIndex(listPlan), $"ListImages {tagStatus} {status}:\n{listPlan}");
+                Assert.True(SeeksTheStatusIndex(describePlan), $"DescribeImages {tagStatus} {status}:\n{describePlan}");
+            }
+        }
+    }
+
+    /// <summary>Values for every parameter of the listings' SQL.</summary>
+    private protected static readonly (string Name, object? Value)[] ListingParameters =
+    [
+        ("@account", "000000000000"), ("@region", "us-east-1"), ("@name", "status/plan"), ("@afterDigest", "sha256:0"), ("@afterTag", ""), ("@after", "sha256:0"),
+        ("@limit", 101),
+    ];
 
     private static async Task<List<Digest>> ListAsync(Stores stores, RepositoryName repository, ImageStatus? status) =>
         [.. (await stores.Catalog.ListImagesAsync(repository, TagStatus.Any, status, new PageRequest(10, null), default)).Items.Select(i => i.Digest)];
