@@ -43,6 +43,14 @@ internal abstract class MetadataDatabase
     /// <summary>True when a statement failed because the parent row its foreign key names is gone.</summary>
     public abstract bool IsForeignKeyViolation(DbException exception);
 
+    /// <summary>
+    /// Runs one write whose commit does not wait for the disk: visible to every reader when it returns, atomic, but a
+    /// crash of the machine (not of the process) may lose it. Only for rows whose loss the caller already recovers from.
+    /// SQLite: <c>synchronous=NORMAL</c> for that statement (WAL: no fsync at commit; the next synchronous commit's
+    /// fsync carries it). PostgreSQL: <c>SET LOCAL synchronous_commit = off</c> in its transaction.
+    /// </summary>
+    public abstract ValueTask<int> ExecuteUnflushedAsync(string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters);
+
 
     /// <summary>
     /// A read on a hot path of pulls: the first row of <paramref name="sql"/> mapped by <paramref name="map"/>, or

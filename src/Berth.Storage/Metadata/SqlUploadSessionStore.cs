@@ -24,8 +24,13 @@ internal sealed class SqlUploadSessionStore(MetadataDatabase database) : IUpload
             Read,
             cancellationToken, ("@id", id)).ConfigureAwait(false);
 
+    // Each PATCH records the upload's new size here. Its commit does not wait for the disk (an fsync of SQLite's WAL
+    // per PATCH was ~7 ms of a 10 MiB PATCH's ~27 ms), just as the staged bytes it describes are not fsynced before
+    // the 202 (FileSystemBlobStore.AppendAsync): a machine crash may take back the last chunks, and the row then says
+    // less than the file holds (the next append drops the tail; the client's next range is answered 416 with the size
+    // held) or the file less than the row (BLOB_UPLOAD_UNKNOWN). A process crash loses nothing. The commit fsyncs.
     public async ValueTask UpdateAsync(UploadSession session, CancellationToken cancellationToken) =>
-        await database.ExecuteAsync(
+        await database.ExecuteUnflushedAsync(
             "UPDATE upload_sessions SET size = @size, backend_state = @state, updated_at = @updated WHERE id = @id",
             cancellationToken,
             ("@id", session.Id), ("@size", session.Staged.Size), ("@state", session.Staged.BackendState),

@@ -103,6 +103,21 @@ internal sealed class SqliteDatabase : MetadataDatabase, IDisposable
     public override bool IsForeignKeyViolation(DbException exception) =>
         exception is SqliteException { SqliteExtendedErrorCode: SqliteConstraintForeignKey };
 
+    public override async ValueTask<int> ExecuteUnflushedAsync(string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await connection.ExecuteAsync("PRAGMA synchronous=NORMAL;", cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await connection.ExecuteAsync(sql, cancellationToken, parameters).ConfigureAwait(false);
+        }
+        finally
+        {
+            // The connection goes back to the pool: every other write commits with FULL again. Not cancellable.
+            await connection.ExecuteAsync("PRAGMA synchronous=FULL;", CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
 
     public void Dispose() => _reads.Dispose();
 

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Berth.Storage.Metadata;
 using Berth.Storage.Postgres;
 using Berth.Testing.Postgres;
 using Npgsql;
@@ -84,5 +85,21 @@ public sealed class PostgresDatabaseTests(PostgresCluster cluster)
 
         Assert.Contains("'Berth:Storage:Metadata:Postgres:ConnectionString'", error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("s3cret-value", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AnUnflushedWriteCommitsAndLeavesTheSessionsSynchronousCommitAlone()
+    {
+        var database = new PostgresDatabase(await cluster.CreateDatabaseAsync(), PostgresStores.Registry);
+        await database.InitializeAsync(default);
+        await database.ExecuteAsync("CREATE TABLE t (k integer PRIMARY KEY, v text NOT NULL)", default);
+
+        Assert.Equal(1, await database.ExecuteUnflushedAsync("INSERT INTO t (k, v) VALUES (1, @v)", default, ("@v", "one")));
+        await Assert.ThrowsAsync<PostgresException>(async () => await database.ExecuteUnflushedAsync("INSERT INTO t (k, v) VALUES (2, NULL)", default));
+
+        await using var connection = await database.OpenAsync(default);
+        Assert.Equal("on", await connection.ScalarAsync("SHOW synchronous_commit", default));
+        Assert.Equal("one", await connection.ScalarAsync("SELECT v FROM t WHERE k = 1", default));
+        Assert.Equal(1L, await connection.ScalarAsync("SELECT COUNT(*) FROM t", default));
     }
 }
