@@ -231,9 +231,9 @@ internal sealed class SqlImageCatalog(MetadataDatabase database, RegistryIdentit
 
     /// <summary>
     /// The rows a listing walks, and the alias of the table whose digest it seeks and orders by. ACTIVE and ANY walk
-    /// the manifests' primary key from the cursor. ARCHIVED and ACTIVATING walk <c>image_storage</c> by its status index (migration
-    /// 0032) and join each row's manifest: archived images are usually few, and walking the manifests to find them
-    /// read every manifest of the repository for a page.
+    /// the manifests' primary key from the cursor. ARCHIVED and ACTIVATING walk <c>image_storage</c> by its status
+    /// index (migration 0032) and join each row's manifest: archived images are usually few, and walking the
+    /// manifests to find them read every manifest of the repository for a page.
     /// </summary>
     private static (string From, string Walked) Source(ImageStatus? status) => status is ImageStatus.Archived or ImageStatus.Activating
         ? ("image_storage x JOIN manifests m ON m.repository_id = x.repository_id AND m.digest = x.digest", "x")
