@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
@@ -26,6 +27,11 @@ internal static class ConsoleRegistration
         services.AddSingleton<ConsoleKeyRing>();
         services.AddOptions<KeyManagementOptions>()
             .Configure<ConsoleKeyRing>((keys, ring) => keys.XmlRepository = ring);
+        // The only scheme would otherwise become the default, and ASP.NET Core's authentication middleware would run
+        // the cookie handler on every request, /v2/ and the AWS APIs included; the console authenticates its own
+        // requests (MapBerthConsole). The switch is the framework's documented one (AuthenticationOptions reads it
+        // when the options are made, after this); it is per process, and every host in a Berth process is a Berth.
+        AppContext.SetSwitch("Microsoft.AspNetCore.Authentication.SuppressAutoDefaultScheme", true);
         services.AddAuthentication()
             .AddCookie(Scheme, cookie =>
             {
@@ -62,6 +68,19 @@ internal static class ConsoleRegistration
             return;
         }
 
+        // The signed-in session as the request's user, for console requests only: anti-forgery tokens are bound to it,
+        // as they were when the cookie scheme was the default one.
+        app.UseWhen(
+            context => context.Request.Path.StartsWithSegments("/console", StringComparison.OrdinalIgnoreCase),
+            console => console.Use(async (context, next) =>
+            {
+                if (await context.AuthenticateAsync(Scheme).ConfigureAwait(false) is { Succeeded: true, Principal: { } user })
+                {
+                    context.User = user;
+                }
+
+                await next(context).ConfigureAwait(false);
+            }));
         app.MapRazorPages();
     }
 }
