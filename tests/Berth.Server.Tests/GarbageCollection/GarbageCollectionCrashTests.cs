@@ -47,8 +47,9 @@ public sealed class GarbageCollectionCrashTests
                 await WaitUntilAsync(() => Task.FromResult(AllThreadsStopped(berth.ProcessId)), "every thread of the process is stopped", Quick);
                 // A reader sees what the shared-memory WAL index says is committed; a writer stopped after writing a
                 // commit frame to the WAL but before updating that index (seen in CI after the wait above was added:
-                // tombstones seen, none after the kill) has a commit the reader does not see and the recovery after the kill does. A copy of the
-                // files without the index is recovered from the WAL as a restart would be: exactly what the kill leaves.
+                // tombstones seen, none after the kill) has a commit the reader does not see and the recovery after
+                // the kill does. A copy of the files without the index is recovered from the WAL as a restart would
+                // be: exactly what the kill leaves.
                 if (await CountAfterCrashAsync(berth.DatabasePath, "gc_tombstones") > 0)
                 {
                     break;
@@ -144,11 +145,7 @@ public sealed class GarbageCollectionCrashTests
                 File.Copy(databasePath + "-wal", copied + "-wal");
             }
 
-            await using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = copied, Pooling = false }.ToString());
-            await connection.OpenAsync();
-            await using var command = connection.CreateCommand();
-            command.CommandText = $"SELECT count(*) FROM {table}";
-            return (long)(await command.ExecuteScalarAsync())!;
+            return await CountAsync(copied, table, SqliteOpenMode.ReadWrite); // recovery writes the -shm it rebuilds
         }
         finally
         {
@@ -156,9 +153,9 @@ public sealed class GarbageCollectionCrashTests
         }
     }
 
-    private static async Task<long> CountAsync(string databasePath, string table)
+    private static async Task<long> CountAsync(string databasePath, string table, SqliteOpenMode mode = SqliteOpenMode.ReadOnly)
     {
-        await using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = databasePath, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
+        await using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = databasePath, Mode = mode, Pooling = false }.ToString());
         await connection.OpenAsync();
         await using var command = connection.CreateCommand();
         command.CommandText = $"SELECT count(*) FROM {table}";
